@@ -28,7 +28,7 @@ ALL_CFLAGS := -std=c11 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c))
-GEN_SRCS  := $(O)/gen/tables.c $(O)/gen/templates.c
+GEN_SRCS  := $(O)/gen/tables.c $(O)/gen/templates.c $(O)/gen/registry.c
 LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
@@ -53,6 +53,9 @@ $(O)/%.o: %.c $(HEADERS) $(O)/gen/tables.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(O)/gen/%.o: $(O)/gen/%.c $(HEADERS) $(O)/gen/tables.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 # Data tables and templates are compiled into the binary.
 $(O)/gen/tables.h: $(O)/gen/tables.c
 	@touch $@
@@ -60,6 +63,10 @@ $(O)/gen/tables.h: $(O)/gen/tables.c
 $(O)/gen/tables.c: src/data/gentables.sh $(wildcard src/data/*.tsv src/data/*.txt)
 	@mkdir -p $(O)/gen
 	sh src/data/gentables.sh src/data $(O)/gen
+
+$(O)/gen/registry.c: src/rules/genregistry.sh $(wildcard src/rules/*.c)
+	@mkdir -p $(O)/gen
+	sh src/rules/genregistry.sh src/rules $@
 
 $(O)/gen/templates.c: templates/embed.sh $(shell find templates -type f 2>/dev/null)
 	@mkdir -p $(O)/gen

@@ -50,6 +50,7 @@ struct dfx_wsfile {
 	struct dfx_source cur;    /* bytes after fixes so far */
 	bool changed;             /* cur differs from orig */
 	bool secret;              /* a created secret file: never printed */
+	bool from_stdin;          /* read from standard input (never written) */
 	unsigned mode;            /* mode for a created file */
 	bool failed;              /* could not be read or parsed: err */
 	struct dfx_error err;

@@ -149,7 +149,8 @@ enum dfx_kind {
 	DFX_KIND_COMPOSE,
 	DFX_KIND_DOCKERIGNORE,
 	DFX_KIND_GITIGNORE,
-	DFX_KIND_IMAGE, /* docker inspect / history JSON */
+	DFX_KIND_IMAGE,   /* docker inspect / history JSON */
+	DFX_KIND_ENVFILE, /* .env files: must be git-ignored */
 };
 
 /* ---------------------------------------------------------------- edits */
@@ -227,6 +228,8 @@ struct dfx_finding {
 	struct dfx_span span;
 	char *message;   /* never contains a secret value */
 	char *hint;      /* what to do by hand, or NULL */
+	struct dfx_span secret; /* bytes of a secret value to redact when the
+	                           source line is shown (empty: none) */
 	struct dfx_fix *fix; /* or NULL */
 };
 
