@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "compose.h"
@@ -174,12 +175,48 @@ static struct dfx_wsfile *find(struct dfx_workspace *ws, const char *clean)
 	return NULL;
 }
 
+/* An absolute path as a path relative to the current directory ("../x"). */
+static char *relative_to_cwd(char *abs)
+{
+	char *cwd = getcwd(NULL, 0), *c, *rel;
+	struct dfx_buf b = DFX_BUF_INIT;
+	size_t common = 0, i;
+
+	if (!cwd)
+		return abs;
+	c = dfx_path_clean(cwd);
+	free(cwd);
+	/* longest common prefix on whole segments */
+	for (i = 0; c[i] && abs[i] && c[i] == abs[i]; i++)
+		if (c[i] == '/')
+			common = i;
+	if (!c[i] && (abs[i] == '/' || !abs[i]))
+		common = i;
+	else if (!abs[i] && c[i] == '/')
+		common = i;
+	for (const char *p = c + common; *p; p++)
+		if (*p == '/' && (p == c + common || p[-1] != '/'))
+			dfx_buf_adds(&b, "../");
+	if (common == 0 && strcmp(c, "/") == 0)
+		b.len = 0;
+	dfx_buf_adds(&b, abs[common] == '/' ? abs + common + 1 : abs + common);
+	rel = dfx_path_clean(b.len ? b.ptr : ".");
+	dfx_buf_release(&b);
+	free(c);
+	free(abs);
+	return rel;
+}
+
 struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 {
 	char *clean = dfx_path_clean(path);
 	struct dfx_wsfile *f = find(ws, clean);
 	struct stat st;
 
+	if (clean[0] == '/') {
+		clean = relative_to_cwd(clean);
+		f = find(ws, clean);
+	}
 	if (f) {
 		free(clean);
 		return f;

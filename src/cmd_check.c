@@ -140,7 +140,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first_path)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_DIFF:
 			if (o->mode == MODE_WRITE)

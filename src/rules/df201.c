@@ -75,12 +75,49 @@ static bool is_root(const char *user)
 	return (n == 4 && !strncmp(user, "root", 4)) || (n == 1 && user[0] == '0') || n == 0;
 }
 
+struct argscope {
+	const struct dfx_dockerfile *df;
+	size_t at;
+};
+
 static const char *lookup_arg(void *arg, const char *name)
 {
-	const struct dfx_dockerfile *df = ((const void **)arg)[0];
-	size_t at = *(const size_t *)((const void **)arg)[1];
+	const struct argscope *sc = arg;
 
-	return dfx_dockerfile_arg_default(df, at, name);
+	return dfx_dockerfile_arg_default(sc->df, sc->at, name);
+}
+
+/* Whether a USER instruction switches to root (variables resolved through ARG defaults;
+   an unresolvable variable is given the benefit of the doubt). */
+static bool user_is_root(const struct dfx_dockerfile *df, const struct dfx_df_instr *user)
+{
+	struct argscope sc = {df, (size_t)(user - df->instrs)};
+	const char *raw = user->nwords ? user->words[0].raw : "";
+	char *val = dfx_dockerfile_expand(raw, lookup_arg, &sc);
+	bool root = strchr(raw, '$') && !val[0] ? false : is_root(val);
+
+	free(val);
+	return root;
+}
+
+/* The last non-root USER before `user` in the stage chain, or NULL. */
+static const struct dfx_df_instr *earlier_nonroot(const struct dfx_dockerfile *df, const struct dfx_df_instr *user)
+{
+	for (size_t i = (size_t)(user - df->instrs); i-- > 0;) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+
+		if (dfx_df_is(in, "FROM")) {
+			const struct dfx_df_stage *st = &df->stages[in->stage];
+
+			if (st->parent < 0)
+				return NULL;
+			i = df->stages[st->parent].last + 1;
+			continue;
+		}
+		if (dfx_df_is(in, "USER") && !user_is_root(df, in))
+			return in;
+	}
+	return NULL;
 }
 
 /* The last USER in the stage or the stages it is built from; NULL when none. */
@@ -155,16 +192,7 @@ static void check(struct dfx_ctx *ctx)
 	base = dfx_df_stage_base(df, st);
 	user = last_user(df, st);
 	if (user) {
-		size_t at = (size_t)(user - df->instrs);
-		const void *arg[2] = {df, &at};
-		const char *raw = user->nwords ? user->words[0].raw : "";
-		char *val = dfx_dockerfile_expand(raw, lookup_arg, (void *)arg);
-		bool root = is_root(val) && strchr(raw, '$') == NULL;
-
-		if (strchr(raw, '$') && val[0])
-			root = is_root(val);
-		free(val);
-		if (!root)
+		if (!user_is_root(df, user))
 			return;
 	} else {
 		if (dfx_image_parse(&ref, base, NULL) == 0) {
@@ -195,9 +223,18 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (!after)
 		after = from;
-	text = fix_text(df, fam);
+	const struct dfx_df_instr *prev = user ? earlier_nonroot(df, user) : NULL;
+	if (prev) {
+		/* the stage already has a non-root user: switch back to it */
+		text = dfx_xasprintf("USER %.*s%s", (int)(prev->args.end - prev->args.start),
+				     df->src->data + prev->args.start, dfx_source_eol(df->src));
+		f->fix = dfx_fix_new(DFX_FIX_SAFE, "switch back to the stage's user `%.*s` before CMD",
+				     (int)(prev->args.end - prev->args.start), df->src->data + prev->args.start);
+	} else {
+		text = fix_text(df, fam);
+		f->fix = dfx_fix_new(DFX_FIX_SAFE, "%s", fix_desc(fam));
+	}
 	char *ins = dfx_df_after_text(df, after, text);
-	f->fix = dfx_fix_new(DFX_FIX_SAFE, "%s", fix_desc(fam));
 	dfx_fix_edit(f->fix, ctx->file->path, after->lines.end, after->lines.end, ins);
 	free(ins);
 	free(text);
