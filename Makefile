@@ -68,7 +68,7 @@ $(O)/gen/registry.c: src/rules/genregistry.sh $(wildcard src/rules/*.c)
 	@mkdir -p $(O)/gen
 	sh src/rules/genregistry.sh src/rules $@
 
-$(O)/gen/templates.c: templates/embed.sh $(shell find templates -type f 2>/dev/null)
+$(O)/gen/templates.c: templates/embed.sh src/data/eol.tsv $(shell find templates -type f 2>/dev/null)
 	@mkdir -p $(O)/gen
 	sh templates/embed.sh templates $@
 
@@ -108,9 +108,11 @@ golden: $(O)/dockfix
 
 golden-update: $(O)/dockfix
 	@sh tests/run_golden.sh $(O)/dockfix --update
+	@sh tests/test_init.sh $(O)/dockfix --update
 
 e2e: $(O)/dockfix
 	@sh tests/run_e2e.sh $(O)/dockfix
+	@DFX_INIT_AUDIT=1 sh tests/test_init.sh $(O)/dockfix
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/run_corpus.sh $(O)/tests/roundtrip $(O)/dockfix
