@@ -113,6 +113,7 @@ golden-update: $(O)/dockfix
 e2e: $(O)/dockfix
 	@sh tests/run_e2e.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/test_init.sh $(O)/dockfix
+	@sh tests/sarif/validate.sh $(O)/dockfix
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/run_corpus.sh $(O)/tests/roundtrip $(O)/dockfix

@@ -34,7 +34,7 @@ fi
 run() { # dir args... -> stdout + exit line
 	dir=$1
 	shift
-	(cd "$dir" && "$bin" --color never "$@" 2>/dev/null; echo "exit: $?")
+	(cd "$dir" && "$bin" "$@" 2>/dev/null; echo "exit: $?") | sed "s|file://$(cd "$dir" && pwd)/|file:///GOLDEN/|g"
 }
 
 failed() {
