@@ -43,6 +43,10 @@ struct dfx_df_heredoc {
 	struct dfx_span body;  /* body lines, from the line after the instruction
 	                          line to the end of the terminator line */
 	char *content;         /* body text without the terminator line */
+	struct dfx_span word;  /* the <<WORD token in the source */
+	struct dfx_span content_span; /* the body lines without the terminator line
+	                                 (`body` ends after its line terminator) */
+	int fd;                /* the descriptor of 3<<EOF, or -1 */
 };
 
 struct dfx_df_instr {
@@ -107,9 +111,19 @@ struct dfx_dockerfile {
 	size_t nglobal_ignore;
 	struct dfx_span *pragmas;   /* every dockfix pragma comment, for checking codes */
 	size_t npragmas;
+	struct dfx_span *trivia;    /* comment and blank lines between instructions,
+	                               each a whole line with its terminator */
+	size_t ntrivia;
 };
 
-/* Parse src (which must outlive the tree). Returns NULL with *err set. */
+/*
+ * Parse src (which must outlive the tree). Returns NULL with *err set (1-based
+ * line and column): a NUL byte ("binary file"), a line or a joined
+ * instruction longer than DFX_MAX_LINE_LEN, more than 100000 instructions,
+ * and BuildKit's own parse errors (repeated or invalid directive, JSON
+ * array of non-strings, ENV/LABEL without '=' or value, unterminated
+ * heredoc). A file with no instruction is not an error.
+ */
 struct dfx_dockerfile *dfx_dockerfile_parse(const struct dfx_source *src, struct dfx_error *err);
 void dfx_dockerfile_free(struct dfx_dockerfile *df);
 
@@ -121,6 +135,9 @@ const char *dfx_dockerfile_arg_default(const struct dfx_dockerfile *df, size_t a
 /*
  * Substitute $v, ${v}, ${v:-w}, ${v-w}, ${v:+w}, ${v+w} in `text` with `lookup`
  * values (unset names expand to ""). Caller frees.
+ * `\$` gives a literal '$'; other forms (${v#p}, ${v/a/b}, ...) give the
+ * value unchanged. Substituted values are capped at 1 MiB in all (more is
+ * dropped), against ARG expansion bombs.
  */
 char *dfx_dockerfile_expand(const char *text, const char *(*lookup)(void *, const char *), void *arg);
 /* The flag `name` of an instruction, or NULL. */
@@ -130,5 +147,12 @@ bool dfx_dockerfile_suppressed(const struct dfx_dockerfile *df, const struct dfx
 			       const char *code);
 /* The instruction containing byte offset `off`, or NULL. */
 const struct dfx_df_instr *dfx_dockerfile_instr_at(const struct dfx_dockerfile *df, uint32_t off);
+/*
+ * Append the file's bytes to `out`, rebuilt from the tree's pieces in order:
+ * the BOM, the directive lines, the trivia lines and each instruction's
+ * `lines`. For an unmodified tree this is the input byte for byte; any gap
+ * or overlap between the pieces shows up as a difference.
+ */
+void dfx_dockerfile_print(const struct dfx_dockerfile *df, struct dfx_buf *out);
 
 #endif
