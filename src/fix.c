@@ -51,17 +51,19 @@ char *dfx_fix_splice(const char *data, size_t len, const struct dfx_edit *const 
 }
 
 /* Two edits on the same file conflict when their ranges touch in a way that
-   makes the order ambiguous: overlapping ranges, or inserts at one point. */
+   makes the order ambiguous: overlapping ranges, inserts at one point, or an
+   insert at an end of a replaced range. Conflicting fixes wait a pass. */
 static bool edits_conflict(const struct dfx_edit *a, const struct dfx_edit *b)
 {
 	if (strcmp(a->path, b->path) != 0)
 		return false;
 	if (a->start == a->end && b->start == b->end)
 		return a->start == b->start;
+	/* an insert at either end of a replaced range: which goes first is ambiguous */
 	if (a->start == a->end)
-		return a->start > b->start && a->start < b->end;
+		return a->start >= b->start && a->start <= b->end;
 	if (b->start == b->end)
-		return b->start > a->start && b->start < a->end;
+		return b->start >= a->start && b->start <= a->end;
 	return a->start < b->end && b->start < a->end;
 }
 
