@@ -28,7 +28,7 @@ static const struct dfx_rule fake_dc201 = {
 	.code = "DC201", .name = "database-port-published", .severity = DFX_SEV_CRITICAL, .kind = DFX_KIND_COMPOSE,
 };
 static const struct dfx_rule fake_df404 = {
-	.code = "DF404", .name = "pipe-to-shell", .severity = DFX_SEV_MEDIUM, .kind = DFX_KIND_DOCKERFILE,
+	.code = "DX404", .name = "pipe-to-shell", .severity = DFX_SEV_MEDIUM, .kind = DFX_KIND_DOCKERFILE,
 };
 static const struct dfx_rule fake_dh101 = {
 	.code = "DH101", .name = "image-env-secret", .severity = DFX_SEV_CRITICAL, .kind = DFX_KIND_IMAGE,
@@ -189,7 +189,7 @@ static void test_sarif(void **state)
 	assert_non_null(strstr(out, want));
 	free(want);
 	/* a rule outside the registry gets no ruleIndex */
-	assert_non_null(strstr(out, "\"ruleId\": \"DF404\",\n          \"level\": \"warning\""));
+	assert_non_null(strstr(out, "\"ruleId\": \"DX404\",\n          \"level\": \"warning\""));
 	/* exactly one fix, with both its changes */
 	assert_int_equal(count(out, "\"fixes\""), 1);
 	assert_non_null(strstr(out, "\"uri\": \"my%20dir/.dockerignore\""));
@@ -285,9 +285,9 @@ static void test_github(void **state)
 			    "::error file=a%2Cb%3Ac/Dockerfile,line=1,col=1,endLine=1,endColumn=12,"
 			    "title=DC201 database-port-published::50%25 done: a,b%0D%0Anext%0Ahint: bind to 127.0.0.1\n"
 			    "::warning file=a%2Cb%3Ac/Dockerfile,line=2,col=5,endLine=2,endColumn=27,"
-			    "title=DF404 pipe-to-shell::pipe\n"
+			    "title=DX404 pipe-to-shell::pipe\n"
 			    "::notice file=a%2Cb%3Ac/Dockerfile,line=2,col=1,endLine=2,endColumn=4,"
-			    "title=DF404 pipe-to-shell::low%0Afix (unsafe, needs --unsafe-fixes): do it\n");
+			    "title=DX404 pipe-to-shell::low%0Afix (unsafe, needs --unsafe-fixes): do it\n");
 	free(out);
 	dfx_findings_release(&fs);
 	dfx_ws_release(&ws);
@@ -317,7 +317,7 @@ static void test_checklist(void **state)
 	assert_non_null(strstr(out, "– No docker.sock mount (unless required) (no compose file)\n"));
 	assert_non_null(strstr(out, "? Images scanned for vulnerabilities (not checked by dockfix: run docker scout "
 				    "cves / trivy image / grype)\n"));
-	assert_non_null(strstr(out, "\nAlso found (not on the checklist):\n  Dockerfile:2:1 DF404 pipe-to-shell\n"));
+	assert_non_null(strstr(out, "\nAlso found (not on the checklist):\n  Dockerfile:2:1 DX404 pipe-to-shell\n"));
 	assert_int_equal(count(out, "\n") >= 11, 1);
 	free(out);
 
