@@ -35,7 +35,7 @@ TEST_BINS := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
 HEADERS   := $(wildcard include/*.h)
 
 .PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench \
-	golden-update corpus-report install clean fuzz
+	golden-update corpus-report install clean fuzz readme
 
 all: dockfix
 
@@ -114,6 +114,7 @@ e2e: $(O)/dockfix
 	@sh tests/run_e2e.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/test_init.sh $(O)/dockfix
 	@sh tests/sarif/validate.sh $(O)/dockfix
+	@sh tests/readme_rules.sh $(O)/dockfix
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/run_corpus.sh $(O)/tests/roundtrip $(O)/dockfix
@@ -121,6 +122,9 @@ corpus: $(O)/tests/roundtrip $(O)/dockfix
 $(O)/tests/roundtrip: tests/roundtrip.c $(O)/libdockfix.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libdockfix.a $(LDLIBS)
+
+readme: $(O)/dockfix
+	@sh tests/readme_rules.sh $(O)/dockfix --update
 
 corpus-report: dockfix
 	@sh tests/corpus_report.sh ./dockfix
