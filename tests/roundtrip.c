@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compose.h"
 #include "dockerfile.h"
 
 /* ---------------------------------------------------------------- kinds */
@@ -36,6 +37,19 @@ static int roundtrip_dockerfile(const struct dfx_source *src, struct dfx_buf *ou
 	return 0;
 }
 
+/* The compose model's YAML span tree, printed from its spans and the gaps between them. */
+static int roundtrip_compose(const struct dfx_source *src, struct dfx_buf *out,
+			     struct dfx_error *err)
+{
+	struct dfx_compose *c = dfx_compose_parse(src, err);
+
+	if (!c)
+		return -1;
+	dfx_yaml_print(c->yaml, out); /* stops early on a span out of order: a mismatch */
+	dfx_compose_free(c);
+	return 0;
+}
+
 struct kind {
 	const char *name;
 	roundtrip_fn fn; /* NULL: not supported yet, files are skipped */
@@ -43,11 +57,7 @@ struct kind {
 
 static const struct kind kinds[] = {
 	{"dockerfile", roundtrip_dockerfile},
-	/*
-	 * COMPOSE: set the function here once the compose parser and its
-	 * printer exist (parse, print the unmodified tree into `out`).
-	 */
-	{"compose", NULL},
+	{"compose", roundtrip_compose},
 };
 
 static const struct kind *kind_named(const char *name)
