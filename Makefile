@@ -32,7 +32,7 @@ GEN_SRCS  := $(O)/gen/tables.c $(O)/gen/templates.c $(O)/gen/registry.c
 LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
-HEADERS   := $(wildcard include/*.h)
+HEADERS   := $(wildcard include/*.h src/rules/*.h)
 
 .PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench \
 	golden-update corpus-report install clean fuzz readme
