@@ -115,6 +115,9 @@ e2e: $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/test_init.sh $(O)/dockfix
 	@sh tests/sarif/validate.sh $(O)/dockfix
 	@sh tests/readme_rules.sh $(O)/dockfix
+	@d=$$(mktemp -d) && $(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
+		$$d/usr/bin/dockfix --version >/dev/null && test -s $$d/usr/share/man/man1/dockfix.1 && \
+		echo "install: 1 passed, 0 failed"; rc=$$?; rm -rf $$d; exit $$rc
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/run_corpus.sh $(O)/tests/roundtrip $(O)/dockfix
