@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "diff.h"
@@ -66,34 +67,6 @@ static const char usage_text[] =
 	"exit status: 0 nothing at or above --fail-on; 1 findings remain or the diff is non-empty;\n"
 	"2 usage error, unreadable or unparsable input.\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("dockfix: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'dockfix --help' for more information.\n", stderr);
-	return 2;
-}
-
-static void split_codes(const char *arg, char ***v, size_t *n)
-{
-	char *copy = dfx_xstrdup(arg), *p = copy;
-	size_t cap = *n;
-
-	while (p && *p) {
-		char *comma = strchr(p, ',');
-		if (comma)
-			*comma = '\0';
-		while (*p == ' ')
-			p++;
-		if (*p) {
-			DFX_GROW(*v, *n + 1, cap);
-			(*v)[(*n)++] = dfx_xstrdup(p);
-		}
-		p = comma ? comma + 1 : NULL;
-	}
-	free(copy);
-}
-
 int dfx_parse_date(const char *s, int *out)
 {
 	unsigned y, m, d;
@@ -144,35 +117,34 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first_path)
 		switch (c) {
 		case O_DIFF:
 			if (o->mode == MODE_WRITE)
-				return usage_error("%s", "--diff and --write cannot be combined");
+				return dfx_cli_usage_error("dockfix", "%s", "--diff and --write cannot be combined");
 			o->mode = MODE_DIFF;
 			break;
 		case O_WRITE:
 			if (o->mode == MODE_DIFF)
-				return usage_error("%s", "--diff and --write cannot be combined");
+				return dfx_cli_usage_error("dockfix", "%s", "--diff and --write cannot be combined");
 			o->mode = MODE_WRITE;
 			break;
 		case O_UNSAFE:
 			o->unsafe = true;
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") &&
-			    strcmp(optarg, "github") && strcmp(optarg, "checklist"))
-				return usage_error("unknown --format '%s' (text, json, sarif, github, checklist)", optarg);
+			if (!dfx_cli_format_ok(optarg))
+				return dfx_cli_usage_error("dockfix", "unknown --format '%s' (text, json, sarif, github, checklist)", optarg);
 			o->format = optarg;
 			break;
 		case O_FAILON: {
 			enum dfx_severity s;
 			if (dfx_severity_parse(optarg, &s) != 0)
-				return usage_error("unknown --fail-on '%s' (critical, high, medium, low, none)", optarg);
+				return dfx_cli_usage_error("dockfix", "unknown --fail-on '%s' (critical, high, medium, low, none)", optarg);
 			o->fail_on = optarg;
 			break;
 		}
 		case O_SELECT:
-			split_codes(optarg, &o->select, &o->nselect);
+			dfx_cli_split_codes(optarg, &o->select, &o->nselect);
 			break;
 		case O_IGNORE:
-			split_codes(optarg, &o->ignore, &o->nignore);
+			dfx_cli_split_codes(optarg, &o->ignore, &o->nignore);
 			break;
 		case O_CONFIG:
 			o->config = optarg;
@@ -182,18 +154,18 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first_path)
 			break;
 		case O_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-				return usage_error("unknown --color '%s' (auto, always, never)", optarg);
+				return dfx_cli_usage_error("dockfix", "unknown --color '%s' (auto, always, never)", optarg);
 			o->color = optarg;
 			break;
 		case O_ASOF:
 			if (dfx_parse_date(optarg, &o->as_of) != 0)
-				return usage_error("bad --as-of '%s' (want YYYY-MM-DD)", optarg);
+				return dfx_cli_usage_error("dockfix", "bad --as-of '%s' (want YYYY-MM-DD)", optarg);
 			break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 1024)
-				return usage_error("bad -j '%s' (want a number of threads)", optarg);
+				return dfx_cli_usage_error("dockfix", "bad -j '%s' (want a number of threads)", optarg);
 			o->jobs = (int)n;
 			break;
 		}
@@ -206,76 +178,25 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first_path)
 			return -1;
 		default:
 			if (optopt && optopt < 256)
-				return usage_error("unknown option '-%c'", (char[]){(char)optopt, 0});
-			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+				return dfx_cli_usage_error("dockfix", "unknown option '-%c'", (char[]){(char)optopt, 0});
+			return dfx_cli_usage_error("dockfix", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	*first_path = optind;
 	return 0;
 }
 
-/* Print `path:line:col: error: message`, and the source line with a caret when known. */
-static void print_error(const struct dfx_wsfile *f)
+/* The kind of the file read from standard input, from its --stdin-filename. */
+static enum dfx_kind stdin_kind(const char *name)
 {
-	const struct dfx_error *e = &f->err;
-
-	fprintf(stderr, "%s:%u:%u: error: %s\n", e->path ? e->path : f->path, e->line ? e->line : 1,
-		e->col ? e->col : 1, e->message ? e->message : "cannot be checked");
-	if (e->line && f->cur.len && !dfx_source_is_binary(&f->cur)) {
-		struct dfx_span ln = dfx_source_line(&f->cur, e->line);
-		int w = snprintf(NULL, 0, "%u", e->line);
-
-		if (ln.end - ln.start > 200)
-			return;
-		fprintf(stderr, "%u | %.*s\n%*s | ", e->line, (int)(ln.end - ln.start), f->cur.data + ln.start, w, "");
-		for (unsigned i = 1; i < e->col && ln.start + i - 1 < ln.end; i++)
-			fputc(f->cur.data[ln.start + i - 1] == '\t' ? '\t' : ' ', stderr);
-		fputs("^\n", stderr);
-	}
-}
-
-static void report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
-{
-	if (strcmp(format, "json") == 0)
-		dfx_report_json(stdout, fs, ro);
-	else if (strcmp(format, "sarif") == 0)
-		dfx_report_sarif(stdout, fs, ro);
-	else if (strcmp(format, "github") == 0)
-		dfx_report_github(stdout, fs, ro);
-	else if (strcmp(format, "checklist") == 0)
-		dfx_report_checklist(stdout, fs, ro);
-	else
-		dfx_report_text(stdout, fs, ro);
-}
-
-static int read_stdin(struct dfx_workspace *ws, const char *name)
-{
-	struct dfx_source s;
-	struct dfx_error err = {0};
 	enum dfx_kind k = dfx_discover_kind(name);
-	struct dfx_wsfile *f;
-	size_t nl = strlen(name);
+	size_t n = strlen(name);
 
-	if (dfx_source_load(&s, "-", &err) != 0) {
-		fprintf(stderr, "-: error: %s\n", err.message);
-		dfx_error_release(&err);
-		return -1;
-	}
-	if (k == DFX_KIND_UNKNOWN)
-		k = (nl > 4 && (strcmp(name + nl - 4, ".yml") == 0 || strcmp(name + nl - 5, ".yaml") == 0))
-			    ? DFX_KIND_COMPOSE : DFX_KIND_DOCKERFILE;
-	f = dfx_ws_file(ws, name);
-	dfx_source_release(&f->orig);
-	dfx_source_init_copy(&f->orig, f->path, s.data, s.len);
-	dfx_source_release(&f->cur);
-	dfx_source_init_copy(&f->cur, f->path, s.data, s.len);
-	dfx_source_release(&s);
-	f->on_disk = true;
-	f->from_stdin = true;
-	f->failed = false;
-	dfx_error_release(&f->err);
-	dfx_ws_add_target(ws, name, k);
-	return 0;
+	if (k != DFX_KIND_UNKNOWN)
+		return k;
+	if ((n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0))
+		return DFX_KIND_COMPOSE;
+	return DFX_KIND_DOCKERFILE;
 }
 
 static int cmp_wsfile(const void *a, const void *b)
@@ -380,9 +301,9 @@ int dfx_cmd_check(int argc, char **argv)
 	}
 	/* command line wins over the config file */
 	for (size_t i = 0; i < o.nselect; i++)
-		split_codes(o.select[i], &config.select, &config.nselect);
+		dfx_cli_split_codes(o.select[i], &config.select, &config.nselect);
 	for (size_t i = 0; i < o.nignore; i++)
-		split_codes(o.ignore[i], &config.ignore, &config.nignore);
+		dfx_cli_split_codes(o.ignore[i], &config.ignore, &config.nignore);
 	if (o.fail_on)
 		dfx_severity_parse(o.fail_on, &config.fail_on);
 	if (o.unsafe)
@@ -402,17 +323,14 @@ int dfx_cmd_check(int argc, char **argv)
 		for (int i = first; i < argc; i++) {
 			if (strcmp(argv[i], "-") == 0) {
 				if (!o.stdin_name) {
-					status = usage_error("%s", "reading standard input (-) needs --stdin-filename NAME");
+					status = dfx_cli_usage_error("dockfix", "%s", "reading standard input (-) needs --stdin-filename NAME");
 					goto out;
 				}
 				if (o.mode == MODE_WRITE) {
-					status = usage_error("%s", "--write cannot write to standard input; use --diff");
+					status = dfx_cli_usage_error("dockfix", "%s", "--write cannot write to standard input; use --diff");
 					goto out;
 				}
-				if (read_stdin(&ws, o.stdin_name) != 0) {
-					status = 2;
-					goto out;
-				}
+				dfx_cli_read_stdin(&ws, o.stdin_name, stdin_kind(o.stdin_name));
 				continue;
 			}
 			dfx_discover(&ws, argv[i]);
@@ -425,7 +343,7 @@ int dfx_cmd_check(int argc, char **argv)
 			continue;
 		nfiles++;
 		if (ws.files[i]->failed) {
-			print_error(ws.files[i]);
+			dfx_cli_print_error(ws.files[i]);
 			nerrors++;
 		}
 	}
@@ -453,7 +371,7 @@ int dfx_cmd_check(int argc, char **argv)
 		ro.nerrors = nerrors;
 		ro.ws = &ws;
 		ro.root = ".";
-		report(format, &fs, &ro);
+		dfx_cli_report(format, &fs, &ro);
 		if (o.mode == MODE_WRITE && st.applied)
 			fprintf(stderr, "applied %zu fix%s\n", st.applied, st.applied == 1 ? "" : "es");
 		if (config.fail_on != DFX_SEV_NONE)
@@ -469,11 +387,7 @@ out:
 	dfx_ws_release(&ws);
 	dfx_config_release(&config);
 out_opts:
-	for (size_t i = 0; i < o.nselect; i++)
-		free(o.select[i]);
-	for (size_t i = 0; i < o.nignore; i++)
-		free(o.ignore[i]);
-	free(o.select);
-	free(o.ignore);
+	dfx_cli_free_codes(o.select, o.nselect);
+	dfx_cli_free_codes(o.ignore, o.nignore);
 	return status;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "inspect.h"
@@ -56,46 +57,6 @@ struct opts {
 	size_t nselect, nignore;
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("dockfix inspect: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'dockfix inspect --help' for more information.\n", stderr);
-	return 2;
-}
-
-static void add_codes(const char *arg, char ***v, size_t *n)
-{
-	const char *p = arg;
-	size_t cap = *n;
-
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		const char *s = p;
-
-		p += len;
-		if (*p == ',')
-			p++;
-		while (len && *s == ' ') {
-			s++;
-			len--;
-		}
-		while (len && s[len - 1] == ' ')
-			len--;
-		if (!len)
-			continue;
-		DFX_GROW(*v, *n + 1, cap);
-		(*v)[(*n)++] = dfx_xstrndup(s, len);
-	}
-}
-
-static void free_codes(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* 0 ok, -1 help, 2 usage error; *first = index of the first FILE. */
 static int parse_opts(int argc, char **argv, struct opts *o, int *first)
 {
@@ -120,21 +81,20 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first)
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") &&
-			    strcmp(optarg, "github") && strcmp(optarg, "checklist"))
-				return usage_error("unknown --format '%s' (text, json, sarif, github, checklist)", optarg);
+			if (!dfx_cli_format_ok(optarg))
+				return dfx_cli_usage_error("dockfix inspect", "unknown --format '%s' (text, json, sarif, github, checklist)", optarg);
 			o->format = optarg;
 			break;
 		case O_FAILON:
 			if (dfx_severity_parse(optarg, &sev) != 0)
-				return usage_error("unknown --fail-on '%s' (critical, high, medium, low, none)", optarg);
+				return dfx_cli_usage_error("dockfix inspect", "unknown --fail-on '%s' (critical, high, medium, low, none)", optarg);
 			o->fail_on = optarg;
 			break;
 		case O_SELECT:
-			add_codes(optarg, &o->select, &o->nselect);
+			dfx_cli_split_codes(optarg, &o->select, &o->nselect);
 			break;
 		case O_IGNORE:
-			add_codes(optarg, &o->ignore, &o->nignore);
+			dfx_cli_split_codes(optarg, &o->ignore, &o->nignore);
 			break;
 		case O_CONFIG:
 			o->config = optarg;
@@ -144,7 +104,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first)
 			break;
 		case O_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-				return usage_error("unknown --color '%s' (auto, always, never)", optarg);
+				return dfx_cli_usage_error("dockfix inspect", "unknown --color '%s' (auto, always, never)", optarg);
 			o->color = optarg;
 			break;
 		case 'q':
@@ -154,62 +114,14 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first)
 			return -1;
 		default:
 			if (optopt && optopt < 256)
-				return usage_error("unknown option '-%c'", (char[]){(char)optopt, 0});
-			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+				return dfx_cli_usage_error("dockfix inspect", "unknown option '-%c'", (char[]){(char)optopt, 0});
+			return dfx_cli_usage_error("dockfix inspect", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	*first = optind;
 	if (optind >= argc)
-		return usage_error("%s", "missing FILE (the output of `docker inspect` or `docker history`; - reads standard input)");
+		return dfx_cli_usage_error("dockfix inspect", "%s", "missing FILE (the output of `docker inspect` or `docker history`; - reads standard input)");
 	return 0;
-}
-
-/* `path:line:col: error: message`, then the source line and a caret when short. */
-static void print_error(const struct dfx_wsfile *f)
-{
-	const struct dfx_error *e = &f->err;
-
-	fprintf(stderr, "%s:%u:%u: error: %s\n", e->path ? e->path : f->path, e->line ? e->line : 1,
-		e->col ? e->col : 1, e->message ? e->message : "cannot be checked");
-	if (e->line && f->cur.len && !dfx_source_is_binary(&f->cur)) {
-		struct dfx_span ln = dfx_source_line(&f->cur, e->line);
-		int w = snprintf(NULL, 0, "%u", e->line);
-
-		if (ln.end - ln.start > 200)
-			return;
-		fprintf(stderr, "%u | %.*s\n%*s | ", e->line, (int)(ln.end - ln.start), f->cur.data + ln.start, w, "");
-		for (unsigned i = 1; i < e->col && ln.start + i - 1 < ln.end; i++)
-			fputc(f->cur.data[ln.start + i - 1] == '\t' ? '\t' : ' ', stderr);
-		fputs("^\n", stderr);
-	}
-}
-
-/* Load standard input as workspace file `name`. */
-static struct dfx_wsfile *read_stdin(struct dfx_workspace *ws, const char *name)
-{
-	struct dfx_source s;
-	struct dfx_error err = {0};
-	struct dfx_wsfile *f = dfx_ws_file(ws, name);
-
-	dfx_source_release(&f->orig);
-	dfx_source_release(&f->cur);
-	dfx_error_release(&f->err);
-	f->failed = false;
-	f->from_stdin = true;
-	if (dfx_source_load(&s, "-", &err) != 0) {
-		dfx_source_init_copy(&f->orig, f->path, "", 0);
-		dfx_source_init_copy(&f->cur, f->path, "", 0);
-		dfx_error_set(&f->err, f->path, 0, 0, "%s", err.message ? err.message : "cannot read standard input");
-		dfx_error_release(&err);
-		f->failed = true;
-		f->on_disk = false;
-		return f;
-	}
-	dfx_source_init_copy(&f->orig, f->path, s.data, s.len);
-	dfx_source_init_copy(&f->cur, f->path, s.data, s.len);
-	dfx_source_release(&s);
-	f->on_disk = true;
-	return f;
 }
 
 /* Add one FILE|- as an IMAGE target; returns it (failed when unreadable or not inspect JSON). */
@@ -220,9 +132,7 @@ static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, c
 	struct stat st;
 
 	if (strcmp(arg, "-") == 0) {
-		f = read_stdin(ws, stdin_name ? stdin_name : "-");
-		f->kind = DFX_KIND_IMAGE;
-		f->target = true;
+		f = dfx_cli_read_stdin(ws, stdin_name ? stdin_name : "-", DFX_KIND_IMAGE);
 	} else {
 		if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
 			f = dfx_ws_file(ws, arg);
@@ -254,20 +164,6 @@ static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, c
 	return f;
 }
 
-static void report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
-{
-	if (strcmp(format, "json") == 0)
-		dfx_report_json(stdout, fs, ro);
-	else if (strcmp(format, "sarif") == 0)
-		dfx_report_sarif(stdout, fs, ro);
-	else if (strcmp(format, "github") == 0)
-		dfx_report_github(stdout, fs, ro);
-	else if (strcmp(format, "checklist") == 0)
-		dfx_report_checklist(stdout, fs, ro);
-	else
-		dfx_report_text(stdout, fs, ro);
-}
-
 int dfx_cmd_inspect(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -292,7 +188,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 		if (strcmp(argv[i], "-") == 0)
 			nstdin++;
 	if (nstdin > 1) {
-		status = usage_error("%s", "standard input (-) can be read only once");
+		status = dfx_cli_usage_error("dockfix inspect", "%s", "standard input (-) can be read only once");
 		goto out_opts;
 	}
 	dfx_config_init(&config);
@@ -304,9 +200,9 @@ int dfx_cmd_inspect(int argc, char **argv)
 		goto out_opts;
 	}
 	for (size_t i = 0; i < o.nselect; i++)
-		add_codes(o.select[i], &config.select, &config.nselect);
+		dfx_cli_split_codes(o.select[i], &config.select, &config.nselect);
 	for (size_t i = 0; i < o.nignore; i++)
-		add_codes(o.ignore[i], &config.ignore, &config.nignore);
+		dfx_cli_split_codes(o.ignore[i], &config.ignore, &config.nignore);
 	if (o.fail_on)
 		dfx_severity_parse(o.fail_on, &config.fail_on);
 	for (size_t i = 0; i < config.nselect; i++)
@@ -319,7 +215,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 
 		nfiles++;
 		if (f->failed) {
-			print_error(f);
+			dfx_cli_print_error(f);
 			nerrors++;
 		}
 	}
@@ -333,7 +229,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 	ro.nerrors = nerrors;
 	ro.ws = &ws;
 	ro.root = ".";
-	report(o.format ? o.format : "text", &fs, &ro);
+	dfx_cli_report(o.format ? o.format : "text", &fs, &ro);
 	if (config.fail_on != DFX_SEV_NONE)
 		for (size_t i = 0; i < fs.n; i++)
 			if (fs.v[i].severity >= config.fail_on)
@@ -344,7 +240,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 	dfx_ws_release(&ws);
 	dfx_config_release(&config);
 out_opts:
-	free_codes(o.select, o.nselect);
-	free_codes(o.ignore, o.nignore);
+	dfx_cli_free_codes(o.select, o.nselect);
+	dfx_cli_free_codes(o.ignore, o.nignore);
 	return status;
 }

@@ -1,0 +1,123 @@
+/*
+ * cli.c - helpers shared by the subcommands (see cli.h), so `dockfix` and
+ * `dockfix inspect` parse option values, print errors and pick reporters
+ * the same way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", cmd);
+	return 2;
+}
+
+void dfx_cli_split_codes(const char *arg, char ***v, size_t *n)
+{
+	const char *p = arg;
+	size_t cap = *n;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *s = p;
+
+		p += len;
+		if (*p == ',')
+			p++;
+		while (len && *s == ' ') {
+			s++;
+			len--;
+		}
+		while (len && s[len - 1] == ' ')
+			len--;
+		if (!len)
+			continue;
+		DFX_GROW(*v, *n + 1, cap);
+		(*v)[(*n)++] = dfx_xstrndup(s, len);
+	}
+}
+
+void dfx_cli_free_codes(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const char *const formats[] = {"text", "json", "sarif", "github", "checklist", NULL};
+
+bool dfx_cli_format_ok(const char *format)
+{
+	for (size_t i = 0; formats[i]; i++)
+		if (strcmp(format, formats[i]) == 0)
+			return true;
+	return false;
+}
+
+void dfx_cli_print_error(const struct dfx_wsfile *f)
+{
+	const struct dfx_error *e = &f->err;
+
+	fprintf(stderr, "%s:%u:%u: error: %s\n", e->path ? e->path : f->path, e->line ? e->line : 1,
+		e->col ? e->col : 1, e->message ? e->message : "cannot be checked");
+	if (e->line && f->cur.len && !dfx_source_is_binary(&f->cur)) {
+		struct dfx_span ln = dfx_source_line(&f->cur, e->line);
+		int w = snprintf(NULL, 0, "%u", e->line);
+
+		if (ln.end - ln.start > 200)
+			return;
+		fprintf(stderr, "%u | %.*s\n%*s | ", e->line, (int)(ln.end - ln.start), f->cur.data + ln.start, w, "");
+		for (unsigned i = 1; i < e->col && ln.start + i - 1 < ln.end; i++)
+			fputc(f->cur.data[ln.start + i - 1] == '\t' ? '\t' : ' ', stderr);
+		fputs("^\n", stderr);
+	}
+}
+
+void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
+{
+	if (strcmp(format, "json") == 0)
+		dfx_report_json(stdout, fs, ro);
+	else if (strcmp(format, "sarif") == 0)
+		dfx_report_sarif(stdout, fs, ro);
+	else if (strcmp(format, "github") == 0)
+		dfx_report_github(stdout, fs, ro);
+	else if (strcmp(format, "checklist") == 0)
+		dfx_report_checklist(stdout, fs, ro);
+	else
+		dfx_report_text(stdout, fs, ro);
+}
+
+struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind)
+{
+	struct dfx_source s;
+	struct dfx_error err = {0};
+	struct dfx_wsfile *f = dfx_ws_file(ws, name);
+
+	dfx_source_release(&f->orig);
+	dfx_source_release(&f->cur);
+	dfx_error_release(&f->err);
+	f->failed = false;
+	f->from_stdin = true;
+	f->kind = kind;
+	if (dfx_source_load(&s, "-", &err) != 0) {
+		dfx_source_init_copy(&f->orig, f->path, "", 0);
+		dfx_source_init_copy(&f->cur, f->path, "", 0);
+		dfx_error_set(&f->err, f->path, 0, 0, "%s", err.message ? err.message : "cannot read standard input");
+		dfx_error_release(&err);
+		f->failed = true;
+		f->on_disk = false;
+		f->target = true;
+		return f;
+	}
+	dfx_source_init_copy(&f->orig, f->path, s.data, s.len);
+	dfx_source_init_copy(&f->cur, f->path, s.data, s.len);
+	dfx_source_release(&s);
+	f->on_disk = true;
+	f->target = false;
+	return dfx_ws_add_target(ws, name, kind);
+}
