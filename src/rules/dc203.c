@@ -1,0 +1,63 @@
+/*
+ * dc203.c - DC203 host-network: a service with `network_mode: host` shares
+ * the host's network stack. Unsafe fix: remove the key (the service joins
+ * the project network; ports it must offer then need `ports:`).
+ *
+ * Seed: "Network Mode" (Host network mode, HIGH). KICS 071a71ff "Shared
+ * Host Network Namespace"; CIS Docker Benchmark v1.6.0 5.10 (the host's
+ * network namespace is not shared); compose-spec 05-services.md
+ * network_mode.
+ */
+#include <stdlib.h>
+
+#include "dcrule.h"
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_compose *c = ctx->file->compose;
+
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_compose_service *s = &c->services[i];
+		struct dfx_finding *f;
+		char *note;
+
+		if (!s->network_mode.key || !dfx_yaml_str_eq(s->network_mode.node, "host"))
+			continue;
+		note = dfx_dc_ref_note(&s->network_mode);
+		f = dfx_report(ctx, "DC203", dfx_dc_ref_span(c, &s->network_mode),
+			       "service `%s` uses the host's network stack (`network_mode: host`%s): no network "
+			       "isolation, it can bind any host port and reach every service listening on the "
+			       "host's localhost",
+			       s->name, note);
+		free(note);
+		dfx_dc_fix_remove(ctx, f, "DC203", s->network_mode.key, "remove `network_mode: host`",
+				  "(publish the ports the service must offer with `ports:`)", NULL);
+	}
+}
+
+const struct dfx_rule dfx_rule_dc203 = {
+	.code = "DC203",
+	.name = "host-network",
+	.severity = DFX_SEV_HIGH,
+	.kind = DFX_KIND_COMPOSE,
+	.fix = DFX_FIX_UNSAFE,
+	.summary = "A service uses the host's network stack",
+	.what = "Finds services with `network_mode: host`, also when the key comes from an anchor "
+		"through a `<<` merge.",
+	.why = "With the host network the container has no network namespace of its own: it sees "
+	       "every host interface, can bind any port (also ports other services need), can talk "
+	       "to daemons that listen only on 127.0.0.1 (the Docker API over TCP, databases, cloud "
+	       "metadata proxies), and can sniff traffic with NET_RAW. Published ports and network "
+	       "isolation between services no longer apply.",
+	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    network_mode: host",
+	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    ports:\n      - "
+		   "\"127.0.0.1:8080:8080\"",
+	.fix_safety = "Unsafe: removing `network_mode: host` moves the service onto the project "
+		      "network. Ports it listened on are then reachable only from other services until "
+		      "they are published with `ports:`, and anything that needed the host's interfaces "
+		      "(DHCP, mDNS, network monitoring) stops working.",
+	.refs = "seed: Network Mode (Host network mode bypasses Docker network isolation); KICS "
+		"071a71ff (Shared Host Network Namespace); CIS Docker Benchmark v1.6.0 5.10 (the host's "
+		"network namespace is not shared)",
+	.check = check,
+};

@@ -1,0 +1,279 @@
+/*
+ * dc304.c - DC304 no-new-privileges-missing: a service's `security_opt`
+ * does not turn on no-new-privileges (`no-new-privileges:true`,
+ * `no-new-privileges=true`, bare `no-new-privileges`; the value is read as
+ * Go's strconv.ParseBool does), or turns it off explicitly. Unsafe fix:
+ * append the option to the service's list (block or flow, in its quoting
+ * and separator style), create `security_opt:` in the file's style, or
+ * switch an explicit `false` to `true`.
+ *
+ * Seed: "Docker Compose Security". KICS 27fcc7d6 (No New Privileges Not
+ * Set; it flags every other option instead of the missing one); Semgrep
+ * docker-compose no-new-privileges; CIS Docker Benchmark
+ * v1.6.0 5.26 (container is restricted from acquiring additional
+ * privileges). Grammar: moby parseSecurityOpt.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcrule.h"
+
+enum nnp { NNP_NONE, NNP_ON, NNP_OFF };
+
+/* The option's no-new-privileges setting; *sep gets the separator used (':' or '='). */
+static enum nnp nnp_of(const char *opt, char *sep)
+{
+	static const char *const on[] = {"1", "t", "T", "TRUE", "true", "True", NULL};
+	static const char *const off[] = {"0", "f", "F", "FALSE", "false", "False", NULL};
+	const char *v;
+	size_t n;
+	char val[8];
+
+	while (*opt == ' ' || *opt == '\t')
+		opt++;
+	if (!dfx_dc_prefix_nocase(opt, "no-new-privileges"))
+		return NNP_NONE;
+	v = opt + strlen("no-new-privileges");
+	n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return NNP_ON;
+	if (*v != ':' && *v != '=')
+		return NNP_NONE;
+	*sep = *v;
+	v++;
+	n--;
+	if (n >= sizeof(val))
+		return NNP_NONE;
+	memcpy(val, v, n);
+	val[n] = '\0';
+	for (size_t i = 0; on[i]; i++)
+		if (!strcmp(val, on[i]))
+			return NNP_ON;
+	for (size_t i = 0; off[i]; i++)
+		if (!strcmp(val, off[i]))
+			return NNP_OFF;
+	return NNP_NONE;
+}
+
+/* The separator the list's other options use: '=' when they use it, else ':'. */
+static char list_sep(const struct dfx_yaml_node *seq)
+{
+	for (size_t i = 0; i < dfx_yaml_seq_len(seq); i++) {
+		const char *v = dfx_yaml_str(dfx_yaml_seq_item(seq, i));
+		size_t k;
+
+		if (!v)
+			continue;
+		k = strcspn(v, ":=");
+		if (v[k])
+			return v[k];
+	}
+	return ':';
+}
+
+/*
+ * Whether DC303's fixes will delete the whole list (every entry turns a
+ * profile off). An item appended after the list's last line would then
+ * land under the previous key, so the option goes in front of the first
+ * item instead, inside the range DC303 deletes: the fix engine sees the
+ * overlap and applies this fix in the next pass, when it creates a new list.
+ */
+static bool list_goes_away(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_yaml_ref *r = &s->security_opt;
+	size_t n = dfx_yaml_seq_len(r->node);
+
+	if (!n || !dfx_config_enabled(ctx->ws->config, "DC303"))
+		return false;
+	for (size_t j = 0; j < n; j++) {
+		const char *v = dfx_yaml_str(dfx_yaml_seq_item(r->node, j));
+		struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : r->node->items[j]->span;
+
+		if (!v || !dfx_dc_security_opt_disables(v) || dfx_compose_suppressed(c, "DC303", where.start))
+			return false;
+	}
+	return true;
+}
+
+static int prepend_line(struct dfx_yaml *t, const struct dfx_yaml_node *seq, const char *item,
+			struct dfx_yaml_edits *ed)
+{
+	uint32_t e = seq->items[0]->entry, ls = e;
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	while (ls > 0 && t->data[ls - 1] != '\n')
+		ls--;
+	for (uint32_t i = ls; i < e; i++)
+		if (t->data[i] != ' ') {
+			dfx_buf_release(&b);
+			free(ed->why);
+			ed->why = dfx_xstrdup("the list's first item does not start its line");
+			return -1;
+		}
+	dfx_buf_add(&b, t->data + ls, e - ls);
+	dfx_buf_addf(&b, "- %s%s", item, dfx_yaml_layout_of(t)->eol);
+	dfx_yaml_edits_add(ed, ls, ls, b.ptr);
+	dfx_buf_release(&b);
+	return 0;
+}
+
+static int append_option(struct dfx_yaml *t, const struct dfx_yaml_node *seq, bool in_front,
+			 struct dfx_yaml_edits *ed)
+{
+	const struct dfx_yaml_node *first = dfx_yaml_seq_item(seq, 0);
+	char sep = list_sep(seq), quote = dfx_yaml_layout_of(t)->quote;
+	char *text;
+	int rc;
+
+	/* quoted like the first item when the edit helpers keep that quote (the file's own) */
+	if (first && first->type == DFX_YAML_SCALAR && first->style == DFX_YAML_DOUBLE && quote == '"')
+		text = dfx_xasprintf("\"no-new-privileges%ctrue\"", sep);
+	else if (first && first->type == DFX_YAML_SCALAR && first->style == DFX_YAML_SINGLE && quote == '\'')
+		text = dfx_xasprintf("'no-new-privileges%ctrue'", sep);
+	else
+		text = dfx_xasprintf("no-new-privileges%ctrue", sep);
+	if (in_front && seq->style == DFX_YAML_BLOCK && seq->n)
+		rc = prepend_line(t, seq, text, ed);
+	else
+		rc = dfx_yaml_edit_seq_append(t, seq, text, ed);
+	free(text);
+	return rc;
+}
+
+static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_compose_service *s)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_yaml_ref *r = &s->security_opt;
+	const struct dfx_yaml_node *at = r->key ? r->node : s->node;
+	struct dfx_yaml_edits ed;
+	struct dfx_buf path = DFX_BUF_INIT;
+	const char *why;
+	int rc;
+
+	if (!dfx_dc_fix_allowed(ctx, "DC304", at, &why)) {
+		f->hint = dfx_xstrdup(why);
+		return;
+	}
+	dfx_yaml_edits_init(&ed);
+	if (!r->key) {
+		rc = dfx_yaml_edit_map_insert(c->yaml, s->node, "security_opt", "- no-new-privileges:true", &ed);
+		dfx_yaml_node_path(s->node, &path);
+		dfx_buf_adds(&path, path.len && path.ptr[path.len - 1] == '/' ? "security_opt" : "/security_opt");
+	} else if (r->node && r->node->type == DFX_YAML_SEQUENCE) {
+		rc = append_option(c->yaml, r->node, list_goes_away(ctx, s), &ed);
+		dfx_yaml_node_path(r->node, &path);
+	} else if (r->node && r->node->type == DFX_YAML_SCALAR && r->node->empty) {
+		rc = dfx_yaml_edit_map_set(c->yaml, r->map, "security_opt", "- no-new-privileges:true", &ed);
+		dfx_yaml_node_path(r->key, &path);
+	} else {
+		rc = -1;
+	}
+	dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, rc == 0 ? path.ptr : NULL,
+		      "add `no-new-privileges:true` to the service's `security_opt` list",
+		      "add `no-new-privileges:true` to `security_opt`%s",
+		      r->key && r->from_anchor ? " in the anchor it comes from" : "");
+	dfx_yaml_edits_release(&ed);
+	dfx_buf_release(&path);
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_compose *c = ctx->file->compose;
+
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_compose_service *s = &c->services[i];
+		const struct dfx_yaml_ref *r = &s->security_opt;
+		const struct dfx_yaml_node *seq = r->node, *last = NULL;
+		enum nnp state = NNP_NONE;
+		char sep = ':';
+		struct dfx_finding *f;
+
+		if (!s->node || dfx_dc_partial_service(ctx, s))
+			continue;
+		if (r->key && seq && seq->type == DFX_YAML_SEQUENCE) {
+			for (size_t j = 0; j < dfx_yaml_seq_len(seq); j++) {
+				const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, j);
+				char sp = ':';
+				enum nnp e;
+
+				if (!dfx_yaml_str(it))
+					continue;
+				e = nnp_of(dfx_yaml_str(it), &sp);
+				if (e != NNP_NONE) {
+					state = e;
+					last = it;
+					sep = sp;
+				}
+			}
+		}
+		if (state == NNP_ON)
+			continue;
+		if (state == NNP_OFF) {
+			struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : last->span;
+			struct dfx_yaml_edits ed;
+			struct dfx_buf path = DFX_BUF_INIT;
+			const char *why;
+			char *nv;
+
+			f = dfx_report(ctx, "DC304", where,
+				       "service `%s` turns no-new-privileges off (`%s`): setuid and file-capability "
+				       "programs in it can still raise their privileges",
+				       s->name, dfx_yaml_str(last));
+			if (!f)
+				continue;
+			if (!dfx_dc_fix_allowed(ctx, "DC304", last, &why)) {
+				f->hint = dfx_xstrdup(why);
+				continue;
+			}
+			dfx_yaml_edits_init(&ed);
+			nv = dfx_xasprintf("no-new-privileges%ctrue", sep);
+			if (dfx_yaml_edit_replace_scalar(c->yaml, last, nv, &ed) == 0)
+				dfx_yaml_node_path(last, &path);
+			dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, path.ptr, NULL, "set `%s`", nv);
+			free(nv);
+			dfx_yaml_edits_release(&ed);
+			dfx_buf_release(&path);
+			continue;
+		}
+		f = dfx_report(ctx, "DC304", r->key ? dfx_dc_ref_span(c, r) : s->key->span,
+			       "service `%s` does not set `no-new-privileges:true`: setuid and file-capability "
+			       "programs in it (su, sudo, ping, ...) can raise their privileges",
+			       s->name);
+		if (f)
+			fix_missing(ctx, f, s);
+	}
+}
+
+const struct dfx_rule dfx_rule_dc304 = {
+	.code = "DC304",
+	.name = "no-new-privileges-missing",
+	.severity = DFX_SEV_LOW,
+	.kind = DFX_KIND_COMPOSE,
+	.fix = DFX_FIX_UNSAFE,
+	.summary = "A service does not set no-new-privileges",
+	.what = "Finds services whose `security_opt` does not turn on no-new-privileges "
+		"(`no-new-privileges:true`, `no-new-privileges=true` or the bare `no-new-privileges`), "
+		"or turns it off. Service fragments (no image and no build: override files, `extends`) "
+		"are skipped, because their security options may be set elsewhere.",
+	.why = "Without no-new-privileges a process in the container can gain privileges by "
+	       "executing a setuid-root or file-capability program: a compromised non-root service "
+	       "becomes root in the container through sudo, su or a vulnerable setuid helper, which "
+	       "is one step closer to the host. The flag makes the kernel refuse any privilege gain "
+	       "on exec, and costs nothing for services that do not need it.",
+	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    user: \"10001:10001\"",
+	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    user: \"10001:10001\"\n    "
+		   "security_opt:\n      - no-new-privileges:true",
+	.fix_safety = "Unsafe: a non-root process that relies on setuid or file-capability programs "
+		      "at run time (su, sudo, or ping started by a non-root user) loses that. "
+		      "Images whose entrypoint starts as root and drops privileges with gosu/su-exec keep "
+		      "working. The option is appended to an existing list in its style (block or flow, "
+		      "quotes, `:` or `=`), or a `security_opt:` list is created in the file's "
+		      "indentation.",
+	.refs = "seed: Docker Compose Security; KICS 27fcc7d6 (No New Privileges Not Set); Semgrep "
+		"docker-compose no-new-privileges; CIS Docker Benchmark v1.6.0 5.26 "
+		"(container is restricted from acquiring additional privileges)",
+	.check = check,
+};

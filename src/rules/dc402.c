@@ -1,0 +1,228 @@
+/*
+ * dc402.c - DC402 sensitive-host-path: a writable bind mount of a host
+ * directory or file that controls the host: `/`, `/etc` (and passwd,
+ * shadow, sudoers, cron, ssh, systemd, docker, kubernetes under it),
+ * `/root`, `/home` or a whole home directory, `/proc`, `/sys`, `/boot`,
+ * `/dev`, `/usr`, `/lib`, `/bin`, `/sbin`, `/var`, `/var/run`, `/run`,
+ * `/var/lib/docker`, `/var/lib/kubelet`, `/lib/modules`, and credential
+ * folders such as `~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`. Named
+ * volumes and paths relative to the project are not host paths. Unsafe
+ * fix: make the mount read-only (`:ro`, `rw` -> `ro`, or `read_only:
+ * true`); read-only mounts are not reported. Engine sockets are DC401.
+ *
+ * Seed: "Volume Mounts" (HIGH: Sensitive host paths /etc, /root). KICS
+ * 1c1325ff (Volume Has Sensitive Host Directory); CIS Docker Benchmark
+ * v1.6.0 5.6 (sensitive host system directories are not mounted on
+ * containers); compose-spec 05-services.md volumes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcrule.h"
+
+/* Exactly these paths. */
+static const char *const exact[] = {
+	"/", "/etc", "/home", "/dev", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/var", "/var/lib",
+	"/var/run", "/run", "/root", "~", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow",
+	"/etc/sudoers", "/etc/crontab", "/etc/ld.so.preload", NULL,
+};
+
+/* These paths and everything under them. */
+static const char *const subtree[] = {
+	"/proc", "/sys", "/boot", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet",
+	"/etc/kubernetes", "/etc/docker", "/etc/ssh", "/etc/sudoers.d", "/etc/cron.d", "/etc/systemd",
+	"/etc/pam.d", "/lib/modules", "/usr/lib/modules", "/var/spool/cron", NULL,
+};
+
+/* Any path with one of these components (credential folders in a home directory). */
+static const char *const components[] = {".ssh", ".gnupg", ".aws", ".kube", ".docker", NULL};
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+static bool has_component(const char *path, const char *comp)
+{
+	size_t n = strlen(comp);
+
+	for (const char *p = path; (p = strstr(p, comp)) != NULL; p += n)
+		if ((p == path || p[-1] == '/') && (p[n] == '/' || !p[n]))
+			return true;
+	return false;
+}
+
+/* A whole user home directory: /home/<user> (one component). */
+static bool home_dir(const char *path)
+{
+	return !strncmp(path, "/home/", 6) && path[6] && !strchr(path + 6, '/');
+}
+
+static bool sensitive(const char *path)
+{
+	size_t n = strlen(path);
+
+	if ((n > 5 && !strcmp(path + n - 5, ".sock")) || (n > 9 && !strcmp(path + n - 9, ".sock.raw")))
+		return false; /* an engine socket: DC401 */
+	for (size_t i = 0; exact[i]; i++)
+		if (!strcmp(path, exact[i]))
+			return true;
+	for (size_t i = 0; subtree[i]; i++)
+		if (under(path, subtree[i]))
+			return true;
+	for (size_t i = 0; components[i]; i++)
+		if (has_component(path, components[i]))
+			return true;
+	return home_dir(path);
+}
+
+/* The scalar's text in the file is exactly its value (no escapes, one line). */
+static bool verbatim(const struct dfx_yaml *t, const struct dfx_yaml_node *n)
+{
+	return (n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
+	       n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen);
+}
+
+/* Short syntax: append ":ro", turn an `rw` option into `ro`, or add ",ro" to the options. */
+static int fix_short(struct dfx_yaml *t, const struct dfx_compose_volume *v, struct dfx_yaml_edits *ed)
+{
+	const struct dfx_yaml_node *n = v->node;
+	size_t ml, mstart, rw = (size_t)-1;
+	struct dfx_buf nv = DFX_BUF_INIT;
+	int rc;
+
+	if (!v->mode)
+		return dfx_yaml_edit_scalar_append(t, n, ":ro", ed);
+	ml = strlen(v->mode);
+	if (n->vlen < ml + 1 || memcmp(n->value + n->vlen - ml, v->mode, ml) || n->value[n->vlen - ml - 1] != ':') {
+		free(ed->why);
+		ed->why = dfx_xstrdup("the volume's options could not be located");
+		return -1;
+	}
+	mstart = n->vlen - ml;
+	for (size_t i = 0; i < ml; i += strcspn(v->mode + i, ",") + 1) {
+		if (strcspn(v->mode + i, ",") == 2 && !strncmp(v->mode + i, "rw", 2)) {
+			rw = i;
+			break;
+		}
+	}
+	if (verbatim(t, n)) {
+		uint32_t base = n->inner.start + (uint32_t)mstart;
+
+		if (rw != (size_t)-1)
+			dfx_yaml_edits_add(ed, base + (uint32_t)rw, base + (uint32_t)rw + 2, "ro");
+		else
+			dfx_yaml_edits_add(ed, n->inner.end, n->inner.end, ",ro");
+		return 0;
+	}
+	dfx_buf_add(&nv, n->value, mstart);
+	if (rw != (size_t)-1) {
+		dfx_buf_add(&nv, v->mode, rw);
+		dfx_buf_adds(&nv, "ro");
+		dfx_buf_adds(&nv, v->mode + rw + 2);
+	} else {
+		dfx_buf_adds(&nv, v->mode);
+		dfx_buf_adds(&nv, ",ro");
+	}
+	rc = dfx_yaml_edit_replace_scalar(t, n, nv.ptr, ed);
+	dfx_buf_release(&nv);
+	return rc;
+}
+
+static int fix_long(struct dfx_yaml *t, const struct dfx_compose_volume *v, struct dfx_yaml_edits *ed)
+{
+	if (v->read_only_ref.key) {
+		if (v->read_only_ref.node && v->read_only_ref.node->type == DFX_YAML_SCALAR &&
+		    !v->read_only_ref.node->empty)
+			return dfx_yaml_edit_replace_scalar(t, v->read_only_ref.node, "true", ed);
+		return dfx_yaml_edit_map_set(t, v->node, "read_only", "true", ed);
+	}
+	return dfx_yaml_edit_map_insert(t, v->node, "read_only", "true", ed);
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_compose *c = ctx->file->compose;
+
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_compose_service *s = &c->services[i];
+
+		for (size_t j = 0; j < s->nvolumes; j++) {
+			const struct dfx_compose_volume *v = &s->volumes[j];
+			struct dfx_span where;
+			struct dfx_finding *f;
+			struct dfx_yaml_edits ed;
+			struct dfx_buf path = DFX_BUF_INIT;
+			const char *why, *anchor;
+			char *host;
+
+			if (v->read_only || !v->source)
+				continue;
+			host = dfx_dc_host_path(v);
+			if (!host || !sensitive(host)) {
+				free(host);
+				continue;
+			}
+			where = s->volumes_ref.via ? dfx_dc_ref_span(c, &s->volumes_ref) : v->node->span;
+			anchor = v->from_anchor ? dfx_dc_anchor_of(v->node) : NULL;
+			f = dfx_report(ctx, "DC402", where,
+				       "service `%s` mounts the host path `%s` writable%s%s%s: a process in the "
+				       "container can change the host's %s",
+				       s->name, v->source, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",
+				       anchor ? "`)" : "", !strcmp(host, "/") ? "whole filesystem" : "files there");
+			free(host);
+			if (!f)
+				continue;
+			if (!dfx_dc_fix_allowed(ctx, "DC402", v->node, &why)) {
+				f->hint = dfx_xstrdup(why);
+				continue;
+			}
+			dfx_yaml_edits_init(&ed);
+			if ((v->long_syntax ? fix_long(c->yaml, v, &ed) : fix_short(c->yaml, v, &ed)) == 0)
+				dfx_yaml_node_path(v->node, &path);
+			dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, path.ptr,
+				      "mount it read-only (`:ro`, or `read_only: true` in long syntax), or mount "
+				      "only the file or folder the service needs",
+				      "mount it read-only%s%s%s%s", v->long_syntax ? " (`read_only: true`)" : " (`:ro`)",
+				      anchor ? " in the anchor `&" : "", anchor ? anchor : "", anchor ? "`" : "");
+			dfx_yaml_edits_release(&ed);
+			dfx_buf_release(&path);
+		}
+	}
+}
+
+const struct dfx_rule dfx_rule_dc402 = {
+	.code = "DC402",
+	.name = "sensitive-host-path",
+	.severity = DFX_SEV_HIGH,
+	.kind = DFX_KIND_COMPOSE,
+	.fix = DFX_FIX_UNSAFE,
+	.summary = "A service mounts a sensitive host path writable",
+	.what = "Finds writable bind mounts (short or long syntax) of host paths that control the "
+		"host: `/`, `/etc` and the account, sudo, cron, ssh, systemd, docker and kubernetes "
+		"files under it, `/root`, `/home` or a whole home directory (`~`, `$HOME`, "
+		"`/home/<user>`), `/proc`, `/sys`, `/boot`, `/dev`, `/usr`, `/lib`, `/bin`, `/sbin`, "
+		"`/var`, `/var/run`, `/run`, `/var/lib/docker`, `/var/lib/kubelet`, `/lib/modules`, "
+		"and credential folders (`.ssh`, `.gnupg`, `.aws`, `.kube`, `.docker`) anywhere. Named "
+		"volumes, paths relative to the project, and read-only mounts are not reported; "
+		"engine sockets are DC401.",
+	.why = "A writable mount of these paths lets the container change the host outside any "
+	       "isolation: add a user or an SSH key, drop a cron job or systemd unit, replace a "
+	       "binary in /usr, write to /proc/sys or /sys/fs/cgroup to escape, or edit Docker's own "
+	       "data. Credential folders give away keys to other systems.",
+	.example = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
+		   "/etc:/host/etc\n      - /root/.ssh:/root/.ssh",
+	.instead = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
+		   "/etc:/host/etc:ro\n      - ./deploy-key:/run/keys/deploy:ro   # only the one key it "
+		   "needs",
+	.fix_safety = "Unsafe: the mount becomes read-only (`:ro` appended, an `rw` option turned into "
+		      "`ro`, or `read_only: true` in long syntax), so a service that really writes there "
+		      "(an agent that manages host files) fails. Read-only does not make a credential "
+		      "folder less readable: mount only the file the service needs.",
+	.refs = "seed: Volume Mounts (HIGH: Sensitive host paths); KICS 1c1325ff (Volume Has Sensitive "
+		"Host Directory); CIS Docker Benchmark v1.6.0 5.6 (sensitive host system directories "
+		"are not mounted on containers)",
+	.check = check,
+};
