@@ -58,12 +58,18 @@ struct dfx_wsfile {
 	struct dfx_compose *compose; /* parse of cur (COMPOSE) */
 	char *context;            /* DOCKERFILE: build-context directory ("." ...) */
 	char *dockerignore;       /* DOCKERFILE: path of the .dockerignore that applies */
+	struct dfx_wsfile **deps; /* files its rules read (fix passes re-check it when one changes) */
+	size_t ndeps, depcap;
+	bool recheck;             /* fix passes: check it again in the next pass */
+	bool touched;             /* fix passes: changed in the last pass */
 };
 
 struct dfx_workspace {
 	struct dfx_wsfile **files;
 	size_t n, cap;
 	struct dfx_config *config;
+	struct dfx_wsfile *checking; /* the target whose rules are running */
+	bool incremental;            /* check only targets marked recheck */
 };
 
 void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config);
@@ -106,7 +112,9 @@ struct dfx_finding *dfx_report(struct dfx_ctx *ctx, const char *code, struct dfx
 struct dfx_finding *dfx_report_in(struct dfx_ctx *ctx, struct dfx_wsfile *file, const char *code,
 				  struct dfx_span span, const char *fmt, ...) DFX_PRINTF(5, 6);
 
-/* Run every enabled rule on every target file; findings appended to out. */
+/* Run every enabled rule on every target file (with ws->incremental, only
+   those marked recheck); findings appended to out. Records which files each
+   target's rules read. */
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out);
 
 #endif

@@ -161,6 +161,7 @@ void dfx_ws_release(struct dfx_workspace *ws)
 		free(f->path);
 		free(f->context);
 		free(f->dockerignore);
+		free(f->deps);
 		free(f);
 	}
 	free(ws->files);
@@ -207,6 +208,21 @@ static char *relative_to_cwd(char *abs)
 	return rel;
 }
 
+/* Remember that the target being checked read `f`. */
+static struct dfx_wsfile *note_dep(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	struct dfx_wsfile *t = ws->checking;
+
+	if (!t || t == f)
+		return f;
+	for (size_t i = 0; i < t->ndeps; i++)
+		if (t->deps[i] == f)
+			return f;
+	DFX_GROW(t->deps, t->ndeps + 1, t->depcap);
+	t->deps[t->ndeps++] = f;
+	return f;
+}
+
 struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 {
 	char *clean = dfx_path_clean(path);
@@ -219,7 +235,7 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 	}
 	if (f) {
 		free(clean);
-		return f;
+		return note_dep(ws, f);
 	}
 	f = dfx_xcalloc(1, sizeof(*f));
 	f->path = clean;
@@ -236,7 +252,7 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 	dfx_source_init_copy(&f->cur, clean, f->orig.data, f->orig.len);
 	DFX_GROW(ws->files, ws->n + 1, ws->cap);
 	ws->files[ws->n++] = f;
-	return f;
+	return note_dep(ws, f);
 }
 
 const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path)
@@ -362,8 +378,9 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
 
-		if (!f->target || f->failed)
+		if (!f->target || f->failed || (ws->incremental && !f->recheck))
 			continue;
+		ws->checking = f;
 		for (size_t r = 0; r < dfx_nrules; r++) {
 			const struct dfx_rule *rule = dfx_rules[r];
 			struct dfx_ctx ctx = {ws, f, rule, out};
@@ -374,6 +391,7 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 				continue;
 			rule->check(&ctx);
 		}
+		ws->checking = NULL;
 	}
 	dfx_findings_sort(out);
 }

@@ -192,8 +192,38 @@ static void commit(struct touched *tv, size_t tn, struct dfx_fix *const *fixes, 
 		if (!f->on_disk && !f->mode)
 			f->mode = f->secret ? 0600 : 0644;
 		dfx_ws_set(f, tv[i].data, tv[i].len);
+		f->touched = true;
 		tv[i].data = NULL;
 	}
+}
+
+/*
+ * Which targets the next pass must check again: those with a fix this pass
+ * (applied or waiting), and those whose own bytes or the files their rules
+ * read were changed by the previous pass. A target with neither can gain
+ * no new fix, so a pass costs what changed, not the whole workspace.
+ */
+static void mark_rechecks(struct dfx_workspace *ws, const struct dfx_findings *fs, enum dfx_applicability min)
+{
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+		bool again = f->touched;
+
+		for (size_t d = 0; d < f->ndeps && !again; d++)
+			again = f->deps[d]->touched;
+		f->recheck = again;
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct dfx_finding *fd = &fs->v[i];
+
+		if (!fd->fix || fd->fix->applicability < min)
+			continue;
+		for (size_t k = 0; k < ws->n; k++)
+			if (&ws->files[k]->cur == fd->src)
+				ws->files[k]->recheck = true;
+	}
+	for (size_t i = 0; i < ws->n; i++)
+		ws->files[i]->touched = false;
 }
 
 static char *fix_key(const struct dfx_finding *fd)
@@ -215,6 +245,8 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 		size_t nchosen = 0, ccap = 0;
 
 		dfx_check_all(ws, &fs);
+		ws->incremental = true;
+		mark_rechecks(ws, &fs, min);
 		for (size_t i = 0; i < fs.n; i++) {
 			struct dfx_finding *fd = &fs.v[i];
 			struct dfx_buf why = DFX_BUF_INIT;
@@ -280,6 +312,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 			dfx_fix_free(chosen[k]);
 		free(chosen);
 	}
+	ws->incremental = false;
 	for (size_t k = 0; k < nfailed; k++)
 		free(failed[k]);
 	free(failed);
