@@ -238,6 +238,8 @@ static int write_changes(struct dfx_workspace *ws)
 		if (!f->on_disk)
 			fprintf(stderr, "created %s (mode %04o)%s\n", f->path, f->mode,
 				f->secret ? ": a generated secret; keep it out of version control" : "");
+		else if (f->secret)
+			fprintf(stderr, "updated %s: a secret was added to it\n", f->path);
 	}
 	free(v);
 	return rc;
@@ -253,8 +255,11 @@ static bool print_diff(struct dfx_workspace *ws)
 		struct dfx_wsfile *f = v[i];
 
 		if (f->secret) {
-			fprintf(stderr, "note: --write would also create %s (mode %04o; a secret, not shown)\n",
-				f->path, f->mode);
+			if (f->on_disk)
+				fprintf(stderr, "note: --write would also add a secret to %s (not shown)\n", f->path);
+			else
+				fprintf(stderr, "note: --write would also create %s (mode %04o; a secret, not shown)\n",
+					f->path, f->mode);
 			continue;
 		}
 		dfx_diff_unified(&out, f->on_disk ? f->path : NULL, f->path, f->orig.data, f->orig.len, f->cur.data,

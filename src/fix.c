@@ -182,12 +182,13 @@ static void commit(struct touched *tv, size_t tn, struct dfx_fix *const *fixes, 
 		for (size_t k = 0; k < n; k++)
 			for (size_t j = 0; j < fixes[k]->nedits; j++) {
 				const struct dfx_edit *e = &fixes[k]->edits[j];
-				if (strcmp(e->path, f->path) == 0 && !f->on_disk) {
-					if (e->flags & DFX_EDIT_SECRET)
-						f->secret = true;
-					if (e->mode)
-						f->mode = e->mode;
-				}
+				if (strcmp(e->path, f->path) != 0)
+					continue;
+				/* a file that receives a secret is never shown, created or not */
+				if (e->flags & DFX_EDIT_SECRET)
+					f->secret = true;
+				if (e->mode && !f->on_disk)
+					f->mode = e->mode;
 			}
 		if (!f->on_disk && !f->mode)
 			f->mode = f->secret ? 0600 : 0644;
