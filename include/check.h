@@ -112,6 +112,10 @@ struct dfx_finding *dfx_report(struct dfx_ctx *ctx, const char *code, struct dfx
 struct dfx_finding *dfx_report_in(struct dfx_ctx *ctx, struct dfx_wsfile *file, const char *code,
 				  struct dfx_span span, const char *fmt, ...) DFX_PRINTF(5, 6);
 
+/* Warn on stderr (path:line:col: warning:) about codes in `# dockfix ignore=`
+   comments that name no rule. Returns how many. */
+size_t dfx_check_pragmas(struct dfx_workspace *ws);
+
 /* Run every enabled rule on every target file (with ws->incremental, only
    those marked recheck); findings appended to out. Records which files each
    target's rules read. */

@@ -226,6 +226,8 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
  * offset, or of any enclosing entry (e.g. above the service key).
  */
 bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint32_t offset);
+/* The i-th `# dockfix ignore=` comment (0-based): its offset and codes. False past the last. */
+bool dfx_compose_pragma(const struct dfx_compose *c, size_t i, uint32_t *off, const char **codes);
 
 /* Compose interpolation: `${VAR}`, `${VAR:-x}`, `$VAR`; `$$` is a literal '$'. */
 bool dfx_compose_is_interpolated(const char *value);

@@ -4,6 +4,7 @@
  * runs every enabled rule over every target file.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -370,6 +371,70 @@ struct dfx_finding *dfx_report_in(struct dfx_ctx *ctx, struct dfx_wsfile *file, 
 	f = vreport(ctx, file, code, span, fmt, ap);
 	va_end(ap);
 	return f;
+}
+
+/* Warn about each code of a comma/blank separated list that names no rule. */
+static size_t check_codes(const struct dfx_source *src, uint32_t off, const char *p, const char *end)
+{
+	size_t bad = 0;
+
+	while (p < end) {
+		const char *s;
+		char *code;
+
+		while (p < end && (*p == ',' || *p == ' ' || *p == '\t'))
+			p++;
+		s = p;
+		while (p < end && *p != ',' && *p != ' ' && *p != '\t')
+			p++;
+		if (p == s)
+			break;
+		code = dfx_xstrndup(s, (size_t)(p - s));
+		if (!dfx_rule_find(code)) {
+			unsigned line, col;
+
+			dfx_source_linecol(src, off, &line, &col);
+			fprintf(stderr, "%s:%u:%u: warning: unknown rule code '%s' in a dockfix ignore comment\n",
+				src->path, line, col, code);
+			bad++;
+		}
+		free(code);
+		/* free text may follow the list */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && *p != ',')
+			break;
+	}
+	return bad;
+}
+
+size_t dfx_check_pragmas(struct dfx_workspace *ws)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+
+		if (!f->target || f->failed)
+			continue;
+		if (f->df) {
+			for (size_t k = 0; k < f->df->npragmas; k++) {
+				struct dfx_span sp = f->df->pragmas[k];
+				const char *d = f->cur.data;
+				const char *eq = memchr(d + sp.start, '=', sp.end - sp.start);
+
+				if (eq)
+					bad += check_codes(&f->cur, sp.start, eq + 1, d + sp.end);
+			}
+		} else if (f->compose) {
+			uint32_t off;
+			const char *codes;
+
+			for (size_t k = 0; dfx_compose_pragma(f->compose, k, &off, &codes); k++)
+				bad += check_codes(&f->cur, off, codes, codes + strlen(codes));
+		}
+	}
+	return bad;
 }
 
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)

@@ -342,6 +342,7 @@ int dfx_cmd_check(int argc, char **argv)
 		}
 	}
 	dfx_discover_link(&ws);
+	dfx_check_pragmas(&ws);
 
 	for (size_t i = 0; i < ws.n; i++) {
 		if (!ws.files[i]->target)

@@ -181,5 +181,15 @@ hasnt "secret not in text" "$tmp/out" "sk_live_51HqLyjWDarjtT1zdp7dcXUDvAo2bFxQ"
 expect "secret json" 1 "$bin" $AS --format json .
 hasnt "secret not in json" "$tmp/out" "sk_live_51HqLyjWDarjtT1zdp7dcXUDvAo2bFxQ"
 
+# ---------------------------------------------------------------- pragmas
+fresh
+printf '# dockfix ignore=DF201,DF999 runs as root on purpose\nFROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/Dockerfile"
+printf 'services:\n  a:\n    image: redis:8.10 # dockfix ignore=DC104, XX1\n' >"$tmp/w/compose.yaml"
+expect "pragma suppresses" 1 "$bin" $AS .
+hasnt "pragma suppresses DF201" "$tmp/out" "DF201"
+hasnt "pragma suppresses DC104" "$tmp/out" "DC104"
+has "unknown code in a Dockerfile pragma" "$tmp/err" "^Dockerfile:1:1: warning: unknown rule code 'DF999'"
+has "unknown code in a compose pragma" "$tmp/err" "^compose.yaml:3:[0-9]*: warning: unknown rule code 'XX1'"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
