@@ -1191,3 +1191,20 @@ bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint3
 	}
 	return false;
 }
+
+/* The i-th `# dockfix ignore=` comment: its offset and its codes ("DC201,DC301"). */
+bool dfx_compose_pragma(const struct dfx_compose *c, size_t i, uint32_t *off, const char **codes)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < c->ncomments; j++) {
+		if (!c->comments[j].codes)
+			continue;
+		if (k++ == i) {
+			*off = c->comments[j].off;
+			*codes = c->comments[j].codes;
+			return true;
+		}
+	}
+	return false;
+}
