@@ -16,6 +16,7 @@
  * this file, under a per-tree visit budget.
  */
 #include <libfyaml.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,11 @@ static size_t check_text(const unsigned char *s, size_t len, const char **what)
 		if (c < 0x80) {
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
 				*what = "control character";
+				return i;
+			}
+			if (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')) {
+				/* a line break for YAML, but dockfix works on LF and CRLF lines */
+				*what = "carriage return without a line feed";
 				return i;
 			}
 			i++;
@@ -949,6 +955,40 @@ static int on_event(struct builder *b, struct fy_event *ev)
 	}
 }
 
+/*
+ * libfyaml 0.7.12 corrupts its indentation stack when it reports "cannot use
+ * tab for indentation of block entry" inside an explicit `?` key, and then
+ * frees an object twice in fy_parser_destroy() (found by fuzzing; e.g.
+ * "? a:\t|"). A parser that failed on such input is therefore never
+ * destroyed: it is kept here, reachable, for the life of the process. Only
+ * invalid files cost this memory.
+ */
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fy_parser **quarantine;
+static size_t nquarantine, quarantine_cap;
+
+static bool unsafe_to_destroy(const struct dfx_yaml *t, const struct dfx_error *err)
+{
+	if (!err->message || !strstr(err->message, "tab"))
+		return false;
+	for (size_t i = 0; i + 1 < t->len; i++)
+		if (t->data[i] == '?' && is_ws(t->data[i + 1]))
+			return true;
+	return false;
+}
+
+static void parser_release(struct fy_parser *fyp, bool unsafe)
+{
+	if (!unsafe) {
+		fy_parser_destroy(fyp);
+		return;
+	}
+	pthread_mutex_lock(&quarantine_lock);
+	DFX_GROW(quarantine, nquarantine + 1, quarantine_cap);
+	quarantine[nquarantine++] = fyp;
+	pthread_mutex_unlock(&quarantine_lock);
+}
+
 struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,
 				struct dfx_error *err)
 {
@@ -976,8 +1016,11 @@ struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,
 	}
 	bad = check_text((const unsigned char *)t->data, t->len, &what);
 	if (bad < t->len) {
-		fail_at(&b, bad, "%s (byte 0x%02x) is not allowed in YAML", what,
-			(unsigned char)t->data[bad]);
+		if (t->data[bad] == '\r')
+			fail_at(&b, bad, "%s: only LF and CRLF line breaks are supported", what);
+		else
+			fail_at(&b, bad, "%s (byte 0x%02x) is not allowed in YAML", what,
+				(unsigned char)t->data[bad]);
 		goto fail;
 	}
 
@@ -1013,7 +1056,7 @@ struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,
 		stream_error(&b, diag);
 	if (!b.failed && b.sp)
 		fail_at(&b, b.last, "unterminated YAML collection");
-	fy_parser_destroy(fyp);
+	parser_release(fyp, fy_parser_get_stream_error(fyp) && unsafe_to_destroy(t, err));
 	fy_diag_destroy(diag);
 	if (b.failed)
 		goto fail;

@@ -489,6 +489,11 @@ static void test_other_errors(void **state)
 	msg = parse_err("a: b # \xFF comment\n", 17, &line, &col);
 	assert_non_null(strstr(msg, "invalid UTF-8"));
 	free(msg);
+	msg = parse_err("a: 1\rb: 2\r", 10, &line, &col);
+	assert_non_null(strstr(msg, "carriage return"));
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 5);
+	free(msg);
 	msg = parse_err("a: b\x01\n", 6, &line, &col);
 	assert_non_null(strstr(msg, "control character"));
 	free(msg);
@@ -503,6 +508,14 @@ static void test_other_errors(void **state)
 	free(msg);
 	msg = parse_err("a: b: c\n", 8, &line, &col);
 	assert_int_equal(line, 1);
+	free(msg);
+	/* inputs on which libfyaml 0.7.12 would crash in fy_parser_destroy() */
+	msg = parse_err("? x:\t :g", 8, &line, &col);
+	assert_non_null(strstr(msg, "tab"));
+	assert_int_equal(line, 1);
+	free(msg);
+	msg = parse_err("x:\n  ? a:\t|", 11, &line, &col);
+	assert_int_equal(line, 2);
 	free(msg);
 	/* file size cap */
 	{
