@@ -367,9 +367,9 @@ int dfx_cmd_check(int argc, char **argv)
 		if (o.mode == MODE_WRITE && write_changes(&ws) != 0)
 			status = 2;
 		dfx_check_all(&ws, &fs);
-		ro.color = o.color ? strcmp(o.color, "always") == 0
-				   : (isatty(1) && !getenv("NO_COLOR"));
-		if (o.color && strcmp(o.color, "auto") == 0)
+		if (o.color && strcmp(o.color, "auto") != 0)
+			ro.color = strcmp(o.color, "always") == 0;
+		else
 			ro.color = isatty(1) && !getenv("NO_COLOR");
 		ro.quiet = o.quiet;
 		ro.unsafe_fixes = config.unsafe_fixes;

@@ -431,40 +431,34 @@ static long leading_number(const char *s)
 	return v;
 }
 
-/* Whether `tok` is one of the '-'-separated segments of `tag`. */
-static bool has_segment(const char *tag, const char *tok, size_t n)
+/* Whether `tok` (n bytes) is one of the `sep`-separated items of `list`. */
+static bool in_list(const char *list, char sep, const char *tok, size_t n)
 {
-	const char *p = tag;
+	const char *p = list;
 
 	while (*p) {
-		const char *dash = strchr(p, '-');
-		size_t len = dash ? (size_t)(dash - p) : strlen(p);
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
 
 		if (len == n && memcmp(p, tok, n) == 0)
 			return true;
-		if (!dash)
+		if (!end)
 			break;
-		p = dash + 1;
+		p = end + 1;
 	}
 	return false;
+}
+
+/* Whether `tok` is one of the '-'-separated segments of `tag`. */
+static bool has_segment(const char *tag, const char *tok, size_t n)
+{
+	return in_list(tag, '-', tok, n);
 }
 
 /* Whether `tok` (n bytes) is in the comma list `list`. */
 static bool in_comma_list(const char *list, const char *tok, size_t n)
 {
-	const char *p = list;
-
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-
-		if (len == n && memcmp(p, tok, n) == 0)
-			return true;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return false;
+	return in_list(list, ',', tok, n);
 }
 
 /*
