@@ -27,12 +27,28 @@ ALL_CFLAGS := -std=c11 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Iinclude -I$(O)/gen $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c))
-GEN_SRCS  := $(O)/gen/tables.c $(O)/gen/templates.c $(O)/gen/registry.c
-LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRCS))
-HEADERS   := $(wildcard include/*.h src/rules/*.h)
+# Folders are layers (README "Source layout"): the library is every layer
+# but src/cli/; the program is src/cli/ plus the library.
+LIB_SRCS  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+LIB_GEN   := $(O)/gen/tables.c $(O)/gen/registry.c
+CLI_GEN   := $(O)/gen/templates.c
+LIB_OBJS  := $(patsubst %.c,$(O)/%.o,$(LIB_SRCS)) $(LIB_GEN:.c=.o)
+CLI_OBJS  := $(patsubst %.c,$(O)/%.o,$(filter-out src/cli/main.c,$(CLI_SRCS))) $(CLI_GEN:.c=.o)
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRCS))
+RULE_SRCS := $(sort $(wildcard src/rules/*/*.c))
+DEPS      := $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Quiet by default; `make V=1` shows the commands.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
 
 .PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench \
 	golden-update corpus-report install clean fuzz readme
@@ -40,41 +56,54 @@ HEADERS   := $(wildcard include/*.h src/rules/*.h)
 all: dockfix
 
 dockfix: $(O)/dockfix
-	cp $< $@
+	$(Q)cp $< $@
 
-$(O)/dockfix: $(O)/src/main.o $(O)/libdockfix.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$(O)/dockfix: $(O)/src/cli/main.o $(CLI_OBJS) $(O)/libdockfix.a
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libdockfix.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
-$(O)/%.o: %.c $(HEADERS) $(O)/gen/tables.h
+# Header dependencies come from -MMD; generated headers exist before any
+# object is compiled (order-only), so `make -j` is correct from clean.
+$(O)/%.o: %.c | $(O)/gen/tables.h
+	$(say) CC $<
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/gen/%.o: $(O)/gen/%.c $(HEADERS) $(O)/gen/tables.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(O)/gen/%.o: $(O)/gen/%.c | $(O)/gen/tables.h
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/cli -MMD -MP -c -o $@ $<
+
+-include $(DEPS)
 
 # Data tables and templates are compiled into the binary.
 $(O)/gen/tables.h: $(O)/gen/tables.c
 	@touch $@
 
-$(O)/gen/tables.c: src/data/gentables.sh $(wildcard src/data/*.tsv src/data/*.txt)
+$(O)/gen/tables.c: src/model/data/gentables.sh $(wildcard src/model/data/*.tsv src/model/data/*.txt)
+	$(say) GEN $@
 	@mkdir -p $(O)/gen
-	sh src/data/gentables.sh src/data $(O)/gen
+	$(Q)sh src/model/data/gentables.sh src/model/data $(O)/gen
 
-$(O)/gen/registry.c: src/rules/genregistry.sh $(wildcard src/rules/*.c)
+$(O)/gen/registry.c: src/rules/genregistry.sh $(RULE_SRCS)
+	$(say) GEN $@
 	@mkdir -p $(O)/gen
-	sh src/rules/genregistry.sh src/rules $@
+	$(Q)sh src/rules/genregistry.sh src/rules $@
 
-$(O)/gen/templates.c: templates/embed.sh src/data/eol.tsv $(shell find templates -type f 2>/dev/null)
+$(O)/gen/templates.c: templates/embed.sh src/model/data/eol.tsv $(shell find templates -type f 2>/dev/null)
+	$(say) GEN $@
 	@mkdir -p $(O)/gen
-	sh templates/embed.sh templates $@
+	$(Q)sh templates/embed.sh templates $@
 
-$(O)/tests/%: tests/%.c $(O)/libdockfix.a
+# Unit tests link the library, and the commands for the tests that drive one.
+$(O)/tests/%: tests/unit/%.c $(CLI_OBJS) $(O)/libdockfix.a
+	$(say) CC $<
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(O)/libdockfix.a $(CMOCKA_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -I. $(CMOCKA_CFLAGS) -MMD -MP -o $@ $< $(CLI_OBJS) $(O)/libdockfix.a $(CMOCKA_LIBS) $(LDLIBS)
 
 # ------------------------------------------------------------------ deps
 
@@ -97,40 +126,44 @@ demo: deps-ensure
 
 # ------------------------------------------------------------------ tests
 
+# Every suite prints one summary line ("SUITE: N passed, M failed") and the
+# details of what failed only.
 test: deps-ensure
+	@$(MAKE) --no-print-directory -s all $(TEST_BINS) $(O)/tests/roundtrip
 	@$(MAKE) --no-print-directory unit golden e2e corpus
 
 unit: $(TEST_BINS)
-	@sh tests/run_unit.sh $(TEST_BINS)
+	@sh tests/unit/run.sh $(TEST_BINS)
 
 golden: $(O)/dockfix
-	@sh tests/run_golden.sh $(O)/dockfix
+	@sh tests/golden/run.sh $(O)/dockfix
 
 golden-update: $(O)/dockfix
-	@sh tests/run_golden.sh $(O)/dockfix --update
-	@sh tests/test_init.sh $(O)/dockfix --update
+	@sh tests/golden/run.sh $(O)/dockfix --update
+	@sh tests/e2e/init.sh $(O)/dockfix --update
 
 e2e: $(O)/dockfix
-	@sh tests/run_e2e.sh $(O)/dockfix
-	@DFX_INIT_AUDIT=1 sh tests/test_init.sh $(O)/dockfix
-	@sh tests/sarif/validate.sh $(O)/dockfix
-	@sh tests/readme_rules.sh $(O)/dockfix
+	@sh tests/e2e/run.sh $(O)/dockfix
+	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
+	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
+	@sh tests/e2e/readme_rules.sh $(O)/dockfix
 	@d=$$(mktemp -d) && $(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
 		$$d/usr/bin/dockfix --version >/dev/null && test -s $$d/usr/share/man/man1/dockfix.1 && \
 		echo "install: 1 passed, 0 failed"; rc=$$?; rm -rf $$d; exit $$rc
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
-	@sh tests/run_corpus.sh $(O)/tests/roundtrip $(O)/dockfix
+	@sh tests/corpus/run.sh $(O)/tests/roundtrip $(O)/dockfix
 
-$(O)/tests/roundtrip: tests/roundtrip.c $(O)/libdockfix.a
+$(O)/tests/roundtrip: tests/corpus/roundtrip.c $(O)/libdockfix.a
+	$(say) CC $<
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libdockfix.a $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(O)/libdockfix.a $(LDLIBS)
 
 readme: $(O)/dockfix
-	@sh tests/readme_rules.sh $(O)/dockfix --update
+	@sh tests/e2e/readme_rules.sh $(O)/dockfix --update
 
 corpus-report: dockfix
-	@sh tests/corpus_report.sh ./dockfix
+	@sh tests/corpus/report.sh ./dockfix
 
 sanitize: deps-ensure
 	@$(MAKE) --no-print-directory O=build-san CC=clang \
@@ -139,7 +172,7 @@ sanitize: deps-ensure
 
 bench: deps-ensure
 	@$(MAKE) --no-print-directory dockfix
-	@sh tests/bench.sh ./dockfix
+	@sh tests/bench/run.sh ./dockfix
 
 fuzz: deps-ensure
 	@sh tests/fuzz/run.sh

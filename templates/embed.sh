@@ -38,7 +38,7 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 fi
 dir=$1
 out=$2
-eol=${3:-$dir/../src/data/eol.tsv}
+eol=${3:-$dir/../src/model/data/eol.tsv}
 tmp=$out.tmp
 
 die() {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "dockfix/rules.h"
 
 const struct dfx_df_stage *dfx_df_final_stage(const struct dfx_dockerfile *df)
 {

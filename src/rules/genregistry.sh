@@ -5,12 +5,12 @@
 set -eu
 dir=$1
 out=$2
-names=$(grep -ho '^const struct dfx_rule dfx_rule_[a-z0-9]*' "$dir"/*.c 2>/dev/null |
+names=$(grep -ho '^const struct dfx_rule dfx_rule_[a-z0-9]*' "$dir"/*/*.c 2>/dev/null |
 	sed 's/.* //' | sort -u)
 {
 	echo "/* generated from $dir by genregistry.sh; do not edit */"
 	echo "#include <string.h>"
-	echo "#include \"dockfix.h\""
+	echo "#include \"dockfix/core.h\""
 	for n in $names; do
 		echo "extern const struct dfx_rule $n;"
 	done

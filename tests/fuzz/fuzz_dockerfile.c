@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockerfile.h"
+#include "dockfix/dockerfile.h"
 
 static void check_span(const struct dfx_source *src, struct dfx_span sp)
 {

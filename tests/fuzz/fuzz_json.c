@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
-#include "json.h"
+#include "dockfix/inspect.h"
+#include "dockfix/json.h"
 
 static void check(const char *data, size_t len, const struct dfx_json *v, struct dfx_span outer)
 {

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compose.h"
-#include "yaml.h"
+#include "dockfix/compose.h"
+#include "dockfix/yamltree.h"
 
 static void check_span(const struct dfx_yaml *t, struct dfx_span s)
 {

@@ -1,0 +1,124 @@
+/*
+ * check.h - the workspace (every file of one run, original and fixed bytes),
+ * the configuration, and the context a rule's check function receives.
+ *
+ * Rules are pure: they read the workspace and report findings through
+ * dfx_report(); a finding may carry a fix (edits on workspace paths). They
+ * never print, write files or exit.
+ */
+#ifndef DOCKFIX_CHECK_H
+#define DOCKFIX_CHECK_H
+
+#include "dockfix/core.h"
+
+struct dfx_dockerfile;
+struct dfx_compose;
+
+struct dfx_sevmap {
+	char *code;
+	enum dfx_severity severity;
+};
+
+struct dfx_config {
+	char *path;              /* the config file read, or NULL */
+	char **ignore;           /* rule codes not to report */
+	size_t nignore;
+	char **select;           /* only these codes (NULL/0: all) */
+	size_t nselect;
+	struct dfx_sevmap *sevs; /* severity overrides */
+	size_t nsevs;
+	char **trusted;          /* trusted registries / namespaces for DF302 */
+	size_t ntrusted;
+	enum dfx_severity fail_on;
+	bool unsafe_fixes;
+	int as_of;               /* evaluation date as YYYYMMDD (base-image EOL) */
+};
+
+void dfx_config_init(struct dfx_config *c);
+void dfx_config_release(struct dfx_config *c);
+/* Whether `code` is enabled by --select / --ignore / config. */
+bool dfx_config_enabled(const struct dfx_config *c, const char *code);
+enum dfx_severity dfx_config_severity(const struct dfx_config *c, const struct dfx_rule *r);
+
+/* One file known to the run: a target being checked, or a file rules read or fixes touch. */
+struct dfx_wsfile {
+	char *path;               /* normalised path (relative to cwd when under it) */
+	enum dfx_kind kind;
+	bool target;              /* checked by rules */
+	bool on_disk;             /* existed when the run started */
+	struct dfx_source orig;   /* bytes on disk (empty when missing) */
+	struct dfx_source cur;    /* bytes after fixes so far */
+	bool changed;             /* cur differs from orig */
+	bool secret;              /* a created secret file: never printed */
+	bool from_stdin;          /* read from standard input (never written) */
+	unsigned mode;            /* mode for a created file */
+	bool failed;              /* could not be read or parsed: err */
+	struct dfx_error err;
+	struct dfx_dockerfile *df;   /* parse of cur (DOCKERFILE) */
+	struct dfx_compose *compose; /* parse of cur (COMPOSE) */
+	char *context;            /* DOCKERFILE: build-context directory ("." ...) */
+	char *dockerignore;       /* DOCKERFILE: path of the .dockerignore that applies */
+	struct dfx_wsfile **deps; /* files its rules read (fix passes re-check it when one changes) */
+	size_t ndeps, depcap;
+	bool recheck;             /* fix passes: check it again in the next pass */
+	bool touched;             /* fix passes: changed in the last pass */
+};
+
+struct dfx_workspace {
+	struct dfx_wsfile **files;
+	size_t n, cap;
+	struct dfx_config *config;
+	struct dfx_wsfile *checking; /* the target whose rules are running */
+	bool incremental;            /* check only targets marked recheck */
+};
+
+void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config);
+void dfx_ws_release(struct dfx_workspace *ws);
+/* Normalise a path: drop "./" and duplicate '/', fold "dir/..". Caller frees. */
+char *dfx_path_clean(const char *path);
+/* Join directory and name and clean. Caller frees. */
+char *dfx_path_join(const char *dir, const char *name);
+/* Directory part of a path ("." when none). Caller frees. */
+char *dfx_path_dir(const char *path);
+/* The file at `path`, loading it from disk on first use (never fails:
+   a missing file is an empty, not-on-disk entry). */
+struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path);
+/* Current bytes of `path`, or NULL when it does not exist (on disk or created). */
+const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path);
+/* Add a target (checked) file. */
+struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path, enum dfx_kind kind);
+/* (Re)parse f->cur into f->df / f->compose. Returns 0 or -1 with f->err set. */
+int dfx_ws_parse(struct dfx_wsfile *f);
+/* Replace the current bytes (takes ownership of data) and re-parse. */
+void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);
+
+/* What a rule's check function receives. */
+struct dfx_ctx {
+	struct dfx_workspace *ws;
+	struct dfx_wsfile *file;
+	const struct dfx_rule *rule;
+	struct dfx_findings *out;
+};
+
+/*
+ * Report a finding of `code` at `span` of the checked file. Returns NULL
+ * when the code is not enabled or is suppressed by a pragma at that place;
+ * otherwise the finding, to which the caller may attach ->fix and ->hint.
+ * The message must not contain a secret value (use dfx_redact()).
+ */
+struct dfx_finding *dfx_report(struct dfx_ctx *ctx, const char *code, struct dfx_span span,
+			       const char *fmt, ...) DFX_PRINTF(4, 5);
+/* Same, for a span in another workspace file (e.g. a linked Dockerfile). */
+struct dfx_finding *dfx_report_in(struct dfx_ctx *ctx, struct dfx_wsfile *file, const char *code,
+				  struct dfx_span span, const char *fmt, ...) DFX_PRINTF(5, 6);
+
+/* Warn on stderr (path:line:col: warning:) about codes in `# dockfix ignore=`
+   comments that name no rule. Returns how many. */
+size_t dfx_check_pragmas(struct dfx_workspace *ws);
+
+/* Run every enabled rule on every target file (with ws->incremental, only
+   those marked recheck); findings appended to out. Records which files each
+   target's rules read. */
+void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * compose.h - the Docker Compose model: services and top-level elements read
+ * from the YAML span tree, every value keeping its node (for spans and edits).
+ *
+ * Follows the Compose Specification (compose-spec/compose-spec, 05-services.md
+ * and friends) and the parsers Docker Compose uses (compose-go: ports via
+ * go-connections nat.ParsePortSpecs, short volumes via loader.ParseVolume),
+ * as summarised in research/compose-anchors.md section 5.
+ *
+ * Using it from a rule
+ * --------------------
+ *   struct dfx_compose *c = ctx->file->compose;
+ *   for (size_t i = 0; i < c->nservices; i++) {
+ *       const struct dfx_compose_service *s = &c->services[i];
+ *
+ *       // a key of the service, merges (`<<: *x`) applied: a struct dfx_yaml_ref
+ *       // (key == NULL when absent; node = the value, aliases resolved)
+ *       if (dfx_yaml_is_true(s->privileged.node)) {
+ *           struct dfx_span where = s->privileged.key->span;   // report here
+ *           struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "remove privileged");
+ *           struct dfx_yaml_edits ed;
+ *           struct dfx_buf path = DFX_BUF_INIT;
+ *
+ *           dfx_yaml_edits_init(&ed);
+ *           if (!s->privileged.from_anchor &&       // else: it edits the anchor
+ *               dfx_yaml_edit_delete(c->yaml, s->privileged.key, &ed) == 0) {
+ *               dfx_yaml_edits_to_fix(&ed, fix, ctx->file->path);
+ *               dfx_yaml_node_path(s->privileged.key, &path);  // "/services/x/privileged"
+ *               dfx_fix_path(fix, path.ptr);         // what the verifier lets change
+ *           }                                        // (ed.why says why a helper declined)
+ *           dfx_yaml_edits_release(&ed);
+ *           dfx_buf_release(&path);
+ *           ...
+ *       }
+ *       for (size_t j = 0; j < s->nports; j++)     // parsed ports, env, volumes...
+ *           if (dfx_compose_port_all_interfaces(&s->ports[j])) ...
+ *   }
+ *
+ * Inserted values are YAML text re-emitted in the file's own layout, e.g.
+ * dfx_yaml_edit_map_insert(c->yaml, s->node, "security_opt",
+ * "- no-new-privileges:true", &ed); see yaml.h for every edit helper.
+ * Any other key: dfx_compose_service_get(c, s, "sysctls", &ref); sequences:
+ * dfx_yaml_seq_len(ref.node) / dfx_yaml_seq_item(ref.node, i). Spans are byte
+ * offsets into c->src->data; dfx_compose_suppressed() tells whether a
+ * `# dockfix ignore=CODE` comment covers an offset (dfx_report() asks it).
+ * Everything is owned by the model and freed by dfx_compose_free().
+ */
+#ifndef DOCKFIX_COMPOSE_H
+#define DOCKFIX_COMPOSE_H
+
+#include "dockfix/core.h"
+#include "dockfix/yamltree.h"
+
+/* A published port: short syntax "[IP:][HOST:]CONTAINER[/PROTO]" or a long-syntax mapping. */
+struct dfx_compose_port {
+	const struct dfx_yaml_node *item; /* the sequence item as written (may be an alias) */
+	const struct dfx_yaml_node *node; /* the item, alias resolved: scalar or mapping */
+	bool long_syntax;
+	bool valid;             /* short syntax parsed (long syntax: has a target) */
+	bool interpolated;      /* holds ${VAR} / $VAR: fields may be variables */
+	bool from_anchor;
+	const char *host_ip;    /* brackets removed; NULL when none is given */
+	const char *published;  /* host port or range; NULL when none ("80", "127.0.0.1::80") */
+	const char *target;     /* container port or range */
+	const char *protocol;   /* NULL when none is given (tcp) */
+	const char *mode;       /* long syntax: host / ingress */
+	unsigned published_lo, published_hi; /* 0 when absent or not a number */
+	unsigned target_lo, target_hi;
+	/* long syntax: the entries, to edit (key NULL when absent) */
+	struct dfx_yaml_ref host_ip_ref, published_ref, target_ref, protocol_ref;
+	char *storage;          /* owns the short-syntax strings */
+};
+
+/*
+ * Parse a short-syntax port spec as compose-go does (split on ':', the last
+ * part is CONTAINER[/PROTO], the one before the host port, the rest the IP;
+ * bracketed or bare IPv6; ${...} kept whole). Returns 0 (p->valid) or -1.
+ * Release with dfx_compose_port_release().
+ */
+int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p);
+void dfx_compose_port_release(struct dfx_compose_port *p);
+/* Published on every interface: no host IP, 0.0.0.0, :: or [::] (and not a variable). */
+bool dfx_compose_port_all_interfaces(const struct dfx_compose_port *p);
+
+/* One environment variable (also used for build args). */
+struct dfx_compose_env {
+	const char *name;
+	const char *value;       /* NULL when unset: `KEY:`, `KEY: null`, list `- KEY` */
+	bool list_form;          /* `- KEY=VALUE` */
+	bool from_anchor;        /* came through a `<<` merge or an alias */
+	const struct dfx_yaml_node *via;  /* the alias it came through */
+	const struct dfx_yaml_node *key;  /* map form: the key node */
+	const struct dfx_yaml_node *node; /* map form: the value (resolved; may be an empty scalar);
+					     list form: the item scalar */
+	struct dfx_span name_span;  /* the name as written */
+	struct dfx_span value_span; /* the value as written (list form: after '=') */
+	bool span_exact;         /* list form: the spans map 1:1 onto the scalar's text */
+	char *storage;
+};
+
+struct dfx_compose_env_file {
+	const char *path;
+	bool required;           /* default true */
+	const char *format;      /* "raw" or NULL */
+	const struct dfx_yaml_node *node;
+};
+
+/* A service's secret grant: short `- name` or long `{source, target, uid, gid, mode}`. */
+struct dfx_compose_secret_ref {
+	const char *source;
+	const char *target;      /* NULL when not given */
+	bool long_syntax;
+	bool from_anchor;
+	const struct dfx_yaml_node *node;
+};
+
+/* A service volume: short `SRC:DST[:MODE]` or long syntax. */
+struct dfx_compose_volume {
+	const struct dfx_yaml_node *node;
+	bool long_syntax;
+	bool from_anchor;
+	bool valid;
+	const char *type;        /* bind, volume, tmpfs, npipe, image, cluster */
+	const char *source;      /* NULL for an anonymous volume */
+	const char *target;
+	const char *mode;        /* short syntax options ("ro", "rw,z"), or NULL */
+	bool read_only;
+	struct dfx_yaml_ref read_only_ref, source_ref, target_ref; /* long syntax */
+	char *storage;
+};
+
+/* Parse a short volume spec as compose-go's loader.ParseVolume. Release with _volume_release. */
+int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v);
+void dfx_compose_volume_release(struct dfx_compose_volume *v);
+
+struct dfx_compose_build {
+	const struct dfx_yaml_node *node; /* string (the context) or mapping */
+	const char *context;
+	const char *dockerfile;
+	const char *dockerfile_inline;
+	struct dfx_yaml_ref context_ref, dockerfile_ref, args_ref, secrets_ref;
+	struct dfx_compose_env *args;     /* map or list form */
+	size_t nargs;
+	struct dfx_compose_secret_ref *secrets;
+	size_t nsecrets;
+};
+
+struct dfx_compose_service {
+	const char *name;
+	const struct dfx_yaml_node *key;  /* the name under services: */
+	const struct dfx_yaml_node *node; /* the service mapping (NULL when not a mapping) */
+	/* keys (merges applied; key == NULL when absent) */
+	struct dfx_yaml_ref image, build_ref, ports_ref, environment, env_file_ref, secrets_ref,
+		volumes_ref, command, entrypoint, user, privileged, cap_add, cap_drop,
+		security_opt, network_mode, pid, ipc, uts, userns_mode, cgroup, use_api_socket,
+		healthcheck, read_only, expose, extends, networks, depends_on, devices, sysctls,
+		tmpfs, labels;
+	const char *image_name;          /* image value, or NULL */
+	struct dfx_compose_build build;  /* build.node == NULL when there is no build */
+	struct dfx_compose_port *ports;
+	size_t nports;
+	struct dfx_compose_env *env;
+	size_t nenv;
+	struct dfx_compose_env_file *env_files;
+	size_t nenv_files;
+	struct dfx_compose_secret_ref *secrets;
+	size_t nsecrets;
+	struct dfx_compose_volume *volumes;
+	size_t nvolumes;
+};
+
+/* A top-level secret. */
+struct dfx_compose_secret {
+	const char *name;
+	const struct dfx_yaml_node *key, *node;
+	const char *file;         /* NULL when not file-based */
+	const char *environment;  /* NULL unless `environment:` */
+	bool external;
+	struct dfx_yaml_ref file_ref;
+};
+
+/* A named top-level element (volume, network, config) or an `x-` extension. */
+struct dfx_compose_named {
+	const char *name;
+	const struct dfx_yaml_node *key, *node;
+};
+
+struct dfx_compose_comment;
+
+struct dfx_compose {
+	const struct dfx_source *src;    /* borrowed */
+	struct dfx_yaml *yaml;           /* the span tree (for edits) */
+	const struct dfx_yaml_node *root;
+	struct dfx_yaml_ref version, name, services_ref, secrets_ref, volumes_ref, networks_ref,
+		configs_ref, include;
+	struct dfx_compose_service *services;
+	size_t nservices;
+	struct dfx_compose_secret *secrets;
+	size_t nsecrets;
+	struct dfx_compose_named *volumes, *networks, *configs, *extensions;
+	size_t nvolumes, nnetworks, nconfigs, nextensions;
+	struct dfx_compose_comment *comments; /* private: comments, for suppression */
+	size_t ncomments;
+};
+
+/*
+ * Parse a compose file. Returns the model, or NULL with *err set (path,
+ * line, column, message) for invalid YAML, a top level that is not a
+ * mapping, `services` that is not a mapping, or an exhausted alias budget.
+ * The source must outlive the model.
+ */
+struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_error *err);
+void dfx_compose_free(struct dfx_compose *c);
+
+/* A key of a service (merges applied). Returns 1 found, 0 absent, -1 budget spent. */
+int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_service *s,
+			    const char *key, struct dfx_yaml_ref *ref);
+/* The service of that name, or NULL. */
+const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_compose *c,
+							   const char *name);
+
+/*
+ * True when a `# dockfix ignore=CODE[,CODE]` comment covers `offset`: on the
+ * same line (trailing), or trailing on / on the comment lines directly above
+ * the first line of the mapping entry (or sequence item) that contains
+ * offset, or of any enclosing entry (e.g. above the service key).
+ */
+bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint32_t offset);
+/* The i-th `# dockfix ignore=` comment (0-based): its offset and codes. False past the last. */
+bool dfx_compose_pragma(const struct dfx_compose *c, size_t i, uint32_t *off, const char **codes);
+
+/* Compose interpolation: `${VAR}`, `${VAR:-x}`, `$VAR`; `$$` is a literal '$'. */
+bool dfx_compose_is_interpolated(const char *value);
+/* The whole value is one variable reference (`${VAR...}` or `$VAR`). */
+bool dfx_compose_is_variable_only(const char *value);
+/*
+ * When the whole value is `${VAR:-default}` / `${VAR-default}`, append the
+ * default to out and return true.
+ */
+bool dfx_compose_var_default(const char *value, struct dfx_buf *out);
+
+#endif

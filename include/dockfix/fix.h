@@ -1,0 +1,34 @@
+/*
+ * fix.h - the fix engine: pick the fixes of a pass (applicability, no
+ * overlap), verify each on its own (re-parse; compose files also through
+ * libyaml with only the declared YAML paths allowed to change), splice the
+ * survivors into the workspace, re-check, and repeat until nothing changes.
+ */
+#ifndef DOCKFIX_FIX_H
+#define DOCKFIX_FIX_H
+
+#include "dockfix/check.h"
+
+#define DFX_FIX_MAX_PASSES 16
+
+struct dfx_fix_stats {
+	size_t applied;     /* fixes applied */
+	size_t dropped;     /* fixes that failed verification */
+	size_t passes;
+	struct dfx_buf notes; /* one line per dropped fix: "path:line:col: CODE: why" */
+};
+
+/*
+ * Run fixes of applicability >= min on the workspace until stable.
+ * Afterwards the workspace files hold the fixed bytes (f->changed).
+ */
+void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct dfx_fix_stats *st);
+void dfx_fix_stats_release(struct dfx_fix_stats *st);
+/*
+ * Splice edits (all on one file, non-overlapping) into `data`. Edits are
+ * applied from the end so offsets stay valid. Returns a new malloc'd buffer.
+ */
+char *dfx_fix_splice(const char *data, size_t len, const struct dfx_edit *const *edits, size_t n,
+		     size_t *outlen);
+
+#endif

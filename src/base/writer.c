@@ -1,0 +1,294 @@
+/*
+ * writer.c - atomic file replacement and exclusive creation.
+ *
+ * The sequence is the classic one (git's lockfile.c and tempfile.c, and the
+ * rename(2) guarantee in POSIX): write a temporary file in the target's own
+ * directory (mkstemp), fsync it, give it the final mode, rename it over the
+ * target, fsync the directory. rename(2) replaces the directory entry
+ * itself, so a symbolic link put at the target meanwhile is replaced, not
+ * followed. Exclusive creation publishes the temporary file with link(2),
+ * which fails when the name exists (renameat2 RENAME_NOREPLACE where hard
+ * links are not supported), so an existing file is never overwritten.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
+
+#include "dockfix/writer.h"
+
+/* Room left in a file name for "." + ".dockfix-XXXXXX" (NAME_MAX is 255). */
+#define TEMP_BASE_MAX 200
+
+struct target {
+	const char *path;
+	char *dir;         /* "." when path has no '/' */
+	const char *base;  /* last component of path */
+	char **created;    /* directories this call created, outermost first */
+	size_t ncreated, cap;
+	char *tmp;         /* temporary file, while it exists */
+};
+
+static int split_path(struct target *t, const char *path, struct dfx_error *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	if (!*path || (slash && !slash[1])) {
+		dfx_error_set(err, path, 0, 0, "cannot write: not a file name");
+		return -1;
+	}
+	if (!slash) {
+		t->dir = dfx_xstrdup(".");
+		t->base = path;
+	} else {
+		t->dir = slash == path ? dfx_xstrdup("/")
+				       : dfx_xstrndup(path, (size_t)(slash - path));
+		t->base = slash + 1;
+	}
+	return 0;
+}
+
+/* Removes what this call created: the temporary file, then new directories. */
+static void rollback(struct target *t)
+{
+	if (t->tmp)
+		unlink(t->tmp);
+	for (size_t i = t->ncreated; i-- > 0;)
+		rmdir(t->created[i]);
+}
+
+static void target_release(struct target *t)
+{
+	for (size_t i = 0; i < t->ncreated; i++)
+		free(t->created[i]);
+	free(t->created);
+	free(t->tmp);
+	free(t->dir);
+}
+
+/* mkdir -p of t->dir, remembering each directory it had to create. */
+static int make_dirs(struct target *t, struct dfx_error *err)
+{
+	struct stat st;
+	char *p;
+
+	if (stat(t->dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		dfx_error_set(err, t->path, 0, 0, "cannot write: '%s' is not a directory", t->dir);
+		return -1;
+	}
+	if (errno != ENOENT) {
+		dfx_error_set(err, t->path, 0, 0, "cannot write: '%s': %s", t->dir,
+			      strerror(errno));
+		return -1;
+	}
+	p = dfx_xstrdup(t->dir);
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == 0) {
+			DFX_GROW(t->created, t->ncreated + 1, t->cap);
+			t->created[t->ncreated++] = dfx_xstrdup(p);
+		} else if (errno != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
+			dfx_error_set(err, t->path, 0, 0, "cannot create directory '%s': %s", p,
+				      strerror(errno));
+			free(p);
+			return -1;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Best effort: a directory fsync that fails leaves the rename done anyway. */
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fsync(fd);
+	close(fd);
+}
+
+static void sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (!slash) {
+		sync_dir(".");
+		return;
+	}
+	dir = slash == path ? dfx_xstrdup("/") : dfx_xstrndup(path, (size_t)(slash - path));
+	sync_dir(dir);
+	free(dir);
+}
+
+/*
+ * Writes the data to a new temporary file beside the target, with the
+ * final mode (and owner, when `owner` is given and differs), synced to disk.
+ */
+static int write_temp(struct target *t, const char *data, size_t len, mode_t mode,
+		      const struct stat *owner, struct dfx_error *err)
+{
+	size_t blen = strlen(t->base);
+	int fd;
+
+	if (blen > TEMP_BASE_MAX)
+		blen = TEMP_BASE_MAX;
+	t->tmp = dfx_xasprintf("%s/.%.*s.dockfix-XXXXXX", t->dir, (int)blen, t->base);
+	fd = mkstemp(t->tmp);
+	if (fd < 0) {
+		dfx_error_set(err, t->path, 0, 0, "cannot create a temporary file in '%s': %s",
+			      t->dir, strerror(errno));
+		free(t->tmp);
+		t->tmp = NULL;
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	/* Keeping the owner is best effort: only root may give a file away. */
+	if (owner && (owner->st_uid != geteuid() || owner->st_gid != getegid()) &&
+	    fchown(fd, owner->st_uid, owner->st_gid) < 0)
+		errno = 0;
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	dfx_error_set(err, t->path, 0, 0, "cannot write: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Links the temporary file under the final name only if that name is free. */
+static int publish_exclusive(struct target *t)
+{
+	if (link(t->tmp, t->path) == 0) {
+		unlink(t->tmp);
+		return 0;
+	}
+#if defined(__linux__) && defined(SYS_renameat2)
+	if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK) {
+		/* No hard links here: rename without replacing (RENAME_NOREPLACE). */
+		if (syscall(SYS_renameat2, AT_FDCWD, t->tmp, AT_FDCWD, t->path, 1u) == 0)
+			return 0;
+		if (errno == EINVAL || errno == ENOSYS)
+			errno = EOPNOTSUPP;
+	}
+#endif
+	return -1;
+}
+
+static int write_file(const char *path, const char *data, size_t len, unsigned create_mode,
+		      bool exclusive, struct dfx_error *err)
+{
+	struct target t;
+	struct stat st;
+	bool exists = false;
+	mode_t mode = (mode_t)(create_mode & 07777);
+
+	if (split_path(&t, path, err) < 0)
+		return -1;
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			dfx_error_set(err, path, 0, 0, "is a symbolic link; not following it");
+		else if (exclusive)
+			dfx_error_set(err, path, 0, 0, "already exists; not overwriting it");
+		else if (S_ISDIR(st.st_mode))
+			dfx_error_set(err, path, 0, 0, "cannot write: is a directory");
+		else if (!S_ISREG(st.st_mode))
+			dfx_error_set(err, path, 0, 0, "cannot write: not a regular file");
+		else
+			exists = true;
+		if (!exists)
+			goto fail;
+		mode = st.st_mode & 07777;
+	} else if (errno != ENOENT) {
+		dfx_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+		goto fail;
+	}
+
+	if (!exists && make_dirs(&t, err) < 0)
+		goto fail;
+	if (write_temp(&t, data, len, mode, exists ? &st : NULL, err) < 0)
+		goto fail;
+	if (exclusive) {
+		if (publish_exclusive(&t) < 0) {
+			int e = errno;
+
+			if (e == EEXIST)
+				dfx_error_set(err, path, 0, 0, "already exists; not overwriting it");
+			else
+				dfx_error_set(err, path, 0, 0, "cannot create: %s", strerror(e));
+			goto fail;
+		}
+	} else if (rename(t.tmp, path) < 0) {
+		dfx_error_set(err, path, 0, 0, "cannot replace: %s", strerror(errno));
+		goto fail;
+	}
+	free(t.tmp);
+	t.tmp = NULL;
+
+	sync_dir(t.dir);
+	for (size_t i = 0; i < t.ncreated; i++)
+		sync_parent(t.created[i]);
+	target_release(&t);
+	return 0;
+fail:
+	rollback(&t);
+	target_release(&t);
+	return -1;
+}
+
+int dfx_write_atomic(const char *path, const char *data, size_t len, unsigned create_mode,
+		     struct dfx_error *err)
+{
+	return write_file(path, data, len, create_mode, false, err);
+}
+
+int dfx_write_exclusive(const char *path, const char *data, size_t len, unsigned create_mode,
+			struct dfx_error *err)
+{
+	return write_file(path, data, len, create_mode, true, err);
+}

@@ -1,0 +1,25 @@
+/*
+ * cli.h - what the subcommands share: option-value helpers, the
+ * `path:line:col: error:` printer and the choice of reporter by --format.
+ */
+#ifndef DOCKFIX_CLI_H
+#define DOCKFIX_CLI_H
+
+#include "dockfix/report.h"
+
+/* Print "dockfix CMD: message" and the --help pointer; returns 2. */
+int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* Append the comma-separated codes of `arg` (blanks trimmed) to *v. */
+void dfx_cli_split_codes(const char *arg, char ***v, size_t *n);
+void dfx_cli_free_codes(char **v, size_t n);
+/* Whether `format` names a reporter. */
+bool dfx_cli_format_ok(const char *format);
+/* `path:line:col: error: message`, then the source line and a caret when known. */
+void dfx_cli_print_error(const struct dfx_wsfile *f);
+/* Run the reporter for `format` on stdout. */
+void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro);
+/* Load standard input as workspace file `name` (a target of kind `kind`):
+   a read error leaves it failed with f->err set. */
+struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind);
+
+#endif

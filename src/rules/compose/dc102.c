@@ -1,0 +1,255 @@
+/*
+ * dc102.c - DC102 default-credentials: a credential-named `environment`
+ * entry whose literal value is weak: empty, equal to the user name,
+ * shorter than 12 characters, fewer than 4 different characters, or a
+ * well-known default (postgres, root, example, changeme, minioadmin,
+ * mysecretpassword, ...); also a `${VAR:-weak}` default (hint).
+ * Safe fix, when the service that owns the password is in the file (the
+ * database or admin UI whose init password it is): a freshly generated
+ * password replaces the weak one everywhere the file sets that same value
+ * under a credential name, moved out as DC101 does (a `_FILE` secret or
+ * the .env). When the weak value is also used where the fix cannot follow
+ * (inside a URL, a `-p` argument of a command), only a hint is given.
+ * Seed: "Default Credentials" (No password or default password); KICS
+ * a88baa34 default-password list; CWE-1392, CWE-521.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "credfix.h"
+#include "dockfix/image.h"
+#include "dockfix/secrets.h"
+
+/* The kind of database, cache or broker image a service of the site runs, or NULL. */
+static const char *database_kind(const struct dfx_cred_site *s)
+{
+	for (size_t i = 0; i < s->nsvcs; i++) {
+		struct dfx_imageref ref;
+		const char *kind = NULL;
+
+		if (dfx_cred_image(s->svcs[i], &ref)) {
+			kind = dfx_db_image_kind(&ref);
+			dfx_image_release(&ref);
+		}
+		if (kind)
+			return kind;
+	}
+	return NULL;
+}
+
+/* How to set a new password inside a running database of that kind. */
+static const char *change_how(const char *kind)
+{
+	if (!strcmp(kind, "postgres") || !strcmp(kind, "mysql"))
+		return " (ALTER USER ...)";
+	if (!strcmp(kind, "mongo"))
+		return " (db.changeUserPassword(...))";
+	if (!strcmp(kind, "rabbitmq"))
+		return " (rabbitmqctl change_password ...)";
+	return "";
+}
+
+static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
+{
+	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
+	struct dfx_finding *f;
+
+	f = dfx_report(ctx, "DC102", dfx_cred_site_span(s),
+		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
+		       s->name, red, var ? var : "the variable");
+	if (f) {
+		f->secret = dfx_cred_site_value_span(s);
+		f->hint = dfx_xasprintf("drop the default (`${%s:?set %s in .env}`) and put a strong password in "
+					"a git-ignored .env, e.g. `%s=$(openssl rand -base64 32)`",
+					var ? var : "VAR", var ? var : "VAR", var ? var : "VAR");
+	}
+	free(red);
+	free(var);
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	struct dfx_cred_sites sites;
+
+	const struct dfx_cred_site **fixed;
+	size_t *idx, nfixed = 0;
+
+	dfx_cred_sites_collect(c, &sites);
+	fixed = dfx_xcalloc(sites.n + 1, sizeof(*fixed));
+	idx = dfx_xcalloc(sites.n + 1, sizeof(*idx));
+	for (size_t i = 0; i < sites.n; i++) {
+		const struct dfx_cred_site *s = &sites.v[i];
+		const struct dfx_cred_site **group = NULL;
+		const struct dfx_yaml_node **skip = NULL;
+		const struct dfx_yaml_node *where = NULL;
+		size_t ng = 0;
+		bool server = false, all_edit = true;
+		struct dfx_finding *f;
+		struct dfx_buf others = DFX_BUF_INIT;
+		struct dfx_cred_plan p;
+		char *red, *pw;
+
+		if (!s->literal && s->dflt && s->dflt_weak) {
+			weak_default(ctx, s);
+			continue;
+		}
+		if (!dfx_cred_site_dc102(s))
+			continue;
+		red = dfx_redact(s->value, strlen(s->value));
+		if (!s->value[0])
+			f = dfx_report(ctx, "DC102", dfx_cred_site_span(s), "%s is empty%s", s->name,
+				       s->server ? ": the account has no password (or the service refuses to start)" : "");
+		else
+			f = dfx_report(ctx, "DC102", dfx_cred_site_span(s), "%s is a weak or default password (%s: %s)%s",
+				       s->name, red, s->why_weak,
+				       s->server ? ": anyone who can reach the service logs in with it" : "");
+		free(red);
+		if (!f)
+			continue;
+		f->secret = dfx_cred_site_value_span(s);
+
+		/* every credential entry of the file with the same value changes with it */
+		group = dfx_xcalloc(sites.n, sizeof(*group));
+		skip = dfx_xcalloc(sites.n, sizeof(*skip));
+		for (size_t k = 0; k < sites.n; k++) {
+			const struct dfx_cred_site *t = &sites.v[k];
+
+			if (t != s && (!t->literal || !s->value[0] || strcmp(t->value, s->value)))
+				continue; /* an empty value is a placeholder, not a shared password */
+			group[ng] = t;
+			skip[ng++] = t->env->list_form ? t->env->node : t->env->key;
+			server |= t->server;
+			all_edit &= t->editable;
+			if (t != s) {
+				char *sv = dfx_cred_site_services(t);
+
+				dfx_buf_addf(&others, "%s%s of %s", others.len ? ", " : "", t->name, sv);
+				free(sv);
+			}
+		}
+		if (!server) {
+			f->hint = dfx_xasprintf("set a strong password where the account is defined and here, and keep "
+						"it out of the file (a Docker secret or a git-ignored .env)");
+		} else if (!all_edit) {
+			f->hint = dfx_xstrdup("the entry cannot be rewritten in place (its value is an alias): replace "
+					      "the password at the anchor with a generated one and move it to a secret");
+		} else if (dfx_cred_value_used(c, s->value, skip, ng, &where)) {
+			unsigned line, col;
+
+			dfx_source_linecol(c->src, where->span.start, &line, &col);
+			f->hint = dfx_xasprintf("the same password is also used at line %u (not under a credential "
+						"name): generate a new one, change it there and here, and move it to a "
+						"secret", line);
+		} else if (!(pw = dfx_secret_gen())) {
+			f->hint = dfx_xstrdup("no random source to generate a password");
+		} else {
+			dfx_cred_plan_init(&p, ctx);
+			p.share = true;
+			for (size_t k = 0; k < ng && !p.failed; k++)
+				dfx_cred_move(&p, group[k], pw);
+			f->fix = dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate a new password");
+			if (f->fix) {
+				struct dfx_buf m = DFX_BUF_INIT;
+				bool seen = false;
+
+				/* one entry per group for the combined fix */
+				for (size_t k = 0; k < nfixed && !seen; k++)
+					seen = s->value[0] && fixed[k]->literal && !strcmp(fixed[k]->value, s->value);
+				if (!seen) {
+					fixed[nfixed] = s;
+					idx[nfixed++] = (size_t)(f - ctx->out->v);
+				}
+
+				dfx_buf_adds(&m, f->message);
+				if (others.len)
+					dfx_buf_addf(&m, ". The same value is set for %s: the fix changes it there too",
+						     others.ptr);
+				if (database_kind(s))
+					dfx_buf_addf(&m, ". The fix generates a new password: the service keeps the "
+						     "password it was first started with in its data volume, so "
+						     "re-initialise the volume or set the new password inside it%s",
+						     change_how(database_kind(s)));
+				else
+					dfx_buf_adds(&m, ". The fix generates a new password: change it wherever the "
+							 "old one is still stored (rotate it)");
+				dfx_buf_add(&m, p.notes.ptr ? p.notes.ptr : "", p.notes.len);
+				free(f->message);
+				f->message = dfx_buf_detach(&m);
+			} else {
+				f->hint = dfx_xasprintf("generate a strong password and move it to a secret (%s)",
+							p.why ? p.why : "the fix cannot edit this entry");
+			}
+			dfx_cred_plan_release(&p);
+			free(pw);
+		}
+		dfx_buf_release(&others);
+		free(group);
+		free(skip);
+	}
+	if (nfixed > 1) {
+		/* every group at once, each with its own new password */
+		struct dfx_cred_plan p;
+
+		dfx_cred_plan_init(&p, ctx);
+		p.share = true;
+		for (size_t k = 0; k < nfixed && !p.failed; k++) {
+			char *pw = dfx_secret_gen();
+
+			free(p.share_name);
+			p.share_name = NULL;
+			for (size_t t = 0; t < sites.n && pw && !p.failed; t++) {
+				const struct dfx_cred_site *m = &sites.v[t];
+
+				if (m == fixed[k] || (fixed[k]->value[0] && m->literal && !strcmp(m->value, fixed[k]->value)))
+					dfx_cred_move(&p, m, pw);
+			}
+			if (!pw)
+				dfx_cred_plan_fail(&p, "no random source");
+			free(pw);
+		}
+		dfx_cred_combine(ctx, idx, nfixed, dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate new passwords"));
+		dfx_cred_plan_release(&p);
+	}
+	free(fixed);
+	free(idx);
+	dfx_cred_sites_release(&sites);
+}
+
+const struct dfx_rule dfx_rule_dc102 = {
+	.code = "DC102",
+	.name = "default-credentials",
+	.severity = DFX_SEV_CRITICAL,
+	.kind = DFX_KIND_COMPOSE,
+	.fix = DFX_FIX_SAFE,
+	.summary = "A service uses a default or weak password",
+	.what = "Finds credential-named `environment` entries whose literal value is weak: empty, equal "
+		"to the user name that goes with it (POSTGRES_USER for POSTGRES_PASSWORD; the image's default "
+		"user otherwise), shorter than 12 characters, made of fewer than 4 different characters, or "
+		"a well-known default from image documentation and product defaults (postgres, root, "
+		"example, secret, admin, changeme, guest, minioadmin, mysecretpassword, my-secret-pw, ...). "
+		"Empty values count only for a service's own init or admin password (an empty API key is a "
+		"placeholder). A `${VAR:-weak}` default is reported too.",
+	.why = "Default and example passwords are the first thing anyone tries: scanners log into "
+	       "databases, caches and admin UIs with them within minutes of a port becoming reachable, "
+	       "and a password copied from the image's documentation is public.",
+	.example = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: postgres",
+	.instead = "services:\n  db:\n    image: postgres\n    environment:\n"
+		   "      POSTGRES_PASSWORD_FILE: /run/secrets/db_postgres_password\n    secrets:\n"
+		   "      - db_postgres_password\nsecrets:\n  db_postgres_password:\n"
+		   "    file: ./secrets/db_postgres_password.txt   # generated, git-ignored",
+	.fix_safety = "Safe for the file, with one step left to the user. The fix generates a password (32 "
+		      "random bytes, base64url) and moves it out of the file as DC101 does: a Docker secret "
+		      "read through `NAME_FILE` when the image supports it, else `${NAME:?...}` with the value "
+		      "in the git-ignored .env. Every credential entry of the file that sets the same weak value "
+		      "(the application's DB_PASSWORD next to the database's POSTGRES_PASSWORD) gets the same new "
+		      "password. The fix is offered only when the service that owns the password is in the "
+		      "file, and not when the old value is also used in a URL or a command line it cannot "
+		      "follow. A database initialised earlier keeps its old password in its data volume: "
+		      "re-initialise it or change the password inside the database, as the message says.",
+	.refs = "seed: Default Credentials (No password or default password; Hardening Checklist: Strong "
+		"passwords for all services); KICS a88baa34 Passwords And Secrets (default-password list); "
+		"CWE-1392, CWE-521; official image docs (postgres, mysql, mongo, rabbitmq, minio: documented "
+		"default and example passwords)",
+	.check = check,
+};

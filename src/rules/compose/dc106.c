@@ -1,0 +1,202 @@
+/*
+ * dc106.c - DC106 secret-file-not-ignored: a top-level secret's `file:`,
+ * or a service's `env_file` that holds credentials, is not excluded by the
+ * .gitignore files that apply to it (the one in its directory and every
+ * parent up to the repository root, deeper ones winning; gitignore(5)), so
+ * `git add .` commits it. An env_file that is itself a checked .env target
+ * is left to DI101.
+ * Safe fix: append the path (or its `secrets/` folder) to the nearest
+ * .gitignore, or create one beside the compose file.
+ * Seed: "Default Credentials" (`file: ./secrets/db_password.txt # MUST NOT
+ * be in git!`); SPEC.md 2 (generated secrets are git-ignored); CWE-538.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "credfix.h"
+#include "dockfix/secrets.h"
+
+/* A path this repository could hold: relative, no variables, not leaving it. */
+static bool local_path(const char *p)
+{
+	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
+}
+
+static bool envish(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	return !strcmp(b, ".env") || !strncmp(b, ".env.", 5) || (n > 4 && !strcmp(b + n - 4, ".env"));
+}
+
+/* The folder of a secret file when it is a dedicated one (secrets/, .secrets/, ...), else NULL. */
+static char *secret_folder(const char *path)
+{
+	char *dir = dfx_path_dir(path);
+	const char *b = strrchr(dir, '/');
+
+	b = b ? b + 1 : dir;
+	if (strstr(b, "secret") || strstr(b, "Secret"))
+		return dir;
+	free(dir);
+	return NULL;
+}
+
+/* Findings with a fix, for the combined fix: their index and what they add to .gitignore. */
+struct combined {
+	size_t *idx;
+	size_t n;
+	struct dfx_cred_ignores ig;
+};
+
+static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, const char *what,
+		   struct combined *all)
+{
+	char *nearest = NULL, *folder = secret_folder(path);
+	enum dfx_cred_git st = dfx_cred_git_status(ctx->ws, path, false, &nearest);
+	struct dfx_finding *f;
+	struct dfx_cred_ignores ig = {0};
+	struct dfx_buf desc = DFX_BUF_INIT;
+	char *cdir;
+
+	if (st == DFX_GIT_IGNORED)
+		goto out;
+	f = dfx_report(ctx, "DC106", at, "%s %s, which is not git-ignored%s: `git add .` commits it", what, path,
+		       st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	if (!f)
+		goto out;
+	if (st == DFX_GIT_REINCLUDED) {
+		f->hint = dfx_xasprintf("%s re-includes it on purpose with a `!` pattern: remove that line unless the "
+					"file holds no secret", nearest ? nearest : ".gitignore");
+		goto out;
+	}
+	cdir = dfx_path_dir(ctx->file->path);
+	dfx_cred_ignores_add(&ig, folder ? folder : path, folder != NULL);
+	f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
+	if (!dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, cdir, &desc)) {
+		/* the folder is ignored some other way: add the file itself */
+		dfx_cred_ignores_release(&ig);
+		dfx_cred_ignores_add(&ig, path, false);
+		dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, cdir, &desc);
+	}
+	free(f->fix->description);
+	f->fix->description = dfx_xasprintf("add %s to %s", desc.ptr ? desc.ptr : path,
+					    nearest ? nearest : "a new .gitignore");
+	if (!f->fix->nedits) {
+		dfx_fix_free(f->fix);
+		f->fix = NULL;
+		f->hint = dfx_xasprintf("add %s to .gitignore", path);
+	} else {
+		all->idx = dfx_xrealloc(all->idx, (all->n + 1) * sizeof(*all->idx));
+		all->idx[all->n++] = (size_t)(f - ctx->out->v);
+		for (size_t i = 0; i < ig.n; i++)
+			dfx_cred_ignores_add(&all->ig, ig.paths[i], ig.dirs[i]);
+	}
+	free(cdir);
+	dfx_buf_release(&desc);
+	dfx_cred_ignores_release(&ig);
+out:
+	free(nearest);
+	free(folder);
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	char *cdir = dfx_path_dir(ctx->file->path);
+	char **done = NULL;
+	size_t ndone = 0;
+	bool di101 = dfx_config_enabled(ctx->ws->config, "DI101");
+	struct combined all = {0};
+
+	for (size_t i = 0; i < c->nsecrets; i++) {
+		const struct dfx_compose_secret *s = &c->secrets[i];
+		char *path;
+
+		if (s->external || !local_path(s->file) || !s->file_ref.node)
+			continue;
+		path = dfx_path_join(cdir, s->file);
+		if (dfx_cred_same_repo(ctx->file->path, path)) {
+			char *what = dfx_xasprintf("secret `%s` reads", s->name);
+
+			report(ctx, s->file_ref.node->span, path, what, &all);
+			free(what);
+		}
+		free(path);
+	}
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_compose_service *svc = &c->services[i];
+
+		for (size_t j = 0; j < svc->nenv_files; j++) {
+			const struct dfx_compose_env_file *ef = &svc->env_files[j];
+			const struct dfx_source *src;
+			struct dfx_wsfile *wf;
+			char *path;
+			bool dup = false;
+
+			if (!local_path(ef->path))
+				continue;
+			path = dfx_path_join(cdir, ef->path);
+			for (size_t k = 0; k < ndone && !dup; k++)
+				dup = !strcmp(done[k], path);
+			wf = dfx_ws_file(ctx->ws, path);
+			src = dfx_ws_read(ctx->ws, path);
+			if (dup || !dfx_cred_same_repo(ctx->file->path, path) ||
+			    (wf->target && wf->kind == DFX_KIND_ENVFILE && di101) ||
+			    (src ? !dfx_cred_dotenv_has_secret(src->data, src->len) : (!envish(path) || !ef->required))) {
+				free(path);
+				continue;
+			}
+			done = dfx_xrealloc(done, (ndone + 1) * sizeof(*done));
+			done[ndone++] = path;
+			report(ctx, ef->node->span, path, src ? "env_file" : "env_file (not created yet)", &all);
+		}
+	}
+	if (all.n > 1) {
+		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "x");
+		struct dfx_buf desc = DFX_BUF_INIT;
+
+		dfx_cred_gitignore_fix(ctx->ws, fix, &all.ig, cdir, &desc);
+		free(fix->description);
+		fix->description = dfx_xasprintf("add %s to .gitignore", desc.ptr ? desc.ptr : "the files");
+		dfx_buf_release(&desc);
+		dfx_cred_combine(ctx, all.idx, all.n, fix);
+	}
+	free(all.idx);
+	dfx_cred_ignores_release(&all.ig);
+	for (size_t k = 0; k < ndone; k++)
+		free(done[k]);
+	free(done);
+	free(cdir);
+}
+
+const struct dfx_rule dfx_rule_dc106 = {
+	.code = "DC106",
+	.name = "secret-file-not-ignored",
+	.severity = DFX_SEV_HIGH,
+	.kind = DFX_KIND_COMPOSE,
+	.fix = DFX_FIX_SAFE,
+	.summary = "A secret file the compose file reads is not git-ignored",
+	.what = "Checks the files a compose file reads secrets from: the `file:` of every top-level "
+		"secret, and every `env_file` that holds a credential (a credential-named variable with a "
+		"value, or a credential value; an env_file that does not exist yet counts when it is named "
+		"like .env). Each must be excluded by the .gitignore files that apply to it: the one in its "
+		"directory and in every parent up to the repository root (the directory holding .git, or the "
+		"directory dockfix runs in), plus .git/info/exclude. Absolute paths, paths outside the "
+		"repository, variables and external secrets are skipped.",
+	.why = "The compose file moves the password out of itself into a file; if that file is committed, "
+	       "nothing was gained: the secret is in the repository, its forks and its history.",
+	.example = "secrets:\n  db_password:\n    file: ./secrets/db_password.txt   # and no .gitignore entry",
+	.instead = "# .gitignore\nsecrets/\n.env",
+	.fix_safety = "Safe: the fix only appends a pattern to the nearest .gitignore (or creates one beside "
+		      "the compose file): the secret's folder when it is a dedicated one (`secrets/`), else "
+		      "the file's path. A file that a `!` pattern re-includes on purpose gets a hint instead. "
+		      "A file that is already committed stays tracked: remove it with `git rm --cached` and "
+		      "rotate the secret.",
+	.refs = "seed: Default Credentials (`file: ./secrets/db_password.txt # MUST NOT be in git!`); "
+		"gitignore(5); Compose Specification 09-secrets.md, 05-services.md env_file; CWE-538",
+	.check = check,
+};

@@ -1,0 +1,584 @@
+/*
+ * dcrule.c - helpers shared by the Docker Compose rules (see dcrule.h):
+ * report spans for keys that came through merge keys, entry deletion that
+ * takes a one-item sequence's key along, fixes with declared YAML paths,
+ * override-aware service images and bind-mount host paths.
+ *
+ * References: compose-spec 05-services.md (volumes short and long syntax),
+ * 10-fragments.md (anchors, `<<` merges), 13-merge.md (override files);
+ * DESIGN.md "Lossless trees with byte spans".
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcrule.h"
+#include "dockfix/image.h"
+
+/* ---------------------------------------------------------------- text */
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+bool dfx_dc_eq_nocase(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	for (; *a && *b; a++, b++)
+		if (lower(*a) != lower(*b))
+			return false;
+	return !*a && !*b;
+}
+
+bool dfx_dc_prefix_nocase(const char *s, const char *prefix)
+{
+	if (!s || !prefix)
+		return false;
+	for (; *prefix; s++, prefix++)
+		if (!*s || lower(*s) != lower(*prefix))
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------- spans */
+
+static bool same_line(const struct dfx_compose *c, uint32_t a, uint32_t b)
+{
+	const char *d = c->src->data;
+
+	if (b > c->src->len)
+		return false;
+	for (uint32_t i = a; i < b; i++)
+		if (d[i] == '\n')
+			return false;
+	return true;
+}
+
+static struct dfx_span pair_span(struct dfx_compose *c, const struct dfx_yaml_node *key,
+				 const struct dfx_yaml_node *value)
+{
+	struct dfx_span s = key->span;
+
+	if (value && value->span.end > s.end && same_line(c, s.start, value->span.end))
+		s.end = value->span.end;
+	return s;
+}
+
+struct dfx_span dfx_dc_ref_span(struct dfx_compose *c, const struct dfx_yaml_ref *ref)
+{
+	if (ref->via) {
+		struct dfx_span s;
+
+		s.start = dfx_yaml_entry_start(c->yaml, ref->via);
+		s.end = ref->via->span.end;
+		if (s.start > s.end || !same_line(c, s.start, s.end))
+			s = ref->via->span;
+		return s;
+	}
+	return pair_span(c, ref->key, ref->value);
+}
+
+const char *dfx_dc_anchor_of(const struct dfx_yaml_node *n)
+{
+	for (; n; n = n->parent)
+		if (n->anchor)
+			return n->anchor;
+	return NULL;
+}
+
+char *dfx_dc_ref_note(const struct dfx_yaml_ref *ref)
+{
+	const char *a;
+
+	if (!ref->via || !(a = dfx_dc_anchor_of(ref->key)))
+		return dfx_xstrdup("");
+	return dfx_xasprintf(", from the anchor `&%s`", a);
+}
+
+char *dfx_dc_paren_note(const struct dfx_yaml_ref *ref)
+{
+	const char *a;
+
+	if (!ref->via || !(a = dfx_dc_anchor_of(ref->key)))
+		return dfx_xstrdup("");
+	return dfx_xasprintf(" (from the anchor `&%s`)", a);
+}
+
+/* ---------------------------------------------------------------- fixes */
+
+/* Is `a` one of the anchored nodes on the path from n to the root? */
+static bool anchors_over(const struct dfx_yaml_node *n, const struct dfx_yaml_node *a)
+{
+	for (; n; n = n->parent)
+		if (n == a)
+			return true;
+	return false;
+}
+
+/*
+ * Find an alias, anywhere in the tree, that names an anchored node above
+ * (or at) `n` and sits where `code` is suppressed: the service it brings
+ * the value into has opted out.
+ */
+static bool alias_suppressed(struct dfx_compose *c, const struct dfx_yaml_node *t,
+			     const struct dfx_yaml_node *n, const char *code, unsigned depth)
+{
+	if (!t || depth > DFX_YAML_MAX_DEPTH)
+		return false;
+	if (t->type == DFX_YAML_ALIAS)
+		return t->target && anchors_over(n, t->target) &&
+		       dfx_compose_suppressed(c, code, dfx_yaml_entry_start(c->yaml, t));
+	if (t->type == DFX_YAML_MAPPING) {
+		for (size_t i = 0; i < t->n; i++)
+			if (alias_suppressed(c, t->pairs[i].key, n, code, depth + 1) ||
+			    alias_suppressed(c, t->pairs[i].value, n, code, depth + 1))
+				return true;
+	} else if (t->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < t->n; i++)
+			if (alias_suppressed(c, t->items[i], n, code, depth + 1))
+				return true;
+	}
+	return false;
+}
+
+bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const char *code, const struct dfx_yaml_node *n,
+			const char **why)
+{
+	struct dfx_compose *c = ctx->file->compose;
+
+	*why = NULL;
+	if (!dfx_dc_anchor_of(n))
+		return true;
+	if (dfx_compose_suppressed(c, code, n->span.start) || alias_suppressed(c, c->yaml->root, n, code, 0)) {
+		*why = "the value is defined in an anchor that a service with this rule suppressed also "
+		       "uses: edit it by hand";
+		return false;
+	}
+	return true;
+}
+
+static bool holds_anchor(const struct dfx_yaml_node *n)
+{
+	if (!n)
+		return false;
+	if (n->anchor)
+		return true;
+	if (n->type == DFX_YAML_MAPPING) {
+		for (size_t i = 0; i < n->n; i++)
+			if (holds_anchor(n->pairs[i].key) || holds_anchor(n->pairs[i].value))
+				return true;
+	} else if (n->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < n->n; i++)
+			if (holds_anchor(n->items[i]))
+				return true;
+	}
+	return false;
+}
+
+static const struct dfx_yaml_node *key_of(const struct dfx_yaml_node *n)
+{
+	if (!n || n->is_key || !n->parent || n->parent->type != DFX_YAML_MAPPING)
+		return NULL;
+	if (n->index >= n->parent->n)
+		return NULL;
+	return n->parent->pairs[n->index].key;
+}
+
+int dfx_dc_delete(struct dfx_yaml *t, const struct dfx_yaml_node *n, struct dfx_yaml_edits *ed,
+		  struct dfx_buf *path)
+{
+	const struct dfx_yaml_node *par, *target = n;
+	int rc;
+
+	if (!n || !n->parent) {
+		free(ed->why);
+		ed->why = dfx_xstrdup("nothing to delete");
+		return -1;
+	}
+	par = n->parent;
+	if (par->type == DFX_YAML_SEQUENCE && par->n == 1 && key_of(par))
+		target = key_of(par);
+	if (target->is_key) {
+		const struct dfx_yaml_node *val = target->parent->pairs[target->index].value;
+
+		if (holds_anchor(target) || holds_anchor(val)) {
+			free(ed->why);
+			ed->why = dfx_xstrdup("the entry defines an anchor that aliases may use");
+			return -1;
+		}
+	} else if (holds_anchor(target)) {
+		free(ed->why);
+		ed->why = dfx_xstrdup("the entry defines an anchor that aliases may use");
+		return -1;
+	}
+	rc = dfx_yaml_edit_delete(t, target, ed);
+	if (rc == 0) {
+		/* deleting a sequence item renumbers the rest: declare the sequence */
+		dfx_yaml_node_path(target->is_key ? target : target->parent, path);
+	}
+	return rc;
+}
+
+void dfx_dc_attach(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_applicability a,
+		   struct dfx_yaml_edits *ed, const char *path, const char *hint, const char *fmt, ...)
+{
+	struct dfx_buf desc = DFX_BUF_INIT;
+	va_list ap;
+
+	if (!f)
+		return;
+	if (!ed->n) {
+		if (hint)
+			f->hint = dfx_xstrdup(hint);
+		else if (ed->why)
+			f->hint = dfx_xasprintf("no automatic fix: %s", ed->why);
+		return;
+	}
+	va_start(ap, fmt);
+	dfx_buf_vaddf(&desc, fmt, ap);
+	va_end(ap);
+	f->fix = dfx_fix_new(a, "%s", desc.ptr ? desc.ptr : "");
+	dfx_yaml_edits_to_fix(ed, f->fix, ctx->file->path);
+	dfx_fix_path(f->fix, path && *path ? path : "/");
+	dfx_buf_release(&desc);
+}
+
+void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const char *code,
+		       const struct dfx_yaml_node *n, const char *what, const char *extra,
+		       const char *hint)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	struct dfx_yaml_edits ed;
+	struct dfx_buf path = DFX_BUF_INIT;
+	const char *why, *anchor = dfx_dc_anchor_of(n);
+
+	if (!f)
+		return;
+	if (!dfx_dc_fix_allowed(ctx, code, n, &why)) {
+		f->hint = dfx_xstrdup(why);
+		return;
+	}
+	dfx_yaml_edits_init(&ed);
+	dfx_dc_delete(c->yaml, n, &ed, &path);
+	dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, path.ptr, hint, "%s%s%s%s%s%s", what,
+		      anchor ? " in the anchor `&" : "", anchor ? anchor : "", anchor ? "`" : "",
+		      extra ? " " : "", extra ? extra : "");
+	dfx_yaml_edits_release(&ed);
+	dfx_buf_release(&path);
+}
+
+/* ---------------------------------------------------------------- services */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static bool is_base(const char *path)
+{
+	const char *b = base_name(path);
+
+	if (!strncmp(b, "docker-", 7))
+		b += 7;
+	return !strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml");
+}
+
+const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	char *dir;
+	const char *found = NULL;
+
+	if (s->image_name)
+		return s->image_name;
+	if (s->build.node)
+		return NULL;
+	dir = dfx_path_dir(ctx->file->path);
+	for (size_t i = 0; i < ctx->ws->n && !found; i++) {
+		struct dfx_wsfile *w = ctx->ws->files[i];
+		const struct dfx_compose_service *o;
+		char *d;
+
+		if (w == ctx->file || w->kind != DFX_KIND_COMPOSE || !w->compose || !is_base(w->path))
+			continue;
+		d = dfx_path_dir(w->path);
+		if (!strcmp(d, dir)) {
+			o = dfx_compose_service_find(w->compose, s->name);
+			if (o && o->image_name)
+				found = o->image_name;
+		}
+		free(d);
+	}
+	free(dir);
+	return found;
+}
+
+bool dfx_dc_partial_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	(void)ctx;
+	return !s->node || (!s->image.key && !s->build.node);
+}
+
+/*
+ * Replace every `${VAR:-default}` / `${VAR-default}` by its default.
+ * Returns NULL when a variable has no default (its value is unknown).
+ */
+char *dfx_dc_with_defaults(const char *v)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; v[i];) {
+		if (v[i] == '$' && v[i + 1] == '$') {
+			dfx_buf_addc(&b, '$');
+			i += 2;
+		} else if (v[i] == '$' && v[i + 1] == '{') {
+			size_t j = i + 2, depth = 1, k;
+
+			while (v[j] && depth) {
+				if (v[j] == '{')
+					depth++;
+				else if (v[j] == '}')
+					depth--;
+				if (depth)
+					j++;
+			}
+			if (!v[j])
+				goto unknown;
+			k = i + 2;
+			while (k < j && v[k] != ':' && v[k] != '-')
+				k++;
+			if (k < j && v[k] == ':' && v[k + 1] == '-')
+				k += 2;
+			else if (k < j && v[k] == '-')
+				k += 1;
+			else
+				goto unknown;
+			if (memchr(v + k, '$', j - k))
+				goto unknown;
+			dfx_buf_add(&b, v + k, j - k);
+			i = j + 1;
+		} else if (v[i] == '$' && ((v[i + 1] >= 'A' && v[i + 1] <= 'Z') ||
+					   (v[i + 1] >= 'a' && v[i + 1] <= 'z') || v[i + 1] == '_')) {
+			goto unknown;
+		} else {
+			dfx_buf_addc(&b, v[i++]);
+		}
+	}
+	if (!b.ptr)
+		dfx_buf_adds(&b, "");
+	return dfx_buf_detach(&b);
+unknown:
+	dfx_buf_release(&b);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- host paths */
+
+/* Length of a leading `$NAME` / `${NAME...}` reference to variable `name`, or 0. */
+static size_t var_prefix(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (s[0] != '$')
+		return 0;
+	if (s[1] == '{') {
+		size_t i, depth = 1;
+
+		if (strncmp(s + 2, name, n) || (s[2 + n] != '}' && s[2 + n] != ':' && s[2 + n] != '-'))
+			return 0;
+		for (i = 2 + n; s[i]; i++) {
+			if (s[i] == '{')
+				depth++;
+			else if (s[i] == '}' && --depth == 0)
+				return i + 1;
+		}
+		return 0;
+	}
+	if (strncmp(s + 1, name, n))
+		return 0;
+	if ((s[1 + n] >= 'A' && s[1 + n] <= 'Z') || (s[1 + n] >= 'a' && s[1 + n] <= 'z') ||
+	    (s[1 + n] >= '0' && s[1 + n] <= '9') || s[1 + n] == '_')
+		return 0;
+	return 1 + n;
+}
+
+char *dfx_dc_host_path(const struct dfx_compose_volume *v)
+{
+	const char *s = v->source, *rest;
+	struct dfx_buf b = DFX_BUF_INIT;
+	size_t k;
+
+	if (!s || !*s)
+		return NULL;
+	if (v->long_syntax && v->type &&
+	    (!strcmp(v->type, "tmpfs") || !strcmp(v->type, "image") || !strcmp(v->type, "cluster")))
+		return NULL;
+	if (s[0] == '~' && (s[1] == '/' || !s[1])) {
+		dfx_buf_addc(&b, '~');
+		rest = s + 1;
+	} else if ((k = var_prefix(s, "HOME")) && (s[k] == '/' || !s[k])) {
+		dfx_buf_addc(&b, '~');
+		rest = s + k;
+	} else if ((k = var_prefix(s, "XDG_RUNTIME_DIR")) && (s[k] == '/' || !s[k])) {
+		dfx_buf_adds(&b, "$XDG_RUNTIME_DIR");
+		rest = s + k;
+	} else if (s[0] == '/') {
+		rest = s;
+	} else {
+		return NULL;
+	}
+	/* copy, collapsing "//" and "/./", dropping a trailing '/' */
+	for (const char *p = rest; *p; p++) {
+		if (*p == '/' && b.len && b.ptr[b.len - 1] == '/')
+			continue;
+		if (*p == '.' && b.len && b.ptr[b.len - 1] == '/' && (p[1] == '/' || !p[1]))
+			continue;
+		dfx_buf_addc(&b, *p);
+	}
+	while (b.len > 1 && b.ptr[b.len - 1] == '/')
+		b.ptr[--b.len] = '\0';
+	if (!b.len)
+		dfx_buf_addc(&b, '/');
+	return dfx_buf_detach(&b);
+}
+
+/* ---------------------------------------------------------------- ports */
+
+static bool all_ip(const char *ip)
+{
+	return !*ip || !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::") || !strcmp(ip, "[::]") ||
+	       !strcmp(ip, "0:0:0:0:0:0:0:0");
+}
+
+enum dfx_dc_exposure dfx_dc_port_exposure(const struct dfx_compose_port *p)
+{
+	const char *ip = p->host_ip;
+	struct dfx_buf d = DFX_BUF_INIT;
+	enum dfx_dc_exposure e = DFX_DC_BOUND;
+
+	if (!ip || all_ip(ip))
+		return DFX_DC_ALL;
+	if (!dfx_compose_is_interpolated(ip))
+		return DFX_DC_BOUND;
+	/* ${VAR:-default}: judge the default; a bare ${VAR} is the user's to set */
+	if (dfx_compose_var_default(ip, &d)) {
+		const char *v = d.ptr ? d.ptr : "";
+		size_t n = strlen(v);
+
+		if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+			char *inner = dfx_xstrndup(v + 1, n - 2);
+
+			e = all_ip(inner) ? DFX_DC_ALL_BY_VAR : DFX_DC_BOUND;
+			free(inner);
+		} else {
+			e = all_ip(v) ? DFX_DC_ALL_BY_VAR : DFX_DC_BOUND;
+		}
+	}
+	dfx_buf_release(&d);
+	return e;
+}
+
+/*
+ * Database ports that web applications use as often: without a database
+ * image they prove nothing (Home Assistant serves on 8123 like ClickHouse,
+ * autobrr on 7474 like Neo4j, WebLogic on 7001, many apps on 7000, 8086
+ * and 8091). Measured on the shared corpus.
+ */
+static bool ambiguous_port(unsigned port)
+{
+	static const unsigned ports[] = {7000, 7001, 7473, 7474, 8086, 8091, 8123};
+
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+bool dfx_dc_port_db(struct dfx_ctx *ctx, const struct dfx_compose_service *s,
+		    const struct dfx_compose_port *p, const char **kind, bool *by_image, unsigned *port)
+{
+	const char *img = dfx_dc_service_image(ctx, s);
+
+	*kind = NULL;
+	*by_image = false;
+	*port = p->target_lo;
+	if (img) {
+		struct dfx_imageref ref;
+
+		if (dfx_image_parse(&ref, img, NULL) == 0) {
+			*kind = dfx_db_image_kind(&ref);
+			dfx_image_release(&ref);
+		}
+		if (*kind) {
+			*by_image = true;
+			return true;
+		}
+	}
+	if (p->target_lo && p->target_hi >= p->target_lo && p->target_hi - p->target_lo < 100) {
+		for (unsigned q = p->target_lo; q <= p->target_hi; q++) {
+			if (dfx_db_port(q) && !ambiguous_port(q)) {
+				*kind = dfx_db_port_service(q);
+				*port = q;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+char *dfx_dc_port_text(const struct dfx_compose_port *p)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	if (!p->long_syntax && p->node && p->node->type == DFX_YAML_SCALAR)
+		return dfx_xstrdup(p->node->value);
+	dfx_buf_addf(&b, "target: %s", p->target ? p->target : "?");
+	if (p->published)
+		dfx_buf_addf(&b, ", published: %s", p->published);
+	if (p->host_ip)
+		dfx_buf_addf(&b, ", host_ip: %s", p->host_ip);
+	return dfx_buf_detach(&b);
+}
+
+/* ---------------------------------------------------------------- security_opt */
+
+/* What an option disables, or NULL when it disables nothing. */
+const char *dfx_dc_security_opt_disables(const char *opt)
+{
+	size_t n, kl;
+	const char *sep, *val;
+	char key[32];
+
+	while (*opt == ' ' || *opt == '\t')
+		opt++;
+	n = strlen(opt);
+	while (n && (opt[n - 1] == ' ' || opt[n - 1] == '\t'))
+		n--;
+	if (n == 7 && dfx_dc_prefix_nocase(opt, "disable"))
+		return "SELinux labelling (`disable`)";
+	sep = opt + strcspn(opt, ":=");
+	if (!*sep)
+		return NULL;
+	kl = (size_t)(sep - opt);
+	if (kl >= sizeof(key))
+		return NULL;
+	memcpy(key, opt, kl);
+	key[kl] = '\0';
+	val = sep + 1;
+	n -= kl + 1;
+	if (dfx_dc_eq_nocase(key, "seccomp") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+		return "the seccomp system-call filter";
+	if (dfx_dc_eq_nocase(key, "apparmor") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+		return "the AppArmor profile";
+	if (dfx_dc_eq_nocase(key, "label") && n == 7 && dfx_dc_prefix_nocase(val, "disable"))
+		return "SELinux separation";
+	if (dfx_dc_eq_nocase(key, "label") && (dfx_dc_prefix_nocase(val, "type:spc_t") ||
+					       dfx_dc_prefix_nocase(val, "type:unconfined_t")))
+		return "SELinux separation (an unconfined SELinux type)";
+	if (dfx_dc_eq_nocase(key, "systempaths") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+		return "the masking of /proc and /sys paths";
+	return NULL;
+}

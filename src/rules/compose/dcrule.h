@@ -1,0 +1,131 @@
+/*
+ * dcrule.h - helpers shared by the Docker Compose rules in src/rules/dc*.c:
+ * where to report a service key (also when it came through `<<: *anchor`),
+ * fixes that delete or edit entries and declare the YAML paths they change,
+ * the image of a service (override files look at their base file), and the
+ * host paths of bind mounts.
+ *
+ * References: compose-spec 05-services.md and 13-merge.md, DESIGN.md
+ * ("a fix to a value that comes from an anchor edits the anchor's
+ * definition, or is declined").
+ */
+#ifndef DOCKFIX_DCRULE_H
+#define DOCKFIX_DCRULE_H
+
+#include "dockfix/check.h"
+#include "dockfix/compose.h"
+
+/*
+ * Where to report a key of a service: `key: value` as written in the
+ * service, or, when it came through a merge key or an alias, the
+ * `<<: *anchor` entry (or alias) of the service that brought it.
+ */
+struct dfx_span dfx_dc_ref_span(struct dfx_compose *c, const struct dfx_yaml_ref *ref);
+/* The anchor name of the first anchored ancestor of n (n itself included), or NULL. */
+const char *dfx_dc_anchor_of(const struct dfx_yaml_node *n);
+
+/*
+ * Whether a fix on node n may be offered: n is not inside an anchored
+ * subtree, or it is and no alias that brings it into a service sits where
+ * `code` is suppressed (an edit in an anchor changes every service that
+ * uses it, and one of them may have opted out). On false, *why says why.
+ */
+bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const char *code, const struct dfx_yaml_node *n,
+			const char **why);
+
+/*
+ * Delete the entry holding n (a mapping key, or a sequence item). When n is
+ * the only item of a sequence that is a mapping value, the whole key goes
+ * (`cap_add: [X]` disappears rather than leaving `cap_add: []`). Fails when
+ * the entry holds an anchor that an alias may use. The path that changes is
+ * appended to *path.
+ */
+int dfx_dc_delete(struct dfx_yaml *t, const struct dfx_yaml_node *n, struct dfx_yaml_edits *ed,
+		  struct dfx_buf *path);
+
+/*
+ * Turn edits into a fix attached to finding f with the YAML path declared.
+ * When ed->n == 0 (a helper declined) the finding gets a hint instead:
+ * `hint` if not NULL, else the helper's reason.
+ */
+void dfx_dc_attach(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_applicability a,
+		   struct dfx_yaml_edits *ed, const char *path, const char *hint, const char *fmt, ...)
+	DFX_PRINTF(7, 8);
+
+/*
+ * Attach to f an unsafe fix that deletes the entry holding n (see
+ * dfx_dc_delete), or a hint when that is not possible. The description is
+ * `what`, then " in the anchor `&x`" when the entry is in an anchor, then
+ * " (extra)" when extra is not NULL.
+ */
+void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const char *code,
+		       const struct dfx_yaml_node *n, const char *what, const char *extra,
+		       const char *hint);
+/* ", from the anchor `&x`" when ref came through a merge or alias, else "". Caller frees. */
+char *dfx_dc_ref_note(const struct dfx_yaml_ref *ref);
+/* The same, written " (from the anchor `&x`)". Caller frees. */
+char *dfx_dc_paren_note(const struct dfx_yaml_ref *ref);
+
+/*
+ * The image of a service: its own `image:`; for a service without image
+ * and build (an override file's fragment), the image of the same service
+ * in the base compose file (compose.yaml, docker-compose.yml, ...) of the
+ * same directory when that file is part of the run. NULL when none.
+ */
+const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
+/*
+ * A service that is only a fragment: it has neither image nor build (an
+ * override file's entry, or a service completed by `extends`): its other
+ * keys come from elsewhere, so missing keys cannot be judged.
+ */
+bool dfx_dc_partial_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
+
+/*
+ * The host path of a bind mount, normalised: duplicate and trailing '/'
+ * removed, `~`, `$HOME`, `${HOME}` (with any default) written "~", and
+ * `$XDG_RUNTIME_DIR` / `${XDG_RUNTIME_DIR}` written "$XDG_RUNTIME_DIR".
+ * NULL (nothing allocated) for named volumes, relative paths, and other
+ * variables. Caller frees.
+ */
+char *dfx_dc_host_path(const struct dfx_compose_volume *v);
+
+/* How widely a published port is bound on the host. */
+enum dfx_dc_exposure {
+	DFX_DC_BOUND = 0,   /* a specific address (127.0.0.1, ::1, 10.0.0.5) or a variable without
+			       an all-interfaces default */
+	DFX_DC_ALL,         /* no address, 0.0.0.0, ::, [::] */
+	DFX_DC_ALL_BY_VAR,  /* `${VAR:-0.0.0.0}` or `${VAR:-}`: all interfaces unless VAR is set */
+};
+
+/* Exposure of a parsed port (short or long syntax). */
+enum dfx_dc_exposure dfx_dc_port_exposure(const struct dfx_compose_port *p);
+/*
+ * Whether a published port belongs to a database, cache or broker: by the
+ * service's image (*kind = "postgres", *by_image = true) or by the
+ * container port (*kind = "PostgreSQL", the table's service name; ports
+ * that web applications share, such as 8123 and 7474, count only with a
+ * database image). NULL kind: not a database port.
+ */
+bool dfx_dc_port_db(struct dfx_ctx *ctx, const struct dfx_compose_service *s,
+		    const struct dfx_compose_port *p, const char **kind, bool *by_image, unsigned *port);
+/* The port as written, for messages ("5432:5432", "target: 5432, published: 5432"). Caller frees. */
+char *dfx_dc_port_text(const struct dfx_compose_port *p);
+
+/*
+ * What a `security_opt` entry turns off ("the seccomp system-call filter"
+ * for `seccomp:unconfined` / `seccomp=unconfined`, AppArmor, SELinux
+ * labels, /proc masking), or NULL (DC303).
+ */
+const char *dfx_dc_security_opt_disables(const char *opt);
+
+/*
+ * A value with every `${VAR:-default}` / `${VAR-default}` replaced by its
+ * default (`$$` by `$`); NULL when a variable has no default. Caller frees.
+ */
+char *dfx_dc_with_defaults(const char *v);
+
+/* ASCII case-insensitive comparisons. */
+bool dfx_dc_eq_nocase(const char *a, const char *b);
+bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * df102.c - DF102 secret-in-arg: an ARG whose name is a credential name
+ * (with or without a default), or whose default value is a credential by
+ * its form. Build arguments end up in the image history and in build
+ * provenance. Unsafe fix: delete the ARG (and an `ENV NAME=$NAME` that
+ * copies it into the image); RUNs of the stage that use it get
+ * `--mount=type=secret,id=<name>,env=<NAME>`, and `# syntax=` is added or
+ * upgraded to a frontend that knows `env=` (1.10+).
+ * Seed: "Secrets in Build Args/ENV" (`ARG AWS_SECRET_ACCESS_KEY`);
+ * hadolint DL3064; BuildKit SecretsUsedInArgOrEnv; Trivy DS-0031;
+ * Semgrep secret-in-build-arg; CIS Docker Benchmark 4.10.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfutil.h"
+#include "dockfix/rules.h"
+#include "dockfix/secrets.h"
+
+#define MAX_FIXES 16 /* pairs per file whose fix is worked out (each scans the rest of the file) */
+
+static bool secret_value(const char *v, const char **kind)
+{
+	size_t s, n;
+
+	*kind = NULL;
+	if (!v || !*v)
+		return false;
+	if (dfx_value_is_reference(v)) {
+		if (!dfx_value_reference_default(v, &s, &n) || dfx_value_is_reference(v + s))
+			return false;
+		return dfx_secret_value(v + s, n, kind);
+	}
+	return dfx_secret_value(v, strlen(v), kind);
+}
+
+/* Whether a FROM line expands the global ARG `name` (it must then stay). */
+static bool used_in_from(const struct dfx_dockerfile *df, const char *name)
+{
+	for (size_t s = 0; s < df->nstages; s++) {
+		const struct dfx_df_instr *in = &df->instrs[df->stages[s].from];
+
+		if (dfx_dfu_mentions_var(in->args_text, name))
+			return true;
+		for (size_t k = 0; k < in->nflags; k++)
+			if (in->flags[k].value && dfx_dfu_mentions_var(in->flags[k].value, name))
+				return true;
+	}
+	return false;
+}
+
+static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_t k, bool onbuild, size_t *fixes)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	const struct dfx_df_kv *kv = &in->kvs[k];
+	const char *v = kv->value, *kind = NULL;
+	bool byname = dfx_secret_name(kv->key) &&
+		      (!v || !*v || dfx_value_is_reference(v) || !dfx_value_is_inert(v)) &&
+		      (!dfx_dfu_bare_key_name(kv->key) || (v && dfx_dfu_secretish_value(v)));
+	bool byvalue = !byname && secret_value(v, &kind);
+	struct dfx_finding *f;
+	char *id;
+
+	if (!byname && !byvalue)
+		return;
+	id = dfx_dfu_secret_id(kv->key);
+	if (v && *v && !dfx_value_is_reference(v)) {
+		char *red = dfx_redact(v, strlen(v));
+
+		if (byname)
+			f = dfx_report(ctx, "DF102", kv->span,
+				       "ARG %s is a credential and its default (%s) is written in the Dockerfile; "
+				       "build arguments are recorded in the image history and build provenance: pass "
+				       "it as a build secret instead (`docker build --secret id=%s,env=%s`)",
+				       kv->key, red, id, kv->key);
+		else
+			f = dfx_report(ctx, "DF102", kv->span,
+				       "the default of ARG %s is a credential (%s%s%s); build arguments are recorded "
+				       "in the image history and build provenance: pass it as a build secret instead "
+				       "(`docker build --secret id=%s,env=%s`)",
+				       kv->key, kind && *kind ? kind : "", kind && *kind ? ", " : "", red, id, kv->key);
+		free(red);
+		if (f)
+			f->secret = kv->value_span;
+	} else {
+		f = dfx_report(ctx, "DF102", kv->span,
+			       "ARG %s passes a credential as a build argument, recorded in the image history "
+			       "(docker history) and build provenance: pass it as a build secret instead (`docker "
+			       "build --secret id=%s,env=%s`)",
+			       kv->key, id, kv->key);
+	}
+	if (!f) {
+		free(id);
+		return;
+	}
+	f->hint = dfx_xasprintf("read it only in the step that needs it: `RUN --mount=type=secret,id=%s,env=%s "
+				"...` (compose: `build.secrets`); a value the running container needs goes in at run "
+				"time (`docker run -e %s`, compose `environment:`)",
+				id, kv->key, kv->key);
+	if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key)) && (*fixes)++ < MAX_FIXES) {
+		struct dfx_buf lines = DFX_BUF_INIT;
+		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
+		size_t nenv, n = dfx_dfu_secret_pair_fix_env(fix, ctx->file->path, df, (size_t)(in - df->instrs), k,
+							 false, &lines, &nenv);
+		const char *env = nenv ? " and the ENV that copies it into the image" : "";
+
+		free(fix->description);
+		if (n)
+			fix->description = dfx_xasprintf("delete ARG %s%s; RUN on line%s %s read%s it from the build "
+							 "secret `%s` (--mount=type=secret,id=%s,env=%s)",
+							 kv->key, env, n > 1 ? "s" : "", lines.ptr, n > 1 ? "" : "s", id,
+							 id, kv->key);
+		else
+			fix->description = dfx_xasprintf("delete ARG %s%s (no RUN of its stage uses it; add "
+							 "--mount=type=secret,id=%s,env=%s to a step that needs it)",
+							 kv->key, env, id, kv->key);
+		f->fix = fix;
+		dfx_buf_release(&lines);
+	}
+	free(id);
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	size_t fixes = 0;
+
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		bool onbuild = false;
+
+		if (dfx_df_is(in, "ONBUILD") && in->sub) {
+			in = in->sub;
+			onbuild = true;
+		}
+		if (!dfx_df_is(in, "ARG"))
+			continue;
+		for (size_t k = 0; k < in->nkvs; k++)
+			check_pair(ctx, in, k, onbuild, &fixes);
+	}
+}
+
+const struct dfx_rule dfx_rule_df102 = {
+	.code = "DF102",
+	.name = "secret-in-arg",
+	.severity = DFX_SEV_CRITICAL,
+	.kind = DFX_KIND_DOCKERFILE,
+	.fix = DFX_FIX_UNSAFE,
+	.summary = "A credential is passed as a build argument (ARG)",
+	.what = "Finds ARG declarations (also under ONBUILD) whose name is a credential name - the "
+		"tokens password, passwd, pwd, secret, token, api key, access key, private key, "
+		"credential(s), auth as whole words of the name, not `*_FILE`, `*_PATH` or `PUBLIC*`; a "
+		"bare `KEY` only with a default that looks generated - with or without a default, and "
+		"ARGs whose default value is a credential by its form (provider token, URL with an "
+		"embedded password, private key, high-entropy string).",
+	.why = "A build argument's value is recorded in the image: `docker history --no-trunc` shows "
+	       "it in every RUN that was built with it, and BuildKit's provenance attestations list "
+	       "the build arguments. A default written in the Dockerfile is also in the repository. "
+	       "BuildKit secret mounts give a step the value without recording it anywhere.",
+	.example = "ARG AWS_SECRET_ACCESS_KEY\n"
+		   "RUN aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY",
+	.instead = "# syntax=docker/dockerfile:1\n"
+		   "RUN --mount=type=secret,id=aws_secret_access_key,env=AWS_SECRET_ACCESS_KEY \\\n"
+		   "    aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY\n\n"
+		   "docker build --secret id=aws_secret_access_key,env=AWS_SECRET_ACCESS_KEY .",
+	.fix_safety = "Unsafe. The fix deletes the pair (the whole ARG when it is the only one) and an "
+		      "`ENV NAME=$NAME` that copies it into the image, and gives the RUN steps of the "
+		      "stage that expand the variable `--mount=type=secret,id=<name>,env=<NAME>`; "
+		      "`# syntax=docker/dockerfile:1` is added or an older pinned frontend upgraded, "
+		      "because `env=` needs frontend 1.10. Builds must then pass `--secret "
+		      "id=<name>,env=<NAME>` instead of `--build-arg`. A tool that reads the variable "
+		      "without the RUN text naming it (an .npmrc with `${NPM_TOKEN}`) needs the mount "
+		      "added by hand. An ARG that a FROM line uses is not deleted.",
+	.refs = "seed: Secrets in Images - Secrets in Build Args/ENV; hadolint DL3064; BuildKit check "
+		"SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Semgrep "
+		"dockerfile.security.secret-in-build-arg; CIS Docker Benchmark 4.10",
+	.check = check,
+};

@@ -1,0 +1,153 @@
+/*
+ * df105.c - DF105 context-copied-without-dockerignore: `COPY .` / `ADD .`
+ * sends the whole build context into the image while the context's
+ * .dockerignore is missing or does not exclude `.env*`, `.git`, `*.pem`,
+ * `*.key` at every depth. Safe fix: create the .dockerignore, or append the
+ * missing patterns (never removing or reordering a user's line; the user's
+ * own `!` re-includes that the new patterns would override are restated
+ * after them).
+ * Seed: "Secrets Baked into Layers", ".dockerignore".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dockfix/ignore.h"
+#include "dockfix/rules.h"
+
+static const struct {
+	const char *pattern;     /* appended when a probe is not excluded */
+	const char *probes[3];   /* paths that must be excluded */
+	bool dir;
+} required[] = {
+	{"**/.env*", {".env", ".env.production", "app/.env"}, false},
+	{".git", {".git", NULL, NULL}, true},
+	{"**/*.pem", {"server.pem", "certs/server.pem", NULL}, false},
+	{"**/*.key", {"server.key", "certs/server.key", NULL}, false},
+};
+
+#define NREQ (sizeof(required) / sizeof(required[0]))
+
+static bool whole_context(const char *src)
+{
+	return !strcmp(src, ".") || !strcmp(src, "./") || !strcmp(src, "*") || !strcmp(src, "./*");
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_wsfile *file = ctx->file;
+	const struct dfx_dockerfile *df = file->df;
+	const struct dfx_source *ign;
+	struct dfx_ignore ig;
+	bool missing[NREQ];
+	size_t nmissing = 0;
+
+	if (!file->dockerignore)
+		return;
+	ign = dfx_ws_read(ctx->ws, file->dockerignore);
+	dfx_ignore_parse(&ig, DFX_IGNORE_DOCKER, ign ? ign->data : NULL, ign ? ign->len : 0);
+	for (size_t r = 0; r < NREQ; r++) {
+		missing[r] = false;
+		for (size_t p = 0; p < 3 && required[r].probes[p]; p++)
+			if (!dfx_ignore_match(&ig, required[r].probes[p], required[r].dir))
+				missing[r] = true;
+		nmissing += missing[r];
+	}
+	if (!nmissing) {
+		dfx_ignore_release(&ig);
+		return;
+	}
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		const char **srcs;
+		size_t n;
+		bool whole = false;
+
+		if (!(dfx_df_is(in, "COPY") || dfx_df_is(in, "ADD")) || dfx_df_instr_flag(in, "from") || in->nheredocs)
+			continue;
+		n = dfx_df_copy_sources(in, &srcs);
+		for (size_t k = 0; k < n; k++)
+			whole |= whole_context(srcs[k]);
+		free(srcs);
+		if (!whole)
+			continue;
+
+		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT;
+		const char *nl = ign ? dfx_source_eol(ign) : "\n";
+		struct dfx_finding *f;
+
+		for (size_t r = 0; r < NREQ; r++)
+			if (missing[r])
+				dfx_buf_addf(&names, "%s%s", names.len ? ", " : "", required[r].pattern);
+		f = dfx_report(ctx, "DF105", in->span,
+			       "%s copies the whole build context, and %s %s %s: secrets and the git history "
+			       "can end up in the image",
+			       in->cmd, file->dockerignore, ign ? "does not exclude" : "is missing; nothing excludes",
+			       names.ptr);
+		if (!f) {
+			dfx_buf_release(&names);
+			continue;
+		}
+		if (ign && ign->len && ign->data[ign->len - 1] != '\n')
+			dfx_buf_adds(&text, nl);
+		dfx_buf_addf(&text, "%s# secrets and VCS data stay out of the build context%s", ign && ign->len ? nl : "", nl);
+		for (size_t r = 0; r < NREQ; r++)
+			if (missing[r])
+				dfx_buf_addf(&text, "%s%s", required[r].pattern, nl);
+		/* restate the user's re-includes that the new patterns would override */
+		for (size_t p = 0; p < ig.n; p++) {
+			const char *pat = ig.pats[p].pat, *base = strrchr(pat, '/');
+			bool hit = false;
+
+			if (!ig.pats[p].negate)
+				continue;
+			base = base ? base + 1 : pat;
+			for (size_t r = 0; r < NREQ; r++) {
+				const char *rp = strrchr(required[r].pattern, '/');
+				rp = rp ? rp + 1 : required[r].pattern;
+				if (missing[r] && dfx_glob_match(rp, base))
+					hit = true;
+			}
+			if (hit)
+				dfx_buf_addf(&text, "!%s%s", pat, nl);
+		}
+		if (ign)
+			f->fix = dfx_fix_new(DFX_FIX_SAFE, "append %s to %s", names.ptr, file->dockerignore);
+		else
+			f->fix = dfx_fix_new(DFX_FIX_SAFE, "create %s excluding %s", file->dockerignore, names.ptr);
+		if (ign)
+			dfx_fix_edit(f->fix, file->dockerignore, (uint32_t)ign->len, (uint32_t)ign->len, text.ptr);
+		else
+			dfx_fix_create(f->fix, file->dockerignore, text.ptr, 0, 0644);
+		dfx_buf_release(&names);
+		dfx_buf_release(&text);
+	}
+	dfx_ignore_release(&ig);
+}
+
+const struct dfx_rule dfx_rule_df105 = {
+	.code = "DF105",
+	.name = "context-copied-without-dockerignore",
+	.severity = DFX_SEV_CRITICAL,
+	.kind = DFX_KIND_DOCKERFILE,
+	.fix = DFX_FIX_SAFE,
+	.summary = "COPY . sends the whole context while .dockerignore does not keep secrets out",
+	.what = "Finds `COPY .` and `ADD .` (the whole build context) in a Dockerfile whose build "
+		"context has no .dockerignore, or one that does not exclude `.env*`, `.git`, `*.pem` and "
+		"`*.key` at every depth. The .dockerignore is `<Dockerfile>.dockerignore` beside the "
+		"Dockerfile when it exists, else `.dockerignore` at the root of the build context (the "
+		"compose `build.context` when a compose file builds this Dockerfile).",
+	.why = "Everything in the context is copied into a layer: `.env` files, TLS and SSH keys, and "
+	       "the whole git history. Deleting them in a later layer does not help; anyone who can "
+	       "pull the image can extract them.",
+	.example = "COPY . /app/    # copies .env, .git, *.pem ...",
+	.instead = "# .dockerignore\n**/.env*\n.git\n**/*.pem\n**/*.key\n\n# or copy explicitly\n"
+		   "COPY package*.json /app/\nCOPY src/ /app/src/",
+	.fix_safety = "Safe. The fix only creates the .dockerignore or appends the missing patterns; "
+		      "it never removes or reorders a line. When the file re-includes something with `!` "
+		      "that a new pattern would exclude again, that `!` line is restated after the new "
+		      "patterns so the user's exception still holds. The image loses only files that "
+		      "should never have been in it.",
+	.refs = "seed: Secrets Baked into Layers (.dockerignore); hadolint DL3045-adjacent; "
+		"Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
+	.check = check,
+};

@@ -1,0 +1,88 @@
+/*
+ * df202.c - DF202 sudo-in-run: a RUN step runs a command through sudo
+ * (the program word, also after env/nohup or inside $(...) and heredoc
+ * scripts; installing the sudo package is not flagged). Build steps run
+ * as the stage's USER; sudo there means the image carries sudo and a
+ * sudoers rule that lets that user become root. No fix: the hint says
+ * to switch USER around the step instead.
+ * hadolint DL3004; Trivy DS-0010; Checkov CKV2_DOCKER_1; Semgrep
+ * no-sudo-in-dockerfile.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfutil.h"
+#include "dockfix/rules.h"
+
+/* Whether a command runs sudo (or doas) as its program or through a wrapper. */
+static bool runs_sudo(const struct dfx_sh_cmd *c, const char **which)
+{
+	size_t p = c->prog, nx, guard = 0;
+
+	while (p < c->argc && guard++ < 16) {
+		const char *b = dfx_sh_base(c->argv[p]);
+
+		if (!strcmp(b, "sudo") || !strcmp(b, "doas")) {
+			*which = !strcmp(b, "sudo") ? "sudo" : "doas";
+			return true;
+		}
+		if (!dfx_sh_wrapper(c, p, &nx))
+			break;
+		p = nx;
+	}
+	return false;
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		struct dfx_sh_script sc = {0};
+		const char *which = NULL;
+		struct dfx_finding *f;
+
+		if (!dfx_df_is(in, "RUN") && !(dfx_df_is(in, "ONBUILD") && in->sub && dfx_df_is(in->sub, "RUN")))
+			continue;
+		dfx_sh_run(&sc, in);
+		for (size_t k = 0; k < sc.n && !which; k++)
+			runs_sudo(&sc.cmds[k], &which);
+		dfx_sh_release(&sc);
+		if (!which)
+			continue;
+		f = dfx_report(ctx, "DF202", in->span,
+			       "RUN uses %s: build steps already run as the stage's USER, and %s in the image lets "
+			       "that user become root at run time",
+			       which, which);
+		dfx_dfu_mask_secret(f, in);
+		if (f)
+			f->hint = dfx_xstrdup("drop sudo: put `USER root` before the step and switch back to the "
+					      "unprivileged USER after it; to drop privileges at container start "
+					      "use gosu or su-exec, not sudo");
+	}
+}
+
+const struct dfx_rule dfx_rule_df202 = {
+	.code = "DF202",
+	.name = "sudo-in-run",
+	.severity = DFX_SEV_MEDIUM,
+	.kind = DFX_KIND_DOCKERFILE,
+	.fix = DFX_FIX_NONE,
+	.summary = "A RUN step uses sudo",
+	.what = "Finds RUN steps (also under ONBUILD, in exec form, heredoc scripts and command "
+		"substitutions) that run a command through `sudo` or `doas`, as the program or after a "
+		"wrapper such as `env` or `nohup`. Installing the sudo package or mentioning the word "
+		"in an argument is not flagged.",
+	.why = "Build steps already run as root unless a USER switched away, so sudo buys nothing "
+	       "there. It needs the sudo binary and a sudoers rule in the image, usually a "
+	       "passwordless one, which lets the application user become root whenever it likes - "
+	       "the non-root USER then protects nothing. sudo also behaves unpredictably without a "
+	       "TTY and with its environment handling.",
+	.example = "USER app\nRUN sudo apt-get update && sudo apt-get install -y curl",
+	.instead = "USER root\nRUN apt-get update && apt-get install -y curl\nUSER app",
+	.fix_safety = "No fix: where the USER switch belongs depends on the steps around it.",
+	.refs = "hadolint DL3004; Trivy DS-0010 (AVD-DS-0010); Checkov CKV2_DOCKER_1; Semgrep "
+		"dockerfile.security.no-sudo-in-dockerfile; CIS Docker Benchmark 4.1",
+	.check = check,
+};

@@ -1,0 +1,84 @@
+/*
+ * df303.c - DF303 base-image-unpinned: a FROM image (ARG defaults resolved,
+ * stage references and scratch skipped) with no tag or the tag `latest`,
+ * and no digest. Unsafe fix: pin the recommended tag from the built-in
+ * table, keeping the variant of a floating tag (node -> node:26); images
+ * the table does not know get a hint.
+ * hadolint DL3006, DL3007; Trivy DS-0001; Checkov CKV_DOCKER_7; Semgrep
+ * missing-image-version / avoid-latest-version; CIS Docker Benchmark 4.2.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfutil.h"
+#include "dockfix/rules.h"
+
+static void check(struct dfx_ctx *ctx)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+
+	for (size_t s = 0; s < df->nstages; s++) {
+		const struct dfx_df_stage *st = &df->stages[s];
+		struct dfx_imageref ref;
+		struct dfx_image_suggestion sg;
+		struct dfx_finding *f;
+
+		if (!dfx_dfu_stage_image(df, st, &ref))
+			continue;
+		if (ref.scratch || ref.digest || (ref.has_tag && strcmp(ref.tag, "latest") != 0)) {
+			dfx_image_release(&ref);
+			continue;
+		}
+		if (ref.has_tag)
+			f = dfx_report(ctx, "DF303", st->image_span,
+				       "base image %s uses the tag latest: every build can get a different image, "
+				       "and a new major release can break the build or the application unnoticed",
+				       st->image);
+		else
+			f = dfx_report(ctx, "DF303", st->image_span,
+				       "base image %s has no tag, which means latest: every build can get a "
+				       "different image, and a new major release can break it unnoticed",
+				       st->image);
+		if (f) {
+			if (dfx_image_pin(&ref, &sg) && !sg.image_changes && sg.tag[0]) {
+				f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "pin %s (the recommended supported release)", sg.text);
+				if (!dfx_dfu_retag(f->fix, ctx->file->path, df, st, sg.tag)) {
+					dfx_fix_free(f->fix);
+					f->fix = NULL;
+				}
+			}
+			if (!f->fix)
+				f->hint = dfx_xstrdup("pin a version tag (image:1.2) and, for reproducible builds, "
+						      "its digest (image:1.2@sha256:...) kept current by a bot such as "
+						      "Renovate or Dependabot");
+		}
+		dfx_image_release(&ref);
+	}
+}
+
+const struct dfx_rule dfx_rule_df303 = {
+	.code = "DF303",
+	.name = "base-image-unpinned",
+	.severity = DFX_SEV_MEDIUM,
+	.kind = DFX_KIND_DOCKERFILE,
+	.fix = DFX_FIX_UNSAFE,
+	.summary = "A base image has no tag or uses latest",
+	.what = "Finds FROM images (ARG defaults resolved; FROM another stage, scratch and unresolved "
+		"references skipped) that have no tag or the tag `latest`. A digest (`@sha256:...`) "
+		"counts as pinned.",
+	.why = "`latest` moves: the same Dockerfile builds a different image from one day to the next, "
+	       "a new major release arrives without review, and a build cannot be reproduced or "
+	       "audited later. A vulnerability report for the image cannot say which version was "
+	       "used.",
+	.example = "FROM node\nFROM python:latest",
+	.instead = "FROM node:26\nFROM python:3.14\n# or pinned by digest: FROM node:26@sha256:...",
+	.fix_safety = "Unsafe: the pinned release may differ from what latest gave before. The fix "
+		      "writes the recommended supported tag from the built-in table, keeping the variant "
+		      "of a floating tag (`alpine` -> `26-alpine`), in the FROM or in the default of the "
+		      "ARG it is built from. Images the table does not know, and tags whose recommended "
+		      "successor is another image, get a hint.",
+	.refs = "hadolint DL3006, DL3007; Trivy DS-0001 (AVD-DS-0001); Checkov CKV_DOCKER_7; Semgrep "
+		"dockerfile.best-practice.missing-image-version, avoid-latest-version; CIS Docker "
+		"Benchmark 4.2",
+	.check = check,
+};

@@ -1,0 +1,127 @@
+/*
+ * di101.c - DI101 gitignore-missing-secrets: a `.env` or `.env.*` file
+ * (templates such as .env.example are not checked) that holds a
+ * credential (a credential-named variable with a real value, or a value
+ * that is a credential by its form) and that the .gitignore files do not
+ * exclude: the one in its directory and every parent up to the directory
+ * holding `.git` (or the directory dockfix runs in), plus
+ * .git/info/exclude, deeper files winning (gitignore(5)).
+ * Safe fix: append the file's path to the nearest .gitignore, or create a
+ * .gitignore beside it. A `!` pattern that re-includes it gets a hint.
+ * A `# dockfix ignore=DI101` line in the file suppresses the finding.
+ * Seed: ".dockerignore" (.env*), "Default Credentials" (MUST NOT be in
+ * git!); CWE-538.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../compose/credfix.h"
+
+static bool suppressed(const struct dfx_source *s)
+{
+	const char *p = s->data, *end = s->data + s->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+		const char *h = p;
+
+		while (h < e && (*h == ' ' || *h == '\t'))
+			h++;
+		if (h < e && *h == '#') {
+			char *line = dfx_xstrndup(h, (size_t)(e - h));
+			char *at = strstr(line, "dockfix ignore=");
+			bool hit = at && strstr(at, "DI101");
+
+			free(line);
+			if (hit)
+				return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+static void check(struct dfx_ctx *ctx)
+{
+	struct dfx_wsfile *file = ctx->file;
+	const struct dfx_source *s = &file->cur;
+	char *nearest = NULL, *dir;
+	enum dfx_cred_git st;
+	struct dfx_finding *f;
+	struct dfx_span at = {0, 0}, line1;
+
+	if (!dfx_cred_dotenv_has_secret(s->data, s->len) || suppressed(s))
+		return;
+	st = dfx_cred_git_status(ctx->ws, file->path, false, &nearest);
+	if (st == DFX_GIT_IGNORED) {
+		free(nearest);
+		return;
+	}
+	/* point at 1:1; the rest of line 1 (a value, maybe) is redacted when shown */
+	line1 = s->nlines ? dfx_source_line(s, 1) : at;
+	f = dfx_report(ctx, "DI101", at, "%s holds credentials and is not git-ignored%s: `git add .` commits it",
+		       file->path, st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	if (!f) {
+		free(nearest);
+		return;
+	}
+	{
+		const char *eq = memchr(s->data + line1.start, '=', line1.end - line1.start);
+
+		if (eq && s->data[line1.start] != '#') {
+			f->secret.start = (uint32_t)(eq + 1 - s->data);
+			f->secret.end = line1.end;
+		}
+	}
+	if (st == DFX_GIT_REINCLUDED) {
+		f->hint = dfx_xasprintf("%s re-includes it with a `!` pattern: remove that line, or move the "
+					"credentials to a file that is ignored", nearest ? nearest : ".gitignore");
+	} else {
+		struct dfx_cred_ignores ig = {0};
+		struct dfx_buf desc = DFX_BUF_INIT;
+
+		dir = dfx_path_dir(file->path);
+		dfx_cred_ignores_add(&ig, file->path, false);
+		f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
+		dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, dir, &desc);
+		free(f->fix->description);
+		f->fix->description = dfx_xasprintf("add %s to %s%s", desc.ptr ? desc.ptr : file->path,
+						    nearest ? nearest : "a new .gitignore beside it",
+						    " (if it is already committed: `git rm --cached` it and rotate the "
+						    "credentials)");
+		dfx_buf_release(&desc);
+		dfx_cred_ignores_release(&ig);
+		free(dir);
+	}
+	free(nearest);
+}
+
+const struct dfx_rule dfx_rule_di101 = {
+	.code = "DI101",
+	.name = "gitignore-missing-secrets",
+	.severity = DFX_SEV_HIGH,
+	.kind = DFX_KIND_ENVFILE,
+	.fix = DFX_FIX_SAFE,
+	.summary = "A .env file with credentials is not git-ignored",
+	.what = "Checks every `.env` and `.env.*` file found in the tree (templates named .example, "
+		".sample, .template, .dist or .tmpl are not) that holds a credential: a credential-named "
+		"variable with a real value (not empty, not a `${VAR}` reference, not a path or a switch "
+		"word) or a value that is a credential by its form. It must be excluded by the .gitignore "
+		"files that apply: the one in its directory and in every parent up to the directory that "
+		"holds .git (or the directory dockfix runs in), and .git/info/exclude; a deeper file wins, "
+		"the last matching pattern wins. Put `# dockfix ignore=DI101` in the file to keep it "
+		"tracked on purpose.",
+	.why = "A .env file is where Compose reads passwords and tokens from; one `git add .` publishes "
+	       "them to everyone with access to the repository, and the history keeps them after the file "
+	       "is deleted.",
+	.example = "# .env (no .gitignore entry)\nPOSTGRES_PASSWORD=9dT4wq2LxZ7vKp3r",
+	.instead = "# .gitignore\n.env\n\n# commit a template instead\n# .env.example\nPOSTGRES_PASSWORD=",
+	.fix_safety = "Safe: the fix only appends the file's path to the nearest .gitignore (a bare `.env` "
+		      "matches in every directory), or creates a .gitignore beside the file. It never removes "
+		      "a line; when a `!` pattern re-includes the file on purpose, it gives a hint instead. A "
+		      "file that is already committed stays tracked: `git rm --cached` it and rotate the "
+		      "credentials.",
+	.refs = "seed: .dockerignore (.env*), Default Credentials (MUST NOT be in git!), Hardening Checklist; "
+		"gitignore(5); GitHub secret scanning; CWE-538",
+	.check = check,
+};

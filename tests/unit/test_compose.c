@@ -1,0 +1,701 @@
+/*
+ * test_compose.c - unit tests of the Docker Compose model (src/compose.c):
+ * the port and volume spec parsers (tables following compose-go and the
+ * Compose Specification examples), environment forms, services and
+ * top-level elements, merge keys, suppression comments, interpolation
+ * helpers and error positions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dockfix/compose.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+struct fixture {
+	struct dfx_source src;
+	struct dfx_compose *c;
+};
+
+static struct dfx_compose *load(struct fixture *f, const char *text)
+{
+	struct dfx_error err = {0};
+
+	dfx_source_init_copy(&f->src, "compose.yaml", text, strlen(text));
+	f->c = dfx_compose_parse(&f->src, &err);
+	if (!f->c)
+		fail_msg("compose parse failed: %u:%u: %s", err.line, err.col, err.message);
+	dfx_error_release(&err);
+	return f->c;
+}
+
+static void unload(struct fixture *f)
+{
+	dfx_compose_free(f->c);
+	dfx_source_release(&f->src);
+}
+
+static char *load_err(const char *text, unsigned *line, unsigned *col)
+{
+	struct dfx_source src;
+	struct dfx_error err = {0};
+	struct dfx_compose *c;
+	char *msg;
+
+	dfx_source_init_copy(&src, "compose.yaml", text, strlen(text));
+	c = dfx_compose_parse(&src, &err);
+	assert_null(c);
+	assert_non_null(err.message);
+	assert_string_equal(err.path, "compose.yaml");
+	*line = err.line;
+	*col = err.col;
+	msg = dfx_xstrdup(err.message);
+	dfx_error_release(&err);
+	dfx_source_release(&src);
+	return msg;
+}
+
+static const struct dfx_compose_service *svc(const struct dfx_compose *c, const char *name)
+{
+	const struct dfx_compose_service *s = dfx_compose_service_find(c, name);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void assert_str_or_null(const char *got, const char *want)
+{
+	if (!want)
+		assert_null(got);
+	else {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	}
+}
+
+static char *span_text(const struct dfx_compose *c, struct dfx_span s)
+{
+	return dfx_xstrndup(c->src->data + s.start, s.end - s.start);
+}
+
+/* ---------------------------------------------------------------- ports */
+
+struct port_case {
+	const char *spec;
+	int ok;
+	const char *ip, *published, *target, *proto;
+	unsigned plo, phi, tlo, thi;
+	bool all;
+};
+
+static void test_port_table(void **state)
+{
+	static const struct port_case cases[] = {
+		{"3000", 0, NULL, NULL, "3000", NULL, 0, 0, 3000, 3000, true},
+		{"3000-3005", 0, NULL, NULL, "3000-3005", NULL, 0, 0, 3000, 3005, true},
+		{"8000:8000", 0, NULL, "8000", "8000", NULL, 8000, 8000, 8000, 8000, true},
+		{"9090-9091:8080-8081", 0, NULL, "9090-9091", "8080-8081", NULL, 9090, 9091, 8080, 8081, true},
+		{"49100:22", 0, NULL, "49100", "22", NULL, 49100, 49100, 22, 22, true},
+		{"8000-9000:80", 0, NULL, "8000-9000", "80", NULL, 8000, 9000, 80, 80, true},
+		{"127.0.0.1:8001:8001", 0, "127.0.0.1", "8001", "8001", NULL, 8001, 8001, 8001, 8001, false},
+		{"127.0.0.1:5000-5010:5000-5010", 0, "127.0.0.1", "5000-5010", "5000-5010", NULL, 5000,
+		 5010, 5000, 5010, false},
+		{"127.0.0.1::5432", 0, "127.0.0.1", NULL, "5432", NULL, 0, 0, 5432, 5432, false},
+		{"0.0.0.0:5432:5432", 0, "0.0.0.0", "5432", "5432", NULL, 5432, 5432, 5432, 5432, true},
+		{"::1:6000:6000", 0, "::1", "6000", "6000", NULL, 6000, 6000, 6000, 6000, false},
+		{"[::1]:6001:6001", 0, "::1", "6001", "6001", NULL, 6001, 6001, 6001, 6001, false},
+		{"[::]:80:80", 0, "::", "80", "80", NULL, 80, 80, 80, 80, true},
+		{"[::1]::80", 0, "::1", NULL, "80", NULL, 0, 0, 80, 80, false},
+		{"6060:6060/udp", 0, NULL, "6060", "6060", "udp", 6060, 6060, 6060, 6060, true},
+		{"127.0.0.1:53:53/udp", 0, "127.0.0.1", "53", "53", "udp", 53, 53, 53, 53, false},
+		{"80/tcp", 0, NULL, NULL, "80", "tcp", 0, 0, 80, 80, true},
+		{"9/sctp", 0, NULL, NULL, "9", "sctp", 0, 0, 9, 9, true},
+		{"${PORT:-5432}:5432", 0, NULL, "${PORT:-5432}", "5432", NULL, 0, 0, 5432, 5432, true},
+		{"${BIND}:${P}:80", 0, "${BIND}", "${P}", "80", NULL, 0, 0, 80, 80, false},
+		{"80:80/bogus", -1, NULL, "80", "80", "bogus", 80, 80, 80, 80, true},
+		{"1.2.3:80:80", -1, "1.2.3", "80", "80", NULL, 80, 80, 80, 80, false},
+		{"70000:80", -1, NULL, "70000", "80", NULL, 0, 0, 80, 80, true},
+		{"", -1, NULL, NULL, "", NULL, 0, 0, 0, 0, true},
+		{"80-70", -1, NULL, NULL, "80-70", NULL, 0, 0, 0, 0, true},
+		{"a:b", -1, NULL, "a", "b", NULL, 0, 0, 0, 0, true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct port_case *k = &cases[i];
+		struct dfx_compose_port p;
+		int rc = dfx_compose_port_parse(k->spec, &p);
+
+		if (rc != k->ok)
+			fail_msg("%s: rc %d", k->spec, rc);
+		assert_int_equal(p.valid, k->ok == 0);
+		assert_str_or_null(p.host_ip, k->ip);
+		assert_str_or_null(p.published, k->published);
+		assert_str_or_null(p.target, k->target);
+		assert_str_or_null(p.protocol, k->proto);
+		assert_int_equal(p.published_lo, k->plo);
+		assert_int_equal(p.published_hi, k->phi);
+		assert_int_equal(p.target_lo, k->tlo);
+		assert_int_equal(p.target_hi, k->thi);
+		if (dfx_compose_port_all_interfaces(&p) != k->all)
+			fail_msg("%s: all interfaces", k->spec);
+		assert_int_equal(p.interpolated, strchr(k->spec, '$') != NULL);
+		dfx_compose_port_release(&p);
+	}
+}
+
+static void test_ports_in_services(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"services:\n"
+		"  db:\n"
+		"    image: postgres\n"
+		"    ports:\n"
+		"      - \"5432:5432\"\n"
+		"      - 5433\n"
+		"      - target: 6379\n"
+		"        published: \"6379\"\n"
+		"        host_ip: 127.0.0.1\n"
+		"        protocol: tcp\n"
+		"        mode: host\n"
+		"      - target: 80\n"
+		"        published: 8000-8010\n");
+	const struct dfx_compose_service *s = svc(c, "db");
+	char *t;
+
+	(void)state;
+	assert_int_equal(s->nports, 4);
+	assert_false(s->ports[0].long_syntax);
+	assert_string_equal(s->ports[0].published, "5432");
+	t = span_text(c, s->ports[0].node->span);
+	assert_string_equal(t, "\"5432:5432\"");
+	free(t);
+	assert_string_equal(s->ports[1].target, "5433");
+	assert_null(s->ports[1].published);
+	assert_true(s->ports[2].long_syntax);
+	assert_true(s->ports[2].valid);
+	assert_string_equal(s->ports[2].target, "6379");
+	assert_int_equal(s->ports[2].target_lo, 6379);
+	assert_string_equal(s->ports[2].published, "6379");
+	assert_string_equal(s->ports[2].host_ip, "127.0.0.1");
+	assert_string_equal(s->ports[2].protocol, "tcp");
+	assert_string_equal(s->ports[2].mode, "host");
+	assert_false(dfx_compose_port_all_interfaces(&s->ports[2]));
+	t = span_text(c, s->ports[2].host_ip_ref.node->span);
+	assert_string_equal(t, "127.0.0.1");
+	free(t);
+	assert_true(dfx_compose_port_all_interfaces(&s->ports[3]));
+	assert_null(s->ports[3].host_ip_ref.key);
+	assert_int_equal(s->ports[3].published_lo, 8000);
+	assert_int_equal(s->ports[3].published_hi, 8010);
+	unload(&f);
+}
+
+/* ---------------------------------------------------------------- environment */
+
+static void test_environment(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"x-env: &env\n"
+		"  SHARED: from-anchor\n"
+		"  OVERRIDE: anchor\n"
+		"services:\n"
+		"  map:\n"
+		"    environment:\n"
+		"      <<: *env\n"
+		"      POSTGRES_PASSWORD: secret\n"
+		"      EMPTY:\n"
+		"      NULLED: null\n"
+		"      QUOTED: \"\"\n"
+		"      NUM: 5\n"
+		"      OVERRIDE: own\n"
+		"  list:\n"
+		"    environment:\n"
+		"      - KEY=value=with=eq\n"
+		"      - UNSET\n"
+		"      - EMPTY=\n"
+		"      - \"QUOTED=x\"\n"
+		"      - 'ESC=it''s'\n");
+	const struct dfx_compose_service *m = svc(c, "map"), *l = svc(c, "list");
+	char *t;
+
+	(void)state;
+	assert_int_equal(m->nenv, 7);
+	assert_string_equal(m->env[0].name, "POSTGRES_PASSWORD");
+	assert_string_equal(m->env[0].value, "secret");
+	assert_false(m->env[0].list_form);
+	assert_false(m->env[0].from_anchor);
+	t = span_text(c, m->env[0].value_span);
+	assert_string_equal(t, "secret");
+	free(t);
+	t = span_text(c, m->env[0].name_span);
+	assert_string_equal(t, "POSTGRES_PASSWORD");
+	free(t);
+	assert_string_equal(m->env[1].name, "EMPTY");
+	assert_null(m->env[1].value);
+	assert_true(m->env[1].node->empty);
+	assert_null(m->env[2].value);
+	assert_string_equal(m->env[3].value, "");
+	assert_string_equal(m->env[4].value, "5");
+	assert_string_equal(m->env[5].name, "OVERRIDE");
+	assert_string_equal(m->env[5].value, "own");
+	assert_string_equal(m->env[6].name, "SHARED");
+	assert_true(m->env[6].from_anchor);
+	assert_string_equal(m->env[6].via->value, "env");
+
+	assert_int_equal(l->nenv, 5);
+	assert_true(l->env[0].list_form);
+	assert_string_equal(l->env[0].name, "KEY");
+	assert_string_equal(l->env[0].value, "value=with=eq");
+	assert_true(l->env[0].span_exact);
+	t = span_text(c, l->env[0].value_span);
+	assert_string_equal(t, "value=with=eq");
+	free(t);
+	assert_string_equal(l->env[1].name, "UNSET");
+	assert_null(l->env[1].value);
+	assert_string_equal(l->env[2].value, "");
+	assert_string_equal(l->env[3].name, "QUOTED");
+	assert_true(l->env[3].span_exact);
+	t = span_text(c, l->env[3].name_span);
+	assert_string_equal(t, "QUOTED");
+	free(t);
+	assert_string_equal(l->env[4].value, "it's");
+	assert_false(l->env[4].span_exact);
+	unload(&f);
+}
+
+/* ---------------------------------------------------------------- services */
+
+static void test_service_fields(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"name: demo\n"
+		"include:\n"
+		"  - other.yaml\n"
+		"x-common: &common\n"
+		"  privileged: true\n"
+		"  cap_add: [SYS_ADMIN]\n"
+		"services:\n"
+		"  app:\n"
+		"    <<: *common\n"
+		"    image: \"nginx:1.27\"\n"
+		"    build:\n"
+		"      context: ./app\n"
+		"      dockerfile: Dockerfile.prod\n"
+		"      args:\n"
+		"        NPM_TOKEN: abc\n"
+		"      secrets: [npmrc]\n"
+		"    command: [\"nginx\", \"-g\", \"daemon off;\"]\n"
+		"    user: root\n"
+		"    cap_drop: [ALL]\n"
+		"    security_opt:\n"
+		"      - seccomp:unconfined\n"
+		"    network_mode: host\n"
+		"    pid: host\n"
+		"    ipc: host\n"
+		"    uts: host\n"
+		"    userns_mode: host\n"
+		"    cgroup: host\n"
+		"    use_api_socket: true\n"
+		"    read_only: 'true'\n"
+		"    expose: [\"3000\"]\n"
+		"    healthcheck:\n"
+		"      test: [\"CMD\", \"true\"]\n"
+		"    extends:\n"
+		"      service: base\n"
+		"    env_file:\n"
+		"      - .env\n"
+		"      - path: ./opt.env\n"
+		"        required: false\n"
+		"    secrets:\n"
+		"      - db_password\n"
+		"      - source: api\n"
+		"        target: /run/api\n"
+		"    volumes:\n"
+		"      - /var/run/docker.sock:/var/run/docker.sock\n"
+		"      - data:/data:ro\n"
+		"      - ./conf:/etc/conf:ro,z\n"
+		"      - /anon\n"
+		"      - type: bind\n"
+		"        source: /etc\n"
+		"        target: /host-etc\n"
+		"        read_only: true\n"
+		"  builder:\n"
+		"    build: ./b\n"
+		"    env_file: one.env\n"
+		"    command: redis-server --save 60\n"
+		"  copy: *common\n"
+		"  x-ignored: {}\n"
+		"secrets:\n"
+		"  db_password:\n"
+		"    file: ./secrets/db.txt\n"
+		"  api:\n"
+		"    external: true\n"
+		"  env:\n"
+		"    environment: TOKEN\n"
+		"volumes:\n"
+		"  data: {}\n"
+		"networks:\n"
+		"  front:\n"
+		"x-other: 1\n");
+	const struct dfx_compose_service *a = svc(c, "app"), *b = svc(c, "builder"), *cp = svc(c, "copy");
+
+	(void)state;
+	assert_int_equal(c->nservices, 3);
+	assert_null(dfx_compose_service_find(c, "x-ignored"));
+	assert_string_equal(dfx_yaml_str(c->name.node), "demo");
+	assert_non_null(c->include.node);
+	assert_string_equal(a->image_name, "nginx:1.27");
+	assert_false(a->image.from_anchor);
+	/* merged keys */
+	assert_true(dfx_yaml_is_true(a->privileged.node));
+	assert_true(a->privileged.from_anchor);
+	assert_string_equal(a->privileged.via->value, "common");
+	assert_int_equal(dfx_yaml_seq_len(a->cap_add.node), 1);
+	assert_true(dfx_yaml_is_true(cp->privileged.node));
+	assert_true(cp->privileged.from_anchor);
+	/* build */
+	assert_string_equal(a->build.context, "./app");
+	assert_string_equal(a->build.dockerfile, "Dockerfile.prod");
+	assert_int_equal(a->build.nargs, 1);
+	assert_string_equal(a->build.args[0].name, "NPM_TOKEN");
+	assert_string_equal(a->build.args[0].value, "abc");
+	assert_int_equal(a->build.nsecrets, 1);
+	assert_string_equal(a->build.secrets[0].source, "npmrc");
+	assert_string_equal(b->build.context, "./b");
+	assert_null(b->build.dockerfile);
+	/* scalars and lists */
+	assert_int_equal(a->command.node->type, DFX_YAML_SEQUENCE);
+	assert_string_equal(dfx_yaml_str(b->command.node), "redis-server --save 60");
+	assert_string_equal(dfx_yaml_str(a->user.node), "root");
+	assert_string_equal(dfx_yaml_str(dfx_yaml_seq_item(a->cap_drop.node, 0)), "ALL");
+	assert_string_equal(dfx_yaml_str(dfx_yaml_seq_item(a->security_opt.node, 0)), "seccomp:unconfined");
+	assert_string_equal(dfx_yaml_str(a->network_mode.node), "host");
+	assert_string_equal(dfx_yaml_str(a->pid.node), "host");
+	assert_string_equal(dfx_yaml_str(a->ipc.node), "host");
+	assert_string_equal(dfx_yaml_str(a->uts.node), "host");
+	assert_string_equal(dfx_yaml_str(a->userns_mode.node), "host");
+	assert_string_equal(dfx_yaml_str(a->cgroup.node), "host");
+	assert_true(dfx_yaml_is_true(a->use_api_socket.node));
+	assert_true(dfx_yaml_is_true(a->read_only.node));
+	assert_int_equal(dfx_yaml_seq_len(a->expose.node), 1);
+	assert_non_null(dfx_yaml_get(c->yaml, a->healthcheck.node, "test"));
+	assert_string_equal(dfx_yaml_str(dfx_yaml_get(c->yaml, a->extends.node, "service")), "base");
+	/* env_file */
+	assert_int_equal(a->nenv_files, 2);
+	assert_string_equal(a->env_files[0].path, ".env");
+	assert_true(a->env_files[0].required);
+	assert_string_equal(a->env_files[1].path, "./opt.env");
+	assert_false(a->env_files[1].required);
+	assert_int_equal(b->nenv_files, 1);
+	assert_string_equal(b->env_files[0].path, "one.env");
+	/* secrets */
+	assert_int_equal(a->nsecrets, 2);
+	assert_string_equal(a->secrets[0].source, "db_password");
+	assert_false(a->secrets[0].long_syntax);
+	assert_string_equal(a->secrets[1].source, "api");
+	assert_string_equal(a->secrets[1].target, "/run/api");
+	/* volumes */
+	assert_int_equal(a->nvolumes, 5);
+	assert_string_equal(a->volumes[0].type, "bind");
+	assert_string_equal(a->volumes[0].source, "/var/run/docker.sock");
+	assert_string_equal(a->volumes[0].target, "/var/run/docker.sock");
+	assert_false(a->volumes[0].read_only);
+	assert_string_equal(a->volumes[1].type, "volume");
+	assert_string_equal(a->volumes[1].source, "data");
+	assert_true(a->volumes[1].read_only);
+	assert_string_equal(a->volumes[2].mode, "ro,z");
+	assert_true(a->volumes[2].read_only);
+	assert_null(a->volumes[3].source);
+	assert_string_equal(a->volumes[3].target, "/anon");
+	assert_true(a->volumes[4].long_syntax);
+	assert_string_equal(a->volumes[4].type, "bind");
+	assert_string_equal(a->volumes[4].source, "/etc");
+	assert_true(a->volumes[4].read_only);
+	assert_non_null(a->volumes[4].read_only_ref.key);
+	/* top level */
+	assert_int_equal(c->nsecrets, 3);
+	assert_string_equal(c->secrets[0].name, "db_password");
+	assert_string_equal(c->secrets[0].file, "./secrets/db.txt");
+	assert_true(c->secrets[1].external);
+	assert_null(c->secrets[1].file);
+	assert_string_equal(c->secrets[2].environment, "TOKEN");
+	assert_int_equal(c->nvolumes, 1);
+	assert_int_equal(c->nnetworks, 1);
+	assert_string_equal(c->networks[0].name, "front");
+	assert_int_equal(c->nextensions, 2);
+	assert_string_equal(c->extensions[0].name, "x-common");
+	assert_string_equal(c->extensions[1].name, "x-other");
+	/* any other key */
+	{
+		struct dfx_yaml_ref ref;
+
+		assert_int_equal(dfx_compose_service_get(c, a, "cap_add", &ref), 1);
+		assert_true(ref.from_anchor);
+		assert_int_equal(dfx_compose_service_get(c, a, "sysctls", &ref), 0);
+		assert_null(ref.key);
+	}
+	unload(&f);
+}
+
+static void test_volume_table(void **state)
+{
+	static const struct {
+		const char *spec;
+		int ok;
+		const char *type, *source, *target, *mode;
+		bool ro;
+	} cases[] = {
+		{"/data", 0, "volume", NULL, "/data", NULL, false},
+		{"db", 0, "volume", NULL, "db", NULL, false},
+		{"data:/data", 0, "volume", "data", "/data", NULL, false},
+		{"./x:/x:ro", 0, "bind", "./x", "/x", "ro", true},
+		{"~/.ssh:/root/.ssh:ro", 0, "bind", "~/.ssh", "/root/.ssh", "ro", true},
+		{"/:/host:rw", 0, "bind", "/", "/host", "rw", false},
+		{"C:\\data:/data", 0, "bind", "C:\\data", "/data", NULL, false},
+		{"vol:/a:ro:x", -1, "volume", "vol", "/a", "x", false},
+		{"vol::/b", -1, "volume", "vol", "/b", NULL, false},
+		{"c:/x:/y", 0, "bind", "c:/x", "/y", NULL, false}, /* a drive letter, as compose-go */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dfx_compose_volume v;
+		int rc = dfx_compose_volume_parse(cases[i].spec, &v);
+
+		if (rc != cases[i].ok)
+			fail_msg("%s: rc %d", cases[i].spec, rc);
+		assert_string_equal(v.type, cases[i].type);
+		assert_str_or_null(v.source, cases[i].source);
+		assert_str_or_null(v.target, cases[i].target);
+		assert_str_or_null(v.mode, cases[i].mode);
+		assert_int_equal(v.read_only, cases[i].ro);
+		dfx_compose_volume_release(&v);
+	}
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static void test_errors(void **state)
+{
+	unsigned line, col;
+	char *msg;
+
+	(void)state;
+	msg = load_err("services:\n  web:\n    image: a\n    image: b\n", &line, &col);
+	assert_non_null(strstr(msg, "duplicate key"));
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 5);
+	free(msg);
+	msg = load_err("- a\n- b\n", &line, &col);
+	assert_non_null(strstr(msg, "must be a mapping"));
+	assert_int_equal(line, 1);
+	free(msg);
+	msg = load_err("services:\n  - web\n", &line, &col);
+	assert_non_null(strstr(msg, "`services` must be a mapping"));
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 3);
+	free(msg);
+	msg = load_err("# nothing\n", &line, &col);
+	assert_non_null(strstr(msg, "empty compose file"));
+	free(msg);
+	msg = load_err("services:\n  web:\n    image: [\n", &line, &col);
+	assert_true(line >= 3);
+	free(msg);
+	msg = load_err("services: {}\n---\nservices: {}\n", &line, &col);
+	assert_non_null(strstr(msg, "more than one YAML document"));
+	assert_int_equal(line, 2);
+	free(msg);
+}
+
+static void test_alias_bomb(void **state)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+	unsigned line, col;
+	char *msg;
+
+	(void)state;
+	dfx_buf_adds(&b, "x-l0: &l0 {image: a}\n");
+	for (int i = 1; i <= 9; i++) {
+		dfx_buf_addf(&b, "x-l%d: &l%d\n  <<: [", i, i);
+		for (int j = 0; j < 9; j++)
+			dfx_buf_addf(&b, "%s*l%d", j ? ", " : "", i - 1);
+		dfx_buf_adds(&b, "]\n");
+	}
+	dfx_buf_adds(&b, "services:\n  bomb:\n    <<: *l9\n");
+	msg = load_err(b.ptr, &line, &col);
+	assert_non_null(strstr(msg, "alias"));
+	free(msg);
+	dfx_buf_release(&b);
+}
+
+/* ---------------------------------------------------------------- suppression */
+
+static void test_suppression(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"services:\n"
+		"  # dockfix ignore=DC301\n"
+		"  a:\n"
+		"    privileged: true\n"
+		"    ports:\n"
+		"      - \"5432:5432\"  # dockfix ignore=DC201, DC202\n"
+		"      - \"6379:6379\"\n"
+		"  b:   # dockfix ignore=DC203\n"
+		"    # a plain comment\n"
+		"    # dockfix ignore=DC204\n"
+		"    pid: host\n"
+		"    network_mode: host\n"
+		"    command: \"echo # dockfix ignore=DC101\"\n"
+		"    environment:\n"
+		"      PASSWORD: x\n"
+		"  r:\n"
+		"    command: |  # dockfix ignore=DC104\n"
+		"      redis-server # dockfix ignore=DC999\n");
+	const struct dfx_compose_service *a = svc(c, "a"), *b = svc(c, "b"), *r = svc(c, "r");
+
+	(void)state;
+	/* above the service key: the whole service */
+	assert_true(dfx_compose_suppressed(c, "DC301", a->privileged.key->span.start));
+	assert_true(dfx_compose_suppressed(c, "DC301", a->ports[1].node->span.start));
+	assert_false(dfx_compose_suppressed(c, "DC302", a->privileged.key->span.start));
+	/* trailing on the item */
+	assert_true(dfx_compose_suppressed(c, "DC201", a->ports[0].node->span.start + 1));
+	assert_true(dfx_compose_suppressed(c, "DC202", a->ports[0].node->span.start));
+	assert_false(dfx_compose_suppressed(c, "DC201", a->ports[1].node->span.start));
+	/* trailing on the service key line */
+	assert_true(dfx_compose_suppressed(c, "DC203", b->network_mode.node->span.start));
+	/* comment lines directly above the entry, through a plain comment */
+	assert_true(dfx_compose_suppressed(c, "DC204", b->pid.node->span.start));
+	assert_false(dfx_compose_suppressed(c, "DC204", b->network_mode.node->span.start));
+	/* inside a quoted string it is not a comment */
+	assert_false(dfx_compose_suppressed(c, "DC101", b->env[0].node->span.start));
+	assert_false(dfx_compose_suppressed(c, "DC101", b->command.node->span.start));
+	/* after a block scalar header it is a comment; in its content it is text */
+	assert_true(dfx_compose_suppressed(c, "DC104", r->command.node->inner.start));
+	assert_false(dfx_compose_suppressed(c, "DC999", r->command.node->inner.start));
+	unload(&f);
+}
+
+/* ---------------------------------------------------------------- interpolation */
+
+static void test_interpolation(void **state)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	(void)state;
+	assert_true(dfx_compose_is_interpolated("${VAR}"));
+	assert_true(dfx_compose_is_interpolated("${VAR:-x}"));
+	assert_true(dfx_compose_is_interpolated("pre$VAR"));
+	assert_true(dfx_compose_is_interpolated("postgres://u:${PASS}@db"));
+	assert_false(dfx_compose_is_interpolated("$$VAR"));
+	assert_false(dfx_compose_is_interpolated("pa$$word"));
+	assert_false(dfx_compose_is_interpolated("cost: 5$"));
+	assert_false(dfx_compose_is_interpolated("$1"));
+	assert_false(dfx_compose_is_interpolated(NULL));
+	assert_true(dfx_compose_is_interpolated("$$${X}"));
+	assert_true(dfx_compose_is_variable_only("${PASS}"));
+	assert_true(dfx_compose_is_variable_only("$PASS"));
+	assert_true(dfx_compose_is_variable_only("${PASS:?required}"));
+	assert_true(dfx_compose_is_variable_only("${A:-${B:-x}}"));
+	assert_false(dfx_compose_is_variable_only("${PASS}x"));
+	assert_false(dfx_compose_is_variable_only("x$PASS"));
+	assert_false(dfx_compose_is_variable_only("$$PASS"));
+	assert_true(dfx_compose_var_default("${PASS:-postgres}", &b));
+	assert_string_equal(b.ptr, "postgres");
+	dfx_buf_reset(&b);
+	assert_true(dfx_compose_var_default("${PASS-}", &b));
+	assert_int_equal(b.len, 0);
+	assert_false(dfx_compose_var_default("${PASS:?x}", &b));
+	assert_false(dfx_compose_var_default("$PASS", &b));
+	dfx_buf_release(&b);
+}
+
+/* ---------------------------------------------------------------- edits through the model */
+
+static void test_fix_through_model(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"services:\n"
+		"  db:\n"
+		"    image: postgres:16\n"
+		"    environment:\n"
+		"      POSTGRES_PASSWORD: example\n"
+		"    ports:\n"
+		"      - \"5432:5432\"\n");
+	const struct dfx_compose_service *s = svc(c, "db");
+	struct dfx_yaml_edits e;
+	struct dfx_buf why = DFX_BUF_INIT, p = DFX_BUF_INIT;
+	char *paths[4], *out;
+	size_t len;
+
+	(void)state;
+	dfx_yaml_edits_init(&e);
+	assert_int_equal(dfx_yaml_edit_scalar_prepend(c->yaml, s->ports[0].node, "127.0.0.1:", &e), 0);
+	assert_int_equal(dfx_yaml_edit_rename_key(c->yaml, s->env[0].key, "POSTGRES_PASSWORD_FILE", &e), 0);
+	assert_int_equal(dfx_yaml_edit_replace_scalar(c->yaml, s->env[0].node, "/run/secrets/db_password", &e), 0);
+	assert_int_equal(dfx_yaml_edit_service_add_secret(c->yaml, s->node, "db_password", &e), 0);
+	assert_int_equal(dfx_yaml_edit_top_secret(c->yaml, "db_password", "./secrets/db_password.txt", &e), 0);
+	out = dfx_yaml_edits_apply(f.src.data, f.src.len, &e, &len);
+	assert_string_equal(out,
+			    "services:\n"
+			    "  db:\n"
+			    "    image: postgres:16\n"
+			    "    environment:\n"
+			    "      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n"
+			    "    ports:\n"
+			    "      - \"127.0.0.1:5432:5432\"\n"
+			    "    secrets:\n"
+			    "      - db_password\n"
+			    "secrets:\n"
+			    "  db_password:\n"
+			    "    file: ./secrets/db_password.txt\n");
+	dfx_yaml_node_path(s->ports[0].node, &p);
+	paths[0] = dfx_buf_detach(&p);
+	dfx_yaml_node_path(s->environment.node, &p);
+	paths[1] = dfx_buf_detach(&p);
+	paths[2] = "/services/db/secrets";
+	paths[3] = "/secrets/db_password";
+	assert_string_equal(paths[0], "/services/db/ports/0");
+	assert_string_equal(paths[1], "/services/db/environment");
+	assert_int_equal(dfx_yaml_verify(f.src.data, f.src.len, out, len, paths, 4, &why), 0);
+	/* without the environment path the verifier refuses */
+	assert_int_equal(dfx_yaml_verify(f.src.data, f.src.len, out, len, paths + 2, 2, &why), -1);
+	assert_non_null(strstr(why.ptr, "POSTGRES_PASSWORD"));
+	free(paths[0]);
+	free(paths[1]);
+	free(out);
+	dfx_buf_release(&why);
+	dfx_yaml_edits_release(&e);
+	unload(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_port_table),
+		cmocka_unit_test(test_ports_in_services),
+		cmocka_unit_test(test_environment),
+		cmocka_unit_test(test_service_fields),
+		cmocka_unit_test(test_volume_table),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_alias_bomb),
+		cmocka_unit_test(test_suppression),
+		cmocka_unit_test(test_interpolation),
+		cmocka_unit_test(test_fix_through_model),
+	};
+
+	return cmocka_run_group_tests_name("compose", tests, NULL, NULL);
+}
