@@ -49,6 +49,9 @@ else
 Q := @
 say = @printf '  %-6s %s\n'
 endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+say = @:
+endif
 
 .PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench \
 	golden-update corpus-report install clean fuzz readme

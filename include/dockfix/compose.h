@@ -42,7 +42,7 @@
  * Any other key: dfx_compose_service_get(c, s, "sysctls", &ref); sequences:
  * dfx_yaml_seq_len(ref.node) / dfx_yaml_seq_item(ref.node, i). Spans are byte
  * offsets into c->src->data; dfx_compose_suppressed() tells whether a
- * `# dockfix ignore=CODE` comment covers an offset (dfx_report() asks it).
+ * `# dockfix ignore=CODE` comment covers an offset (the rule driver asks it).
  * Everything is owned by the model and freed by dfx_compose_free().
  */
 #ifndef DOCKFIX_COMPOSE_H

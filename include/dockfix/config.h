@@ -5,7 +5,7 @@
 #ifndef DOCKFIX_CONFIG_H
 #define DOCKFIX_CONFIG_H
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 
 /*
  * Load `explicit_path` when given, else the first `.dockfix.yaml` found in

@@ -211,6 +211,8 @@ struct dfx_rule {
 	const char *instead;   /* Use instead */
 	const char *fix_safety;/* Fix safety */
 	const char *refs;      /* References */
+	const char *supersedes;/* codes whose findings this rule's findings make
+	                          redundant where they overlap ("DC101"), or NULL */
 	void (*check)(struct dfx_ctx *ctx);
 };
 

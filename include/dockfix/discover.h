@@ -5,7 +5,7 @@
 #ifndef DOCKFIX_DISCOVER_H
 #define DOCKFIX_DISCOVER_H
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 
 /* The kind a file name implies, or DFX_KIND_UNKNOWN. */
 enum dfx_kind dfx_discover_kind(const char *name);

@@ -155,4 +155,19 @@ const struct dfx_df_instr *dfx_dockerfile_instr_at(const struct dfx_dockerfile *
  */
 void dfx_dockerfile_print(const struct dfx_dockerfile *df, struct dfx_buf *out);
 
+/* ---------------------------------------------------------------- queries
+ * (dockerfile_query.c) */
+
+/* The final stage of a Dockerfile, or NULL when it has none. */
+const struct dfx_df_stage *dfx_df_final_stage(const struct dfx_dockerfile *df);
+/* The image a stage is ultimately built FROM, following stage parents. */
+const char *dfx_df_stage_base(const struct dfx_dockerfile *df, const struct dfx_df_stage *st);
+/* Whether an instruction's keyword is `cmd` (upper case), looking through ONBUILD never. */
+bool dfx_df_is(const struct dfx_df_instr *in, const char *cmd);
+/* Text to insert after instruction `in`: prefixes a line ending when the
+   instruction is the file's last line without one. Caller frees. */
+char *dfx_df_after_text(const struct dfx_dockerfile *df, const struct dfx_df_instr *in, const char *lines);
+/* The sources of a COPY/ADD (every argument but the destination), as words. */
+size_t dfx_df_copy_sources(const struct dfx_df_instr *in, const char ***out);
+
 #endif

@@ -7,7 +7,7 @@
 #ifndef DOCKFIX_FIX_H
 #define DOCKFIX_FIX_H
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 
 #define DFX_FIX_MAX_PASSES 16
 

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 
 struct dfx_report_opts {
 	bool color;               /* ANSI colour (text only) */

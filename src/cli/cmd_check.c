@@ -11,7 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dockfix/check.h"
+#include "dockfix/driver.h"
+#include "dockfix/workspace.h"
 #include "cli.h"
 #include "cmd.h"
 #include "dockfix/config.h"

@@ -17,6 +17,60 @@
 
 #include "dockfix/config.h"
 
+/* ------------------------------------------------------------------ lookups */
+
+void dfx_config_init(struct dfx_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fail_on = DFX_SEV_LOW;
+	c->as_of = 0;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void dfx_config_release(struct dfx_config *c)
+{
+	free(c->path);
+	free_strv(c->ignore, c->nignore);
+	free_strv(c->select, c->nselect);
+	free_strv(c->trusted, c->ntrusted);
+	for (size_t i = 0; i < c->nsevs; i++)
+		free(c->sevs[i].code);
+	free(c->sevs);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A code matches a selector equal to it, or a prefix selector ("DF1", "DC"). */
+static bool code_matches(char *const *v, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(code, v[i], strlen(v[i])) == 0)
+			return true;
+	return false;
+}
+
+bool dfx_config_enabled(const struct dfx_config *c, const char *code)
+{
+	if (!c)
+		return true;
+	if (c->nselect && !code_matches(c->select, c->nselect, code))
+		return false;
+	return !code_matches(c->ignore, c->nignore, code);
+}
+
+enum dfx_severity dfx_config_severity(const struct dfx_config *c, const struct dfx_rule *r)
+{
+	for (size_t i = 0; c && i < c->nsevs; i++)
+		if (strcmp(c->sevs[i].code, r->code) == 0)
+			return c->sevs[i].severity;
+	return r->severity;
+}
+
 bool dfx_rule_prefix(const char *prefix)
 {
 	size_t n = strlen(prefix);

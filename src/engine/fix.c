@@ -9,6 +9,7 @@
 
 #include "dockfix/compose.h"
 #include "dockfix/dockerfile.h"
+#include "dockfix/driver.h"
 #include "dockfix/fix.h"
 #include "dockfix/yamltree.h"
 

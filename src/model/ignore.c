@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 #include "dockfix/ignore.h"
 
 void dfx_ignore_parse(struct dfx_ignore *ig, enum dfx_ignore_style style, const char *text, size_t len)

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 #include "src/rules/compose/credfix.h"
 
 static char *tmpdir;

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "dockfix/check.h"
+#include "dockfix/workspace.h"
 #include "dockfix/report.h"
 
 static char dir[64];

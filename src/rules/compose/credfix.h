@@ -15,7 +15,7 @@
 #ifndef DOCKFIX_CREDFIX_H
 #define DOCKFIX_CREDFIX_H
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/compose.h"
 #include "dockfix/image.h"
 

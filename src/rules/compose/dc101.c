@@ -27,7 +27,7 @@ static bool report_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
 	struct dfx_cred_plan p;
 
-	f = dfx_report(ctx, "DC101", dfx_cred_site_span(s),
+	f = dfx_emit(ctx, dfx_cred_site_span(s),
 		       "%s falls back to a plaintext %s (%s) in `${%s:-...}`: the default is in the file "
 		       "and in every copy of the repository", s->name,
 		       dfx_cred_password_name(s->name) ? "password" : "secret", red, var ? var : "VAR");
@@ -84,7 +84,7 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		red = dfx_redact(s->value, strlen(s->value));
 		svcs = dfx_cred_site_services(s);
-		f = dfx_report(ctx, "DC101", at,
+		f = dfx_emit(ctx, at,
 			       "%s holds a plaintext %s (%s): it is in the file and in every copy of the repository%s%s%s",
 			       s->name, dfx_cred_password_name(s->name) ? "password" : "secret", red,
 			       s->env->from_anchor ? " (set through an anchor, for " : "",

@@ -54,7 +54,7 @@ static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
 	struct dfx_finding *f;
 
-	f = dfx_report(ctx, "DC102", dfx_cred_site_span(s),
+	f = dfx_emit(ctx, dfx_cred_site_span(s),
 		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
 		       s->name, red, var ? var : "the variable");
 	if (f) {
@@ -98,10 +98,10 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		red = dfx_redact(s->value, strlen(s->value));
 		if (!s->value[0])
-			f = dfx_report(ctx, "DC102", dfx_cred_site_span(s), "%s is empty%s", s->name,
+			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is empty%s", s->name,
 				       s->server ? ": the account has no password (or the service refuses to start)" : "");
 		else
-			f = dfx_report(ctx, "DC102", dfx_cred_site_span(s), "%s is a weak or default password (%s: %s)%s",
+			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is a weak or default password (%s: %s)%s",
 				       s->name, red, s->why_weak,
 				       s->server ? ": anyone who can reach the service logs in with it" : "");
 		free(red);

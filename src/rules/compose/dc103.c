@@ -321,7 +321,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			if (!first)
 				continue;
 		}
-		f = dfx_report(ctx, "DC103", at, "service `%s`: %s", svc->name, msg);
+		f = dfx_emit(ctx, at, "service `%s`: %s", svc->name, msg);
 		if (!f)
 			continue;
 		if (hint) {
@@ -351,7 +351,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	    !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD") && !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD_FILE")) {
 		struct dfx_span at = svc->image.node ? svc->image.node->span : svc->key->span;
 		char *clients = dfx_cred_clients(ctx->file->compose, svc);
-		struct dfx_finding *f = dfx_report(ctx, "DC103", at,
+		struct dfx_finding *f = dfx_emit(ctx, at,
 						   "service `%s`: mongo without MONGO_INITDB_ROOT_USERNAME/PASSWORD runs "
 						   "with authentication off: anyone who reaches port 27017 owns every "
 						   "database", svc->name);
@@ -380,7 +380,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	if (have_ref && !strcmp(base, "couchdb") && !bitnami && !env_get(svc, "COUCHDB_USER") &&
 	    !env_get(svc, "COUCHDB_PASSWORD")) {
 		struct dfx_span at = svc->image.node ? svc->image.node->span : svc->key->span;
-		struct dfx_finding *f = dfx_report(ctx, "DC103", at,
+		struct dfx_finding *f = dfx_emit(ctx, at,
 						   "service `%s`: couchdb without COUCHDB_USER/COUCHDB_PASSWORD runs in "
 						   "\"admin party\" mode: every request is an admin", svc->name);
 

@@ -396,7 +396,7 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		}
 		clients = dfx_cred_clients(c, svc);
-		f = dfx_report(ctx, "DC104", svc->image.node->span,
+		f = dfx_emit(ctx, svc->image.node->span,
 			       "service `%s` runs %s without a password (no requirepass, --aclfile or configuration "
 			       "file)%s: anyone who reaches port 6379 reads and writes every key, and can turn "
 			       "CONFIG SET into writing files on the container%s%s",

@@ -63,7 +63,7 @@ static void check(struct dfx_ctx *ctx)
 				continue; /* public material, whatever its entropy */
 			at = e->list_form ? e->node->span : e->key->span;
 			red = dfx_redact(e->value, strlen(e->value));
-			f = dfx_report(ctx, "DC105", at,
+			f = dfx_emit(ctx, at,
 				       "%s holds a credential (%s: %s): it is in the file and in every copy of the repository",
 				       e->name, kind ? kind : "by its form", red);
 			free(red);

@@ -64,7 +64,7 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 
 	if (st == DFX_GIT_IGNORED)
 		goto out;
-	f = dfx_report(ctx, "DC106", at, "%s %s, which is not git-ignored%s: `git add .` commits it", what, path,
+	f = dfx_emit(ctx, at, "%s %s, which is not git-ignored%s: `git add .` commits it", what, path,
 		       st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
 	if (!f)
 		goto out;

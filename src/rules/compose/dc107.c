@@ -20,7 +20,7 @@
 
 #include "credfix.h"
 #include "../dockerfile/dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
 static const void *arg_id(const struct dfx_compose_env *a)
@@ -281,13 +281,13 @@ static void check(struct dfx_ctx *ctx)
 			if (byvalue) {
 				char *red = dfx_redact(a->value, strlen(a->value));
 
-				f = dfx_report(ctx, "DC107", at,
+				f = dfx_emit(ctx, at,
 					       "service `%s`: build arg %s is a credential (%s: %s): build args are kept "
 					       "in the image history and the build provenance", svc->name, a->name,
 					       kind ? kind : "by its form", red);
 				free(red);
 			} else {
-				f = dfx_report(ctx, "DC107", at,
+				f = dfx_emit(ctx, at,
 					       "service `%s`: build arg %s passes a credential into the build: build args "
 					       "are kept in the image history and the build provenance", svc->name, a->name);
 			}

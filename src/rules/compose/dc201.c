@@ -119,12 +119,12 @@ static void check(struct dfx_ctx *ctx)
 						     text, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",
 						     anchor ? "`)" : "");
 			if (e == DFX_DC_ALL_BY_VAR)
-				f = dfx_report(ctx, "DC201", where,
+				f = dfx_emit(ctx, where,
 					       "%s on all host interfaces unless the address variable is set: the "
 					       "database is reachable from the network",
 					       what);
 			else
-				f = dfx_report(ctx, "DC201", where,
+				f = dfx_emit(ctx, where,
 					       "%s on all host interfaces: the database is reachable from the network",
 					       what);
 			free(what);

@@ -39,7 +39,7 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
 			text = dfx_dc_port_text(p);
-			f = dfx_report(ctx, "DC202", where,
+			f = dfx_emit(ctx, where,
 				       "service `%s` publishes port `%s` on all host interfaces%s: it is reachable "
 				       "from other machines",
 				       s->name, text, e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "");

@@ -91,7 +91,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!dfx_yaml_str(it) || (k = dangerous(dfx_yaml_str(it))) < 0)
 				continue;
 			note = dfx_dc_paren_note(&s->cap_add);
-			f = dfx_report(ctx, "DC302", where, "service `%s` adds the capability %s%s: %s", s->name,
+			f = dfx_emit(ctx, where, "service `%s` adds the capability %s%s: %s", s->name,
 				       caps[k].cap, note, caps[k].effect);
 			free(note);
 			if (!f)

@@ -48,7 +48,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!dfx_yaml_str(it) || !(what = dfx_dc_security_opt_disables(dfx_yaml_str(it))))
 				continue;
 			note = dfx_dc_paren_note(r);
-			f = dfx_report(ctx, "DC303", where, "service `%s` turns off %s with `%s`%s", s->name,
+			f = dfx_emit(ctx, where, "service `%s` turns off %s with `%s`%s", s->name,
 				       what, dfx_yaml_str(it), note);
 			free(note);
 			if (!f)

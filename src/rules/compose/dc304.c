@@ -218,7 +218,7 @@ static void check(struct dfx_ctx *ctx)
 			const char *why;
 			char *nv;
 
-			f = dfx_report(ctx, "DC304", where,
+			f = dfx_emit(ctx, where,
 				       "service `%s` turns no-new-privileges off (`%s`): setuid and file-capability "
 				       "programs in it can still raise their privileges",
 				       s->name, dfx_yaml_str(last));
@@ -238,7 +238,7 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_release(&path);
 			continue;
 		}
-		f = dfx_report(ctx, "DC304", r->key ? dfx_dc_ref_span(c, r) : s->key->span,
+		f = dfx_emit(ctx, r->key ? dfx_dc_ref_span(c, r) : s->key->span,
 			       "service `%s` does not set `no-new-privileges:true`: setuid and file-capability "
 			       "programs in it (su, sudo, ping, ...) can raise their privileges",
 			       s->name);

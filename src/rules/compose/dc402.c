@@ -167,7 +167,7 @@ static void check(struct dfx_ctx *ctx)
 			}
 			where = s->volumes_ref.via ? dfx_dc_ref_span(c, &s->volumes_ref) : v->node->span;
 			anchor = v->from_anchor ? dfx_dc_anchor_of(v->node) : NULL;
-			f = dfx_report(ctx, "DC402", where,
+			f = dfx_emit(ctx, where,
 				       "service `%s` mounts the host path `%s` writable%s%s%s: a process in the "
 				       "container can change the host's %s",
 				       s->name, v->source, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",

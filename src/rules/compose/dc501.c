@@ -160,12 +160,12 @@ static void check_eol(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 	if (dfx_image_eol(&ref, as_of, &r) == DFX_EOL_EXPIRED) {
 		date_text(r.eol_date, date, sizeof(date));
 		if (r.deprecated)
-			f = dfx_report(ctx, "DC501", where,
+			f = dfx_emit(ctx, where,
 				       "end-of-life image: service `%s` uses `%s`%s, a deprecated image that no longer "
 				       "gets security updates",
 				       s->name, img, by_var ? " (with its variable defaults)" : "");
 		else
-			f = dfx_report(ctx, "DC501", where,
+			f = dfx_emit(ctx, where,
 				       "end-of-life image: service `%s` uses `%s`%s: %s %s reached end of life on %s and "
 				       "gets no security updates",
 				       s->name, img, by_var ? " (with its variable defaults)" : "", r.product, r.cycle,
@@ -194,7 +194,7 @@ static void check_eol(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 		}
 	} else if (dfx_image_suite_eol(&ref, as_of, &r) == DFX_EOL_EXPIRED) {
 		date_text(r.eol_date, date, sizeof(date));
-		f = dfx_report(ctx, "DC501", where,
+		f = dfx_emit(ctx, where,
 			       "end-of-life image: service `%s` uses `%s`, built on %s %s, which reached end of life on %s",
 			       s->name, img, r.product, r.cycle, date);
 		if (f)
@@ -229,7 +229,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	if (!ref.unresolved && !ref.digest && (!ref.has_tag || !strcmp(ref.tag, "latest"))) {
 		struct dfx_image_suggestion sg;
 
-		f = dfx_report(ctx, "DC501", where,
+		f = dfx_emit(ctx, where,
 			       "unpinned image: service `%s` uses `%s`%s: every pull can bring a different "
 			       "version, and rebuilds are not reproducible",
 			       s->name, img, ref.has_tag ? "" : " without a tag (that is `latest`)");
@@ -253,7 +253,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	}
 	/* unverified: not an official image and not trusted */
 	if (!ref.official && ref.registry && ref.path && !trusted(ctx->ws->config, &ref)) {
-		f = dfx_report(ctx, "DC501", where,
+		f = dfx_emit(ctx, where,
 			       "unverified image: service `%s` uses `%s`, which is not a Docker Official Image "
 			       "and not from a trusted registry",
 			       s->name, img);

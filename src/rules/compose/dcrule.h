@@ -12,7 +12,7 @@
 #ifndef DOCKFIX_DCRULE_H
 #define DOCKFIX_DCRULE_H
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/compose.h"
 
 /*

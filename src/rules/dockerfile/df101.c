@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
 #define MAX_FIXES 16 /* pairs per file whose fix is worked out (each scans the rest of the file) */
@@ -51,13 +51,13 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 		return;
 	red = dfx_redact(kv->value, strlen(kv->value));
 	if (byname)
-		f = dfx_report(ctx, "DF101", kv->span,
+		f = dfx_emit(ctx, kv->span,
 			       "ENV %s sets a credential to a literal value (%s), stored in the image config for "
 			       "anyone who can pull the image; pass it at run time instead (`docker run -e %s`, "
 			       "compose `environment:` or `secrets:`)",
 			       kv->key, red, kv->key);
 	else
-		f = dfx_report(ctx, "DF101", kv->span,
+		f = dfx_emit(ctx, kv->span,
 			       "ENV %s holds a credential value (%s%s%s), stored in the image config for anyone "
 			       "who can pull the image; pass it at run time instead (`docker run -e %s`, compose "
 			       "`environment:` or `secrets:`)",

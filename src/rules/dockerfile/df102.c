@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
 #define MAX_FIXES 16 /* pairs per file whose fix is worked out (each scans the rest of the file) */
@@ -68,13 +68,13 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 		char *red = dfx_redact(v, strlen(v));
 
 		if (byname)
-			f = dfx_report(ctx, "DF102", kv->span,
+			f = dfx_emit(ctx, kv->span,
 				       "ARG %s is a credential and its default (%s) is written in the Dockerfile; "
 				       "build arguments are recorded in the image history and build provenance: pass "
 				       "it as a build secret instead (`docker build --secret id=%s,env=%s`)",
 				       kv->key, red, id, kv->key);
 		else
-			f = dfx_report(ctx, "DF102", kv->span,
+			f = dfx_emit(ctx, kv->span,
 				       "the default of ARG %s is a credential (%s%s%s); build arguments are recorded "
 				       "in the image history and build provenance: pass it as a build secret instead "
 				       "(`docker build --secret id=%s,env=%s`)",
@@ -83,7 +83,7 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 		if (f)
 			f->secret = kv->value_span;
 	} else {
-		f = dfx_report(ctx, "DF102", kv->span,
+		f = dfx_emit(ctx, kv->span,
 			       "ARG %s passes a credential as a build argument, recorded in the image history "
 			       "(docker history) and build provenance: pass it as a build secret instead (`docker "
 			       "build --secret id=%s,env=%s`)",

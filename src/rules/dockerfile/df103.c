@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 #define MAX_FIX_TRIES 8 /* copies per file whose fix is worked out (each scans the stage) */
 
@@ -211,7 +211,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_finding *f;
 		char *id;
 
-		f = dfx_report(ctx, "DF103", sp,
+		f = dfx_emit(ctx, sp,
 			       "%s puts %s (%s) into a layer of the image%s: it stays in the image history even if a "
 			       "later step deletes it, and anyone who can pull the image can read it",
 			       in->cmd, c->src, c->what, from ? " from another stage" : "");

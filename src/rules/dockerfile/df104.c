@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 /* Whether stage t is stage s or built FROM it. */
 static bool stage_from(const struct dfx_dockerfile *df, int t, int s)
@@ -55,7 +55,7 @@ static void check(struct dfx_ctx *ctx)
 		free(t);
 		if (!hit)
 			continue;
-		f = dfx_report(ctx, "DF104", in->span,
+		f = dfx_emit(ctx, in->span,
 			       "this RUN deletes %s, which the %s on line %u put into an earlier layer: the file is "
 			       "still in that layer, and anyone who can pull the image can extract it",
 			       hit->target, df->instrs[hit->instr].cmd, df->instrs[hit->instr].line);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dockfix/ignore.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static const struct {
 	const char *pattern;     /* appended when a probe is not excluded */
@@ -78,7 +78,7 @@ static void check(struct dfx_ctx *ctx)
 		for (size_t r = 0; r < NREQ; r++)
 			if (missing[r])
 				dfx_buf_addf(&names, "%s%s", names.len ? ", " : "", required[r].pattern);
-		f = dfx_report(ctx, "DF105", in->span,
+		f = dfx_emit(ctx, in->span,
 			       "%s copies the whole build context, and %s %s %s: secrets and the git history "
 			       "can end up in the image",
 			       in->cmd, file->dockerignore, ign ? "does not exclude" : "is missing; nothing excludes",

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "dockfix/image.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 enum family { FAM_UNKNOWN, FAM_NODE, FAM_DISTROLESS, FAM_ALPINE, FAM_SHADOW, FAM_SCRATCH, FAM_WINDOWS };
 
@@ -204,10 +204,10 @@ static void check(struct dfx_ctx *ctx)
 	}
 	fam = family_of(base);
 	if (user && user->stage == (int)(st - df->stages))
-		f = dfx_report(ctx, "DF201", user->span,
+		f = dfx_emit(ctx, user->span,
 			       "the final stage's last USER is root: the container runs with root privileges");
 	else
-		f = dfx_report(ctx, "DF201", from->span,
+		f = dfx_emit(ctx, from->span,
 			       "the final stage sets no USER: the container runs as root");
 	if (!f)
 		return;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 /* Whether a command runs sudo (or doas) as its program or through a wrapper. */
 static bool runs_sudo(const struct dfx_sh_cmd *c, const char **which)
@@ -51,7 +51,7 @@ static void check(struct dfx_ctx *ctx)
 		dfx_sh_release(&sc);
 		if (!which)
 			continue;
-		f = dfx_report(ctx, "DF202", in->span,
+		f = dfx_emit(ctx, in->span,
 			       "RUN uses %s: build steps already run as the stage's USER, and %s in the image lets "
 			       "that user become root at run time",
 			       which, which);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static char *date_text(int d)
 {
@@ -120,16 +120,16 @@ static void check(struct dfx_ctx *ctx)
 		}
 		why = detail(&e, as_of);
 		if (suite)
-			f = dfx_report(ctx, "DF301", st->image_span,
+			f = dfx_emit(ctx, st->image_span,
 				       "base image %s is built on %s %s (%s): its packages no longer get regular "
 				       "security updates",
 				       st->image, e.image, e.cycle, why);
 		else if (e.deprecated)
-			f = dfx_report(ctx, "DF301", st->image_span,
+			f = dfx_emit(ctx, st->image_span,
 				       "base image %s is deprecated: %s %s is no longer rebuilt or updated (%s)",
 				       st->image, e.image, e.cycle, why);
 		else
-			f = dfx_report(ctx, "DF301", st->image_span,
+			f = dfx_emit(ctx, st->image_span,
 				       "base image %s is end of life (%s %s: %s): it no longer gets regular security "
 				       "updates",
 				       st->image, e.image, e.cycle, why);

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 /* Whether `cand` ("docker.io/bitnami/redis") is under trusted entry `e`. */
 static bool under(const char *cand, const char *e)
@@ -92,7 +92,7 @@ static void check_ref(struct dfx_ctx *ctx, const char *text, struct dfx_span sp,
 		return;
 	if (!ref.unresolved && !ref.scratch && !ref.official && !official_alias(&ref) &&
 	    !trusted(ctx->ws->config, &ref)) {
-		f = dfx_report(ctx, "DF302", sp,
+		f = dfx_emit(ctx, sp,
 			       "%s %s is not a Docker Official Image and not from a trusted registry or namespace: "
 			       "nobody has vetted who builds it and what it contains",
 			       what, text);

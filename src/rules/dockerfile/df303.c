@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static void check(struct dfx_ctx *ctx)
 {
@@ -30,12 +30,12 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		}
 		if (ref.has_tag)
-			f = dfx_report(ctx, "DF303", st->image_span,
+			f = dfx_emit(ctx, st->image_span,
 				       "base image %s uses the tag latest: every build can get a different image, "
 				       "and a new major release can break the build or the application unnoticed",
 				       st->image);
 		else
-			f = dfx_report(ctx, "DF303", st->image_span,
+			f = dfx_emit(ctx, st->image_span,
 				       "base image %s has no tag, which means latest: every build can get a "
 				       "different image, and a new major release can break it unnoticed",
 				       st->image);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 /* A stage name with the word dev, development, debug or test (dev-envs, test_runner). */
 static bool dev_stage(const char *name)
@@ -61,7 +61,7 @@ static void check(struct dfx_ctx *ctx)
 			dfx_image_release(&ref);
 			continue;
 		}
-		f = dfx_report(ctx, "DF304", st->image_span,
+		f = dfx_emit(ctx, st->image_span,
 			       "the final image is built on %s, the full variant: %s has the same release with a "
 			       "fraction of the packages (less to patch, less for an attacker to use)",
 			       st->image, sg.text);

@@ -19,7 +19,7 @@
 #include <strings.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 /*
  * Whether the stage starts an application of its own: it has a CMD or
@@ -285,12 +285,12 @@ static void check(struct dfx_ctx *ctx)
 	what = s.what;
 	line = e == DFX_ECO_PIP ? 0 : df->instrs[s.build_at].line;
 	if (line)
-		f = dfx_report(ctx, "DF401", df->instrs[st->from].span,
+		f = dfx_emit(ctx, df->instrs[st->from].span,
 			       "single-stage build: this stage builds the application (%s, line %u) and is also the "
 			       "image that runs, so it ships the sources, dev dependencies and build tools",
 			       what, line);
 	else
-		f = dfx_report(ctx, "DF401", df->instrs[st->from].span,
+		f = dfx_emit(ctx, df->instrs[st->from].span,
 			       "single-stage build: this stage installs compilers and headers for %s and keeps "
 			       "them in the image that runs",
 			       what);

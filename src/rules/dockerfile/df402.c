@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 struct argctx {
 	const struct dfx_dockerfile *df;
@@ -118,7 +118,7 @@ static void check(struct dfx_ctx *ctx)
 				flags_ok = false;
 		}
 		if (nother) {
-			f = dfx_report(ctx, "DF402", in->keyword,
+			f = dfx_emit(ctx, in->keyword,
 				       "ADD mixes local files with archives or URLs: COPY the %zu local source%s "
 				       "separately",
 				       nlocal, nlocal > 1 ? "s" : "");
@@ -127,7 +127,7 @@ static void check(struct dfx_ctx *ctx)
 						      "for the archive it must unpack or the URL it fetches");
 			continue;
 		}
-		f = dfx_report(ctx, "DF402", in->keyword,
+		f = dfx_emit(ctx, in->keyword,
 			       "ADD copies %s here: use COPY, which does only that (ADD also fetches URLs and "
 			       "unpacks any local tar archive by its content)",
 			       in->nheredocs ? "inline (heredoc) content" :

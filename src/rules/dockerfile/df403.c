@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static bool git_url(const char *u)
 {
@@ -57,7 +57,7 @@ static void check(struct dfx_ctx *ctx)
 					shown = dfx_xasprintf("%.*s%s%s", (int)(colon + 1 - u), u, red, at);
 					free(red);
 				}
-				f = dfx_report(ctx, "DF403", sp,
+				f = dfx_emit(ctx, sp,
 					       "ADD downloads %s without --checksum: the image gets whatever the server "
 					       "returns at build time, unverified",
 					       shown ? shown : u);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static bool fetcher(const char *p)
 {
@@ -94,7 +94,7 @@ static void check(struct dfx_ctx *ctx)
 			char *shc = dfx_xstrdup(sh), *dlc = dfx_xstrdup(dl);
 
 			dfx_sh_release(&sc);
-			f = dfx_report(ctx, "DF404", in->span,
+			f = dfx_emit(ctx, in->span,
 				       "RUN runs a script downloaded by %s with %s without verifying it: whoever "
 				       "controls the server controls the build, and a truncated download still runs",
 				       dlc, shc);

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static bool ends_with_apk(const char *w)
 {
@@ -287,7 +287,7 @@ static void check(struct dfx_ctx *ctx)
 
 				if (!*sw)
 					continue;
-				f = dfx_report(ctx, "DF405", in->kvs[k].span,
+				f = dfx_emit(ctx, in->kvs[k].span,
 					       env ? "ENV %s turns off certificate verification for every later step and "
 						     "for the running container"
 						   : "ARG %s turns off certificate verification for the RUN steps of its "
@@ -308,7 +308,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!sw)
 				sw = text_switch(in);
 			if (sw) {
-				f = dfx_report(ctx, "DF405", in->span,
+				f = dfx_emit(ctx, in->span,
 					       "RUN turns off TLS or signature verification (%s): what it downloads "
 					       "can be replaced in transit",
 					       sw);

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 static void check(struct dfx_ctx *ctx)
 {
@@ -27,7 +27,7 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_finding *f = NULL;
 
 			if (!strcmp(fl->name, "security") && !strcmp(v, "insecure")) {
-				f = dfx_report(ctx, "DF406", fl->span,
+				f = dfx_emit(ctx, fl->span,
 					       "RUN --security=insecure runs this step without the build sandbox, "
 					       "with the privileges of a `docker run --privileged` container");
 				if (f)
@@ -35,7 +35,7 @@ static void check(struct dfx_ctx *ctx)
 							      "privileged kernel features belongs in a "
 							      "runtime setup, not in the image build");
 			} else if (!strcmp(fl->name, "network") && !strcmp(v, "host")) {
-				f = dfx_report(ctx, "DF406", fl->span,
+				f = dfx_emit(ctx, fl->span,
 					       "RUN --network=host gives this build step the host's network "
 					       "stack: it can reach services bound to the host's localhost and "
 					       "the host's network namespace");
@@ -44,7 +44,7 @@ static void check(struct dfx_ctx *ctx)
 							      "reaches the internet); use --network=none for "
 							      "steps that need no network");
 			} else if (!strcmp(fl->name, "device")) {
-				f = dfx_report(ctx, "DF406", fl->span,
+				f = dfx_emit(ctx, fl->span,
 					       "RUN --device=%s exposes a host device to this build step", v);
 				if (f)
 					f->hint = dfx_xstrdup("remove --device; build steps should not need "

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "dfutil.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 
 struct argctx {
 	const struct dfx_dockerfile *df;
@@ -74,7 +74,7 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_finding *f;
 
 			if (has_22(w)) {
-				f = dfx_report(ctx, "DF407", in->words[k].span,
+				f = dfx_emit(ctx, in->words[k].span,
 					       "EXPOSE %s publishes the SSH port: an SSH daemon in the container is a "
 					       "second, separately managed way in",
 					       w);

@@ -15,7 +15,7 @@
 
 #include "dfutil.h"
 #include "dockfix/ignore.h"
-#include "dockfix/rules.h"
+#include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
 #define SH_MAX_DEPTH 8        /* nesting of $( $( ... ) ) parsed */

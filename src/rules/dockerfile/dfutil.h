@@ -15,7 +15,7 @@
 #ifndef DOCKFIX_RULES_DFUTIL_H
 #define DOCKFIX_RULES_DFUTIL_H
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/dockerfile.h"
 #include "dockfix/image.h"
 

@@ -59,7 +59,7 @@ static void check(struct dfx_ctx *ctx)
 	}
 	/* point at 1:1; the rest of line 1 (a value, maybe) is redacted when shown */
 	line1 = s->nlines ? dfx_source_line(s, 1) : at;
-	f = dfx_report(ctx, "DI101", at, "%s holds credentials and is not git-ignored%s: `git add .` commits it",
+	f = dfx_emit(ctx, at, "%s holds credentials and is not git-ignored%s: `git add .` commits it",
 		       file->path, st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
 	if (!f) {
 		free(nearest);

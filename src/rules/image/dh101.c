@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/inspect.h"
 #include "dockfix/secrets.h"
 
@@ -38,12 +38,12 @@ static void check_entry(struct dfx_ctx *ctx, const struct dfx_inspect_image *img
 	if (by_value || by_name) {
 		red = dfx_redact(value, vlen);
 		if (by_value && !(by_name && kind && strstr(kind, "entropy")))
-			f = dfx_report(ctx, "DH101", e->span,
+			f = dfx_emit(ctx, e->span,
 				       "image %s: %s sets %s to a credential (%s: %s): anyone who can pull the image "
 				       "reads it with `docker inspect`", img->name, where, name,
 				       kind ? kind : "by its form", red);
 		else
-			f = dfx_report(ctx, "DH101", e->span,
+			f = dfx_emit(ctx, e->span,
 				       "image %s: %s sets the credential %s (%s): anyone who can pull the image "
 				       "reads it with `docker inspect`", img->name, where, name, red);
 		if (f) {

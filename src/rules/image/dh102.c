@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/inspect.h"
 #include "dockfix/secrets.h"
 
@@ -69,7 +69,7 @@ static void flag(struct step *st, size_t ss, size_t se, size_t vs, size_t ve, co
 	st->done[st->ndone].start = ss;
 	st->done[st->ndone].end = se;
 	st->ndone++;
-	f = dfx_report(st->ctx, "DH102", dfx_inspect_span(data, st->s, ss, se),
+	f = dfx_emit(st->ctx, dfx_inspect_span(data, st->s, ss, se),
 		       "image history: %s (%s%s%s): every step is recorded in the image, and `docker history "
 		       "--no-trunc` shows it to anyone who can pull the image", what, kind ? kind : "",
 		       kind ? ": " : "", red);

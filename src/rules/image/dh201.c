@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockfix/check.h"
+#include "dockfix/rule.h"
 #include "dockfix/inspect.h"
 
 static const char hint[] = "rebuild with a non-root USER in the final stage (dockfix fixes the Dockerfile: "
@@ -38,7 +38,7 @@ static void check_image(struct dfx_ctx *ctx, const struct dfx_inspect_image *img
 		shown = dfx_xstrdup(img->user ? "Config.User is empty" : "Config.User is not set");
 	else
 		shown = dfx_xasprintf("Config.User is \"%s\"", user);
-	f = dfx_report(ctx, "DH201", sp, "image %s runs as root: %s", img->name, shown);
+	f = dfx_emit(ctx, sp, "image %s runs as root: %s", img->name, shown);
 	if (f)
 		f->hint = dfx_xstrdup(hint);
 	free(shown);
@@ -77,7 +77,7 @@ static void check_history(struct dfx_ctx *ctx, const struct dfx_inspect *in)
 		if (dfx_inspect_user_is_root(user, false)) {
 			char *u = dfx_xstrndup(user, strcspn(user, " \t#"));
 
-			f = dfx_report(ctx, "DH201", cb->span, "the image's last USER step is \"%s\": it runs as root", u);
+			f = dfx_emit(ctx, cb->span, "the image's last USER step is \"%s\": it runs as root", u);
 			if (f)
 				f->hint = dfx_xstrdup(hint);
 			free(u);
@@ -86,7 +86,7 @@ static void check_history(struct dfx_ctx *ctx, const struct dfx_inspect *in)
 	}
 	if (!newest)
 		return;
-	f = dfx_report(ctx, "DH201", newest->span,
+	f = dfx_emit(ctx, newest->span,
 		       "no USER step in the image history: the image runs as root (confirm with `docker inspect "
 		       "--format '{{.Config.User}}' IMAGE`)");
 	if (f)

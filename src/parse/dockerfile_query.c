@@ -1,10 +1,12 @@
 /*
- * common.c - helpers shared by the Dockerfile rules (see rules.h).
+ * dockerfile_query.c - questions rules ask of a Dockerfile tree: the final
+ * stage, the image a stage is built from, the sources of a COPY, and the
+ * text that inserts lines after an instruction.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockfix/rules.h"
+#include "dockfix/dockerfile.h"
 
 const struct dfx_df_stage *dfx_df_final_stage(const struct dfx_dockerfile *df)
 {

@@ -1,15 +1,12 @@
 /*
- * check.h - the workspace (every file of one run, original and fixed bytes),
- * the configuration, and the context a rule's check function receives.
- *
- * Rules are pure: they read the workspace and report findings through
- * dfx_report(); a finding may carry a fix (edits on workspace paths). They
- * never print, write files or exit.
+ * workspace.h - the configuration of a run and the workspace: every file of
+ * one run, with its original and fixed bytes and its parse.
  */
-#ifndef DOCKFIX_CHECK_H
-#define DOCKFIX_CHECK_H
+#ifndef DOCKFIX_WORKSPACE_H
+#define DOCKFIX_WORKSPACE_H
 
 #include "dockfix/core.h"
+#include "dockfix/path.h"
 
 struct dfx_dockerfile;
 struct dfx_compose;
@@ -74,12 +71,6 @@ struct dfx_workspace {
 
 void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config);
 void dfx_ws_release(struct dfx_workspace *ws);
-/* Normalise a path: drop "./" and duplicate '/', fold "dir/..". Caller frees. */
-char *dfx_path_clean(const char *path);
-/* Join directory and name and clean. Caller frees. */
-char *dfx_path_join(const char *dir, const char *name);
-/* Directory part of a path ("." when none). Caller frees. */
-char *dfx_path_dir(const char *path);
 /* The file at `path`, loading it from disk on first use (never fails:
    a missing file is an empty, not-on-disk entry). */
 struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path);
@@ -91,34 +82,5 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 int dfx_ws_parse(struct dfx_wsfile *f);
 /* Replace the current bytes (takes ownership of data) and re-parse. */
 void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);
-
-/* What a rule's check function receives. */
-struct dfx_ctx {
-	struct dfx_workspace *ws;
-	struct dfx_wsfile *file;
-	const struct dfx_rule *rule;
-	struct dfx_findings *out;
-};
-
-/*
- * Report a finding of `code` at `span` of the checked file. Returns NULL
- * when the code is not enabled or is suppressed by a pragma at that place;
- * otherwise the finding, to which the caller may attach ->fix and ->hint.
- * The message must not contain a secret value (use dfx_redact()).
- */
-struct dfx_finding *dfx_report(struct dfx_ctx *ctx, const char *code, struct dfx_span span,
-			       const char *fmt, ...) DFX_PRINTF(4, 5);
-/* Same, for a span in another workspace file (e.g. a linked Dockerfile). */
-struct dfx_finding *dfx_report_in(struct dfx_ctx *ctx, struct dfx_wsfile *file, const char *code,
-				  struct dfx_span span, const char *fmt, ...) DFX_PRINTF(5, 6);
-
-/* Warn on stderr (path:line:col: warning:) about codes in `# dockfix ignore=`
-   comments that name no rule. Returns how many. */
-size_t dfx_check_pragmas(struct dfx_workspace *ws);
-
-/* Run every enabled rule on every target file (with ws->incremental, only
-   those marked recheck); findings appended to out. Records which files each
-   target's rules read. */
-void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out);
 
 #endif

@@ -1,0 +1,188 @@
+/*
+ * workspace.c - every file a run reads, checks or fixes: its bytes on disk
+ * and after the fixes so far, its parse, and which files each target's
+ * rules read (so a fix pass re-checks only what can have changed).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dockfix/compose.h"
+#include "dockfix/dockerfile.h"
+#include "dockfix/path.h"
+#include "dockfix/workspace.h"
+
+void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->config = config;
+}
+
+static void drop_trees(struct dfx_wsfile *f)
+{
+	dfx_dockerfile_free(f->df);
+	f->df = NULL;
+	dfx_compose_free(f->compose);
+	f->compose = NULL;
+}
+
+void dfx_ws_release(struct dfx_workspace *ws)
+{
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+
+		drop_trees(f);
+		dfx_source_release(&f->orig);
+		dfx_source_release(&f->cur);
+		dfx_error_release(&f->err);
+		free(f->path);
+		free(f->context);
+		free(f->dockerignore);
+		free(f->deps);
+		free(f);
+	}
+	free(ws->files);
+	memset(ws, 0, sizeof(*ws));
+}
+
+static struct dfx_wsfile *find(struct dfx_workspace *ws, const char *clean)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		if (strcmp(ws->files[i]->path, clean) == 0)
+			return ws->files[i];
+	return NULL;
+}
+
+/* An absolute path as a path relative to the current directory ("../x"). */
+static char *relative_to_cwd(char *abs)
+{
+	char *cwd = getcwd(NULL, 0), *c, *rel;
+	struct dfx_buf b = DFX_BUF_INIT;
+	size_t common = 0, i;
+
+	if (!cwd)
+		return abs;
+	c = dfx_path_clean(cwd);
+	free(cwd);
+	/* longest common prefix on whole segments */
+	for (i = 0; c[i] && abs[i] && c[i] == abs[i]; i++)
+		if (c[i] == '/')
+			common = i;
+	if (!c[i] && (abs[i] == '/' || !abs[i]))
+		common = i;
+	else if (!abs[i] && c[i] == '/')
+		common = i;
+	for (const char *p = c + common; *p; p++)
+		if (*p == '/' && (p == c + common || p[-1] != '/'))
+			dfx_buf_adds(&b, "../");
+	if (common == 0 && strcmp(c, "/") == 0)
+		b.len = 0;
+	dfx_buf_adds(&b, abs[common] == '/' ? abs + common + 1 : abs + common);
+	rel = dfx_path_clean(b.len ? b.ptr : ".");
+	dfx_buf_release(&b);
+	free(c);
+	free(abs);
+	return rel;
+}
+
+/* Remember that the target being checked read `f`. */
+static struct dfx_wsfile *note_dep(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	struct dfx_wsfile *t = ws->checking;
+
+	if (!t || t == f)
+		return f;
+	for (size_t i = 0; i < t->ndeps; i++)
+		if (t->deps[i] == f)
+			return f;
+	DFX_GROW(t->deps, t->ndeps + 1, t->depcap);
+	t->deps[t->ndeps++] = f;
+	return f;
+}
+
+struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
+{
+	char *clean = dfx_path_clean(path);
+	struct dfx_wsfile *f = find(ws, clean);
+	struct stat st;
+
+	if (clean[0] == '/') {
+		clean = relative_to_cwd(clean);
+		f = find(ws, clean);
+	}
+	if (f) {
+		free(clean);
+		return note_dep(ws, f);
+	}
+	f = dfx_xcalloc(1, sizeof(*f));
+	f->path = clean;
+	if (strcmp(clean, "-") != 0 && stat(clean, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (dfx_source_load(&f->orig, clean, &f->err) == 0) {
+			f->on_disk = true;
+		} else {
+			f->failed = true;
+			dfx_source_init_copy(&f->orig, clean, "", 0);
+		}
+	} else {
+		dfx_source_init_copy(&f->orig, clean, "", 0);
+	}
+	dfx_source_init_copy(&f->cur, clean, f->orig.data, f->orig.len);
+	DFX_GROW(ws->files, ws->n + 1, ws->cap);
+	ws->files[ws->n++] = f;
+	return note_dep(ws, f);
+}
+
+const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path)
+{
+	struct dfx_wsfile *f = dfx_ws_file(ws, path);
+
+	if (!f->on_disk && !f->changed)
+		return NULL;
+	return &f->cur;
+}
+
+struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path, enum dfx_kind kind)
+{
+	struct dfx_wsfile *f = dfx_ws_file(ws, path);
+
+	f->kind = kind;
+	if (!f->target) {
+		f->target = true;
+		if (!f->failed && !f->on_disk) {
+			f->failed = true;
+			dfx_error_set(&f->err, f->path, 0, 0, "cannot read: %s", strerror(ENOENT));
+		}
+		if (!f->failed)
+			dfx_ws_parse(f);
+	}
+	return f;
+}
+
+int dfx_ws_parse(struct dfx_wsfile *f)
+{
+	drop_trees(f);
+	if (f->kind == DFX_KIND_DOCKERFILE)
+		f->df = dfx_dockerfile_parse(&f->cur, &f->err);
+	else if (f->kind == DFX_KIND_COMPOSE)
+		f->compose = dfx_compose_parse(&f->cur, &f->err);
+	else
+		return 0;
+	if (!f->df && !f->compose) {
+		f->failed = true;
+		return -1;
+	}
+	f->failed = false;
+	return 0;
+}
+
+void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len)
+{
+	drop_trees(f);
+	dfx_source_release(&f->cur);
+	dfx_source_init(&f->cur, f->path, data, len);
+	f->changed = f->cur.len != f->orig.len || memcmp(f->cur.data, f->orig.data, f->cur.len) != 0;
+	if (f->target)
+		dfx_ws_parse(f);
+}
