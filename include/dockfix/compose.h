@@ -79,6 +79,8 @@ struct dfx_compose_port {
  */
 int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p);
 void dfx_compose_port_release(struct dfx_compose_port *p);
+/* "N" or "N-M" with ports 0..65535 (lo <= hi): fills *lo and *hi; false for anything else. */
+bool dfx_compose_port_range(const char *s, unsigned *lo, unsigned *hi);
 /* Published on every interface: no host IP, 0.0.0.0, :: or [::] (and not a variable). */
 bool dfx_compose_port_all_interfaces(const struct dfx_compose_port *p);
 
@@ -129,6 +131,8 @@ struct dfx_compose_volume {
 	char *storage;
 };
 
+/* A volume source that is a host path (bind mount): starts with '.', '/', '~', '\\' or `C:\`. */
+bool dfx_compose_is_host_path(const char *source);
 /* Parse a short volume spec as compose-go's loader.ParseVolume. Release with _volume_release. */
 int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v);
 void dfx_compose_volume_release(struct dfx_compose_volume *v);
@@ -218,6 +222,28 @@ int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_serv
 /* The service of that name, or NULL. */
 const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_compose *c,
 							   const char *name);
+
+/* ---------------------------------------------------------------- edits */
+
+/*
+ * Compose-level edits (compose_edit.c). Each appends byte edits to *out
+ * and returns 0, returns 1 when there is nothing to do (the entry already
+ * exists), or returns -1 with out->why set when it declines.
+ */
+
+/*
+ * Grant secret `name` to a service: extend its `secrets:` list (block or
+ * flow, short or long form already present), fill an empty `secrets:`, or
+ * create the list. Declines when the list comes from an anchor.
+ */
+int dfx_compose_edit_grant_secret(struct dfx_compose *c, const struct dfx_compose_service *s,
+				  const char *name, struct dfx_yaml_edits *out);
+/*
+ * Declare a top-level secret `name: {file: FILE}`: extend the top-level
+ * `secrets:` mapping, or create it at the end of the file.
+ */
+int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, const char *file,
+				    struct dfx_yaml_edits *out);
 
 /*
  * True when a `# dockfix ignore=CODE[,CODE]` comment covers `offset`: on the

@@ -264,7 +264,7 @@ void dfx_yaml_render_scalar(struct dfx_yaml *t, const char *value, bool flow, st
  * The helpers below append edits to *out and return 0, or return -1 with
  * out->why set (and nothing appended) when they decline. An alias node is
  * followed to its anchor's definition: the edit lands there, never at the
- * alias. The secret helpers return 1 when the entry already exists.
+ * alias.
  *
  * `yaml` arguments are YAML text for a value, written in canonical style
  * (2-space indent, `- ` items indented under their key, LF): "true",
@@ -312,17 +312,19 @@ int dfx_yaml_edit_delete(struct dfx_yaml *t, const struct dfx_yaml_node *n,
 int dfx_yaml_edit_map_set(struct dfx_yaml *t, const struct dfx_yaml_node *map,
 			  const char *key, const char *yaml, struct dfx_yaml_edits *out);
 /*
- * Grant a secret to a service: extend its `secrets:` list (block or flow,
- * short or long form already present) or create it. `service` is the
- * service's mapping node.
+ * Give an empty value (`key:` with nothing after it; `value` is that empty
+ * scalar, `key` its key) a value: a scalar or flow text after the ':', or
+ * block lines under the key.
  */
-int dfx_yaml_edit_service_add_secret(struct dfx_yaml *t, const struct dfx_yaml_node *service,
-				     const char *name, struct dfx_yaml_edits *out);
+int dfx_yaml_edit_fill_empty(struct dfx_yaml *t, const struct dfx_yaml_node *key,
+			     const struct dfx_yaml_node *value, const char *yaml, struct dfx_yaml_edits *out);
 /*
- * Declare a top-level secret `name: {file: FILE}`: extend the top-level
- * `secrets:` mapping, or create it at the end of the file.
+ * Add `key: <yaml>` as the last entry of the top-level mapping: after the
+ * comments and blank lines that end the file, separated by a blank line when
+ * the file separates its top-level entries so (a flow or empty top level:
+ * as dfx_yaml_edit_map_insert).
  */
-int dfx_yaml_edit_top_secret(struct dfx_yaml *t, const char *name, const char *file,
+int dfx_yaml_edit_top_insert(struct dfx_yaml *t, const char *key, const char *yaml,
 			     struct dfx_yaml_edits *out);
 
 /* ---------------------------------------------------------------- verifier */

@@ -2,14 +2,14 @@
  * compose.c - the Docker Compose model over the YAML span tree: services
  * (image, build, ports, environment, env_file, secrets, volumes and the
  * privilege keys), top-level secrets/volumes/networks/configs, `x-`
- * extensions, `# dockfix ignore=` comments and interpolation helpers.
+ * extensions and the `# dockfix ignore=` comments. The value syntaxes
+ * (interpolation, port and volume specs) are in compose_syntax.c, the
+ * compose-level edits in compose_edit.c.
  *
  * References: the Compose Specification (compose-spec/compose-spec
- * 05-services.md, 09-secrets.md, 12-interpolation.md), compose-go's
- * parsers that Docker Compose runs (types.ParsePortConfig via
- * go-connections nat.ParsePortSpecs, loader.ParseVolume), summarised in
- * research/compose-anchors.md section 5. Merge keys are applied through
- * the YAML lookups, which report when a value came through an anchor.
+ * 05-services.md, 07-volumes.md, 09-secrets.md, 10-fragments.md for
+ * anchors and `<<` merges). Merge keys are applied through the YAML
+ * lookups, which report when a value came through an anchor.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,169 +23,9 @@ struct dfx_compose_comment {
 	char *codes;    /* "DC201,DC301" for a `dockfix ignore=` comment, else NULL */
 };
 
-/* ---------------------------------------------------------------- interpolation */
+/* ---------------------------------------------------------------- model building */
 
-static bool name_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool name_char(char c)
-{
-	return name_start(c) || (c >= '0' && c <= '9');
-}
-
-bool dfx_compose_is_interpolated(const char *v)
-{
-	if (!v)
-		return false;
-	for (size_t i = 0; v[i]; i++) {
-		if (v[i] != '$')
-			continue;
-		if (v[i + 1] == '$') {
-			i++;
-			continue;
-		}
-		if (v[i + 1] == '{' || name_start(v[i + 1]))
-			return true;
-	}
-	return false;
-}
-
-/* Length of the `${...}` starting at v (nested braces counted), or 0 when unterminated. */
-static size_t braced_len(const char *v)
-{
-	unsigned depth = 0;
-
-	for (size_t i = 0; v[i]; i++) {
-		if (v[i] == '$' && v[i + 1] == '{') {
-			depth++;
-			i++;
-		} else if (v[i] == '}' && depth && --depth == 0) {
-			return i + 1;
-		}
-	}
-	return 0;
-}
-
-bool dfx_compose_is_variable_only(const char *v)
-{
-	size_t i = 1;
-
-	if (!v || v[0] != '$')
-		return false;
-	if (v[1] == '{') {
-		size_t n = braced_len(v);
-
-		return n && !v[n] && name_start(v[2]);
-	}
-	if (!name_start(v[1]))
-		return false;
-	while (name_char(v[i]))
-		i++;
-	return !v[i];
-}
-
-bool dfx_compose_var_default(const char *v, struct dfx_buf *out)
-{
-	size_t n, i = 2;
-
-	if (!dfx_compose_is_variable_only(v) || v[1] != '{')
-		return false;
-	n = strlen(v);
-	while (name_char(v[i]))
-		i++;
-	if (v[i] == ':' && v[i + 1] == '-')
-		i += 2;
-	else if (v[i] == '-')
-		i += 1;
-	else
-		return false;
-	dfx_buf_add(out, v + i, n - 1 - i);
-	return true;
-}
-
-/* ---------------------------------------------------------------- ports */
-
-/* "N" or "N-M", ports 0..65535; false for anything else. */
-static bool port_range(const char *s, unsigned *lo, unsigned *hi)
-{
-	unsigned a = 0, b = 0;
-	size_t i = 0, nd = 0;
-
-	while (s[i] >= '0' && s[i] <= '9' && nd < 6) {
-		a = a * 10 + (unsigned)(s[i++] - '0');
-		nd++;
-	}
-	if (!nd || a > 65535)
-		return false;
-	b = a;
-	if (s[i] == '-') {
-		i++;
-		b = 0;
-		nd = 0;
-		while (s[i] >= '0' && s[i] <= '9' && nd < 6) {
-			b = b * 10 + (unsigned)(s[i++] - '0');
-			nd++;
-		}
-		if (!nd || b > 65535 || b < a)
-			return false;
-	}
-	if (s[i])
-		return false;
-	*lo = a;
-	*hi = b;
-	return true;
-}
-
-static bool ipv4(const char *s)
-{
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, nd = 0;
-
-		while (*s >= '0' && *s <= '9' && nd < 4) {
-			v = v * 10 + (unsigned)(*s++ - '0');
-			nd++;
-		}
-		if (!nd || v > 255)
-			return false;
-		if (part < 3 && *s++ != '.')
-			return false;
-	}
-	return !*s;
-}
-
-static bool ipv6(const char *s)
-{
-	unsigned colons = 0;
-	const char *dbl = strstr(s, "::");
-
-	if (!strchr(s, ':') || (dbl && strstr(dbl + 1, "::")))
-		return false;
-	for (const char *p = s; *p; p++) {
-		if (*p == ':')
-			colons++;
-		else if (*p == '.')
-			return ipv4(strrchr(s, ':') + 1) && colons >= 2;
-		else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
-			return false;
-	}
-	return colons >= 2 && colons <= 7;
-}
-
-static bool valid_ip(const char *s)
-{
-	return dfx_compose_is_interpolated(s) || ipv4(s) || ipv6(s);
-}
-
-static bool equals_nocase(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++)
-		if ((*a | 0x20) != (*b | 0x20))
-			return false;
-	return !*a && !*b;
-}
-
+/* Copy n bytes of s to *w as a string and move *w past it (storage is presized). */
 static char *store(char **w, const char *s, size_t n)
 {
 	char *r = *w;
@@ -195,179 +35,6 @@ static char *store(char **w, const char *s, size_t n)
 	*w += n + 1;
 	return r;
 }
-
-int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p)
-{
-	size_t len, starts[64], ends[64], n = 0, i = 0, depth = 0;
-	char *w;
-	const char *cont;
-	size_t clen, slash;
-
-	memset(p, 0, sizeof(*p));
-	if (!spec)
-		return -1;
-	len = strlen(spec);
-	p->interpolated = dfx_compose_is_interpolated(spec);
-	p->storage = dfx_xmalloc(len + 8);
-	w = p->storage;
-	/* split on ':' outside ${...} */
-	starts[n] = 0;
-	for (i = 0; i < len; i++) {
-		if (spec[i] == '$' && spec[i + 1] == '{') {
-			depth++;
-			i++;
-		} else if (spec[i] == '}' && depth) {
-			depth--;
-		} else if (spec[i] == ':' && !depth) {
-			if (n + 1 >= 64)
-				return -1;
-			ends[n++] = i;
-			starts[n] = i + 1;
-		}
-	}
-	ends[n++] = len;
-
-	cont = spec + starts[n - 1];
-	clen = ends[n - 1] - starts[n - 1];
-	for (slash = 0; slash < clen && cont[slash] != '/'; slash++)
-		;
-	p->target = store(&w, cont, slash);
-	if (slash + 1 < clen)
-		p->protocol = store(&w, cont + slash + 1, clen - slash - 1);
-	if (n >= 2 && ends[n - 2] > starts[n - 2])
-		p->published = store(&w, spec + starts[n - 2], ends[n - 2] - starts[n - 2]);
-	if (n >= 3) {
-		const char *ip = spec;
-		size_t iplen = ends[n - 3];
-
-		if (iplen >= 2 && ip[0] == '[' && ip[iplen - 1] == ']') {
-			ip++;
-			iplen -= 2;
-		}
-		if (iplen)
-			p->host_ip = store(&w, ip, iplen);
-	}
-
-	p->valid = *p->target != '\0';
-	if (p->valid && !dfx_compose_is_interpolated(p->target) &&
-	    !port_range(p->target, &p->target_lo, &p->target_hi))
-		p->valid = false;
-	if (p->published && !dfx_compose_is_interpolated(p->published) &&
-	    !port_range(p->published, &p->published_lo, &p->published_hi))
-		p->valid = false;
-	if (p->host_ip && !valid_ip(p->host_ip))
-		p->valid = false;
-	if (p->protocol && !dfx_compose_is_interpolated(p->protocol) &&
-	    !equals_nocase(p->protocol, "tcp") && !equals_nocase(p->protocol, "udp") &&
-	    !equals_nocase(p->protocol, "sctp"))
-		p->valid = false;
-	return p->valid ? 0 : -1;
-}
-
-void dfx_compose_port_release(struct dfx_compose_port *p)
-{
-	free(p->storage);
-	p->storage = NULL;
-}
-
-bool dfx_compose_port_all_interfaces(const struct dfx_compose_port *p)
-{
-	const char *ip = p->host_ip;
-
-	if (!ip || !*ip)
-		return true;
-	if (dfx_compose_is_interpolated(ip))
-		return false;
-	return !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::") || !strcmp(ip, "[::]") ||
-	       !strcmp(ip, "0:0:0:0:0:0:0:0");
-}
-
-/* ---------------------------------------------------------------- volumes */
-
-static bool letter(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool file_path(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	if (s[0] == '.' || s[0] == '/' || s[0] == '~' || s[0] == '\\')
-		return true;
-	return letter(s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/');
-}
-
-int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v)
-{
-	size_t len, start = 0;
-	char *w;
-	int field = 0; /* 0 source, 1 target, 2 options */
-
-	memset(v, 0, sizeof(*v));
-	if (!spec || !*spec)
-		return -1;
-	len = strlen(spec);
-	v->storage = dfx_xmalloc(len + 4);
-	w = v->storage;
-	v->valid = true;
-	if (len <= 2) {
-		v->target = store(&w, spec, len);
-		v->type = "volume";
-		return 0;
-	}
-	for (size_t i = 0; i <= len; i++) {
-		bool end = i == len;
-
-		if (!end && spec[i] != ':')
-			continue;
-		/* a Windows drive letter ("C:\...") is not a separator */
-		if (!end && i - start == 1 && letter(spec[start]))
-			continue;
-		if (i == start) {
-			v->valid = false; /* empty section between colons */
-			start = i + 1;
-			continue;
-		} else if (field == 0 && end) {
-			v->target = store(&w, spec + start, i - start);
-		} else if (field == 0) {
-			v->source = store(&w, spec + start, i - start);
-		} else if (field == 1) {
-			v->target = store(&w, spec + start, i - start);
-		} else if (!end) {
-			v->valid = false; /* too many colons */
-		} else {
-			v->mode = store(&w, spec + start, i - start);
-		}
-		field++;
-		start = i + 1;
-	}
-	if (v->mode) {
-		const char *m = v->mode;
-
-		while (*m) {
-			size_t n = strcspn(m, ",");
-
-			if (n == 2 && !strncmp(m, "ro", 2))
-				v->read_only = true;
-			else if (n == 2 && !strncmp(m, "rw", 2))
-				v->read_only = false;
-			m += n;
-			if (*m == ',')
-				m++;
-		}
-	}
-	v->type = file_path(v->source) ? "bind" : "volume";
-	return v->valid ? 0 : -1;
-}
-
-void dfx_compose_volume_release(struct dfx_compose_volume *v)
-{
-	free(v->storage);
-	v->storage = NULL;
-}
-
-/* ---------------------------------------------------------------- model building */
 
 struct builder {
 	struct dfx_compose *c;
@@ -572,9 +239,9 @@ static void read_ports(struct builder *b, struct dfx_compose_service *s)
 				p->mode = scalar_text(m.node);
 			}
 			p->valid = p->target != NULL;
-			if (p->target && !port_range(p->target, &p->target_lo, &p->target_hi))
+			if (p->target && !dfx_compose_port_range(p->target, &p->target_lo, &p->target_hi))
 				p->target_lo = p->target_hi = 0;
-			if (p->published && !port_range(p->published, &p->published_lo, &p->published_hi))
+			if (p->published && !dfx_compose_port_range(p->published, &p->published_lo, &p->published_hi))
 				p->published_lo = p->published_hi = 0;
 			p->interpolated = dfx_compose_is_interpolated(p->target) ||
 					  dfx_compose_is_interpolated(p->published) ||
@@ -620,7 +287,7 @@ static void read_volumes(struct builder *b, struct dfx_compose_service *s)
 			v->read_only = dfx_yaml_is_true(v->read_only_ref.node);
 			v->valid = v->target != NULL;
 			if (!v->type)
-				v->type = v->source && file_path(v->source) ? "bind" : "volume";
+				v->type = v->source && dfx_compose_is_host_path(v->source) ? "bind" : "volume";
 		}
 		v->node = it;
 		v->from_anchor = s->volumes_ref.from_anchor || via_alias(n->items[i]);

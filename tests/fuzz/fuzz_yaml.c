@@ -87,10 +87,10 @@ static void try_edits(struct dfx_yaml *t)
 			dfx_yaml_edit_scalar_prepend(t, first, "127.0.0.1:", &e);
 			break;
 		case 5:
-			dfx_yaml_edit_top_secret(t, "s", "./s.txt", &e);
+			dfx_yaml_edit_top_insert(t, "secrets", "s:\n  file: ./s.txt", &e);
 			break;
 		case 6:
-			dfx_yaml_edit_service_add_secret(t, first, "s", &e);
+			dfx_yaml_edit_map_set(t, first, "secrets", "- s", &e);
 			break;
 		default:
 			dfx_yaml_edit_map_set(t, first, "k", "[1, 2]", &e);

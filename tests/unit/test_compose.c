@@ -646,8 +646,8 @@ static void test_fix_through_model(void **state)
 	assert_int_equal(dfx_yaml_edit_scalar_prepend(c->yaml, s->ports[0].node, "127.0.0.1:", &e), 0);
 	assert_int_equal(dfx_yaml_edit_rename_key(c->yaml, s->env[0].key, "POSTGRES_PASSWORD_FILE", &e), 0);
 	assert_int_equal(dfx_yaml_edit_replace_scalar(c->yaml, s->env[0].node, "/run/secrets/db_password", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(c->yaml, s->node, "db_password", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(c->yaml, "db_password", "./secrets/db_password.txt", &e), 0);
+	assert_int_equal(dfx_compose_edit_grant_secret(c, s, "db_password", &e), 0);
+	assert_int_equal(dfx_compose_edit_declare_secret(c, "db_password", "./secrets/db_password.txt", &e), 0);
 	out = dfx_yaml_edits_apply(f.src.data, f.src.len, &e, &len);
 	assert_string_equal(out,
 			    "services:\n"

@@ -1060,90 +1060,63 @@ static void test_edit_delete(void **state)
 	}
 }
 
-/* ---------------------------------------------------------------- secrets */
+/* ---------------------------------------------------------------- top level, empty values */
 
-static void test_edit_secrets_block(void **state)
-{
-	struct dfx_yaml *t = parse("services:\n  db:\n    image: postgres\n    environment:\n"
-				   "      POSTGRES_PASSWORD: x\n  web:\n    image: nginx\n\n"
-				   "volumes:\n  data: {}\n");
-	struct dfx_yaml_edits e;
-
-	(void)state;
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/db"), "db_password", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "db_password", "./secrets/db_password.txt", &e), 0);
-	expect_edits(t, &e,
-		     "services:\n  db:\n    image: postgres\n    environment:\n"
-		     "      POSTGRES_PASSWORD: x\n    secrets:\n      - db_password\n  web:\n"
-		     "    image: nginx\n\nvolumes:\n  data: {}\n\nsecrets:\n  db_password:\n"
-		     "    file: ./secrets/db_password.txt\n",
-		     NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-}
-
-static void test_edit_secrets_variants(void **state)
+static void test_edit_top_insert(void **state)
 {
 	struct dfx_yaml_edits e;
 	struct dfx_yaml *t;
 	char *in, *want;
 
 	(void)state;
-	/* 4-space, indentless, existing block and flow lists, existing top-level block, no final newline */
-	t = parse("services:\n    a:\n        secrets:\n        - api_key\n    b:\n        secrets: [api_key]\n"
-		  "    c:\n        image: x\nsecrets:\n    api_key:\n        file: ./k.txt");
+	/* blank-line separated top level: a blank line before the new key; an existing key declines */
+	t = parse("services:\n  db:\n    image: pg\n\nvolumes:\n  data: {}\n");
 	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/a"), "db", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/b"), "db", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/c"), "db", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/a"), "api_key", &e), 1);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "db", "./secrets/db.txt", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "api_key", "./x", &e), 1);
-	expect_edits(t, &e,
-		     "services:\n    a:\n        secrets:\n        - api_key\n        - db\n    b:\n"
-		     "        secrets: [api_key, db]\n    c:\n        image: x\n        secrets:\n"
-		     "        - db\nsecrets:\n    api_key:\n        file: ./k.txt\n    db:\n"
-		     "        file: ./secrets/db.txt",
-		     NULL);
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "configs", "c:\n  file: ./c.conf", &e), 0);
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "volumes", "x: {}", &e), -1);
+	assert_non_null(strstr(e.why, "already has"));
+	expect_edits(t, &e, "services:\n  db:\n    image: pg\n\nvolumes:\n  data: {}\n\nconfigs:\n  c:\n"
+			    "    file: ./c.conf\n", NULL);
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
 
-	/* CRLF, no final newline, top-level secrets created at the end after a trailing comment */
-	in = to_crlf("services:\n  db:\n    image: pg\n# end");
-	want = to_crlf("services:\n  db:\n    image: pg\n    secrets:\n      - s\n# end\nsecrets:\n"
-		       "  s:\n    file: ./s.txt");
+	/* after a trailing comment, CRLF, no final newline */
+	in = to_crlf("a:\n  b: 1\n# end");
+	want = to_crlf("a:\n  b: 1\n# end\nk:\n  - v");
 	t = parse(in);
 	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/db"), "s", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "s", "./s.txt", &e), 0);
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "k", "- v", &e), 0);
 	expect_edits(t, &e, want, NULL);
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
 	free(in);
 	free(want);
 
-	/* an empty `secrets:` key, long-form entries, a flow service */
-	t = parse("services:\n  a:\n    secrets:\n  b:\n    secrets:\n      - source: s\n        target: t\n"
-		  "  c: {image: x}\nsecrets:\n");
+	/* a flow top level: as a mapping insert; a sequence at the top declines */
+	t = parse("{a: 1}\n");
 	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/a"), "s", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/b"), "s", &e), 1);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/c"), "s", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "s", "./s.txt", &e), 0);
-	expect_edits(t, &e,
-		     "services:\n  a:\n    secrets:\n      - s\n  b:\n    secrets:\n      - source: s\n"
-		     "        target: t\n  c: {image: x, secrets: [s]}\nsecrets:\n  s:\n    file: ./s.txt\n",
-		     NULL);
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "b", "2", &e), 0);
+	expect_edits(t, &e, "{a: 1, b: 2}\n", NULL);
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
-
-	/* secrets that come from an anchor are not extended */
-	t = parse("x: &x\n  secrets: [a]\nservices:\n  s:\n    <<: *x\n");
+	t = parse("- a\n");
 	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, at(t, "/services/s"), "b", &e), -1);
-	assert_non_null(strstr(e.why, "anchor"));
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "b", "2", &e), -1);
 	assert_int_equal(e.n, 0);
+	dfx_yaml_edits_release(&e);
+	dfx_yaml_free(t);
+}
+
+static void test_edit_fill_empty(void **state)
+{
+	struct dfx_yaml_edits e;
+	struct dfx_yaml *t = parse("a:\n  list:\n  flow: [x]\nb:\n");
+
+	(void)state;
+	dfx_yaml_edits_init(&e);
+	assert_int_equal(dfx_yaml_edit_fill_empty(t, key_at(t, "/a/list"), at(t, "/a/list"), "- v", &e), 0);
+	assert_int_equal(dfx_yaml_edit_fill_empty(t, key_at(t, "/b"), at(t, "/b"), "[1, 2]", &e), 0);
+	expect_edits(t, &e, "a:\n  list:\n    - v\n  flow: [x]\nb: [1, 2]\n", NULL);
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
 }
@@ -1196,8 +1169,8 @@ static void test_edit_crlf_all(void **state)
 	assert_int_equal(dfx_yaml_edit_rename_key(t, key_at(t, "/services/db/environment/PASSWORD"), "PASSWORD_FILE", &e), 0);
 	assert_int_equal(dfx_yaml_edit_replace_scalar(t, at(t, "/services/db/environment/PASSWORD"), "/run/secrets/pw", &e), 0);
 	assert_int_equal(dfx_yaml_edit_map_insert(t, db, "read_only", "true", &e), 0);
-	assert_int_equal(dfx_yaml_edit_service_add_secret(t, db, "pw", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_secret(t, "pw", "./secrets/pw.txt", &e), 0);
+	assert_int_equal(dfx_yaml_edit_map_insert(t, db, "secrets", "- pw", &e), 0);
+	assert_int_equal(dfx_yaml_edit_top_insert(t, "secrets", "pw:\n  file: ./secrets/pw.txt", &e), 0);
 	expect_edits(t, &e, want, NULL);
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
@@ -1322,8 +1295,8 @@ int main(void)
 		cmocka_unit_test(test_edit_map_set),
 		cmocka_unit_test(test_edit_seq_append),
 		cmocka_unit_test(test_edit_delete),
-		cmocka_unit_test(test_edit_secrets_block),
-		cmocka_unit_test(test_edit_secrets_variants),
+		cmocka_unit_test(test_edit_top_insert),
+		cmocka_unit_test(test_edit_fill_empty),
 		cmocka_unit_test(test_edit_crlf_all),
 		cmocka_unit_test(test_edits_apply_overlap),
 		cmocka_unit_test(test_flatten),

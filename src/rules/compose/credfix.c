@@ -1152,7 +1152,7 @@ const char *dfx_cred_plan_secret(struct dfx_cred_plan *p, const char *name, cons
 	{
 		size_t n0 = p->top.n;
 
-		rc = dfx_yaml_edit_top_secret(p->c->yaml, name, file, &p->top);
+		rc = dfx_compose_edit_declare_secret(p->c, name, file, &p->top);
 		if (rc < 0) {
 			dfx_cred_plan_fail(p, "%s", p->top.why ? p->top.why : "cannot declare the secret");
 			goto out;
@@ -1197,7 +1197,7 @@ int dfx_cred_plan_grant(struct dfx_cred_plan *p, const struct dfx_compose_servic
 	for (size_t i = 0; g && i < g->n; i++)
 		if (!strcmp(g->names[i], name))
 			return 0;
-	rc = dfx_yaml_edit_service_add_secret(p->c->yaml, svc->node, name, &p->ed);
+	rc = dfx_compose_edit_grant_secret(p->c, svc, name, &p->ed);
 	if (rc < 0)
 		return dfx_cred_plan_fail(p, "%s", p->ed.why ? p->ed.why : "cannot grant the secret");
 	if (!g) {
@@ -1329,7 +1329,7 @@ int dfx_cred_plan_env_secret(struct dfx_cred_plan *p, const char *name, const ch
 
 	if (p->failed)
 		return -1;
-	rc = dfx_yaml_edit_top_secret(p->c->yaml, name, ENV_PLACEHOLDER, &p->top);
+	rc = dfx_compose_edit_declare_secret(p->c, name, ENV_PLACEHOLDER, &p->top);
 	if (rc < 0)
 		return dfx_cred_plan_yaml(p, rc, &p->top);
 	/* the helper writes `file: X`: make it `environment: VAR` */

@@ -1,0 +1,143 @@
+/*
+ * compose_edit.c - compose-level edits: grant a secret to a service,
+ * declare a top-level file secret, mark a long-syntax volume read-only,
+ * and add an entry to a service. They build on the YAML edit helpers
+ * (yaml_edit.c, yaml_insert.c), so new text follows the file's own layout,
+ * and they decline (return -1 with out->why) where an edit would change
+ * more than the one service or secret it is about, such as a list that
+ * comes from an anchor.
+ *
+ * References: the Compose Specification, compose-spec/compose-spec
+ * 05-services.md ("secrets" short and long syntax, "volumes" long syntax
+ * `read_only`) and 09-secrets.md (top-level `secrets:` with `file:`).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dockfix/compose.h"
+
+static int decline(struct dfx_yaml_edits *out, const char *why)
+{
+	free(out->why);
+	out->why = dfx_xstrdup(why);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- secrets */
+
+/* Whether a service's secrets list grants `name` (short `- name` or long `source: name`). */
+static bool seq_has_secret(const struct dfx_yaml_node *seq, const char *name)
+{
+	for (size_t i = 0; i < dfx_yaml_seq_len(seq); i++) {
+		const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, i);
+
+		if (dfx_yaml_str_eq(it, name))
+			return true;
+		if (it && it->type == DFX_YAML_MAPPING) {
+			for (size_t j = 0; j < it->n; j++)
+				if (dfx_yaml_str_eq(it->pairs[j].key, "source") &&
+				    dfx_yaml_str_eq(it->pairs[j].value, name))
+					return true;
+		}
+	}
+	return false;
+}
+
+int dfx_compose_edit_grant_secret(struct dfx_compose *c, const struct dfx_compose_service *s,
+				  const char *name, struct dfx_yaml_edits *out)
+{
+	struct dfx_yaml *t = c->yaml;
+	struct dfx_yaml_ref ref;
+	const struct dfx_yaml_node *svc = dfx_yaml_resolve(s->node);
+	struct dfx_buf b = DFX_BUF_INIT;
+	int rc;
+
+	if (!svc || svc->type != DFX_YAML_MAPPING || !name || !*name)
+		return decline(out, "not a service mapping");
+	rc = dfx_yaml_map_get(t, svc, "secrets", &ref);
+	if (rc < 0)
+		return decline(out, "alias expansion budget spent");
+	if (rc == 1) {
+		const struct dfx_yaml_node *v = ref.node;
+
+		if (ref.from_anchor)
+			return decline(out, "the service's secrets come from an anchor");
+		if (v->type == DFX_YAML_SEQUENCE) {
+			if (seq_has_secret(v, name))
+				return 1;
+			return dfx_yaml_edit_seq_append_scalar(t, v, name, out);
+		}
+		if (dfx_yaml_is_null(v)) {
+			if (v->empty) {
+				dfx_buf_adds(&b, "- ");
+				dfx_yaml_render_scalar(t, name, false, &b);
+				rc = dfx_yaml_edit_fill_empty(t, ref.key, v, b.ptr, out);
+			} else {
+				dfx_buf_addc(&b, '[');
+				dfx_yaml_render_scalar(t, name, true, &b);
+				dfx_buf_addc(&b, ']');
+				dfx_yaml_edits_add(out, v->tok.start, v->tok.end, b.ptr);
+				rc = 0;
+			}
+			dfx_buf_release(&b);
+			return rc;
+		}
+		return decline(out, "the service's secrets are not a list");
+	}
+	dfx_buf_adds(&b, "- ");
+	dfx_yaml_render_scalar(t, name, false, &b);
+	rc = dfx_yaml_edit_map_insert(t, svc, "secrets", b.ptr, out);
+	dfx_buf_release(&b);
+	return rc;
+}
+
+int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, const char *file,
+				    struct dfx_yaml_edits *out)
+{
+	struct dfx_yaml *t = c->yaml;
+	const struct dfx_yaml_node *root = dfx_yaml_resolve(t->root), *sec = NULL, *seckey = NULL;
+	struct dfx_buf v = DFX_BUF_INIT, m = DFX_BUF_INIT;
+	int rc = 0;
+
+	if (!root || root->type != DFX_YAML_MAPPING)
+		return decline(out, "the file is not a mapping");
+	if (!name || !*name || !file || !*file)
+		return decline(out, "no secret name or file");
+	for (size_t i = 0; i < root->n; i++)
+		if (dfx_yaml_str_eq(root->pairs[i].key, "secrets")) {
+			seckey = root->pairs[i].key;
+			sec = root->pairs[i].value;
+		}
+	/* the value: `file: ./secrets/x.txt` */
+	dfx_buf_adds(&v, "file: ");
+	dfx_yaml_render_scalar(t, file, false, &v);
+	/* the entry: `name:\n  file: ...` */
+	dfx_yaml_render_scalar(t, name, false, &m);
+	dfx_buf_adds(&m, ":\n  ");
+	dfx_buf_add(&m, v.ptr, v.len);
+
+	if (!sec) {
+		rc = dfx_yaml_edit_top_insert(t, "secrets", m.ptr, out);
+	} else {
+		const struct dfx_yaml_node *s = dfx_yaml_resolve(sec);
+
+		if (s->type == DFX_YAML_MAPPING) {
+			for (size_t i = 0; i < s->n && rc == 0; i++)
+				if (dfx_yaml_str_eq(s->pairs[i].key, name))
+					rc = 1;
+			if (rc == 1)
+				;
+			else if (sec->type == DFX_YAML_ALIAS)
+				rc = decline(out, "the top-level secrets come from an anchor");
+			else
+				rc = dfx_yaml_edit_map_insert(t, s, name, v.ptr, out);
+		} else if (s->type == DFX_YAML_SCALAR && s->empty) {
+			rc = dfx_yaml_edit_fill_empty(t, seckey, s, m.ptr, out);
+		} else {
+			rc = decline(out, "the top-level secrets are not a mapping");
+		}
+	}
+	dfx_buf_release(&v);
+	dfx_buf_release(&m);
+	return rc;
+}
