@@ -133,6 +133,14 @@ struct dfx_compose_volume {
 
 /* A volume source that is a host path (bind mount): starts with '.', '/', '~', '\\' or `C:\`. */
 bool dfx_compose_is_host_path(const char *source);
+/*
+ * The host path of a bind mount, normalised: duplicate and trailing '/'
+ * removed, `~`, `$HOME`, `${HOME}` (with any default) written "~", and
+ * `$XDG_RUNTIME_DIR` / `${XDG_RUNTIME_DIR}` written "$XDG_RUNTIME_DIR".
+ * NULL (nothing allocated) for named volumes, tmpfs/image/cluster mounts,
+ * relative paths, and other variables. Caller frees.
+ */
+char *dfx_compose_volume_host_path(const struct dfx_compose_volume *v);
 /* Parse a short volume spec as compose-go's loader.ParseVolume. Release with _volume_release. */
 int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v);
 void dfx_compose_volume_release(struct dfx_compose_volume *v);
@@ -264,5 +272,11 @@ bool dfx_compose_is_variable_only(const char *value);
  * default to out and return true.
  */
 bool dfx_compose_var_default(const char *value, struct dfx_buf *out);
+/*
+ * A value with every `${VAR:-default}` / `${VAR-default}` replaced by its
+ * default (`$$` by `$`); NULL when a variable has no default (its value is
+ * unknown). Caller frees.
+ */
+char *dfx_compose_with_defaults(const char *value);
 
 #endif

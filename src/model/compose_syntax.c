@@ -97,6 +97,59 @@ bool dfx_compose_var_default(const char *v, struct dfx_buf *out)
 	return true;
 }
 
+/*
+ * Replace every `${VAR:-default}` / `${VAR-default}` by its default.
+ * Returns NULL when a variable has no default (its value is unknown).
+ */
+char *dfx_compose_with_defaults(const char *v)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; v[i];) {
+		if (v[i] == '$' && v[i + 1] == '$') {
+			dfx_buf_addc(&b, '$');
+			i += 2;
+		} else if (v[i] == '$' && v[i + 1] == '{') {
+			size_t j = i + 2, depth = 1, k;
+
+			while (v[j] && depth) {
+				if (v[j] == '{')
+					depth++;
+				else if (v[j] == '}')
+					depth--;
+				if (depth)
+					j++;
+			}
+			if (!v[j])
+				goto unknown;
+			k = i + 2;
+			while (k < j && v[k] != ':' && v[k] != '-')
+				k++;
+			if (k < j && v[k] == ':' && v[k + 1] == '-')
+				k += 2;
+			else if (k < j && v[k] == '-')
+				k += 1;
+			else
+				goto unknown;
+			if (memchr(v + k, '$', j - k))
+				goto unknown;
+			dfx_buf_add(&b, v + k, j - k);
+			i = j + 1;
+		} else if (v[i] == '$' && ((v[i + 1] >= 'A' && v[i + 1] <= 'Z') ||
+					   (v[i + 1] >= 'a' && v[i + 1] <= 'z') || v[i + 1] == '_')) {
+			goto unknown;
+		} else {
+			dfx_buf_addc(&b, v[i++]);
+		}
+	}
+	if (!b.ptr)
+		dfx_buf_adds(&b, "");
+	return dfx_buf_detach(&b);
+unknown:
+	dfx_buf_release(&b);
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- ports */
 
 /* "N" or "N-M", ports 0..65535; false for anything else. */
@@ -357,4 +410,74 @@ void dfx_compose_volume_release(struct dfx_compose_volume *v)
 {
 	free(v->storage);
 	v->storage = NULL;
+}
+
+/* ---------------------------------------------------------------- bind-mount host paths */
+
+/* Length of a leading `$NAME` / `${NAME...}` reference to variable `name`, or 0. */
+static size_t var_prefix(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (s[0] != '$')
+		return 0;
+	if (s[1] == '{') {
+		size_t i, depth = 1;
+
+		if (strncmp(s + 2, name, n) || (s[2 + n] != '}' && s[2 + n] != ':' && s[2 + n] != '-'))
+			return 0;
+		for (i = 2 + n; s[i]; i++) {
+			if (s[i] == '{')
+				depth++;
+			else if (s[i] == '}' && --depth == 0)
+				return i + 1;
+		}
+		return 0;
+	}
+	if (strncmp(s + 1, name, n))
+		return 0;
+	if ((s[1 + n] >= 'A' && s[1 + n] <= 'Z') || (s[1 + n] >= 'a' && s[1 + n] <= 'z') ||
+	    (s[1 + n] >= '0' && s[1 + n] <= '9') || s[1 + n] == '_')
+		return 0;
+	return 1 + n;
+}
+
+char *dfx_compose_volume_host_path(const struct dfx_compose_volume *v)
+{
+	const char *s = v->source, *rest;
+	struct dfx_buf b = DFX_BUF_INIT;
+	size_t k;
+
+	if (!s || !*s)
+		return NULL;
+	if (v->long_syntax && v->type &&
+	    (!strcmp(v->type, "tmpfs") || !strcmp(v->type, "image") || !strcmp(v->type, "cluster")))
+		return NULL;
+	if (s[0] == '~' && (s[1] == '/' || !s[1])) {
+		dfx_buf_addc(&b, '~');
+		rest = s + 1;
+	} else if ((k = var_prefix(s, "HOME")) && (s[k] == '/' || !s[k])) {
+		dfx_buf_addc(&b, '~');
+		rest = s + k;
+	} else if ((k = var_prefix(s, "XDG_RUNTIME_DIR")) && (s[k] == '/' || !s[k])) {
+		dfx_buf_adds(&b, "$XDG_RUNTIME_DIR");
+		rest = s + k;
+	} else if (s[0] == '/') {
+		rest = s;
+	} else {
+		return NULL;
+	}
+	/* copy, collapsing "//" and "/./", dropping a trailing '/' */
+	for (const char *p = rest; *p; p++) {
+		if (*p == '/' && b.len && b.ptr[b.len - 1] == '/')
+			continue;
+		if (*p == '.' && b.len && b.ptr[b.len - 1] == '/' && (p[1] == '/' || !p[1]))
+			continue;
+		dfx_buf_addc(&b, *p);
+	}
+	while (b.len > 1 && b.ptr[b.len - 1] == '/')
+		b.ptr[--b.len] = '\0';
+	if (!b.len)
+		dfx_buf_addc(&b, '/');
+	return dfx_buf_detach(&b);
 }

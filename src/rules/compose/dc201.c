@@ -137,7 +137,7 @@ static void check(struct dfx_ctx *ctx)
 						      "containers connect");
 				continue;
 			}
-			if (!dfx_dc_fix_allowed(ctx, "DC201", p->node, &why)) {
+			if (!dfx_dc_fix_allowed(ctx, p->node, &why)) {
 				f->hint = dfx_xstrdup(why);
 				continue;
 			}

@@ -16,10 +16,9 @@
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
-
+	DFX_EACH_SERVICE(c, s) {
 		if (s->network_mode.node && dfx_yaml_str_eq(s->network_mode.node, "host"))
 			continue; /* published ports are discarded (DC203) */
 		for (size_t j = 0; j < s->nports; j++) {

@@ -15,9 +15,9 @@
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		struct dfx_finding *f;
 		char *note;
 
@@ -30,7 +30,7 @@ static void check(struct dfx_ctx *ctx)
 			       "host's localhost",
 			       s->name, note);
 		free(note);
-		dfx_dc_fix_remove(ctx, f, "DC203", s->network_mode.key, "remove `network_mode: host`",
+		dfx_dc_fix_remove(ctx, f, s->network_mode.key, "remove `network_mode: host`",
 				  "(publish the ports the service must offer with `ports:`)", NULL);
 	}
 }

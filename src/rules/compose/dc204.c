@@ -34,10 +34,9 @@ static void check(struct dfx_ctx *ctx)
 		 "it sees and, where writable, can change the host's cgroup hierarchy"},
 	};
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
-
+	DFX_EACH_SERVICE(c, s) {
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			const struct dfx_yaml_ref *r =
 				(const struct dfx_yaml_ref *)((const char *)s + keys[k].off);
@@ -52,7 +51,7 @@ static void check(struct dfx_ctx *ctx)
 				       keys[k].ns, keys[k].key, note, keys[k].effect);
 			free(note);
 			desc = dfx_xasprintf("remove `%s: host`", keys[k].key);
-			dfx_dc_fix_remove(ctx, f, "DC204", r->key, desc, NULL, NULL);
+			dfx_dc_fix_remove(ctx, f, r->key, desc, NULL, NULL);
 			free(desc);
 		}
 	}

@@ -15,9 +15,9 @@
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		struct dfx_finding *f;
 		char *note;
 
@@ -29,7 +29,7 @@ static void check(struct dfx_ctx *ctx)
 			       "host device, no seccomp or AppArmor confinement; root in it is root on the host",
 			       s->name, dfx_yaml_str(s->privileged.node), note);
 		free(note);
-		dfx_dc_fix_remove(ctx, f, "DC301", s->privileged.key, "remove `privileged`",
+		dfx_dc_fix_remove(ctx, f, s->privileged.key, "remove `privileged`",
 				  "(add back only the capabilities or devices the service needs with "
 				  "`cap_add:` / `devices:`)",
 				  NULL);

@@ -63,9 +63,9 @@ static long dangerous(const char *v)
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		const struct dfx_yaml_node *seq = s->cap_add.node;
 		size_t n, flagged = 0;
 
@@ -78,7 +78,7 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_span where = s->cap_add.via ? dfx_dc_ref_span(c, &s->cap_add) : seq->items[j]->span;
 
 			if (dfx_yaml_str(it) && dangerous(dfx_yaml_str(it)) >= 0 &&
-			    !dfx_compose_suppressed(c, "DC302", where.start))
+			    !dfx_rule_suppressed(ctx, where.start))
 				flagged++;
 		}
 		for (size_t j = 0; j < n; j++) {
@@ -97,11 +97,11 @@ static void check(struct dfx_ctx *ctx)
 			if (!f)
 				continue;
 			if (flagged == n) {
-				dfx_dc_fix_remove(ctx, f, "DC302", s->cap_add.key, "remove `cap_add`",
+				dfx_dc_fix_remove(ctx, f, s->cap_add.key, "remove `cap_add`",
 						  "(every capability it adds is dangerous)", NULL);
 			} else {
 				what = dfx_xasprintf("remove `%s` from `cap_add`", dfx_yaml_str(it));
-				dfx_dc_fix_remove(ctx, f, "DC302", it, what, NULL, NULL);
+				dfx_dc_fix_remove(ctx, f, it, what, NULL, NULL);
 				free(what);
 			}
 		}

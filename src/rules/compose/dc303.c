@@ -9,8 +9,8 @@
  * Seccomp Profile Disabled; colon form only); Semgrep
  * docker-compose seccomp-confinement-disabled and
  * selinux-separation-disabled; CIS Docker Benchmark v1.6.0 5.2 (AppArmor),
- * 5.3 (SELinux), 5.22 (seccomp). Grammar: moby parseSecurityOpt
- * (research/compose-anchors.md 5.9).
+ * 5.3 (SELinux), 5.22 (seccomp). Grammar: moby parseSecurityOpt (the
+ * `--security-opt` values of docs.docker.com/reference/cli/docker/container/run/).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +20,9 @@
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		const struct dfx_yaml_ref *r = &s->security_opt;
 		const struct dfx_yaml_node *seq = r->node;
 		size_t n, flagged = 0;
@@ -35,7 +35,7 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : seq->items[j]->span;
 
 			if (dfx_yaml_str(it) && dfx_dc_security_opt_disables(dfx_yaml_str(it)) &&
-			    !dfx_compose_suppressed(c, "DC303", where.start))
+			    !dfx_rule_suppressed(ctx, where.start))
 				flagged++;
 		}
 		for (size_t j = 0; j < n; j++) {
@@ -54,11 +54,11 @@ static void check(struct dfx_ctx *ctx)
 			if (!f)
 				continue;
 			if (flagged == n) {
-				dfx_dc_fix_remove(ctx, f, "DC303", r->key, "remove `security_opt`",
+				dfx_dc_fix_remove(ctx, f, r->key, "remove `security_opt`",
 						  "(none of its entries is kept)", NULL);
 			} else {
 				desc = dfx_xasprintf("remove `%s` from `security_opt`", dfx_yaml_str(it));
-				dfx_dc_fix_remove(ctx, f, "DC303", it, desc, NULL, NULL);
+				dfx_dc_fix_remove(ctx, f, it, desc, NULL, NULL);
 				free(desc);
 			}
 		}

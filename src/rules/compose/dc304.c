@@ -74,28 +74,38 @@ static char list_sep(const struct dfx_yaml_node *seq)
 }
 
 /*
- * Whether DC303's fixes will delete the whole list (every entry turns a
- * profile off). An item appended after the list's last line would then
- * land under the previous key, so the option goes in front of the first
- * item instead, inside the range DC303 deletes: the fix engine sees the
- * overlap and applies this fix in the next pass, when it creates a new list.
+ * Whether every entry of the list turns a confinement layer off. Those
+ * entries are what DC303 removes (the whole key when none is left), and an
+ * item appended after the list's last line could then be left where the
+ * list was, so the option goes in front of the first item instead. The fix
+ * engine applies overlapping fixes in separate passes, so the two rules'
+ * fixes never land together; the decision depends on the file alone, never
+ * on which other rules run.
  */
-static bool list_goes_away(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+static bool list_goes_away(const struct dfx_compose_service *s)
 {
-	struct dfx_compose *c = ctx->file->compose;
 	const struct dfx_yaml_ref *r = &s->security_opt;
 	size_t n = dfx_yaml_seq_len(r->node);
 
-	if (!n || !dfx_config_enabled(ctx->ws->config, "DC303"))
+	if (!n)
 		return false;
 	for (size_t j = 0; j < n; j++) {
 		const char *v = dfx_yaml_str(dfx_yaml_seq_item(r->node, j));
-		struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : r->node->items[j]->span;
 
-		if (!v || !dfx_dc_security_opt_disables(v) || dfx_compose_suppressed(c, "DC303", where.start))
+		if (!v || !dfx_dc_security_opt_disables(v))
 			return false;
 	}
 	return true;
+}
+
+/*
+ * A service that is only a fragment: it has neither image nor build (an
+ * override file's entry, or a service completed by `extends`): its other
+ * keys come from elsewhere, so a missing option cannot be judged.
+ */
+static bool partial_service(const struct dfx_compose_service *s)
+{
+	return !s->node || (!s->image.key && !s->build.node);
 }
 
 static int prepend_line(struct dfx_yaml *t, const struct dfx_yaml_node *seq, const char *item,
@@ -153,7 +163,7 @@ static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct
 	const char *why;
 	int rc;
 
-	if (!dfx_dc_fix_allowed(ctx, "DC304", at, &why)) {
+	if (!dfx_dc_fix_allowed(ctx, at, &why)) {
 		f->hint = dfx_xstrdup(why);
 		return;
 	}
@@ -163,7 +173,7 @@ static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct
 		dfx_yaml_node_path(s->node, &path);
 		dfx_buf_adds(&path, path.len && path.ptr[path.len - 1] == '/' ? "security_opt" : "/security_opt");
 	} else if (r->node && r->node->type == DFX_YAML_SEQUENCE) {
-		rc = append_option(c->yaml, r->node, list_goes_away(ctx, s), &ed);
+		rc = append_option(c->yaml, r->node, list_goes_away(s), &ed);
 		dfx_yaml_node_path(r->node, &path);
 	} else if (r->node && r->node->type == DFX_YAML_SCALAR && r->node->empty) {
 		rc = dfx_yaml_edit_map_set(c->yaml, r->map, "security_opt", "- no-new-privileges:true", &ed);
@@ -182,16 +192,16 @@ static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		const struct dfx_yaml_ref *r = &s->security_opt;
 		const struct dfx_yaml_node *seq = r->node, *last = NULL;
 		enum nnp state = NNP_NONE;
 		char sep = ':';
 		struct dfx_finding *f;
 
-		if (!s->node || dfx_dc_partial_service(ctx, s))
+		if (partial_service(s))
 			continue;
 		if (r->key && seq && seq->type == DFX_YAML_SEQUENCE) {
 			for (size_t j = 0; j < dfx_yaml_seq_len(seq); j++) {
@@ -224,7 +234,7 @@ static void check(struct dfx_ctx *ctx)
 				       s->name, dfx_yaml_str(last));
 			if (!f)
 				continue;
-			if (!dfx_dc_fix_allowed(ctx, "DC304", last, &why)) {
+			if (!dfx_dc_fix_allowed(ctx, last, &why)) {
 				f->hint = dfx_xstrdup(why);
 				continue;
 			}

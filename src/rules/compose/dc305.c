@@ -29,9 +29,9 @@ static bool is_root(const char *u)
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		const char *raw = dfx_yaml_str(s->user.node), *img;
 		struct dfx_finding *f;
 		struct dfx_imageref ref;
@@ -41,7 +41,7 @@ static void check(struct dfx_ctx *ctx)
 		if (!s->user.key || !raw || dfx_yaml_is_null(s->user.node))
 			continue;
 		var = dfx_compose_is_interpolated(raw);
-		val = var ? dfx_dc_with_defaults(raw) : dfx_xstrdup(raw);
+		val = var ? dfx_compose_with_defaults(raw) : dfx_xstrdup(raw);
 		if (!val || !is_root(val)) {
 			free(val);
 			continue;

@@ -68,9 +68,9 @@ static const char *const hint =
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
+	DFX_EACH_SERVICE(c, s) {
 		struct dfx_finding *f;
 
 		for (size_t j = 0; j < s->nvolumes; j++) {
@@ -82,7 +82,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (!v->source)
 				continue;
-			host = dfx_dc_host_path(v);
+			host = dfx_compose_volume_host_path(v);
 			if (host)
 				what = exposed(host, &dir);
 			if (!what && (strstr(v->source, "pipe/docker_engine") || strstr(v->source, "pipe\\docker_engine")))

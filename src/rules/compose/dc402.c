@@ -145,10 +145,9 @@ static int fix_long(struct dfx_yaml *t, const struct dfx_compose_volume *v, stru
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++) {
-		const struct dfx_compose_service *s = &c->services[i];
-
+	DFX_EACH_SERVICE(c, s) {
 		for (size_t j = 0; j < s->nvolumes; j++) {
 			const struct dfx_compose_volume *v = &s->volumes[j];
 			struct dfx_span where;
@@ -160,7 +159,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (v->read_only || !v->source)
 				continue;
-			host = dfx_dc_host_path(v);
+			host = dfx_compose_volume_host_path(v);
 			if (!host || !sensitive(host)) {
 				free(host);
 				continue;
@@ -175,7 +174,7 @@ static void check(struct dfx_ctx *ctx)
 			free(host);
 			if (!f)
 				continue;
-			if (!dfx_dc_fix_allowed(ctx, "DC402", v->node, &why)) {
+			if (!dfx_dc_fix_allowed(ctx, v->node, &why)) {
 				f->hint = dfx_xstrdup(why);
 				continue;
 			}

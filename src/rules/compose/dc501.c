@@ -38,13 +38,13 @@ static void date_text(int d, char *out, size_t n)
 		snprintf(out, n, "an unknown date");
 }
 
-/* Lower the finding to `sev` unless the configuration sets DC501's severity. */
+/* Lower the finding to `sev` unless the configuration sets this rule's severity. */
 static void set_severity(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_severity sev)
 {
 	const struct dfx_config *cf = ctx->ws->config;
 
 	for (size_t i = 0; cf && i < cf->nsevs; i++)
-		if (!strcmp(cf->sevs[i].code, "DC501"))
+		if (!strcmp(cf->sevs[i].code, ctx->rule->code))
 			return;
 	f->severity = sev;
 }
@@ -121,7 +121,7 @@ static void attach_tag_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const str
 	struct dfx_buf path = DFX_BUF_INIT;
 	const char *why;
 
-	if (!dfx_dc_fix_allowed(ctx, "DC501", n, &why)) {
+	if (!dfx_dc_fix_allowed(ctx, n, &why)) {
 		f->hint = dfx_xstrdup(why);
 		return;
 	}
@@ -148,7 +148,7 @@ static void check_eol(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 		return;
 	if (ref.unresolved) {
 		dfx_image_release(&ref);
-		resolved = dfx_dc_with_defaults(img);
+		resolved = dfx_compose_with_defaults(img);
 		if (!resolved || dfx_image_parse(&ref, resolved, NULL) != 0 || ref.unresolved) {
 			if (resolved && ref.unresolved)
 				dfx_image_release(&ref);
@@ -275,9 +275,10 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const struct dfx_compose_service *s;
 
-	for (size_t i = 0; i < c->nservices; i++)
-		check_service(ctx, &c->services[i]);
+	DFX_EACH_SERVICE(c, s)
+		check_service(ctx, s);
 }
 
 const struct dfx_rule dfx_rule_dc501 = {

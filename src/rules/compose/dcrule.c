@@ -1,12 +1,15 @@
 /*
- * dcrule.c - helpers shared by the Docker Compose rules (see dcrule.h):
- * report spans for keys that came through merge keys, entry deletion that
- * takes a one-item sequence's key along, fixes with declared YAML paths,
- * override-aware service images and bind-mount host paths.
+ * dcrule.c - helpers private to the Docker Compose rule family (see
+ * dcrule.h): report spans for keys that came through merge keys, fixes
+ * that declare their YAML paths and respect anchors other services share,
+ * entry deletion that takes a one-item list's key along, override-aware
+ * service images, published-port exposure and database ports, and the
+ * security options that turn a confinement layer off.
  *
- * References: compose-spec 05-services.md (volumes short and long syntax),
- * 10-fragments.md (anchors, `<<` merges), 13-merge.md (override files);
- * DESIGN.md "Lossless trees with byte spans".
+ * References: the Compose Specification, compose-spec/compose-spec
+ * 05-services.md (ports, security_opt), 10-fragments.md (anchors, `<<`
+ * merges) and 13-merge.md (override files); Docker's security_opt values
+ * (docs.docker.com/reference/cli/docker/container/run/#security-opt).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,7 +25,7 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-bool dfx_dc_eq_nocase(const char *a, const char *b)
+static bool eq_nocase(const char *a, const char *b)
 {
 	if (!a || !b)
 		return false;
@@ -143,10 +146,10 @@ static bool alias_suppressed(struct dfx_compose *c, const struct dfx_yaml_node *
 	return false;
 }
 
-bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const char *code, const struct dfx_yaml_node *n,
-			const char **why)
+bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const struct dfx_yaml_node *n, const char **why)
 {
 	struct dfx_compose *c = ctx->file->compose;
+	const char *code = ctx->rule->code;
 
 	*why = NULL;
 	if (!dfx_dc_anchor_of(n))
@@ -186,8 +189,15 @@ static const struct dfx_yaml_node *key_of(const struct dfx_yaml_node *n)
 	return n->parent->pairs[n->index].key;
 }
 
-int dfx_dc_delete(struct dfx_yaml *t, const struct dfx_yaml_node *n, struct dfx_yaml_edits *ed,
-		  struct dfx_buf *path)
+/*
+ * Delete the entry holding n (a mapping key, or a sequence item). When n is
+ * the only item of a sequence that is a mapping value, the whole key goes
+ * (`cap_add: [X]` disappears rather than leaving `cap_add: []`). Fails when
+ * the entry holds an anchor that an alias may use. The path that changes is
+ * appended to *path.
+ */
+static int delete_entry(struct dfx_yaml *t, const struct dfx_yaml_node *n, struct dfx_yaml_edits *ed,
+			struct dfx_buf *path)
 {
 	const struct dfx_yaml_node *par, *target = n;
 	int rc;
@@ -245,9 +255,8 @@ void dfx_dc_attach(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_applicab
 	dfx_buf_release(&desc);
 }
 
-void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const char *code,
-		       const struct dfx_yaml_node *n, const char *what, const char *extra,
-		       const char *hint)
+void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_yaml_node *n,
+		       const char *what, const char *extra, const char *hint)
 {
 	struct dfx_compose *c = ctx->file->compose;
 	struct dfx_yaml_edits ed;
@@ -256,12 +265,12 @@ void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const char *c
 
 	if (!f)
 		return;
-	if (!dfx_dc_fix_allowed(ctx, code, n, &why)) {
+	if (!dfx_dc_fix_allowed(ctx, n, &why)) {
 		f->hint = dfx_xstrdup(why);
 		return;
 	}
 	dfx_yaml_edits_init(&ed);
-	dfx_dc_delete(c->yaml, n, &ed, &path);
+	delete_entry(c->yaml, n, &ed, &path);
 	dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, path.ptr, hint, "%s%s%s%s%s%s", what,
 		      anchor ? " in the anchor `&" : "", anchor ? anchor : "", anchor ? "`" : "",
 		      extra ? " " : "", extra ? extra : "");
@@ -314,135 +323,6 @@ const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_s
 	}
 	free(dir);
 	return found;
-}
-
-bool dfx_dc_partial_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
-{
-	(void)ctx;
-	return !s->node || (!s->image.key && !s->build.node);
-}
-
-/*
- * Replace every `${VAR:-default}` / `${VAR-default}` by its default.
- * Returns NULL when a variable has no default (its value is unknown).
- */
-char *dfx_dc_with_defaults(const char *v)
-{
-	struct dfx_buf b = DFX_BUF_INIT;
-
-	for (size_t i = 0; v[i];) {
-		if (v[i] == '$' && v[i + 1] == '$') {
-			dfx_buf_addc(&b, '$');
-			i += 2;
-		} else if (v[i] == '$' && v[i + 1] == '{') {
-			size_t j = i + 2, depth = 1, k;
-
-			while (v[j] && depth) {
-				if (v[j] == '{')
-					depth++;
-				else if (v[j] == '}')
-					depth--;
-				if (depth)
-					j++;
-			}
-			if (!v[j])
-				goto unknown;
-			k = i + 2;
-			while (k < j && v[k] != ':' && v[k] != '-')
-				k++;
-			if (k < j && v[k] == ':' && v[k + 1] == '-')
-				k += 2;
-			else if (k < j && v[k] == '-')
-				k += 1;
-			else
-				goto unknown;
-			if (memchr(v + k, '$', j - k))
-				goto unknown;
-			dfx_buf_add(&b, v + k, j - k);
-			i = j + 1;
-		} else if (v[i] == '$' && ((v[i + 1] >= 'A' && v[i + 1] <= 'Z') ||
-					   (v[i + 1] >= 'a' && v[i + 1] <= 'z') || v[i + 1] == '_')) {
-			goto unknown;
-		} else {
-			dfx_buf_addc(&b, v[i++]);
-		}
-	}
-	if (!b.ptr)
-		dfx_buf_adds(&b, "");
-	return dfx_buf_detach(&b);
-unknown:
-	dfx_buf_release(&b);
-	return NULL;
-}
-
-/* ---------------------------------------------------------------- host paths */
-
-/* Length of a leading `$NAME` / `${NAME...}` reference to variable `name`, or 0. */
-static size_t var_prefix(const char *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (s[0] != '$')
-		return 0;
-	if (s[1] == '{') {
-		size_t i, depth = 1;
-
-		if (strncmp(s + 2, name, n) || (s[2 + n] != '}' && s[2 + n] != ':' && s[2 + n] != '-'))
-			return 0;
-		for (i = 2 + n; s[i]; i++) {
-			if (s[i] == '{')
-				depth++;
-			else if (s[i] == '}' && --depth == 0)
-				return i + 1;
-		}
-		return 0;
-	}
-	if (strncmp(s + 1, name, n))
-		return 0;
-	if ((s[1 + n] >= 'A' && s[1 + n] <= 'Z') || (s[1 + n] >= 'a' && s[1 + n] <= 'z') ||
-	    (s[1 + n] >= '0' && s[1 + n] <= '9') || s[1 + n] == '_')
-		return 0;
-	return 1 + n;
-}
-
-char *dfx_dc_host_path(const struct dfx_compose_volume *v)
-{
-	const char *s = v->source, *rest;
-	struct dfx_buf b = DFX_BUF_INIT;
-	size_t k;
-
-	if (!s || !*s)
-		return NULL;
-	if (v->long_syntax && v->type &&
-	    (!strcmp(v->type, "tmpfs") || !strcmp(v->type, "image") || !strcmp(v->type, "cluster")))
-		return NULL;
-	if (s[0] == '~' && (s[1] == '/' || !s[1])) {
-		dfx_buf_addc(&b, '~');
-		rest = s + 1;
-	} else if ((k = var_prefix(s, "HOME")) && (s[k] == '/' || !s[k])) {
-		dfx_buf_addc(&b, '~');
-		rest = s + k;
-	} else if ((k = var_prefix(s, "XDG_RUNTIME_DIR")) && (s[k] == '/' || !s[k])) {
-		dfx_buf_adds(&b, "$XDG_RUNTIME_DIR");
-		rest = s + k;
-	} else if (s[0] == '/') {
-		rest = s;
-	} else {
-		return NULL;
-	}
-	/* copy, collapsing "//" and "/./", dropping a trailing '/' */
-	for (const char *p = rest; *p; p++) {
-		if (*p == '/' && b.len && b.ptr[b.len - 1] == '/')
-			continue;
-		if (*p == '.' && b.len && b.ptr[b.len - 1] == '/' && (p[1] == '/' || !p[1]))
-			continue;
-		dfx_buf_addc(&b, *p);
-	}
-	while (b.len > 1 && b.ptr[b.len - 1] == '/')
-		b.ptr[--b.len] = '\0';
-	if (!b.len)
-		dfx_buf_addc(&b, '/');
-	return dfx_buf_detach(&b);
 }
 
 /* ---------------------------------------------------------------- ports */
@@ -569,16 +449,16 @@ const char *dfx_dc_security_opt_disables(const char *opt)
 	key[kl] = '\0';
 	val = sep + 1;
 	n -= kl + 1;
-	if (dfx_dc_eq_nocase(key, "seccomp") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+	if (eq_nocase(key, "seccomp") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
 		return "the seccomp system-call filter";
-	if (dfx_dc_eq_nocase(key, "apparmor") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+	if (eq_nocase(key, "apparmor") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
 		return "the AppArmor profile";
-	if (dfx_dc_eq_nocase(key, "label") && n == 7 && dfx_dc_prefix_nocase(val, "disable"))
+	if (eq_nocase(key, "label") && n == 7 && dfx_dc_prefix_nocase(val, "disable"))
 		return "SELinux separation";
-	if (dfx_dc_eq_nocase(key, "label") && (dfx_dc_prefix_nocase(val, "type:spc_t") ||
+	if (eq_nocase(key, "label") && (dfx_dc_prefix_nocase(val, "type:spc_t") ||
 					       dfx_dc_prefix_nocase(val, "type:unconfined_t")))
 		return "SELinux separation (an unconfined SELinux type)";
-	if (dfx_dc_eq_nocase(key, "systempaths") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
+	if (eq_nocase(key, "systempaths") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
 		return "the masking of /proc and /sys paths";
 	return NULL;
 }

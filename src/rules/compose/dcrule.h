@@ -1,13 +1,14 @@
 /*
- * dcrule.h - helpers shared by the Docker Compose rules in src/rules/dc*.c:
- * where to report a service key (also when it came through `<<: *anchor`),
- * fixes that delete or edit entries and declare the YAML paths they change,
- * the image of a service (override files look at their base file), and the
- * host paths of bind mounts.
+ * dcrule.h - helpers private to the Docker Compose rules in
+ * src/rules/compose/dc*.c: where to report a service key (also when it came
+ * through `<<: *anchor`), fixes that delete or edit entries and declare the
+ * YAML paths they change (an edit inside an anchor changes every service
+ * that uses it, so it is declined when one of them opted out), the image of
+ * a service (override files look at their base file), published-port
+ * exposure, and the security options that disable a confinement layer.
  *
- * References: compose-spec 05-services.md and 13-merge.md, DESIGN.md
- * ("a fix to a value that comes from an anchor edits the anchor's
- * definition, or is declined").
+ * References: the Compose Specification, compose-spec/compose-spec
+ * 05-services.md, 10-fragments.md and 13-merge.md.
  */
 #ifndef DOCKFIX_DCRULE_H
 #define DOCKFIX_DCRULE_H
@@ -27,21 +28,10 @@ const char *dfx_dc_anchor_of(const struct dfx_yaml_node *n);
 /*
  * Whether a fix on node n may be offered: n is not inside an anchored
  * subtree, or it is and no alias that brings it into a service sits where
- * `code` is suppressed (an edit in an anchor changes every service that
+ * the running rule is suppressed (an edit in an anchor changes every service that
  * uses it, and one of them may have opted out). On false, *why says why.
  */
-bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const char *code, const struct dfx_yaml_node *n,
-			const char **why);
-
-/*
- * Delete the entry holding n (a mapping key, or a sequence item). When n is
- * the only item of a sequence that is a mapping value, the whole key goes
- * (`cap_add: [X]` disappears rather than leaving `cap_add: []`). Fails when
- * the entry holds an anchor that an alias may use. The path that changes is
- * appended to *path.
- */
-int dfx_dc_delete(struct dfx_yaml *t, const struct dfx_yaml_node *n, struct dfx_yaml_edits *ed,
-		  struct dfx_buf *path);
+bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const struct dfx_yaml_node *n, const char **why);
 
 /*
  * Turn edits into a fix attached to finding f with the YAML path declared.
@@ -53,14 +43,15 @@ void dfx_dc_attach(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_applicab
 	DFX_PRINTF(7, 8);
 
 /*
- * Attach to f an unsafe fix that deletes the entry holding n (see
- * dfx_dc_delete), or a hint when that is not possible. The description is
- * `what`, then " in the anchor `&x`" when the entry is in an anchor, then
- * " (extra)" when extra is not NULL.
+ * Attach to f an unsafe fix that deletes the entry holding n (when
+ * dfx_dc_fix_allowed; a one-item list that is a mapping value goes with its
+ * key, so `cap_add: [X]` disappears rather than leaving `cap_add: []`; an
+ * entry that defines an anchor aliases may use is kept), or a hint when that
+ * is not possible. The description is `what`, then " in the anchor `&x`"
+ * when the entry is in an anchor, then " (extra)" when extra is not NULL.
  */
-void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const char *code,
-		       const struct dfx_yaml_node *n, const char *what, const char *extra,
-		       const char *hint);
+void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_yaml_node *n,
+		       const char *what, const char *extra, const char *hint);
 /* ", from the anchor `&x`" when ref came through a merge or alias, else "". Caller frees. */
 char *dfx_dc_ref_note(const struct dfx_yaml_ref *ref);
 /* The same, written " (from the anchor `&x`)". Caller frees. */
@@ -73,22 +64,6 @@ char *dfx_dc_paren_note(const struct dfx_yaml_ref *ref);
  * same directory when that file is part of the run. NULL when none.
  */
 const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
-/*
- * A service that is only a fragment: it has neither image nor build (an
- * override file's entry, or a service completed by `extends`): its other
- * keys come from elsewhere, so missing keys cannot be judged.
- */
-bool dfx_dc_partial_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
-
-/*
- * The host path of a bind mount, normalised: duplicate and trailing '/'
- * removed, `~`, `$HOME`, `${HOME}` (with any default) written "~", and
- * `$XDG_RUNTIME_DIR` / `${XDG_RUNTIME_DIR}` written "$XDG_RUNTIME_DIR".
- * NULL (nothing allocated) for named volumes, relative paths, and other
- * variables. Caller frees.
- */
-char *dfx_dc_host_path(const struct dfx_compose_volume *v);
-
 /* How widely a published port is bound on the host. */
 enum dfx_dc_exposure {
 	DFX_DC_BOUND = 0,   /* a specific address (127.0.0.1, ::1, 10.0.0.5) or a variable without
@@ -118,14 +93,7 @@ char *dfx_dc_port_text(const struct dfx_compose_port *p);
  */
 const char *dfx_dc_security_opt_disables(const char *opt);
 
-/*
- * A value with every `${VAR:-default}` / `${VAR-default}` replaced by its
- * default (`$$` by `$`); NULL when a variable has no default. Caller frees.
- */
-char *dfx_dc_with_defaults(const char *v);
-
-/* ASCII case-insensitive comparisons. */
-bool dfx_dc_eq_nocase(const char *a, const char *b);
+/* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
 
 #endif
