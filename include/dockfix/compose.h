@@ -231,6 +231,20 @@ int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_serv
 const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_compose *c,
 							   const char *name);
 
+/*
+ * Where a service's `build:` points: the build context (`build: DIR` or
+ * `context:`, default ".") resolved against the directory of the compose
+ * file at `compose_path`, and the Dockerfile (`dockerfile:`, default
+ * "Dockerfile") resolved against the context, as the Compose Specification
+ * (build.md) resolves them. Returns the Dockerfile path and, when context
+ * is not NULL, sets *context to the context directory (both caller-freed);
+ * NULL (and *context NULL) when the service has no build or an inline
+ * Dockerfile (`dockerfile_inline:`). A remote or interpolated context is
+ * returned as written: callers judge it.
+ */
+char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const char *compose_path,
+				   char **context);
+
 /* ---------------------------------------------------------------- edits */
 
 /*

@@ -133,15 +133,12 @@ void dfx_discover_link(struct dfx_workspace *ws)
 
 		if (c->kind != DFX_KIND_COMPOSE || !c->compose)
 			continue;
-		char *cdir = dfx_path_dir(c->path);
-
 		for (size_t b = 0; b < c->compose->nservices; b++) {
-			const struct dfx_compose_build *bd = &c->compose->services[b].build;
+			char *ctx;
+			char *dfp = dfx_compose_build_dockerfile(&c->compose->services[b], c->path, &ctx);
 
-			if (!bd->node || bd->dockerfile_inline)
+			if (!dfp)
 				continue;
-			char *ctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
-			char *dfp = dfx_path_join(ctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
 			struct dfx_wsfile *df = dfx_ws_file(ws, dfp);
 
 			if (df->on_disk && df->kind != DFX_KIND_COMPOSE && !strstr(ctx, "://")) {
@@ -153,7 +150,6 @@ void dfx_discover_link(struct dfx_workspace *ws)
 			free(ctx);
 			free(dfp);
 		}
-		free(cdir);
 	}
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];

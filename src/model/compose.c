@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dockfix/compose.h"
+#include "dockfix/path.h"
 
 struct dfx_compose_comment {
 	uint32_t off;
@@ -773,6 +774,29 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
 		if (!strcmp(c->services[i].name, name))
 			return &c->services[i];
 	return NULL;
+}
+
+/* ---------------------------------------------------------------- build */
+
+char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const char *compose_path,
+				   char **context)
+{
+	const struct dfx_compose_build *bd = &s->build;
+	char *cdir, *ctx, *dfp;
+
+	if (context)
+		*context = NULL;
+	if (!bd->node || bd->dockerfile_inline)
+		return NULL;
+	cdir = dfx_path_dir(compose_path);
+	ctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
+	dfp = dfx_path_join(ctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
+	free(cdir);
+	if (context)
+		*context = ctx;
+	else
+		free(ctx);
+	return dfp;
 }
 
 /* ---------------------------------------------------------------- suppression */

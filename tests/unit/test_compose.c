@@ -479,6 +479,42 @@ static void test_suppression(void **state)
 	unload(&f);
 }
 
+/* ---------------------------------------------------------------- build */
+
+static void test_build_dockerfile(void **state)
+{
+	struct fixture f;
+	struct dfx_compose *c = load(&f,
+		"services:\n"
+		"  a:\n    build: ./api\n"
+		"  b:\n    build:\n      context: ../web\n      dockerfile: docker/Dockerfile.prod\n"
+		"  c:\n    build:\n      dockerfile: Containerfile\n"
+		"  d:\n    build:\n      dockerfile_inline: FROM alpine\n"
+		"  e:\n    image: x\n");
+	char *ctx, *dfp;
+
+	(void)state;
+	dfp = dfx_compose_build_dockerfile(svc(c, "a"), "deploy/compose.yaml", &ctx);
+	assert_string_equal(dfp, "deploy/api/Dockerfile");
+	assert_string_equal(ctx, "deploy/api");
+	free(dfp);
+	free(ctx);
+	dfp = dfx_compose_build_dockerfile(svc(c, "b"), "deploy/compose.yaml", &ctx);
+	assert_string_equal(dfp, "web/docker/Dockerfile.prod");
+	assert_string_equal(ctx, "web");
+	free(dfp);
+	free(ctx);
+	dfp = dfx_compose_build_dockerfile(svc(c, "c"), "compose.yaml", NULL);
+	assert_string_equal(dfp, "Containerfile");
+	free(dfp);
+	ctx = (char *)"unset";
+	assert_null(dfx_compose_build_dockerfile(svc(c, "d"), "compose.yaml", &ctx));
+	assert_null(ctx);
+	assert_null(dfx_compose_build_dockerfile(svc(c, "e"), "compose.yaml", &ctx));
+	assert_null(ctx);
+	unload(&f);
+}
+
 /* ---------------------------------------------------------------- edits through the model */
 
 static void test_fix_through_model(void **state)
@@ -548,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_suppression),
+		cmocka_unit_test(test_build_dockerfile),
 		cmocka_unit_test(test_fix_through_model),
 	};
 

@@ -135,8 +135,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 		goto out;
 	}
 	cdir = dfx_path_dir(ctx->file->path);
-	ctxdir = dfx_path_join(cdir, bd->context ? bd->context : ".");
-	dfp = dfx_path_join(ctxdir, bd->dockerfile ? bd->dockerfile : "Dockerfile");
+	dfp = dfx_compose_build_dockerfile(svc, ctx->file->path, &ctxdir);
 	d.wf = dfx_ws_file(ctx->ws, dfp);
 	if (!d.wf->on_disk || d.wf->kind != DFX_KIND_DOCKERFILE || !d.wf->df) {
 		*why = dfx_xstrdup("the Dockerfile is not in the workspace");
