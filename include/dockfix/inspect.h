@@ -1,13 +1,15 @@
 /*
- * inspect.h - the model of the input of `dockfix inspect` (SPEC §1, §3
- * "Images"): the seed's "Checking Image History" commands,
+ * inspect.h - the model of the input of `dockfix inspect` (README "Usage";
+ * the Docker Engine API's image inspect object, `docker history` and the
+ * OCI image configuration): the seed's "Checking Image History" commands,
  *   docker inspect IMAGE                           (an array of objects, or one)
  *   docker history --no-trunc --format '{{json .}}' IMAGE   (one object a line)
  * and, as a bonus, an OCI image config blob (`config`, `history[].created_by`)
  * as printed by `crane config` or `skopeo inspect --config`.
  *
  * Every node points into the input bytes (json.h spans), so the DH rules
- * report findings at the exact JSON string that holds a secret.
+ * report findings at the exact JSON string that holds a secret. The
+ * workspace holds one parse per image input (struct dfx_wsfile.inspect).
  */
 #ifndef DOCKFIX_INSPECT_H
 #define DOCKFIX_INSPECT_H
@@ -41,7 +43,8 @@ struct dfx_inspect {
 
 /*
  * Parse `src` as inspect/history output. Returns 0, or -1 with *err set
- * (path:line:col and a message naming what was expected).
+ * (path:line:col and a message naming what was expected; binary input, such
+ * as a `docker save` archive, is refused before any JSON is read).
  */
 int dfx_inspect_parse(struct dfx_inspect *in, const struct dfx_source *src, struct dfx_error *err);
 void dfx_inspect_release(struct dfx_inspect *in);

@@ -10,6 +10,7 @@
 
 struct dfx_dockerfile;
 struct dfx_compose;
+struct dfx_inspect;
 
 struct dfx_sevmap {
 	char *code;
@@ -53,6 +54,7 @@ struct dfx_wsfile {
 	struct dfx_error err;
 	struct dfx_dockerfile *df;   /* parse of cur (DOCKERFILE) */
 	struct dfx_compose *compose; /* parse of cur (COMPOSE) */
+	struct dfx_inspect *inspect; /* parse of cur (IMAGE) */
 	char *context;            /* DOCKERFILE: build-context directory ("." ...) */
 	char *dockerignore;       /* DOCKERFILE: path of the .dockerignore that applies */
 	struct dfx_wsfile **deps; /* files its rules read (fix passes re-check it when one changes) */
@@ -78,7 +80,7 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path);
 const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path);
 /* Add a target (checked) file. */
 struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path, enum dfx_kind kind);
-/* (Re)parse f->cur into f->df / f->compose. Returns 0 or -1 with f->err set. */
+/* (Re)parse f->cur into f->df / f->compose / f->inspect. Returns 0 or -1 with f->err set. */
 int dfx_ws_parse(struct dfx_wsfile *f);
 /* Replace the current bytes (takes ownership of data) and re-parse. */
 void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);

@@ -21,7 +21,6 @@
 #include "cli.h"
 #include "cmd.h"
 #include "dockfix/config.h"
-#include "dockfix/inspect.h"
 #include "dockfix/report.h"
 
 static const char usage_text[] =
@@ -129,7 +128,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first)
 static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, const char *stdin_name)
 {
 	struct dfx_wsfile *f;
-	struct dfx_inspect in;
 	struct stat st;
 
 	if (strcmp(arg, "-") == 0) {
@@ -148,21 +146,7 @@ static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, c
 		}
 		f = dfx_ws_add_target(ws, arg, DFX_KIND_IMAGE);
 	}
-	if (f->failed)
-		return f;
-	if (dfx_source_is_binary(&f->cur)) {
-		f->failed = true;
-		dfx_error_set(&f->err, f->path, 0, 0,
-			      "a binary file, not JSON (for a `docker save` archive, audit `docker inspect` of the "
-			      "loaded image instead)");
-		return f;
-	}
-	if (dfx_inspect_parse(&in, &f->cur, &f->err) != 0) {
-		f->failed = true;
-		return f;
-	}
-	dfx_inspect_release(&in);
-	return f;
+	return f; /* the workspace parsed it (f->inspect), or failed with f->err */
 }
 
 int dfx_cmd_inspect(int argc, char **argv)

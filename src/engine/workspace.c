@@ -11,6 +11,7 @@
 
 #include "dockfix/compose.h"
 #include "dockfix/dockerfile.h"
+#include "dockfix/inspect.h"
 #include "dockfix/path.h"
 #include "dockfix/workspace.h"
 
@@ -26,6 +27,10 @@ static void drop_trees(struct dfx_wsfile *f)
 	f->df = NULL;
 	dfx_compose_free(f->compose);
 	f->compose = NULL;
+	if (f->inspect)
+		dfx_inspect_release(f->inspect);
+	free(f->inspect);
+	f->inspect = NULL;
 }
 
 void dfx_ws_release(struct dfx_workspace *ws)
@@ -167,9 +172,15 @@ int dfx_ws_parse(struct dfx_wsfile *f)
 		f->df = dfx_dockerfile_parse(&f->cur, &f->err);
 	else if (f->kind == DFX_KIND_COMPOSE)
 		f->compose = dfx_compose_parse(&f->cur, &f->err);
-	else
+	else if (f->kind == DFX_KIND_IMAGE) {
+		f->inspect = dfx_xcalloc(1, sizeof(*f->inspect));
+		if (dfx_inspect_parse(f->inspect, &f->cur, &f->err) != 0) {
+			free(f->inspect);
+			f->inspect = NULL;
+		}
+	} else
 		return 0;
-	if (!f->df && !f->compose) {
+	if (!f->df && !f->compose && !f->inspect) {
 		f->failed = true;
 		return -1;
 	}

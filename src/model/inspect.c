@@ -1,9 +1,16 @@
 /*
  * inspect.c - reads `docker inspect` / `docker history --format '{{json .}}'`
- * output (and OCI image config blobs) into the model of inspect.h, for the
- * DH rules and `dockfix inspect`. Seed: "Checking Image History"
- * (`docker history --no-trunc <image>`, `docker inspect <image> | jq
- * '.[0].Config.Env'`).
+ * output (and OCI image config blobs) into the model of inspect.h: the
+ * workspace parses each image input once (dfx_ws_parse), the DH rules read
+ * that parse. Seed: "Checking Image History" (`docker history --no-trunc
+ * <image>`, `docker inspect <image> | jq '.[0].Config.Env'`).
+ *
+ * References: the Docker Engine API image inspect object
+ * (docs.docker.com/reference/api/engine/, ImageInspect: Config.Env,
+ * Config.User, RepoTags, Os), `docker history` output
+ * (docs.docker.com/reference/cli/docker/image/history/), and the OCI image
+ * configuration (github.com/opencontainers/image-spec config.md: config,
+ * history[].created_by).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +140,12 @@ int dfx_inspect_parse(struct dfx_inspect *in, const struct dfx_source *src, stru
 	const struct dfx_json *root;
 
 	memset(in, 0, sizeof(*in));
+	if (dfx_source_is_binary(src)) {
+		dfx_error_set(err, src->path, 0, 0,
+			      "a binary file, not JSON (for a `docker save` archive, audit `docker inspect` of the "
+			      "loaded image instead)");
+		return -1;
+	}
 	in->doc = dfx_json_parse(src->data, src->len, DFX_JSON_SEQ, &jerr);
 	if (!in->doc) {
 		if (src->len >= 6 && strncmp(src->data, "IMAGE ", 6) == 0 && strstr(src->data, "CREATED BY"))

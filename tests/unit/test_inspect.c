@@ -1,6 +1,7 @@
 /*
- * test_inspect.c - cmocka tests of `dockfix inspect` (src/cmd_inspect.c,
- * src/inspect.c, rules DH101/DH102/DH201), run in-process with stdin and
+ * test_inspect.c - cmocka tests of `dockfix inspect` (src/cli/cmd_inspect.c,
+ * src/model/inspect.c, the workspace's parse of image inputs, rules
+ * DH101/DH102/DH201), run in-process with stdin and
  * stdout redirected to temporary files: `docker inspect` arrays and single
  * objects, `docker history --format '{{json .}}'` lines, OCI image configs,
  * standard input, exit statuses, parse errors with line:col, output formats,
@@ -14,12 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "src/cli/cmd.h"
 #include "dockfix/core.h"
+#include "dockfix/inspect.h"
+#include "dockfix/workspace.h"
 
 static char dir[64];
 
@@ -341,6 +345,61 @@ static void test_errors(void **state)
 	run_free(&r);
 }
 
+/* Binary input and directories are refused with their own messages. */
+static void test_binary_and_dir(void **state)
+{
+	struct run r;
+	FILE *f;
+
+	(void)state;
+	f = fopen("image.tar", "wb");
+	assert_non_null(f);
+	fwrite("manifest.json\0\0\0\x01\x02", 1, 18, f);
+	fclose(f);
+	r = inspect(NULL, "image.tar", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "image.tar:1:1: error: a binary file, not JSON"));
+	assert_null(strstr(r.err, "invalid JSON"));
+	run_free(&r);
+
+	assert_int_equal(mkdir("images", 0755), 0);
+	r = inspect(NULL, "images", NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "images:1:1: error: is a directory"));
+	run_free(&r);
+}
+
+/* The workspace parses an image input once; a re-parse replaces it; a failed one leaves none. */
+static void test_workspace_parse(void **state)
+{
+	struct dfx_workspace ws;
+	struct dfx_wsfile *f;
+	const struct dfx_inspect *in;
+
+	(void)state;
+	write_file("ws.json", inspect_array);
+	dfx_ws_init(&ws, NULL);
+	f = dfx_ws_add_target(&ws, "ws.json", DFX_KIND_IMAGE);
+	assert_false(f->failed);
+	in = f->inspect;
+	assert_non_null(in);
+	assert_int_equal(in->nimages, 1);
+	assert_null(f->df);
+	assert_null(f->compose);
+	dfx_ws_set(f, dfx_xstrdup("{\"CreatedBy\": \"/bin/sh -c #(nop) USER app\"}\n"),
+		   strlen("{\"CreatedBy\": \"/bin/sh -c #(nop) USER app\"}\n"));
+	assert_false(f->failed);
+	assert_non_null(f->inspect);
+	assert_int_equal(f->inspect->nimages, 0);
+	assert_int_equal(f->inspect->nsteps, 1);
+	assert_true(f->inspect->from_history);
+	dfx_ws_set(f, dfx_xstrdup("[1,"), 3);
+	assert_true(f->failed);
+	assert_null(f->inspect);
+	assert_non_null(strstr(f->err.message, "invalid JSON"));
+	dfx_ws_release(&ws);
+}
+
 static void test_fail_on_select_formats(void **state)
 {
 	struct run r;
@@ -394,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_history_root),
 		cmocka_unit_test(test_oci_config),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_binary_and_dir),
+		cmocka_unit_test(test_workspace_parse),
 		cmocka_unit_test(test_fail_on_select_formats),
 	};
 

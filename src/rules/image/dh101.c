@@ -59,15 +59,12 @@ static void check_entry(struct dfx_ctx *ctx, const struct dfx_inspect_image *img
 
 static void check(struct dfx_ctx *ctx)
 {
-	struct dfx_inspect in;
-	struct dfx_error err = {0};
+	const struct dfx_inspect *in = ctx->file->inspect;
 
-	if (dfx_inspect_parse(&in, &ctx->file->cur, &err) != 0) {
-		dfx_error_release(&err);
+	if (!in)
 		return;
-	}
-	for (size_t i = 0; i < in.nimages; i++) {
-		const struct dfx_inspect_image *img = &in.images[i];
+	for (size_t i = 0; i < in->nimages; i++) {
+		const struct dfx_inspect_image *img = &in->images[i];
 
 		for (size_t k = 0; k < 2; k++) {
 			const struct dfx_json *env = img->env[k];
@@ -76,7 +73,6 @@ static void check(struct dfx_ctx *ctx)
 				check_entry(ctx, img, k == 0 ? "Config.Env" : "ContainerConfig.Env", &env->kids[j]);
 		}
 	}
-	dfx_inspect_release(&in);
 }
 
 const struct dfx_rule dfx_rule_dh101 = {

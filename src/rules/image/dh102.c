@@ -343,16 +343,12 @@ static void check_step(struct dfx_ctx *ctx, const struct dfx_json *cb)
 
 static void check(struct dfx_ctx *ctx)
 {
-	struct dfx_inspect in;
-	struct dfx_error err = {0};
+	const struct dfx_inspect *in = ctx->file->inspect;
 
-	if (dfx_inspect_parse(&in, &ctx->file->cur, &err) != 0) {
-		dfx_error_release(&err);
+	if (!in)
 		return;
-	}
-	for (size_t i = 0; i < in.nsteps; i++)
-		check_step(ctx, in.steps[i].created_by);
-	dfx_inspect_release(&in);
+	for (size_t i = 0; i < in->nsteps; i++)
+		check_step(ctx, in->steps[i].created_by);
 }
 
 const struct dfx_rule dfx_rule_dh102 = {

@@ -95,18 +95,14 @@ static void check_history(struct dfx_ctx *ctx, const struct dfx_inspect *in)
 
 static void check(struct dfx_ctx *ctx)
 {
-	struct dfx_inspect in;
-	struct dfx_error err = {0};
+	const struct dfx_inspect *in = ctx->file->inspect;
 
-	if (dfx_inspect_parse(&in, &ctx->file->cur, &err) != 0) {
-		dfx_error_release(&err);
+	if (!in)
 		return;
-	}
-	for (size_t i = 0; i < in.nimages; i++)
-		check_image(ctx, &in.images[i]);
-	if (!in.nimages && in.from_history)
-		check_history(ctx, &in);
-	dfx_inspect_release(&in);
+	for (size_t i = 0; i < in->nimages; i++)
+		check_image(ctx, &in->images[i]);
+	if (!in->nimages && in->from_history)
+		check_history(ctx, in);
 }
 
 const struct dfx_rule dfx_rule_dh201 = {
