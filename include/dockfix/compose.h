@@ -4,15 +4,16 @@
  *
  * Follows the Compose Specification (compose-spec/compose-spec, 05-services.md
  * and friends) and the parsers Docker Compose uses (compose-go: ports via
- * go-connections nat.ParsePortSpecs, short volumes via loader.ParseVolume),
- * as summarised in research/compose-anchors.md section 5.
+ * go-connections nat.ParsePortSpecs, short volumes via loader.ParseVolume).
+ * compose.c builds the model, compose_syntax.c reads the value syntaxes,
+ * compose_edit.c holds the compose-level edits.
  *
  * Using it from a rule
  * --------------------
  *   struct dfx_compose *c = ctx->file->compose;
- *   for (size_t i = 0; i < c->nservices; i++) {
- *       const struct dfx_compose_service *s = &c->services[i];
+ *   const struct dfx_compose_service *s;
  *
+ *   DFX_EACH_SERVICE(c, s) {                    // rule.h
  *       // a key of the service, merges (`<<: *x`) applied: a struct dfx_yaml_ref
  *       // (key == NULL when absent; node = the value, aliases resolved)
  *       if (dfx_yaml_is_true(s->privileged.node)) {
@@ -38,7 +39,8 @@
  *
  * Inserted values are YAML text re-emitted in the file's own layout, e.g.
  * dfx_yaml_edit_map_insert(c->yaml, s->node, "security_opt",
- * "- no-new-privileges:true", &ed); see yaml.h for every edit helper.
+ * "- no-new-privileges:true", &ed); see yamltree.h for every edit helper,
+ * and the compose-level edits below (secrets, volumes).
  * Any other key: dfx_compose_service_get(c, s, "sysctls", &ref); sequences:
  * dfx_yaml_seq_len(ref.node) / dfx_yaml_seq_item(ref.node, i). Spans are byte
  * offsets into c->src->data; dfx_compose_suppressed() tells whether a

@@ -1,16 +1,17 @@
 /*
- * yaml.h - lossless YAML span tree, text-edit helpers and the libyaml
+ * yamltree.h - lossless YAML span tree, text-edit helpers and the libyaml
  * verifier used for Docker Compose files.
  *
- * The tree is built from libfyaml's event API (fy_parser_parse, event marks;
- * fy_mark.input_pos is a byte offset), following the YAML 1.2 grammar as
- * libfyaml 0.7.12 implements it, with the span corrections measured in
- * research/yaml-spike.md. It never copies or normalises the source: nodes
+ * The tree (yamltree.c) is built from libfyaml's event API (fy_parser_parse,
+ * event marks; fy_mark.input_pos is a byte offset; see the libfyaml
+ * documentation), following the YAML 1.2 grammar (yaml.org/spec/1.2.2) as
+ * libfyaml 0.7.12 implements it, with corrections where its marks leave out
+ * parts of a node. It never copies or normalises the source: nodes
  * are views (byte spans) on the caller's buffer, which must outlive the tree.
  * Aliases are never expanded; `<<` merge keys are resolved lazily by the
- * lookup helpers under a visit budget.
+ * lookup helpers (yaml_query.c) under a visit budget.
  *
- * Edits (yaml_edit.c) are (start, end, text) byte replacements on the
+ * Edits (yaml_edit.c, insertion in yaml_insert.c) are (start, end, text) byte replacements on the
  * original buffer, in the file's own style (indent step, sequence dash
  * indentation, quoting, line ending). The verifier (yaml_verify.c) re-parses
  * a rewritten file with libyaml, an independent parser, and compares the
@@ -128,9 +129,6 @@ void dfx_yaml_free(struct dfx_yaml *t);
  * consistent; returns -1 (and stops) when a span is out of order.
  */
 int dfx_yaml_print(const struct dfx_yaml *t, struct dfx_buf *out);
-
-/* 1-based line and byte column of an offset. */
-void dfx_yaml_linecol(const struct dfx_yaml *t, uint32_t off, unsigned *line, unsigned *col);
 
 /* ---------------------------------------------------------------- lookups */
 

@@ -1,15 +1,16 @@
 /*
- * yaml_edit.c - minimal text edits on a YAML span tree: replace a scalar in
- * its own quoting style, insert and delete mapping and sequence entries, and
- * the compose-specific secrets helpers. New text follows the file's layout
- * (indent step, sequence dash indentation, line ending, quote character),
- * inferred from the file itself.
+ * yaml_edit.c - minimal text edits on a YAML span tree: the edit lists and
+ * their application, the file's layout (indent step, sequence dash
+ * indentation, line ending, quote character) inferred from the file itself,
+ * scalar rendering, replacing a scalar in its own quoting style, prefixes,
+ * suffixes, key renames and deletion of entries. Insertion of new entries
+ * is in yaml_insert.c.
  *
- * References: YAML 1.2 chapters 7 (flow styles: plain-scalar restrictions,
- * quoting and escapes) and 8 (block styles: indentation, block scalar
- * headers and chomping); the splice approach of research/yaml-spike.md
- * section 6 (edits are byte ranges on the original; bytes outside them
- * never change; the libyaml verifier checks the result).
+ * References: YAML 1.2 (yaml.org/spec/1.2.2) chapters 7 (flow styles:
+ * plain-scalar restrictions, quoting and escapes) and 8 (block styles:
+ * indentation, block scalar headers and chomping). Edits are byte ranges on
+ * the original text; bytes outside them never change, and the libyaml
+ * verifier (yaml_verify.c) checks the result.
  */
 #include <stdarg.h>
 #include <stdio.h>

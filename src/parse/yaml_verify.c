@@ -5,8 +5,9 @@
  * lines, and compared; only lines under the paths a fix declared may
  * differ. The new text must also parse with dockfix's own span tree.
  *
- * References: research/yaml-spike.md sections 3 and 6 (libyaml's role as
- * verifier; the flattening), libyaml's event API (yaml.h), and RFC 6901
+ * References: libyaml's event API (yaml.h of libyaml 0.2.5,
+ * pyyaml.org/wiki/LibYAML: yaml_parser_parse, yaml_event_t), YAML 1.2
+ * (yaml.org/spec/1.2.2) for what an unchanged document is, and RFC 6901
  * for escaping '~' and '/' in path segments.
  */
 #include <stdlib.h>

@@ -1,9 +1,11 @@
 /*
- * test_yaml.c - unit tests of the YAML span tree (src/yaml.c), the text-edit
- * helpers (src/yaml_edit.c) and the libyaml verifier (src/yaml_verify.c).
+ * test_yaml.c - unit tests of the YAML span tree (src/parse/yamltree.c and
+ * its printer and lookups, yaml_query.c), the text-edit helpers
+ * (yaml_edit.c, yaml_insert.c) and the libyaml verifier (yaml_verify.c).
  *
  * Round trips are byte-exact (print == input); spans are checked against
- * the text they must cover (research/yaml-spike.md section 1.2); every edit
+ * the text they must cover (quotes, properties, block scalar headers,
+ * implicit nulls: the places libfyaml's marks leave out); every edit
  * helper is checked against the exact expected output and the result is
  * re-verified with libyaml.
  */

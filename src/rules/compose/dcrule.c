@@ -339,7 +339,7 @@ enum dfx_dc_exposure dfx_dc_port_exposure(const struct dfx_compose_port *p)
 	struct dfx_buf d = DFX_BUF_INIT;
 	enum dfx_dc_exposure e = DFX_DC_BOUND;
 
-	if (!ip || all_ip(ip))
+	if (dfx_compose_port_all_interfaces(p))
 		return DFX_DC_ALL;
 	if (!dfx_compose_is_interpolated(ip))
 		return DFX_DC_BOUND;
