@@ -268,6 +268,14 @@ int dfx_compose_edit_grant_secret(struct dfx_compose *c, const struct dfx_compos
  */
 int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, const char *file,
 				    struct dfx_yaml_edits *out);
+/*
+ * Mount a service volume read-only: short syntax `SRC:DST` gets `:ro`, an
+ * `rw` option becomes `ro`, other options get `,ro` (in place, the
+ * scalar's quoting kept); long syntax gets `read_only: true` (an existing
+ * value is replaced). `v` is one of a service's parsed volumes.
+ */
+int dfx_compose_edit_volume_read_only(struct dfx_compose *c, const struct dfx_compose_volume *v,
+				      struct dfx_yaml_edits *out);
 
 /*
  * True when a `# dockfix ignore=CODE[,CODE]` comment covers `offset`: on the

@@ -281,6 +281,14 @@ int dfx_yaml_edit_scalar_prepend(struct dfx_yaml *t, const struct dfx_yaml_node 
 				 const char *prefix, struct dfx_yaml_edits *out);
 int dfx_yaml_edit_scalar_append(struct dfx_yaml *t, const struct dfx_yaml_node *n,
 				const char *suffix, struct dfx_yaml_edits *out);
+/*
+ * Replace bytes [from, to) of a scalar's value with text: in place when the
+ * scalar's text in the file is its value byte for byte (plain or quoted, no
+ * escapes, one line), so nothing else of it changes; otherwise the whole
+ * value is replaced as by dfx_yaml_edit_replace_scalar.
+ */
+int dfx_yaml_edit_scalar_splice(struct dfx_yaml *t, const struct dfx_yaml_node *n, size_t from, size_t to,
+				const char *text, struct dfx_yaml_edits *out);
 /* Rename a mapping key (its quote style kept). */
 int dfx_yaml_edit_rename_key(struct dfx_yaml *t, const struct dfx_yaml_node *key,
 			     const char *name, struct dfx_yaml_edits *out);
@@ -295,6 +303,13 @@ int dfx_yaml_edit_seq_append(struct dfx_yaml *t, const struct dfx_yaml_node *seq
 			     const char *yaml, struct dfx_yaml_edits *out);
 int dfx_yaml_edit_seq_append_scalar(struct dfx_yaml *t, const struct dfx_yaml_node *seq,
 				    const char *value, struct dfx_yaml_edits *out);
+/*
+ * Insert an item in front of the first item of a block or flow sequence
+ * (block: a line of its own at the first item's indentation, which must
+ * start its line); an empty sequence gets it appended.
+ */
+int dfx_yaml_edit_seq_prepend(struct dfx_yaml *t, const struct dfx_yaml_node *seq,
+			      const char *yaml, struct dfx_yaml_edits *out);
 /*
  * Delete the entry holding n: a mapping pair (n is its key or value) or a
  * sequence item. Block entries go as whole lines (comment lines above stay);

@@ -1,15 +1,15 @@
 /*
  * compose_edit.c - compose-level edits: grant a secret to a service,
- * declare a top-level file secret, mark a long-syntax volume read-only,
- * and add an entry to a service. They build on the YAML edit helpers
+ * declare a top-level file secret, and mount a service volume read-only
+ * (short or long syntax). They build on the YAML edit helpers
  * (yaml_edit.c, yaml_insert.c), so new text follows the file's own layout,
  * and they decline (return -1 with out->why) where an edit would change
  * more than the one service or secret it is about, such as a list that
  * comes from an anchor.
  *
  * References: the Compose Specification, compose-spec/compose-spec
- * 05-services.md ("secrets" short and long syntax, "volumes" long syntax
- * `read_only`) and 09-secrets.md (top-level `secrets:` with `file:`).
+ * 05-services.md ("secrets" short and long syntax; "volumes": the short
+ * syntax's `ro`/`rw` access mode, the long syntax's `read_only`) and 09-secrets.md (top-level `secrets:` with `file:`).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +140,40 @@ int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, con
 	dfx_buf_release(&v);
 	dfx_buf_release(&m);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- volumes */
+
+/* Short syntax: append ":ro", turn an `rw` option into `ro`, or add ",ro" to the options. */
+static int read_only_short(struct dfx_yaml *t, const struct dfx_compose_volume *v, struct dfx_yaml_edits *out)
+{
+	const struct dfx_yaml_node *n = v->node;
+	size_t ml, mstart;
+
+	if (!v->mode)
+		return dfx_yaml_edit_scalar_append(t, n, ":ro", out);
+	ml = strlen(v->mode);
+	if (n->vlen < ml + 1 || memcmp(n->value + n->vlen - ml, v->mode, ml) || n->value[n->vlen - ml - 1] != ':')
+		return decline(out, "the volume's options could not be located");
+	mstart = n->vlen - ml;
+	for (size_t i = 0; i < ml; i += strcspn(v->mode + i, ",") + 1)
+		if (strcspn(v->mode + i, ",") == 2 && !strncmp(v->mode + i, "rw", 2))
+			return dfx_yaml_edit_scalar_splice(t, n, mstart + i, mstart + i + 2, "ro", out);
+	return dfx_yaml_edit_scalar_splice(t, n, n->vlen, n->vlen, ",ro", out);
+}
+
+int dfx_compose_edit_volume_read_only(struct dfx_compose *c, const struct dfx_compose_volume *v,
+				      struct dfx_yaml_edits *out)
+{
+	struct dfx_yaml *t = c->yaml;
+
+	if (!v->long_syntax)
+		return read_only_short(t, v, out);
+	if (v->read_only_ref.key) {
+		if (v->read_only_ref.node && v->read_only_ref.node->type == DFX_YAML_SCALAR &&
+		    !v->read_only_ref.node->empty)
+			return dfx_yaml_edit_replace_scalar(t, v->read_only_ref.node, "true", out);
+		return dfx_yaml_edit_map_set(t, v->node, "read_only", "true", out);
+	}
+	return dfx_yaml_edit_map_insert(t, v->node, "read_only", "true", out);
 }

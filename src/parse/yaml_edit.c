@@ -618,6 +618,33 @@ int dfx_yaml_edit_scalar_append(struct dfx_yaml *t, const struct dfx_yaml_node *
 	return scalar_affix(t, n, suffix, false, out);
 }
 
+/* The scalar's text in the file is exactly its value (no escapes, one line). */
+static bool verbatim(const struct dfx_yaml *t, const struct dfx_yaml_node *n)
+{
+	return (n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
+	       n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen);
+}
+
+int dfx_yaml_edit_scalar_splice(struct dfx_yaml *t, const struct dfx_yaml_node *n, size_t from, size_t to,
+				const char *text, struct dfx_yaml_edits *out)
+{
+	struct dfx_buf nv = DFX_BUF_INIT;
+	int rc;
+
+	if (!n || !text || from > to || to > n->vlen)
+		return dfx_yaml_decline(out, "no such part of the scalar");
+	if (verbatim(t, n)) {
+		dfx_yaml_edits_add(out, n->inner.start + (uint32_t)from, n->inner.start + (uint32_t)to, text);
+		return 0;
+	}
+	dfx_buf_add(&nv, n->value, from);
+	dfx_buf_adds(&nv, text);
+	dfx_buf_add(&nv, n->value + to, n->vlen - to);
+	rc = dfx_yaml_edit_replace_scalar(t, n, nv.ptr ? nv.ptr : "", out);
+	dfx_buf_release(&nv);
+	return rc;
+}
+
 int dfx_yaml_edit_rename_key(struct dfx_yaml *t, const struct dfx_yaml_node *key,
 			     const char *name, struct dfx_yaml_edits *out)
 {

@@ -388,6 +388,61 @@ int dfx_yaml_edit_seq_append(struct dfx_yaml *t, const struct dfx_yaml_node *seq
 	return seq_append(t, seq, yaml, false, out);
 }
 
+int dfx_yaml_edit_seq_prepend(struct dfx_yaml *t, const struct dfx_yaml_node *seq, const char *yaml,
+			      struct dfx_yaml_edits *out)
+{
+	const struct dfx_yaml_layout *L = dfx_yaml_layout_of(t);
+	struct dfx_yaml *frag = NULL;
+	struct dfx_buf b = DFX_BUF_INIT;
+	struct emitter em = {t, L, NULL, &b, NULL, false};
+	int rc;
+
+	seq = dfx_yaml_resolve(seq);
+	if (!seq || seq->type != DFX_YAML_SEQUENCE)
+		return dfx_yaml_decline(out, "not a sequence");
+	if (!seq->n)
+		return seq_append(t, seq, yaml, false, out);
+	if (seq->style == DFX_YAML_BLOCK) {
+		uint32_t e = seq->items[0]->entry, ls = line_start(t, e);
+
+		for (uint32_t i = ls; i < e; i++)
+			if (t->data[i] != ' ')
+				return dfx_yaml_decline(out, "the list's first item does not start its line");
+	}
+	if (parse_fragment(yaml && *yaml ? yaml : "null", &frag, out) < 0)
+		return -1;
+	em.frag = frag;
+	if (!frag->root) {
+		dfx_yaml_free(frag);
+		return dfx_yaml_decline(out, "nothing to insert");
+	}
+	if (seq->style == DFX_YAML_FLOW) {
+		rc = emit_flow(&em, frag->root);
+		dfx_buf_adds(&b, ", ");
+		if (rc == 0)
+			dfx_yaml_edits_add(out, seq->items[0]->span.start, seq->items[0]->span.start, b.ptr);
+	} else {
+		uint32_t e = seq->items[0]->entry, ls = line_start(t, e);
+		const struct dfx_yaml_node *it = frag->root;
+
+		dfx_buf_add(&b, t->data + ls, e - ls);
+		dfx_buf_adds(&b, "- ");
+		if (it->type == DFX_YAML_SCALAR || it->style == DFX_YAML_FLOW) {
+			rc = emit_flow(&em, it);
+			dfx_buf_adds(&b, L->eol);
+		} else {
+			rc = emit_block(&em, it, col_of(t, e) + 2, true);
+		}
+		if (rc == 0)
+			dfx_yaml_edits_add(out, ls, ls, b.ptr);
+	}
+	if (rc < 0)
+		dfx_yaml_decline(out, "%s", em.why ? em.why : "cannot insert this value");
+	dfx_buf_release(&b);
+	dfx_yaml_free(frag);
+	return rc;
+}
+
 int dfx_yaml_edit_seq_append_scalar(struct dfx_yaml *t, const struct dfx_yaml_node *seq,
 				    const char *value, struct dfx_yaml_edits *out)
 {

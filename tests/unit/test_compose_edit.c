@@ -3,7 +3,8 @@
  * (src/model/compose_edit.c): granting a secret to a service and declaring
  * a top-level secret in every layout the helpers accept (block and flow
  * lists, short and long entries, empty keys, 4-space and indentless files,
- * CRLF, no final newline), and the cases where they decline.
+ * CRLF, no final newline), the cases where they decline, and mounting
+ * short- and long-syntax volumes read-only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -173,11 +174,56 @@ static void test_edit_secrets_variants(void **state)
 	unload(&fx);
 }
 
+/* ---------------------------------------------------------------- volumes */
+
+static void test_volume_read_only(void **state)
+{
+	struct fixture fx;
+	struct dfx_compose *c = load(&fx,
+		"services:\n"
+		"  a:\n"
+		"    image: x\n"
+		"    volumes:\n"
+		"      - /etc:/e\n"
+		"      - \"/etc:/e:rw\"\n"
+		"      - '/etc:/e:z'\n"
+		"      - /etc:/e:rw,z\n"
+		"      - \"/\\x65tc:/e:rw\"\n"
+		"      - type: bind\n        source: /etc\n        target: /l1\n"
+		"      - type: bind\n        source: /etc\n        target: /l2\n        read_only: false\n"
+		"      - type: bind\n        source: /etc\n        target: /l3\n        read_only:\n");
+	const struct dfx_compose_service *s = svc(c, "a");
+	struct dfx_yaml_edits e;
+
+	(void)state;
+	assert_int_equal(s->nvolumes, 8);
+	dfx_yaml_edits_init(&e);
+	for (size_t i = 0; i < s->nvolumes; i++)
+		assert_int_equal(dfx_compose_edit_volume_read_only(c, &s->volumes[i], &e), 0);
+	expect_edits(c, &e,
+		     "services:\n"
+		     "  a:\n"
+		     "    image: x\n"
+		     "    volumes:\n"
+		     "      - /etc:/e:ro\n"
+		     "      - \"/etc:/e:ro\"\n"
+		     "      - '/etc:/e:z,ro'\n"
+		     "      - /etc:/e:ro,z\n"
+		     "      - \"/etc:/e:ro\"\n"
+		     "      - type: bind\n        source: /etc\n        target: /l1\n        read_only: true\n"
+		     "      - type: bind\n        source: /etc\n        target: /l2\n        read_only: true\n"
+		     "      - type: bind\n        source: /etc\n        target: /l3\n        read_only: true\n",
+		     NULL);
+	dfx_yaml_edits_release(&e);
+	unload(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_secrets_block),
 		cmocka_unit_test(test_edit_secrets_variants),
+		cmocka_unit_test(test_volume_read_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -415,31 +415,6 @@ static void test_spans_crlf_bom(void **state)
 	free(crlf);
 }
 
-static void test_node_at_and_path(void **state)
-{
-	struct dfx_yaml *t = parse("services:\n  db:\n    ports:\n      - \"5432:5432\"\n"
-				   "  we/b~:\n    image: x\n");
-	const struct dfx_yaml_node *port = at(t, "/services/db/ports/0");
-	struct dfx_buf b = DFX_BUF_INIT;
-
-	(void)state;
-	assert_ptr_equal(dfx_yaml_node_at(t, port->span.start + 2), port);
-	dfx_yaml_node_path(port, &b);
-	assert_string_equal(b.ptr, "/services/db/ports/0");
-	dfx_buf_reset(&b);
-	dfx_yaml_node_path(key_at(t, "/services/db"), &b);
-	assert_string_equal(b.ptr, "/services/db");
-	dfx_buf_reset(&b);
-	dfx_yaml_node_path(dfx_yaml_get(t, dfx_yaml_get(t, at(t, "/services"), "we/b~"), "image"), &b);
-	assert_string_equal(b.ptr, "/services/we~1b~0/image");
-	dfx_buf_reset(&b);
-	dfx_yaml_node_path(t->root, &b);
-	assert_string_equal(b.ptr, "/");
-	dfx_buf_release(&b);
-	assert_null(dfx_yaml_node_at(t, (uint32_t)t->len + 5));
-	dfx_yaml_free(t);
-}
-
 /* ---------------------------------------------------------------- errors and caps */
 
 static void test_duplicate_keys(void **state)
@@ -630,79 +605,6 @@ static void test_alias_bomb(void **state)
 	dfx_yaml_free(t);
 }
 
-/* ---------------------------------------------------------------- lookups */
-
-static int collect(const struct dfx_yaml_ref *ref, void *arg)
-{
-	struct dfx_buf *b = arg;
-
-	dfx_buf_addf(b, "%s=%s%s;", dfx_yaml_str(ref->key), dfx_yaml_str(ref->node),
-		     ref->from_anchor ? "*" : "");
-	return 0;
-}
-
-static void test_merge_lookup(void **state)
-{
-	struct dfx_yaml *t = parse("a: &a {x: a, y: a, z: a}\n"
-				   "b: &b {x: b, w: b}\n"
-				   "v: &v value\n"
-				   "m:\n"
-				   "  <<: [*b, *a]\n"
-				   "  y: own\n"
-				   "  p: *v\n"
-				   "n:\n"
-				   "  <<: *a\n");
-	struct dfx_yaml_ref ref;
-	struct dfx_buf b = DFX_BUF_INIT;
-	const struct dfx_yaml_node *m = at(t, "/m");
-
-	(void)state;
-	assert_int_equal(dfx_yaml_map_get(t, m, "y", &ref), 1);
-	assert_string_equal(dfx_yaml_str(ref.node), "own");
-	assert_false(ref.from_anchor);
-	assert_ptr_equal(ref.map, m);
-	/* earlier merge sources win */
-	assert_int_equal(dfx_yaml_map_get(t, m, "x", &ref), 1);
-	assert_string_equal(dfx_yaml_str(ref.node), "b");
-	assert_true(ref.from_anchor);
-	assert_string_equal(ref.via->value, "b");
-	assert_ptr_equal(ref.map, at(t, "/b"));
-	assert_int_equal(dfx_yaml_map_get(t, m, "z", &ref), 1);
-	assert_string_equal(ref.via->value, "a");
-	/* a value that is an alias */
-	assert_int_equal(dfx_yaml_map_get(t, m, "p", &ref), 1);
-	assert_int_equal(ref.value->type, DFX_YAML_ALIAS);
-	assert_string_equal(dfx_yaml_str(ref.node), "value");
-	assert_true(ref.from_anchor);
-	assert_int_equal(dfx_yaml_map_get(t, m, "none", &ref), 0);
-	assert_null(dfx_yaml_get(t, m, "none"));
-	assert_string_equal(dfx_yaml_str(dfx_yaml_get(t, at(t, "/n"), "z")), "a");
-	assert_int_equal(dfx_yaml_map_foreach(t, m, collect, &b), 0);
-	assert_string_equal(b.ptr, "y=own;p=value*;x=b*;w=b*;z=a*;");
-	dfx_buf_release(&b);
-	dfx_yaml_free(t);
-}
-
-static void test_truthiness(void **state)
-{
-	struct dfx_yaml *t = parse("[true, True, yes, on, Y, false, no, OFF, \"true\", 'YES', \"1\", "
-				   "\"off\", 1, maybe, \"\", ~, [x]]");
-	static const enum dfx_yaml_truth want[] = {
-		DFX_YAML_TRUE, DFX_YAML_TRUE, DFX_YAML_TRUE, DFX_YAML_TRUE, DFX_YAML_TRUE,
-		DFX_YAML_FALSE, DFX_YAML_FALSE, DFX_YAML_FALSE, DFX_YAML_TRUE, DFX_YAML_TRUE,
-		DFX_YAML_TRUE, DFX_YAML_FALSE, DFX_YAML_NOT_BOOL, DFX_YAML_NOT_BOOL,
-		DFX_YAML_NOT_BOOL, DFX_YAML_NOT_BOOL, DFX_YAML_NOT_BOOL};
-
-	(void)state;
-	assert_int_equal(dfx_yaml_seq_len(t->root), sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		assert_int_equal(dfx_yaml_truth(dfx_yaml_seq_item(t->root, i)), want[i]);
-	assert_true(dfx_yaml_is_true(dfx_yaml_seq_item(t->root, 0)));
-	assert_true(dfx_yaml_is_null(dfx_yaml_seq_item(t->root, 15)));
-	assert_null(dfx_yaml_seq_item(t->root, 99));
-	dfx_yaml_free(t);
-}
-
 /* ---------------------------------------------------------------- layout */
 
 static void test_layout(void **state)
@@ -858,6 +760,26 @@ static void test_edit_prepend_port(void **state)
 	dfx_yaml_free(t);
 }
 
+static void test_edit_scalar_splice(void **state)
+{
+	struct dfx_yaml *t = parse("a: /x:/y:rw\nb: 'nginx:1.25'\nc: \"esc\\x41:1\"\nd: [\"q:rw,z\"]\n");
+	struct dfx_yaml_edits e;
+
+	(void)state;
+	dfx_yaml_edits_init(&e);
+	/* in place: only the bytes asked for change */
+	assert_int_equal(dfx_yaml_edit_scalar_splice(t, at(t, "/a"), 6, 8, "ro", &e), 0);
+	assert_int_equal(dfx_yaml_edit_scalar_splice(t, at(t, "/b"), 5, 10, ":1.27", &e), 0);
+	/* escapes: the whole value is rewritten in its style */
+	assert_int_equal(dfx_yaml_edit_scalar_splice(t, at(t, "/c"), 4, 6, ":2", &e), 0);
+	assert_int_equal(dfx_yaml_edit_scalar_splice(t, at(t, "/d/0"), 6, 6, ",ro", &e), 0);
+	expect_edits(t, &e, "a: /x:/y:ro\nb: 'nginx:1.27'\nc: \"escA:2\"\nd: [\"q:rw,z,ro\"]\n", NULL);
+	assert_int_equal(dfx_yaml_edit_scalar_splice(t, at(t, "/a"), 3, 99, "x", &e), -1);
+	assert_non_null(e.why);
+	dfx_yaml_edits_release(&e);
+	dfx_yaml_free(t);
+}
+
 static void test_edit_rename_key(void **state)
 {
 	struct dfx_yaml *t = parse("env:\n  POSTGRES_PASSWORD: x\n  'QUOTED': y\n");
@@ -877,115 +799,6 @@ static void test_edit_rename_key(void **state)
 	dfx_yaml_edits_init(&e);
 	assert_int_equal(dfx_yaml_edit_rename_key(t, at(t, "/env/QUOTED"), "x", &e), -1);
 	assert_non_null(e.why);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-}
-
-/* ---------------------------------------------------------------- insertions */
-
-static void test_edit_map_insert(void **state)
-{
-	struct dfx_yaml *t = parse("services:\n  web:\n    image: nginx   # web\n    # trailing comment\n"
-				   "  db:\n    image: pg\n");
-	struct dfx_yaml_edits e;
-
-	(void)state;
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_map_insert(t, at(t, "/services/web"), "read_only", "true", &e), 0);
-	assert_int_equal(dfx_yaml_edit_map_insert(t, at(t, "/services/db"), "security_opt",
-						  "- no-new-privileges:true", &e), 0);
-	expect_edits(t, &e,
-		     "services:\n  web:\n    image: nginx   # web\n    read_only: true\n"
-		     "    # trailing comment\n  db:\n    image: pg\n    security_opt:\n"
-		     "      - no-new-privileges:true\n",
-		     "/services");
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-
-	/* 4 spaces, indentless sequences, CRLF, no final newline */
-	{
-		char *in = to_crlf("services:\n    web:\n        cap_drop:\n        - ALL\n        image: x");
-		char *crlf;
-
-		t = parse(in);
-		dfx_yaml_edits_init(&e);
-		assert_int_equal(dfx_yaml_edit_map_insert(t, at(t, "/services/web"), "cap_add",
-							  "- CHOWN\n- SETUID", &e), 0);
-		assert_int_equal(dfx_yaml_edit_map_insert(t, t->root, "volumes", "data:\n  driver: local",
-							  &e), 0);
-		crlf = to_crlf("services:\n    web:\n        cap_drop:\n        - ALL\n        image: x\n"
-			       "        cap_add:\n        - CHOWN\n        - SETUID\nvolumes:\n    data:\n"
-			       "        driver: local");
-		expect_edits(t, &e, crlf, NULL);
-		free(crlf);
-		dfx_yaml_edits_release(&e);
-		dfx_yaml_free(t);
-		free(in);
-	}
-
-	/* flow mappings */
-	t = parse("labels: {a: b}\nempty: {}\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_map_insert_scalar(t, at(t, "/labels"), "c", "d, e", &e), 0);
-	assert_int_equal(dfx_yaml_edit_map_insert(t, at(t, "/empty"), "k", "- x\n- y", &e), 0);
-	expect_edits(t, &e, "labels: {a: b, c: \"d, e\"}\nempty: {k: [x, y]}\n", NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-
-	/* a mapping inside a sequence item */
-	t = parse("ports:\n  - target: 5432\n    published: 5432\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_map_insert_scalar(t, at(t, "/ports/0"), "host_ip", "127.0.0.1", &e), 0);
-	expect_edits(t, &e, "ports:\n  - target: 5432\n    published: 5432\n    host_ip: 127.0.0.1\n",
-		     "/ports/0/host_ip");
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-}
-
-static void test_edit_map_set(void **state)
-{
-	struct dfx_yaml *t = parse("a:\n  x: 1\n  y:\n  z: {}\n");
-	struct dfx_yaml_edits e;
-
-	(void)state;
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_map_set(t, at(t, "/a"), "x", "2", &e), 0);
-	assert_int_equal(dfx_yaml_edit_map_set(t, at(t, "/a"), "y", "- v", &e), 0);
-	assert_int_equal(dfx_yaml_edit_map_set(t, at(t, "/a"), "w", "3", &e), 0);
-	expect_edits(t, &e, "a:\n  x: 2\n  y:\n    - v\n  z: {}\n  w: 3\n", "/a");
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_map_set(t, at(t, "/a"), "z", "1", &e), -1);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-}
-
-static void test_edit_seq_append(void **state)
-{
-	struct dfx_yaml *t = parse("a:\n  - x   # c\n  # after\nb:\n- y\nc: [p, q]\nd: []\n"
-				   "e: [\n    one,\n    two\n  ]\n");
-	struct dfx_yaml_edits e;
-
-	(void)state;
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_seq_append_scalar(t, at(t, "/a"), "new", &e), 0);
-	assert_int_equal(dfx_yaml_edit_seq_append_scalar(t, at(t, "/b"), "z", &e), 0);
-	assert_int_equal(dfx_yaml_edit_seq_append_scalar(t, at(t, "/c"), "r", &e), 0);
-	assert_int_equal(dfx_yaml_edit_seq_append_scalar(t, at(t, "/d"), "only", &e), 0);
-	assert_int_equal(dfx_yaml_edit_seq_append_scalar(t, at(t, "/e"), "three", &e), 0);
-	expect_edits(t, &e,
-		     "a:\n  - x   # c\n  - new\n  # after\nb:\n- y\n- z\nc: [p, q, r]\nd: [only]\n"
-		     "e: [\n    one,\n    two, three\n  ]\n",
-		     NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-
-	/* a block mapping item */
-	t = parse("ports:\n- 80:80\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_seq_append(t, at(t, "/ports"),
-						  "target: 443\nhost_ip: 127.0.0.1", &e), 0);
-	expect_edits(t, &e, "ports:\n- 80:80\n- target: 443\n  host_ip: 127.0.0.1\n", "/ports");
 	dfx_yaml_edits_release(&e);
 	dfx_yaml_free(t);
 }
@@ -1060,67 +873,6 @@ static void test_edit_delete(void **state)
 		free(in);
 		free(want);
 	}
-}
-
-/* ---------------------------------------------------------------- top level, empty values */
-
-static void test_edit_top_insert(void **state)
-{
-	struct dfx_yaml_edits e;
-	struct dfx_yaml *t;
-	char *in, *want;
-
-	(void)state;
-	/* blank-line separated top level: a blank line before the new key; an existing key declines */
-	t = parse("services:\n  db:\n    image: pg\n\nvolumes:\n  data: {}\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_top_insert(t, "configs", "c:\n  file: ./c.conf", &e), 0);
-	assert_int_equal(dfx_yaml_edit_top_insert(t, "volumes", "x: {}", &e), -1);
-	assert_non_null(strstr(e.why, "already has"));
-	expect_edits(t, &e, "services:\n  db:\n    image: pg\n\nvolumes:\n  data: {}\n\nconfigs:\n  c:\n"
-			    "    file: ./c.conf\n", NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-
-	/* after a trailing comment, CRLF, no final newline */
-	in = to_crlf("a:\n  b: 1\n# end");
-	want = to_crlf("a:\n  b: 1\n# end\nk:\n  - v");
-	t = parse(in);
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_top_insert(t, "k", "- v", &e), 0);
-	expect_edits(t, &e, want, NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-	free(in);
-	free(want);
-
-	/* a flow top level: as a mapping insert; a sequence at the top declines */
-	t = parse("{a: 1}\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_top_insert(t, "b", "2", &e), 0);
-	expect_edits(t, &e, "{a: 1, b: 2}\n", NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-	t = parse("- a\n");
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_top_insert(t, "b", "2", &e), -1);
-	assert_int_equal(e.n, 0);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
-}
-
-static void test_edit_fill_empty(void **state)
-{
-	struct dfx_yaml_edits e;
-	struct dfx_yaml *t = parse("a:\n  list:\n  flow: [x]\nb:\n");
-
-	(void)state;
-	dfx_yaml_edits_init(&e);
-	assert_int_equal(dfx_yaml_edit_fill_empty(t, key_at(t, "/a/list"), at(t, "/a/list"), "- v", &e), 0);
-	assert_int_equal(dfx_yaml_edit_fill_empty(t, key_at(t, "/b"), at(t, "/b"), "[1, 2]", &e), 0);
-	expect_edits(t, &e, "a:\n  list:\n    - v\n  flow: [x]\nb: [1, 2]\n", NULL);
-	dfx_yaml_edits_release(&e);
-	dfx_yaml_free(t);
 }
 
 /* Every helper on one CRLF file with 4-space indentation and indentless sequences. */
@@ -1279,26 +1031,19 @@ int main(void)
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_single_quoted),
 		cmocka_unit_test(test_spans_crlf_bom),
-		cmocka_unit_test(test_node_at_and_path),
 		cmocka_unit_test(test_duplicate_keys),
 		cmocka_unit_test(test_other_errors),
 		cmocka_unit_test(test_depth_cap),
 		cmocka_unit_test(test_node_cap),
 		cmocka_unit_test(test_alias_bomb),
-		cmocka_unit_test(test_merge_lookup),
-		cmocka_unit_test(test_truthiness),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_render_scalar),
 		cmocka_unit_test(test_edit_replace_scalar),
 		cmocka_unit_test(test_edit_block_scalar),
 		cmocka_unit_test(test_edit_prepend_port),
+		cmocka_unit_test(test_edit_scalar_splice),
 		cmocka_unit_test(test_edit_rename_key),
-		cmocka_unit_test(test_edit_map_insert),
-		cmocka_unit_test(test_edit_map_set),
-		cmocka_unit_test(test_edit_seq_append),
 		cmocka_unit_test(test_edit_delete),
-		cmocka_unit_test(test_edit_top_insert),
-		cmocka_unit_test(test_edit_fill_empty),
 		cmocka_unit_test(test_edit_crlf_all),
 		cmocka_unit_test(test_edits_apply_overlap),
 		cmocka_unit_test(test_flatten),

@@ -108,28 +108,6 @@ static bool partial_service(const struct dfx_compose_service *s)
 	return !s->node || (!s->image.key && !s->build.node);
 }
 
-static int prepend_line(struct dfx_yaml *t, const struct dfx_yaml_node *seq, const char *item,
-			struct dfx_yaml_edits *ed)
-{
-	uint32_t e = seq->items[0]->entry, ls = e;
-	struct dfx_buf b = DFX_BUF_INIT;
-
-	while (ls > 0 && t->data[ls - 1] != '\n')
-		ls--;
-	for (uint32_t i = ls; i < e; i++)
-		if (t->data[i] != ' ') {
-			dfx_buf_release(&b);
-			free(ed->why);
-			ed->why = dfx_xstrdup("the list's first item does not start its line");
-			return -1;
-		}
-	dfx_buf_add(&b, t->data + ls, e - ls);
-	dfx_buf_addf(&b, "- %s%s", item, dfx_yaml_layout_of(t)->eol);
-	dfx_yaml_edits_add(ed, ls, ls, b.ptr);
-	dfx_buf_release(&b);
-	return 0;
-}
-
 static int append_option(struct dfx_yaml *t, const struct dfx_yaml_node *seq, bool in_front,
 			 struct dfx_yaml_edits *ed)
 {
@@ -146,7 +124,7 @@ static int append_option(struct dfx_yaml *t, const struct dfx_yaml_node *seq, bo
 	else
 		text = dfx_xasprintf("no-new-privileges%ctrue", sep);
 	if (in_front && seq->style == DFX_YAML_BLOCK && seq->n)
-		rc = prepend_line(t, seq, text, ed);
+		rc = dfx_yaml_edit_seq_prepend(t, seq, text, ed);
 	else
 		rc = dfx_yaml_edit_seq_append(t, seq, text, ed);
 	free(text);

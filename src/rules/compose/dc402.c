@@ -78,70 +78,6 @@ static bool sensitive(const char *path)
 	return home_dir(path);
 }
 
-/* The scalar's text in the file is exactly its value (no escapes, one line). */
-static bool verbatim(const struct dfx_yaml *t, const struct dfx_yaml_node *n)
-{
-	return (n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
-	       n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen);
-}
-
-/* Short syntax: append ":ro", turn an `rw` option into `ro`, or add ",ro" to the options. */
-static int fix_short(struct dfx_yaml *t, const struct dfx_compose_volume *v, struct dfx_yaml_edits *ed)
-{
-	const struct dfx_yaml_node *n = v->node;
-	size_t ml, mstart, rw = (size_t)-1;
-	struct dfx_buf nv = DFX_BUF_INIT;
-	int rc;
-
-	if (!v->mode)
-		return dfx_yaml_edit_scalar_append(t, n, ":ro", ed);
-	ml = strlen(v->mode);
-	if (n->vlen < ml + 1 || memcmp(n->value + n->vlen - ml, v->mode, ml) || n->value[n->vlen - ml - 1] != ':') {
-		free(ed->why);
-		ed->why = dfx_xstrdup("the volume's options could not be located");
-		return -1;
-	}
-	mstart = n->vlen - ml;
-	for (size_t i = 0; i < ml; i += strcspn(v->mode + i, ",") + 1) {
-		if (strcspn(v->mode + i, ",") == 2 && !strncmp(v->mode + i, "rw", 2)) {
-			rw = i;
-			break;
-		}
-	}
-	if (verbatim(t, n)) {
-		uint32_t base = n->inner.start + (uint32_t)mstart;
-
-		if (rw != (size_t)-1)
-			dfx_yaml_edits_add(ed, base + (uint32_t)rw, base + (uint32_t)rw + 2, "ro");
-		else
-			dfx_yaml_edits_add(ed, n->inner.end, n->inner.end, ",ro");
-		return 0;
-	}
-	dfx_buf_add(&nv, n->value, mstart);
-	if (rw != (size_t)-1) {
-		dfx_buf_add(&nv, v->mode, rw);
-		dfx_buf_adds(&nv, "ro");
-		dfx_buf_adds(&nv, v->mode + rw + 2);
-	} else {
-		dfx_buf_adds(&nv, v->mode);
-		dfx_buf_adds(&nv, ",ro");
-	}
-	rc = dfx_yaml_edit_replace_scalar(t, n, nv.ptr, ed);
-	dfx_buf_release(&nv);
-	return rc;
-}
-
-static int fix_long(struct dfx_yaml *t, const struct dfx_compose_volume *v, struct dfx_yaml_edits *ed)
-{
-	if (v->read_only_ref.key) {
-		if (v->read_only_ref.node && v->read_only_ref.node->type == DFX_YAML_SCALAR &&
-		    !v->read_only_ref.node->empty)
-			return dfx_yaml_edit_replace_scalar(t, v->read_only_ref.node, "true", ed);
-		return dfx_yaml_edit_map_set(t, v->node, "read_only", "true", ed);
-	}
-	return dfx_yaml_edit_map_insert(t, v->node, "read_only", "true", ed);
-}
-
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
@@ -179,7 +115,7 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			}
 			dfx_yaml_edits_init(&ed);
-			if ((v->long_syntax ? fix_long(c->yaml, v, &ed) : fix_short(c->yaml, v, &ed)) == 0)
+			if (dfx_compose_edit_volume_read_only(c, v, &ed) == 0)
 				dfx_yaml_node_path(v->node, &path);
 			dfx_dc_attach(ctx, f, DFX_FIX_UNSAFE, &ed, path.ptr,
 				      "mount it read-only (`:ro`, or `read_only: true` in long syntax), or mount "

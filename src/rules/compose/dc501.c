@@ -98,13 +98,11 @@ static int set_tag(struct dfx_yaml *t, const struct dfx_yaml_node *n, const char
 
 	while (vl && (n->value[vl - 1] == ' ' || n->value[vl - 1] == '\t'))
 		vl--;
-	if ((n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
-	    n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen) &&
-	    vl == n->vlen) {
+	if (vl == n->vlen) {
 		nv = dfx_xasprintf(":%s", tag);
-		dfx_yaml_edits_add(ed, n->inner.start + (uint32_t)ne, n->inner.end, nv);
+		rc = dfx_yaml_edit_scalar_splice(t, n, ne, n->vlen, nv, ed);
 		free(nv);
-		return 0;
+		return rc;
 	}
 	nv = dfx_xasprintf("%.*s:%s", (int)ne, n->value, tag);
 	rc = dfx_yaml_edit_replace_scalar(t, n, nv, ed);
