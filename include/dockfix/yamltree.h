@@ -343,20 +343,18 @@ int dfx_yaml_edit_top_insert(struct dfx_yaml *t, const char *key, const char *ya
 /* ---------------------------------------------------------------- verifier */
 
 /*
- * Flatten YAML text with libyaml into sorted lines `PATH = VALUE` (one per
- * node: scalars as their value, collections as <map>/<seq>, aliases as
- * *name, anchors as a trailing &name; non-plain scalars in double quotes,
- * control characters escaped). Returns 0, or -1 with why set.
- */
-int dfx_yaml_flatten(const char *data, size_t len, struct dfx_buf *out, struct dfx_buf *why);
-
-/*
  * Verify a rewrite: both texts parse (libyaml; the new one also with the span
  * tree) and every line that differs between their flattenings has a path
  * under one of allowed_paths (prefix on whole segments: "/a/b" allows "/a/b"
  * and "/a/b/c", not "/a/bc"; "/" allows all). A differing <map>/<seq> line of
  * an ancestor of an allowed path is allowed too (creating the parent).
- * Returns 0, or -1 with the reason in why.
+ * Returns 0, or -1 with the reason in why (for undeclared changes, up to
+ * six of the differing lines, `+ PATH = VALUE` / `- PATH = VALUE`).
+ *
+ * A flattening is libyaml's reading of a text as sorted lines
+ * `PATH = VALUE`, one per node: scalars as their value, collections as
+ * <map>/<seq>, aliases as *name, anchors as a trailing &name; non-plain
+ * scalars in double quotes, control characters escaped.
  */
 int dfx_yaml_verify(const char *old, size_t oldlen, const char *new, size_t newlen,
 		    char *const *allowed_paths, size_t nallowed, struct dfx_buf *why);

@@ -258,20 +258,6 @@ static int flatten(const char *data, size_t len, struct flat *out, struct dfx_bu
 	return rc;
 }
 
-int dfx_yaml_flatten(const char *data, size_t len, struct dfx_buf *out, struct dfx_buf *why)
-{
-	struct flat f = {NULL, 0, 0};
-
-	if (flatten(data, len, &f, why, "given") < 0) {
-		flat_release(&f);
-		return -1;
-	}
-	for (size_t i = 0; i < f.n; i++)
-		dfx_buf_addf(out, "%s = %s\n", f.v[i].path, f.v[i].value);
-	flat_release(&f);
-	return 0;
-}
-
 /* ---------------------------------------------------------------- verify */
 
 static bool under(const char *path, const char *prefix)
