@@ -11,9 +11,9 @@
  * Aliases are never expanded; `<<` merge keys are resolved lazily by the
  * lookup helpers (yaml_query.c) under a visit budget.
  *
- * Edits (yaml_edit.c, insertion in yaml_insert.c) are (start, end, text) byte replacements on the
- * original buffer, in the file's own style (indent step, sequence dash
- * indentation, quoting, line ending). The verifier (yaml_verify.c) re-parses
+ * Edits (yaml_edit.c; insertions in yaml_insert.c) are (start, end, text)
+ * byte replacements on the original buffer, in the file's own style (indent
+ * step, sequence dash indentation, quoting, line ending). The verifier (yaml_verify.c) re-parses
  * a rewritten file with libyaml, an independent parser, and compares the
  * flattened `path = value` listings of old and new.
  *

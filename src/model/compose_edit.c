@@ -9,7 +9,8 @@
  *
  * References: the Compose Specification, compose-spec/compose-spec
  * 05-services.md ("secrets" short and long syntax; "volumes": the short
- * syntax's `ro`/`rw` access mode, the long syntax's `read_only`) and 09-secrets.md (top-level `secrets:` with `file:`).
+ * syntax's `ro`/`rw` access mode, the long syntax's `read_only`) and
+ * 09-secrets.md (top-level `secrets:` with `file:`).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,11 +123,12 @@ int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, con
 		const struct dfx_yaml_node *s = dfx_yaml_resolve(sec);
 
 		if (s->type == DFX_YAML_MAPPING) {
-			for (size_t i = 0; i < s->n && rc == 0; i++)
-				if (dfx_yaml_str_eq(s->pairs[i].key, name))
-					rc = 1;
-			if (rc == 1)
-				;
+			bool declared = false;
+
+			for (size_t i = 0; i < s->n && !declared; i++)
+				declared = dfx_yaml_str_eq(s->pairs[i].key, name);
+			if (declared)
+				rc = 1;
 			else if (sec->type == DFX_YAML_ALIAS)
 				rc = decline(out, "the top-level secrets come from an anchor");
 			else
