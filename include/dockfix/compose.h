@@ -256,6 +256,14 @@ char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const ch
  */
 
 /*
+ * Add `key: <yaml>` as the last entry of a service (see
+ * dfx_yaml_edit_map_insert; declines when the service has the key already).
+ * On success the new key's path ("/services/api/security_opt") is appended
+ * to *path when path is not NULL: the path a fix declares.
+ */
+int dfx_compose_edit_service_add(struct dfx_compose *c, const struct dfx_compose_service *s, const char *key,
+				 const char *yaml, struct dfx_yaml_edits *out, struct dfx_buf *path);
+/*
  * Grant secret `name` to a service: extend its `secrets:` list (block or
  * flow, short or long form already present), fill an empty `secrets:`, or
  * create the list. Declines when the list comes from an anchor.

@@ -1,6 +1,6 @@
 /*
- * compose_edit.c - compose-level edits: grant a secret to a service,
- * declare a top-level file secret, and mount a service volume read-only
+ * compose_edit.c - compose-level edits: add a key to a service, grant a
+ * secret to a service, declare a top-level file secret, and mount a service volume read-only
  * (short or long syntax). They build on the YAML edit helpers
  * (yaml_edit.c, yaml_insert.c), so new text follows the file's own layout,
  * and they decline (return -1 with out->why) where an edit would change
@@ -22,6 +22,22 @@ static int decline(struct dfx_yaml_edits *out, const char *why)
 	free(out->why);
 	out->why = dfx_xstrdup(why);
 	return -1;
+}
+
+/* ---------------------------------------------------------------- services */
+
+int dfx_compose_edit_service_add(struct dfx_compose *c, const struct dfx_compose_service *s, const char *key,
+				 const char *yaml, struct dfx_yaml_edits *out, struct dfx_buf *path)
+{
+	int rc = dfx_yaml_edit_map_insert(c->yaml, s->node, key, yaml, out);
+
+	if (rc == 0 && path) {
+		dfx_yaml_node_path(s->node, path);
+		if (!path->len || path->ptr[path->len - 1] != '/')
+			dfx_buf_addc(path, '/');
+		dfx_buf_adds(path, key);
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- secrets */

@@ -1,10 +1,11 @@
 /*
  * test_compose_edit.c - unit tests of the compose-level edits
- * (src/model/compose_edit.c): granting a secret to a service and declaring
- * a top-level secret in every layout the helpers accept (block and flow
- * lists, short and long entries, empty keys, 4-space and indentless files,
- * CRLF, no final newline), the cases where they decline, and mounting
- * short- and long-syntax volumes read-only.
+ * (src/model/compose_edit.c): adding a key to a service (and the path it
+ * declares), granting a secret to a service and declaring a top-level
+ * secret in every layout the helpers accept (block and flow lists, short
+ * and long entries, empty keys, 4-space and indentless files, CRLF, no
+ * final newline), the cases where they decline, and mounting short- and
+ * long-syntax volumes read-only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -174,6 +175,35 @@ static void test_edit_secrets_variants(void **state)
 	unload(&fx);
 }
 
+/* ---------------------------------------------------------------- services */
+
+static void test_service_add(void **state)
+{
+	struct fixture fx;
+	struct dfx_compose *c = load(&fx, "services:\n  api:\n    image: x\n  web: {image: y}\n");
+	struct dfx_yaml_edits e;
+	struct dfx_buf path = DFX_BUF_INIT;
+
+	(void)state;
+	dfx_yaml_edits_init(&e);
+	assert_int_equal(dfx_compose_edit_service_add(c, svc(c, "api"), "security_opt",
+						      "- no-new-privileges:true", &e, &path), 0);
+	assert_string_equal(path.ptr, "/services/api/security_opt");
+	dfx_buf_reset(&path);
+	assert_int_equal(dfx_compose_edit_service_add(c, svc(c, "web"), "read_only", "true", &e, NULL), 0);
+	/* an existing key: declined, no path */
+	assert_int_equal(dfx_compose_edit_service_add(c, svc(c, "api"), "image", "z", &e, &path), -1);
+	assert_int_equal(path.len, 0);
+	assert_non_null(strstr(e.why, "already has"));
+	expect_edits(c, &e,
+		     "services:\n  api:\n    image: x\n    security_opt:\n      - no-new-privileges:true\n"
+		     "  web: {image: y, read_only: true}\n",
+		     NULL);
+	dfx_yaml_edits_release(&e);
+	dfx_buf_release(&path);
+	unload(&fx);
+}
+
 /* ---------------------------------------------------------------- volumes */
 
 static void test_volume_read_only(void **state)
@@ -223,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_secrets_block),
 		cmocka_unit_test(test_edit_secrets_variants),
+		cmocka_unit_test(test_service_add),
 		cmocka_unit_test(test_volume_read_only),
 	};
 

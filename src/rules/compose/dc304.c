@@ -147,9 +147,7 @@ static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct
 	}
 	dfx_yaml_edits_init(&ed);
 	if (!r->key) {
-		rc = dfx_yaml_edit_map_insert(c->yaml, s->node, "security_opt", "- no-new-privileges:true", &ed);
-		dfx_yaml_node_path(s->node, &path);
-		dfx_buf_adds(&path, path.len && path.ptr[path.len - 1] == '/' ? "security_opt" : "/security_opt");
+		rc = dfx_compose_edit_service_add(c, s, "security_opt", "- no-new-privileges:true", &ed, &path);
 	} else if (r->node && r->node->type == DFX_YAML_SEQUENCE) {
 		rc = append_option(c->yaml, r->node, list_goes_away(s), &ed);
 		dfx_yaml_node_path(r->node, &path);
