@@ -26,10 +26,6 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 void dfx_report_github(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o);
 void dfx_report_checklist(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o);
 
-/* JSON string escaping shared by the JSON-based reporters. */
-void dfx_json_str(struct dfx_buf *b, const char *s);
-void dfx_json_strn(struct dfx_buf *b, const char *s, size_t n);
-
 /* Counts of findings by severity (index enum dfx_severity) and fixability. */
 struct dfx_summary {
 	size_t by_sev[5];

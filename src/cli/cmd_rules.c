@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "dockfix/report.h"
+#include "dockfix/jsonw.h"
 
 static const char *kind_name(enum dfx_kind k)
 {
@@ -57,17 +57,17 @@ int dfx_cmd_rules(int argc, char **argv)
 
 			dfx_buf_adds(&b, i ? ",\n" : "\n");
 			dfx_buf_adds(&b, "{\"code\":");
-			dfx_json_str(&b, r->code);
+			dfx_jsonw_str(&b, r->code);
 			dfx_buf_adds(&b, ",\"name\":");
-			dfx_json_str(&b, r->name);
+			dfx_jsonw_str(&b, r->name);
 			dfx_buf_adds(&b, ",\"severity\":");
-			dfx_json_str(&b, dfx_severity_name(r->severity));
+			dfx_jsonw_str(&b, dfx_severity_name(r->severity));
 			dfx_buf_adds(&b, ",\"kind\":");
-			dfx_json_str(&b, kind_name(r->kind));
+			dfx_jsonw_str(&b, kind_name(r->kind));
 			dfx_buf_addf(&b, ",\"fixable\":%s,\"applicability\":", r->fix ? "true" : "false");
-			dfx_json_str(&b, dfx_applicability_name(r->fix));
+			dfx_jsonw_str(&b, dfx_applicability_name(r->fix));
 			dfx_buf_adds(&b, ",\"summary\":");
-			dfx_json_str(&b, r->summary);
+			dfx_jsonw_str(&b, r->summary);
 			dfx_buf_adds(&b, "}");
 		}
 		dfx_buf_adds(&b, "\n]}\n");

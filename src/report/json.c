@@ -4,47 +4,8 @@
  */
 #include <string.h>
 
+#include "dockfix/jsonw.h"
 #include "dockfix/report.h"
-
-void dfx_json_strn(struct dfx_buf *b, const char *s, size_t n)
-{
-	dfx_buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"':
-			dfx_buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			dfx_buf_adds(b, "\\\\");
-			break;
-		case '\n':
-			dfx_buf_adds(b, "\\n");
-			break;
-		case '\r':
-			dfx_buf_adds(b, "\\r");
-			break;
-		case '\t':
-			dfx_buf_adds(b, "\\t");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				dfx_buf_addf(b, "\\u%04x", c);
-			else
-				dfx_buf_addc(b, (char)c);
-		}
-	}
-	dfx_buf_addc(b, '"');
-}
-
-void dfx_json_str(struct dfx_buf *b, const char *s)
-{
-	if (!s)
-		dfx_buf_adds(b, "null");
-	else
-		dfx_json_strn(b, s, strlen(s));
-}
 
 void dfx_summarize(const struct dfx_findings *fs, struct dfx_summary *s)
 {
@@ -75,28 +36,28 @@ void dfx_report_json(FILE *out, const struct dfx_findings *fs, const struct dfx_
 		dfx_source_linecol(f->src, f->span.end > f->span.start ? f->span.end : f->span.start, &el, &ec);
 		dfx_buf_adds(&b, i ? ",\n" : "\n");
 		dfx_buf_adds(&b, "{\"code\":");
-		dfx_json_str(&b, f->rule->code);
+		dfx_jsonw_str(&b, f->rule->code);
 		dfx_buf_adds(&b, ",\"name\":");
-		dfx_json_str(&b, f->rule->name);
+		dfx_jsonw_str(&b, f->rule->name);
 		dfx_buf_adds(&b, ",\"severity\":");
-		dfx_json_str(&b, dfx_severity_name(f->severity));
+		dfx_jsonw_str(&b, dfx_severity_name(f->severity));
 		dfx_buf_adds(&b, ",\"file\":");
-		dfx_json_str(&b, f->src->path);
+		dfx_jsonw_str(&b, f->src->path);
 		dfx_buf_addf(&b, ",\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u", l, c, el, ec);
 		dfx_buf_adds(&b, ",\"message\":");
-		dfx_json_str(&b, f->message);
+		dfx_jsonw_str(&b, f->message);
 		dfx_buf_adds(&b, ",\"fix\":");
 		if (f->fix) {
 			dfx_buf_adds(&b, "{\"applicability\":");
-			dfx_json_str(&b, dfx_applicability_name(f->fix->applicability));
+			dfx_jsonw_str(&b, dfx_applicability_name(f->fix->applicability));
 			dfx_buf_adds(&b, ",\"description\":");
-			dfx_json_str(&b, f->fix->description);
+			dfx_jsonw_str(&b, f->fix->description);
 			dfx_buf_adds(&b, "}");
 		} else {
 			dfx_buf_adds(&b, "null");
 		}
 		dfx_buf_adds(&b, ",\"hint\":");
-		dfx_json_str(&b, f->hint);
+		dfx_jsonw_str(&b, f->hint);
 		dfx_buf_adds(&b, "}");
 	}
 	dfx_summarize(fs, &sum);

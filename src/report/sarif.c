@@ -15,95 +15,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dockfix/jsonw.h"
 #include "dockfix/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_INFO_URI "https://github.com/dockfix/dockfix"
 
-/* ------------------------------------------------------------------ JSON writer */
-
-/* A pretty-printing JSON writer (two-space indent) for nested output. */
-struct jw {
-	struct dfx_buf *b;
-	int depth;
-	bool has[32];     /* the container at this depth has an item already */
-	bool after_key;   /* a key was written: its value follows on the same line */
-};
-
-static void newline(struct jw *w)
-{
-	dfx_buf_addc(w->b, '\n');
-	for (int i = 0; i < w->depth; i++)
-		dfx_buf_adds(w->b, "  ");
-}
-
-static void item(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth > 0) {
-		if (w->has[w->depth])
-			dfx_buf_addc(w->b, ',');
-		newline(w);
-		w->has[w->depth] = true;
-	}
-}
-
-static void key(struct jw *w, const char *k)
-{
-	item(w);
-	dfx_json_str(w->b, k);
-	dfx_buf_adds(w->b, ": ");
-	w->after_key = true;
-}
-
-static void open_c(struct jw *w, char c)
-{
-	item(w);
-	dfx_buf_addc(w->b, c);
-	if (w->depth < 31)
-		w->depth++;
-	w->has[w->depth] = false;
-}
-
-static void close_c(struct jw *w, char c)
-{
-	bool had = w->has[w->depth];
-
-	w->depth--;
-	if (had)
-		newline(w);
-	dfx_buf_addc(w->b, c);
-}
-
-static void str(struct jw *w, const char *s)
-{
-	item(w);
-	dfx_json_str(w->b, s);
-}
-
-static void num(struct jw *w, unsigned long long v)
-{
-	item(w);
-	dfx_buf_addf(w->b, "%llu", v);
-}
-
-static void boolean(struct jw *w, bool v)
-{
-	item(w);
-	dfx_buf_adds(w->b, v ? "true" : "false");
-}
-
 /* {"text": s} as the value of key k */
-static void message(struct jw *w, const char *k, const char *s)
+static void message(struct dfx_jsonw *w, const char *k, const char *s)
 {
-	key(w, k);
-	open_c(w, '{');
-	key(w, "text");
-	str(w, s);
-	close_c(w, '}');
+	dfx_jsonw_key(w, k);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "text");
+	dfx_jsonw_string(w, s);
+	dfx_jsonw_close(w, '}');
 }
 
 /* ------------------------------------------------------------------ levels, tags */
@@ -214,7 +139,7 @@ static void help_section(struct dfx_buf *t, struct dfx_buf *md, const char *titl
 		dfx_buf_addf(md, "## %s\n\n%s", title, body);
 }
 
-static void rule(struct jw *w, const struct dfx_rule *r)
+static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 {
 	struct dfx_buf text = DFX_BUF_INIT, md = DFX_BUF_INIT;
 	const char *lang = code_lang(r->kind), *tag = kind_tag(r->kind), *cwe = cwe_of(r->code);
@@ -226,46 +151,46 @@ static void rule(struct jw *w, const struct dfx_rule *r)
 	help_section(&text, &md, "Fix safety", r->fix_safety, NULL);
 	help_section(&text, &md, "References", r->refs, NULL);
 
-	open_c(w, '{');
-	key(w, "id");
-	str(w, r->code);
-	key(w, "name");
-	str(w, r->name);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "id");
+	dfx_jsonw_string(w, r->code);
+	dfx_jsonw_key(w, "name");
+	dfx_jsonw_string(w, r->name);
 	message(w, "shortDescription", r->summary ? r->summary : r->name);
 	message(w, "fullDescription", r->what ? r->what : (r->summary ? r->summary : r->name));
-	key(w, "help");
-	open_c(w, '{');
-	key(w, "text");
-	str(w, text.ptr ? text.ptr : "");
-	key(w, "markdown");
-	str(w, md.ptr ? md.ptr : "");
-	close_c(w, '}');
-	key(w, "defaultConfiguration");
-	open_c(w, '{');
-	key(w, "level");
-	str(w, level(r->severity));
-	close_c(w, '}');
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "tags");
-	open_c(w, '[');
-	str(w, "security");
+	dfx_jsonw_key(w, "help");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "text");
+	dfx_jsonw_string(w, text.ptr ? text.ptr : "");
+	dfx_jsonw_key(w, "markdown");
+	dfx_jsonw_string(w, md.ptr ? md.ptr : "");
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_key(w, "defaultConfiguration");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "level");
+	dfx_jsonw_string(w, level(r->severity));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "tags");
+	dfx_jsonw_open(w, '[');
+	dfx_jsonw_string(w, "security");
 	if (tag)
-		str(w, tag);
+		dfx_jsonw_string(w, tag);
 	if (cwe) {
 		char *t = dfx_xasprintf("external/cwe/cwe-%s", cwe);
-		str(w, t);
+		dfx_jsonw_string(w, t);
 		free(t);
 	}
-	close_c(w, ']');
-	key(w, "security-severity");
-	str(w, security_severity(r->severity));
-	key(w, "severity");
-	str(w, dfx_severity_name(r->severity));
-	key(w, "fix");
-	str(w, dfx_applicability_name(r->fix));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "security-severity");
+	dfx_jsonw_string(w, security_severity(r->severity));
+	dfx_jsonw_key(w, "severity");
+	dfx_jsonw_string(w, dfx_severity_name(r->severity));
+	dfx_jsonw_key(w, "fix");
+	dfx_jsonw_string(w, dfx_applicability_name(r->fix));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&text);
 	dfx_buf_release(&md);
 }
@@ -355,7 +280,7 @@ static char *absolute(const char *p)
  * The artifactLocation of `path`: a uri relative to %SRCROOT% when the
  * file is under the scan root, else an absolute file: uri.
  */
-static void artifact_location(struct jw *w, const char *path, const char *root)
+static void artifact_location(struct dfx_jsonw *w, const char *path, const char *root)
 {
 	const char *p = strip_dot(path);
 	size_t rl = strlen(root);
@@ -377,15 +302,15 @@ static void artifact_location(struct jw *w, const char *path, const char *root)
 		uri_encode(&u, abs ? abs : p);
 		free(abs);
 	}
-	key(w, "artifactLocation");
-	open_c(w, '{');
-	key(w, "uri");
-	str(w, u.ptr ? u.ptr : "");
+	dfx_jsonw_key(w, "artifactLocation");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "uri");
+	dfx_jsonw_string(w, u.ptr ? u.ptr : "");
 	if (based) {
-		key(w, "uriBaseId");
-		str(w, "%SRCROOT%");
+		dfx_jsonw_key(w, "uriBaseId");
+		dfx_jsonw_string(w, "%SRCROOT%");
 	}
-	close_c(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&u);
 }
 
@@ -414,27 +339,27 @@ static void position(const struct dfx_source *s, uint32_t off, unsigned *line, u
 			(*col)++;
 }
 
-static void region(struct jw *w, const char *name, const struct dfx_source *s, uint32_t start, uint32_t end)
+static void region(struct dfx_jsonw *w, const char *name, const struct dfx_source *s, uint32_t start, uint32_t end)
 {
 	unsigned l, c, el, ec;
 
 	position(s, start, &l, &c);
 	position(s, end, &el, &ec);
-	key(w, name);
-	open_c(w, '{');
-	key(w, "startLine");
-	num(w, l);
-	key(w, "startColumn");
-	num(w, c);
-	key(w, "endLine");
-	num(w, el);
-	key(w, "endColumn");
-	num(w, ec);
-	close_c(w, '}');
+	dfx_jsonw_key(w, name);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "startLine");
+	dfx_jsonw_uint(w, l);
+	dfx_jsonw_key(w, "startColumn");
+	dfx_jsonw_uint(w, c);
+	dfx_jsonw_key(w, "endLine");
+	dfx_jsonw_uint(w, el);
+	dfx_jsonw_key(w, "endColumn");
+	dfx_jsonw_uint(w, ec);
+	dfx_jsonw_close(w, '}');
 }
 
 /* A finding's region: its span without a trailing line break; an empty span covers one character. */
-static void result_region(struct jw *w, const struct dfx_finding *f)
+static void result_region(struct dfx_jsonw *w, const struct dfx_finding *f)
 {
 	const struct dfx_source *s = f->src;
 	uint32_t a = f->span.start, b = f->span.end;
@@ -577,53 +502,53 @@ static bool fix_shown(const struct dfx_fix *fx, const struct dfx_report_opts *o,
 	return true;
 }
 
-static void replacement(struct jw *w, const struct dfx_edit *e, const struct dfx_wsfile *wf)
+static void replacement(struct dfx_jsonw *w, const struct dfx_edit *e, const struct dfx_wsfile *wf)
 {
-	open_c(w, '{');
+	dfx_jsonw_open(w, '{');
 	if (wf && (wf->on_disk || wf->changed) && e->start <= e->end && e->end <= wf->cur.len) {
 		region(w, "deletedRegion", &wf->cur, e->start, e->end);
 	} else {
 		/* a file the fix creates: insert at its start */
-		key(w, "deletedRegion");
-		open_c(w, '{');
-		key(w, "startLine");
-		num(w, 1);
-		key(w, "startColumn");
-		num(w, 1);
-		key(w, "endLine");
-		num(w, 1);
-		key(w, "endColumn");
-		num(w, 1);
-		close_c(w, '}');
+		dfx_jsonw_key(w, "deletedRegion");
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "startLine");
+		dfx_jsonw_uint(w, 1);
+		dfx_jsonw_key(w, "startColumn");
+		dfx_jsonw_uint(w, 1);
+		dfx_jsonw_key(w, "endLine");
+		dfx_jsonw_uint(w, 1);
+		dfx_jsonw_key(w, "endColumn");
+		dfx_jsonw_uint(w, 1);
+		dfx_jsonw_close(w, '}');
 	}
 	if (e->text && e->text[0]) {
-		key(w, "insertedContent");
-		open_c(w, '{');
-		key(w, "text");
-		str(w, e->text);
-		close_c(w, '}');
+		dfx_jsonw_key(w, "insertedContent");
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "text");
+		dfx_jsonw_string(w, e->text);
+		dfx_jsonw_close(w, '}');
 	}
-	close_c(w, '}');
+	dfx_jsonw_close(w, '}');
 }
 
-static void fix(struct jw *w, const struct dfx_fix *fx, const struct dfx_report_opts *o, const char *root)
+static void fix(struct dfx_jsonw *w, const struct dfx_fix *fx, const struct dfx_report_opts *o, const char *root)
 {
 	bool *done = dfx_xcalloc(fx->nedits, sizeof(*done));
 
-	open_c(w, '{');
+	dfx_jsonw_open(w, '{');
 	message(w, "description", fx->description ? fx->description : "");
-	key(w, "artifactChanges");
-	open_c(w, '[');
+	dfx_jsonw_key(w, "artifactChanges");
+	dfx_jsonw_open(w, '[');
 	for (size_t i = 0; i < fx->nedits; i++) {
 		const struct dfx_wsfile *wf;
 
 		if (done[i])
 			continue;
 		wf = ws_lookup(o->ws, fx->edits[i].path);
-		open_c(w, '{');
+		dfx_jsonw_open(w, '{');
 		artifact_location(w, fx->edits[i].path, root);
-		key(w, "replacements");
-		open_c(w, '[');
+		dfx_jsonw_key(w, "replacements");
+		dfx_jsonw_open(w, '[');
 		for (size_t k = i; k < fx->nedits; k++) {
 			const struct dfx_edit *e = &fx->edits[k];
 
@@ -632,22 +557,22 @@ static void fix(struct jw *w, const struct dfx_fix *fx, const struct dfx_report_
 			done[k] = true;
 			replacement(w, e, wf);
 		}
-		close_c(w, ']');
-		close_c(w, '}');
+		dfx_jsonw_close(w, ']');
+		dfx_jsonw_close(w, '}');
 	}
-	close_c(w, ']');
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "applicability");
-	str(w, dfx_applicability_name(fx->applicability));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "applicability");
+	dfx_jsonw_string(w, dfx_applicability_name(fx->applicability));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	free(done);
 }
 
 /* ------------------------------------------------------------------ results */
 
-static void result(struct jw *w, const struct dfx_finding *f, const struct dfx_report_opts *o, const char *root,
+static void result(struct dfx_jsonw *w, const struct dfx_finding *f, const struct dfx_report_opts *o, const char *root,
 		   const struct secrets *sec, uint64_t fp, size_t occurrence)
 {
 	struct dfx_buf text = DFX_BUF_INIT;
@@ -661,49 +586,49 @@ static void result(struct jw *w, const struct dfx_finding *f, const struct dfx_r
 	if (f->hint)
 		dfx_buf_addf(&text, "\nHint: %s", f->hint);
 
-	open_c(w, '{');
-	key(w, "ruleId");
-	str(w, f->rule->code);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "ruleId");
+	dfx_jsonw_string(w, f->rule->code);
 	if (rule_index(f->rule) >= 0) {
-		key(w, "ruleIndex");
-		num(w, (unsigned long long)rule_index(f->rule));
+		dfx_jsonw_key(w, "ruleIndex");
+		dfx_jsonw_uint(w, (unsigned long long)rule_index(f->rule));
 	}
-	key(w, "level");
-	str(w, level(f->severity));
+	dfx_jsonw_key(w, "level");
+	dfx_jsonw_string(w, level(f->severity));
 	message(w, "message", text.ptr ? text.ptr : "");
-	key(w, "locations");
-	open_c(w, '[');
-	open_c(w, '{');
-	key(w, "physicalLocation");
-	open_c(w, '{');
+	dfx_jsonw_key(w, "locations");
+	dfx_jsonw_open(w, '[');
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "physicalLocation");
+	dfx_jsonw_open(w, '{');
 	artifact_location(w, f->src->path, root);
 	result_region(w, f);
-	close_c(w, '}');
-	close_c(w, '}');
-	close_c(w, ']');
-	key(w, "partialFingerprints");
-	open_c(w, '{');
-	key(w, "dockfix/v1");
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "partialFingerprints");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "dockfix/v1");
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx:%zu", (unsigned long long)fp, occurrence);
-	str(w, fpbuf);
-	close_c(w, '}');
+	dfx_jsonw_string(w, fpbuf);
+	dfx_jsonw_close(w, '}');
 	if (f->fix && fix_shown(f->fix, o, sec)) {
-		key(w, "fixes");
-		open_c(w, '[');
+		dfx_jsonw_key(w, "fixes");
+		dfx_jsonw_open(w, '[');
 		fix(w, f->fix, o, root);
-		close_c(w, ']');
+		dfx_jsonw_close(w, ']');
 	}
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "severity");
-	str(w, dfx_severity_name(f->severity));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "severity");
+	dfx_jsonw_string(w, dfx_severity_name(f->severity));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&text);
 }
 
 /* Files that could not be read or parsed, as tool execution notifications. */
-static void notifications(struct jw *w, const struct dfx_report_opts *o, const char *root)
+static void notifications(struct dfx_jsonw *w, const struct dfx_report_opts *o, const char *root)
 {
 	const struct dfx_workspace *ws = o->ws;
 	size_t n = 0;
@@ -713,48 +638,50 @@ static void notifications(struct jw *w, const struct dfx_report_opts *o, const c
 			n++;
 	if (!n)
 		return;
-	key(w, "toolExecutionNotifications");
-	open_c(w, '[');
+	dfx_jsonw_key(w, "toolExecutionNotifications");
+	dfx_jsonw_open(w, '[');
 	for (size_t i = 0; ws && i < ws->n; i++) {
 		const struct dfx_wsfile *f = ws->files[i];
 
 		if (!f->target || !f->failed)
 			continue;
-		open_c(w, '{');
-		key(w, "level");
-		str(w, "error");
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "level");
+		dfx_jsonw_string(w, "error");
 		message(w, "message", f->err.message ? f->err.message : "cannot be checked");
-		key(w, "locations");
-		open_c(w, '[');
-		open_c(w, '{');
-		key(w, "physicalLocation");
-		open_c(w, '{');
+		dfx_jsonw_key(w, "locations");
+		dfx_jsonw_open(w, '[');
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "physicalLocation");
+		dfx_jsonw_open(w, '{');
 		artifact_location(w, f->path, root);
 		if (f->err.line) {
-			key(w, "region");
-			open_c(w, '{');
-			key(w, "startLine");
-			num(w, f->err.line);
-			key(w, "startColumn");
-			num(w, f->err.col ? f->err.col : 1);
-			close_c(w, '}');
+			dfx_jsonw_key(w, "region");
+			dfx_jsonw_open(w, '{');
+			dfx_jsonw_key(w, "startLine");
+			dfx_jsonw_uint(w, f->err.line);
+			dfx_jsonw_key(w, "startColumn");
+			dfx_jsonw_uint(w, f->err.col ? f->err.col : 1);
+			dfx_jsonw_close(w, '}');
 		}
-		close_c(w, '}');
-		close_c(w, '}');
-		close_c(w, ']');
-		close_c(w, '}');
+		dfx_jsonw_close(w, '}');
+		dfx_jsonw_close(w, '}');
+		dfx_jsonw_close(w, ']');
+		dfx_jsonw_close(w, '}');
 	}
-	close_c(w, ']');
+	dfx_jsonw_close(w, ']');
 }
 
 void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
 	struct dfx_buf b = DFX_BUF_INIT;
-	struct jw w = {&b, 0, {false}, false};
+	struct dfx_jsonw w;
 	struct secrets sec = {NULL, 0, 0};
 	uint64_t *fps = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*fps));
 	char *root = root_of(o);
 	char *srcroot = absolute(root[0] ? root : ".");
+
+	dfx_jsonw_init(&w, &b);
 
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct dfx_finding *f = &fs->v[i];
@@ -767,43 +694,43 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 		}
 	}
 
-	open_c(&w, '{');
-	key(&w, "$schema");
-	str(&w, SARIF_SCHEMA);
-	key(&w, "version");
-	str(&w, "2.1.0");
-	key(&w, "runs");
-	open_c(&w, '[');
-	open_c(&w, '{');
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "$schema");
+	dfx_jsonw_string(&w, SARIF_SCHEMA);
+	dfx_jsonw_key(&w, "version");
+	dfx_jsonw_string(&w, "2.1.0");
+	dfx_jsonw_key(&w, "runs");
+	dfx_jsonw_open(&w, '[');
+	dfx_jsonw_open(&w, '{');
 
-	key(&w, "tool");
-	open_c(&w, '{');
-	key(&w, "driver");
-	open_c(&w, '{');
-	key(&w, "name");
-	str(&w, "dockfix");
-	key(&w, "version");
-	str(&w, DFX_VERSION);
-	key(&w, "semanticVersion");
-	str(&w, DFX_VERSION);
-	key(&w, "informationUri");
-	str(&w, SARIF_INFO_URI);
-	key(&w, "rules");
-	open_c(&w, '[');
+	dfx_jsonw_key(&w, "tool");
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "driver");
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "name");
+	dfx_jsonw_string(&w, "dockfix");
+	dfx_jsonw_key(&w, "version");
+	dfx_jsonw_string(&w, DFX_VERSION);
+	dfx_jsonw_key(&w, "semanticVersion");
+	dfx_jsonw_string(&w, DFX_VERSION);
+	dfx_jsonw_key(&w, "informationUri");
+	dfx_jsonw_string(&w, SARIF_INFO_URI);
+	dfx_jsonw_key(&w, "rules");
+	dfx_jsonw_open(&w, '[');
 	for (size_t i = 0; i < dfx_nrules; i++)
 		rule(&w, dfx_rules[i]);
-	close_c(&w, ']');
-	close_c(&w, '}');
-	close_c(&w, '}');
+	dfx_jsonw_close(&w, ']');
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, '}');
 
-	key(&w, "invocations");
-	open_c(&w, '[');
-	open_c(&w, '{');
-	key(&w, "executionSuccessful");
-	boolean(&w, o->nerrors == 0);
+	dfx_jsonw_key(&w, "invocations");
+	dfx_jsonw_open(&w, '[');
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "executionSuccessful");
+	dfx_jsonw_bool(&w, o->nerrors == 0);
 	notifications(&w, o, root);
-	close_c(&w, '}');
-	close_c(&w, ']');
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, ']');
 
 	if (srcroot) {
 		struct dfx_buf u = DFX_BUF_INIT;
@@ -812,21 +739,21 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 		uri_encode(&u, srcroot);
 		if (u.ptr[u.len - 1] != '/')
 			dfx_buf_addc(&u, '/');
-		key(&w, "originalUriBaseIds");
-		open_c(&w, '{');
-		key(&w, "%SRCROOT%");
-		open_c(&w, '{');
-		key(&w, "uri");
-		str(&w, u.ptr);
-		close_c(&w, '}');
-		close_c(&w, '}');
+		dfx_jsonw_key(&w, "originalUriBaseIds");
+		dfx_jsonw_open(&w, '{');
+		dfx_jsonw_key(&w, "%SRCROOT%");
+		dfx_jsonw_open(&w, '{');
+		dfx_jsonw_key(&w, "uri");
+		dfx_jsonw_string(&w, u.ptr);
+		dfx_jsonw_close(&w, '}');
+		dfx_jsonw_close(&w, '}');
 		dfx_buf_release(&u);
 	}
-	key(&w, "columnKind");
-	str(&w, "unicodeCodePoints");
+	dfx_jsonw_key(&w, "columnKind");
+	dfx_jsonw_string(&w, "unicodeCodePoints");
 
-	key(&w, "results");
-	open_c(&w, '[');
+	dfx_jsonw_key(&w, "results");
+	dfx_jsonw_open(&w, '[');
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct dfx_finding *f = &fs->v[i];
 		const char *p = strip_dot(f->src->path);
@@ -838,11 +765,11 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 				occurrence++;
 		result(&w, f, o, root, &sec, fps[i], occurrence + 1);
 	}
-	close_c(&w, ']');
+	dfx_jsonw_close(&w, ']');
 
-	close_c(&w, '}');
-	close_c(&w, ']');
-	close_c(&w, '}');
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, ']');
+	dfx_jsonw_close(&w, '}');
 	dfx_buf_addc(&b, '\n');
 	fwrite(b.ptr, 1, b.len, out);
 	dfx_buf_release(&b);
