@@ -78,6 +78,18 @@ void dfx_cli_print_error(const struct dfx_wsfile *f)
 	}
 }
 
+void dfx_cli_print_diags(struct dfx_diags *d)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; i < d->n; i++)
+		dfx_diag_format(&b, &d->v[i]);
+	if (b.len)
+		fwrite(b.ptr, 1, b.len, stderr);
+	dfx_buf_release(&b);
+	dfx_diag_clear(d);
+}
+
 void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
 {
 	if (strcmp(format, "json") == 0)

@@ -16,6 +16,8 @@ void dfx_cli_free_codes(char **v, size_t n);
 bool dfx_cli_format_ok(const char *format);
 /* `path:line:col: error: message`, then the source line and a caret when known. */
 void dfx_cli_print_error(const struct dfx_wsfile *f);
+/* Print the diagnostics collected so far on stderr and empty the list. */
+void dfx_cli_print_diags(struct dfx_diags *d);
 /* Run the reporter for `format` on stdout. */
 void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro);
 /* Load standard input as workspace file `name` (a target of kind `kind`):

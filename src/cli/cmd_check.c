@@ -280,6 +280,7 @@ int dfx_cmd_check(int argc, char **argv)
 	struct dfx_findings fs = {0};
 	struct dfx_report_opts ro = {0};
 	struct dfx_fix_stats st = {0};
+	struct dfx_diags diags = {0};
 	int first = 1, rc, status = 0;
 	size_t nerrors = 0, nfiles = 0;
 	const char *format;
@@ -300,7 +301,10 @@ int dfx_cmd_check(int argc, char **argv)
 		goto out_opts;
 	}
 	dfx_config_init(&config);
-	if (dfx_config_load(&config, o.config, first < argc ? argv[first] : ".") != 0) {
+	rc = dfx_config_load(&config, o.config, first < argc ? argv[first] : ".", &diags);
+	dfx_cli_print_diags(&diags);
+	dfx_diags_release(&diags);
+	if (rc != 0) {
 		status = 2;
 		dfx_config_release(&config);
 		goto out_opts;
@@ -344,6 +348,7 @@ int dfx_cmd_check(int argc, char **argv)
 	}
 	dfx_discover_link(&ws);
 	dfx_check_pragmas(&ws);
+	dfx_cli_print_diags(&ws.diags);
 
 	for (size_t i = 0; i < ws.n; i++) {
 		if (!ws.files[i]->target)
@@ -357,8 +362,7 @@ int dfx_cmd_check(int argc, char **argv)
 
 	if (o.mode != MODE_CHECK) {
 		dfx_fix_run(&ws, config.unsafe_fixes ? DFX_FIX_UNSAFE : DFX_FIX_SAFE, &st);
-		if (st.notes.len)
-			fputs(st.notes.ptr, stderr);
+		dfx_cli_print_diags(&ws.diags);
 	}
 	format = o.format ? o.format : "text";
 	if (o.mode == MODE_DIFF) {

@@ -172,6 +172,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 	struct dfx_workspace ws;
 	struct dfx_findings fs = {0};
 	struct dfx_report_opts ro = {0};
+	struct dfx_diags diags = {0};
 	size_t nfiles = 0, nerrors = 0, nstdin = 0;
 	int first = 1, rc, status = 0;
 	const char *start = ".";
@@ -195,7 +196,10 @@ int dfx_cmd_inspect(int argc, char **argv)
 	dfx_config_init(&config);
 	if (strcmp(argv[first], "-") != 0)
 		start = argv[first];
-	if (dfx_config_load(&config, o.config, start) != 0) {
+	rc = dfx_config_load(&config, o.config, start, &diags);
+	dfx_cli_print_diags(&diags);
+	dfx_diags_release(&diags);
+	if (rc != 0) {
 		dfx_config_release(&config);
 		status = 2;
 		goto out_opts;
