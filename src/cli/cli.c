@@ -49,14 +49,9 @@ void dfx_cli_free_codes(char **v, size_t n)
 	free(v);
 }
 
-static const char *const formats[] = {"text", "json", "sarif", "github", "checklist", NULL};
-
 bool dfx_cli_format_ok(const char *format)
 {
-	for (size_t i = 0; formats[i]; i++)
-		if (strcmp(format, formats[i]) == 0)
-			return true;
-	return false;
+	return dfx_format_find(format) != NULL;
 }
 
 void dfx_cli_print_error(const struct dfx_wsfile *f)
@@ -90,18 +85,35 @@ void dfx_cli_print_diags(struct dfx_diags *d)
 	dfx_diag_clear(d);
 }
 
-void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
+void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    struct dfx_report_opts *ro)
 {
-	if (strcmp(format, "json") == 0)
-		dfx_report_json(stdout, fs, ro);
-	else if (strcmp(format, "sarif") == 0)
-		dfx_report_sarif(stdout, fs, ro);
-	else if (strcmp(format, "github") == 0)
-		dfx_report_github(stdout, fs, ro);
-	else if (strcmp(format, "checklist") == 0)
-		dfx_report_checklist(stdout, fs, ro);
-	else
-		dfx_report_text(stdout, fs, ro);
+	const struct dfx_format *fmt = dfx_format_find(format);
+	struct dfx_report_file *files = dfx_xcalloc(ws->n + 1, sizeof(*files));
+	const char **disabled = dfx_xcalloc(dfx_nrules + 1, sizeof(*disabled));
+	struct dfx_buf out = DFX_BUF_INIT;
+	size_t ndisabled = 0;
+
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct dfx_wsfile *f = ws->files[i];
+
+		files[i] = (struct dfx_report_file){f->path, f->kind, f->target, f->failed, &f->err, f->secret,
+						    f->on_disk || f->changed ? &f->cur : NULL};
+	}
+	for (size_t i = 0; i < dfx_nrules; i++)
+		if (!dfx_config_enabled(ws->config, dfx_rules[i]->code))
+			disabled[ndisabled++] = dfx_rules[i]->code;
+	ro->files = files;
+	ro->nrun_files = ws->n;
+	ro->disabled = disabled;
+	ro->ndisabled = ndisabled;
+	dfx_report(&out, fmt ? fmt : &dfx_format_text, fs, ro);
+	fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
+	dfx_buf_release(&out);
+	ro->files = NULL;
+	ro->disabled = NULL;
+	free(files);
+	free(disabled);
 }
 
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind)

@@ -6,6 +6,7 @@
 #define DOCKFIX_CLI_H
 
 #include "dockfix/report.h"
+#include "dockfix/workspace.h"
 
 /* Print "dockfix CMD: message" and the --help pointer; returns 2. */
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
@@ -18,8 +19,10 @@ bool dfx_cli_format_ok(const char *format);
 void dfx_cli_print_error(const struct dfx_wsfile *f);
 /* Print the diagnostics collected so far on stderr and empty the list. */
 void dfx_cli_print_diags(struct dfx_diags *d);
-/* Run the reporter for `format` on stdout. */
-void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro);
+/* Print the report of `fs` in `format` on stdout. The run's files and the
+   rules its configuration turns off are taken from `ws` into `ro`. */
+void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    struct dfx_report_opts *ro);
 /* Load standard input as workspace file `name` (a target of kind `kind`):
    a read error leaves it failed with f->err set. */
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind);

@@ -380,9 +380,8 @@ int dfx_cmd_check(int argc, char **argv)
 		ro.unsafe_fixes = config.unsafe_fixes;
 		ro.nfiles = nfiles;
 		ro.nerrors = nerrors;
-		ro.ws = &ws;
-		ro.root = ".";
-		dfx_cli_report(format, &fs, &ro);
+			ro.root = ".";
+		dfx_cli_report(format, &fs, &ws, &ro);
 		if (o.mode == MODE_WRITE && st.applied)
 			fprintf(stderr, "applied %zu fix%s\n", st.applied, st.applied == 1 ? "" : "es");
 		if (config.fail_on != DFX_SEV_NONE)

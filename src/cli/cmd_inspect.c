@@ -232,9 +232,8 @@ int dfx_cmd_inspect(int argc, char **argv)
 	ro.unsafe_fixes = config.unsafe_fixes;
 	ro.nfiles = nfiles;
 	ro.nerrors = nerrors;
-	ro.ws = &ws;
 	ro.root = ".";
-	dfx_cli_report(o.format ? o.format : "text", &fs, &ro);
+	dfx_cli_report(o.format ? o.format : "text", &fs, &ws, &ro);
 	if (config.fail_on != DFX_SEV_NONE)
 		for (size_t i = 0; i < fs.n; i++)
 			if (fs.v[i].severity >= config.fail_on)

@@ -1,5 +1,5 @@
 /*
- * report_sarif.c - `--format sarif`: one SARIF 2.1.0 log (OASIS Static
+ * sarif.c - `--format sarif`: one SARIF 2.1.0 log (OASIS Static
  * Analysis Results Interchange Format, sarif-schema-2.1.0.json) with one
  * run: tool.driver.rules[] for every rule of the registry (with the
  * What / Why / Example / Use instead / Fix safety documentation as help,
@@ -7,15 +7,18 @@
  * a uri relative to %SRCROOT% and a region in Unicode code points, a
  * partialFingerprints hash that survives line moves, and fixes[] with
  * artifactChanges/replacements built from each fix's byte-range edits.
- * SPEC §4. Fixes that would write a secret (DFX_EDIT_SECRET, secret or .env
- * files, or text holding a reported secret value) are left out whole:
- * secret values never appear in the log.
+ * README "Output formats". The presenter leaves out the edits of a fix
+ * that would write a secret (DFX_EDIT_SECRET, secret or .env files, or
+ * text holding a reported secret value): such a fix has no fixes[] entry,
+ * and secret values never appear in the log.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dockfix/jsonw.h"
+#include "dockfix/path.h"
 #include "dockfix/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -220,20 +223,10 @@ static void uri_encode(struct dfx_buf *b, const char *s)
 	}
 }
 
-static const char *strip_dot(const char *p)
-{
-	while (p[0] == '.' && p[1] == '/') {
-		p += 2;
-		while (*p == '/')
-			p++;
-	}
-	return p;
-}
-
 /* The scan root without "./" and trailing '/'; "" for the current directory. Caller frees. */
 static char *root_of(const struct dfx_report_opts *o)
 {
-	const char *r = strip_dot(o->root ? o->root : ".");
+	const char *r = dfx_present_display_path(o->root ? o->root : ".");
 	size_t n = strlen(r);
 
 	while (n > 1 && r[n - 1] == '/')
@@ -282,7 +275,7 @@ static char *absolute(const char *p)
  */
 static void artifact_location(struct dfx_jsonw *w, const char *path, const char *root)
 {
-	const char *p = strip_dot(path);
+	const char *p = dfx_present_display_path(path);
 	size_t rl = strlen(root);
 	struct dfx_buf u = DFX_BUF_INIT;
 	bool based = false;
@@ -290,7 +283,7 @@ static void artifact_location(struct dfx_jsonw *w, const char *path, const char 
 	if (!rl) {
 		based = p[0] != '/' && strncmp(p, "../", 3) != 0 && strcmp(p, "..") != 0;
 	} else if (strncmp(p, root, rl) == 0 && p[rl] == '/') {
-		p = strip_dot(p + rl + 1);
+		p = dfx_present_display_path(p + rl + 1);
 		based = p[0] != '/';
 	}
 	if (based) {
@@ -314,214 +307,28 @@ static void artifact_location(struct dfx_jsonw *w, const char *path, const char 
 	dfx_buf_release(&u);
 }
 
-/*
- * 1-based line and column (in Unicode code points) of byte `off`. The
- * position just after a final newline is the start of the next line.
- */
-static void position(const struct dfx_source *s, uint32_t off, unsigned *line, unsigned *col)
+static void region(struct dfx_jsonw *w, const char *name, const struct dfx_region *r)
 {
-	unsigned l, c;
-	uint32_t ls;
-
-	if (off > s->len)
-		off = (uint32_t)s->len;
-	if (s->len && off == s->len && s->data[s->len - 1] == '\n') {
-		*line = (unsigned)s->nlines + 1;
-		*col = 1;
-		return;
-	}
-	dfx_source_linecol(s, off, &l, &c);
-	ls = off - (c - 1);
-	*line = l;
-	*col = 1;
-	for (uint32_t i = ls; i < off; i++)
-		if (((unsigned char)s->data[i] & 0xC0) != 0x80)
-			(*col)++;
-}
-
-static void region(struct dfx_jsonw *w, const char *name, const struct dfx_source *s, uint32_t start, uint32_t end)
-{
-	unsigned l, c, el, ec;
-
-	position(s, start, &l, &c);
-	position(s, end, &el, &ec);
 	dfx_jsonw_key(w, name);
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "startLine");
-	dfx_jsonw_uint(w, l);
+	dfx_jsonw_uint(w, r->line);
 	dfx_jsonw_key(w, "startColumn");
-	dfx_jsonw_uint(w, c);
+	dfx_jsonw_uint(w, r->col);
 	dfx_jsonw_key(w, "endLine");
-	dfx_jsonw_uint(w, el);
+	dfx_jsonw_uint(w, r->end_line);
 	dfx_jsonw_key(w, "endColumn");
-	dfx_jsonw_uint(w, ec);
+	dfx_jsonw_uint(w, r->end_col);
 	dfx_jsonw_close(w, '}');
-}
-
-/* A finding's region: its span without a trailing line break; an empty span covers one character. */
-static void result_region(struct dfx_jsonw *w, const struct dfx_finding *f)
-{
-	const struct dfx_source *s = f->src;
-	uint32_t a = f->span.start, b = f->span.end;
-
-	if (a > s->len)
-		a = (uint32_t)s->len;
-	if (b > s->len || b < a)
-		b = a;
-	while (b > a && (s->data[b - 1] == '\n' || s->data[b - 1] == '\r'))
-		b--;
-	if (b == a && a < s->len && s->data[a] != '\n' && s->data[a] != '\r') {
-		b++;
-		while (b < s->len && ((unsigned char)s->data[b] & 0xC0) == 0x80)
-			b++;
-	}
-	region(w, "region", s, a, b);
-}
-
-/* ------------------------------------------------------------------ fingerprints */
-
-struct secret_ref {
-	const struct dfx_source *src;
-	struct dfx_span span;
-};
-
-struct secrets {
-	struct secret_ref *v;
-	size_t n, cap;
-};
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static const struct dfx_span *secret_at(const struct secrets *sec, const struct dfx_source *src, uint32_t off)
-{
-	for (size_t i = 0; i < sec->n; i++)
-		if (sec->v[i].src == src && off >= sec->v[i].span.start && off < sec->v[i].span.end)
-			return &sec->v[i].span;
-	return NULL;
-}
-
-/*
- * Hash of the rule, the file and the trimmed text of the finding's first
- * line, with secret values replaced by a marker: stable when lines move.
- */
-static uint64_t fingerprint(const struct dfx_finding *f, const char *path, const struct secrets *sec)
-{
-	const struct dfx_source *s = f->src;
-	uint64_t h = 14695981039346656037ull;
-	unsigned line, col;
-	struct dfx_span ln = {0, 0};
-
-	h = fnv(h, f->rule->code, strlen(f->rule->code) + 1);
-	h = fnv(h, path, strlen(path) + 1);
-	if (s->len) {
-		dfx_source_linecol(s, f->span.start < s->len ? f->span.start : (uint32_t)s->len, &line, &col);
-		ln = dfx_source_line(s, line);
-	}
-	while (ln.start < ln.end && (s->data[ln.start] == ' ' || s->data[ln.start] == '\t'))
-		ln.start++;
-	while (ln.end > ln.start && (s->data[ln.end - 1] == ' ' || s->data[ln.end - 1] == '\t' ||
-				     s->data[ln.end - 1] == '\r'))
-		ln.end--;
-	for (uint32_t i = ln.start; i < ln.end;) {
-		const struct dfx_span *sp = secret_at(sec, s, i);
-
-		if (sp) {
-			h = fnv(h, "\x01secret\x01", 8);
-			i = sp->end;
-			continue;
-		}
-		h = fnv(h, s->data + i, 1);
-		i++;
-	}
-	return h;
 }
 
 /* ------------------------------------------------------------------ fixes */
 
-static bool contains(const char *hay, size_t hn, const char *needle, size_t nn)
-{
-	if (!nn || nn > hn)
-		return false;
-	for (size_t i = 0; i + nn <= hn; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
-			return true;
-	return false;
-}
-
-static const struct dfx_wsfile *ws_lookup(const struct dfx_workspace *ws, const char *path)
-{
-	char *clean;
-	const struct dfx_wsfile *hit = NULL;
-
-	if (!ws)
-		return NULL;
-	clean = dfx_path_clean(path);
-	for (size_t i = 0; i < ws->n && !hit; i++)
-		if (strcmp(ws->files[i]->path, clean) == 0)
-			hit = ws->files[i];
-	free(clean);
-	return hit;
-}
-
-/* Whether an edit would put a secret value into the log. */
-static bool secret_edit(const struct dfx_edit *e, const struct dfx_wsfile *wf, const struct secrets *sec)
-{
-	const char *base = strrchr(e->path, '/');
-	size_t tn = strlen(e->text);
-
-	base = base ? base + 1 : e->path;
-	if ((e->flags & DFX_EDIT_SECRET) || strncmp(base, ".env", 4) == 0)
-		return true;
-	if (wf && (wf->secret || wf->kind == DFX_KIND_ENVFILE))
-		return true;
-	for (size_t i = 0; i < sec->n; i++) {
-		const struct dfx_span *sp = &sec->v[i].span;
-
-		if (contains(e->text, tn, sec->v[i].src->data + sp->start, sp->end - sp->start))
-			return true;
-	}
-	return false;
-}
-
-static bool fix_shown(const struct dfx_fix *fx, const struct dfx_report_opts *o, const struct secrets *sec)
-{
-	if (!fx->nedits)
-		return false;
-	for (size_t i = 0; i < fx->nedits; i++)
-		if (secret_edit(&fx->edits[i], ws_lookup(o->ws, fx->edits[i].path), sec))
-			return false;
-	return true;
-}
-
-static void replacement(struct dfx_jsonw *w, const struct dfx_edit *e, const struct dfx_wsfile *wf)
+static void replacement(struct dfx_jsonw *w, const struct dfx_presented_edit *e)
 {
 	dfx_jsonw_open(w, '{');
-	if (wf && (wf->on_disk || wf->changed) && e->start <= e->end && e->end <= wf->cur.len) {
-		region(w, "deletedRegion", &wf->cur, e->start, e->end);
-	} else {
-		/* a file the fix creates: insert at its start */
-		dfx_jsonw_key(w, "deletedRegion");
-		dfx_jsonw_open(w, '{');
-		dfx_jsonw_key(w, "startLine");
-		dfx_jsonw_uint(w, 1);
-		dfx_jsonw_key(w, "startColumn");
-		dfx_jsonw_uint(w, 1);
-		dfx_jsonw_key(w, "endLine");
-		dfx_jsonw_uint(w, 1);
-		dfx_jsonw_key(w, "endColumn");
-		dfx_jsonw_uint(w, 1);
-		dfx_jsonw_close(w, '}');
-	}
-	if (e->text && e->text[0]) {
+	region(w, "deletedRegion", &e->deleted);
+	if (e->text[0]) {
 		dfx_jsonw_key(w, "insertedContent");
 		dfx_jsonw_open(w, '{');
 		dfx_jsonw_key(w, "text");
@@ -531,31 +338,27 @@ static void replacement(struct dfx_jsonw *w, const struct dfx_edit *e, const str
 	dfx_jsonw_close(w, '}');
 }
 
-static void fix(struct dfx_jsonw *w, const struct dfx_fix *fx, const struct dfx_report_opts *o, const char *root)
+/* The fix as artifactChanges, one per file, its edits in order. */
+static void fix(struct dfx_jsonw *w, const struct dfx_presented *x, const char *root)
 {
-	bool *done = dfx_xcalloc(fx->nedits, sizeof(*done));
+	bool *done = dfx_xcalloc(x->nedits, sizeof(*done));
 
 	dfx_jsonw_open(w, '{');
-	message(w, "description", fx->description ? fx->description : "");
+	message(w, "description", x->fix);
 	dfx_jsonw_key(w, "artifactChanges");
 	dfx_jsonw_open(w, '[');
-	for (size_t i = 0; i < fx->nedits; i++) {
-		const struct dfx_wsfile *wf;
-
+	for (size_t i = 0; i < x->nedits; i++) {
 		if (done[i])
 			continue;
-		wf = ws_lookup(o->ws, fx->edits[i].path);
 		dfx_jsonw_open(w, '{');
-		artifact_location(w, fx->edits[i].path, root);
+		artifact_location(w, x->edits[i].path, root);
 		dfx_jsonw_key(w, "replacements");
 		dfx_jsonw_open(w, '[');
-		for (size_t k = i; k < fx->nedits; k++) {
-			const struct dfx_edit *e = &fx->edits[k];
-
-			if (done[k] || strcmp(e->path, fx->edits[i].path) != 0)
+		for (size_t k = i; k < x->nedits; k++) {
+			if (done[k] || strcmp(x->edits[k].path, x->edits[i].path) != 0)
 				continue;
 			done[k] = true;
-			replacement(w, e, wf);
+			replacement(w, &x->edits[k]);
 		}
 		dfx_jsonw_close(w, ']');
 		dfx_jsonw_close(w, '}');
@@ -564,7 +367,7 @@ static void fix(struct dfx_jsonw *w, const struct dfx_fix *fx, const struct dfx_
 	dfx_jsonw_key(w, "properties");
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "applicability");
-	dfx_jsonw_string(w, dfx_applicability_name(fx->applicability));
+	dfx_jsonw_string(w, dfx_applicability_name(x->applicability));
 	dfx_jsonw_close(w, '}');
 	dfx_jsonw_close(w, '}');
 	free(done);
@@ -572,26 +375,26 @@ static void fix(struct dfx_jsonw *w, const struct dfx_fix *fx, const struct dfx_
 
 /* ------------------------------------------------------------------ results */
 
-static void result(struct dfx_jsonw *w, const struct dfx_finding *f, const struct dfx_report_opts *o, const char *root,
-		   const struct secrets *sec, uint64_t fp, size_t occurrence)
+static void result(struct dfx_jsonw *w, const struct dfx_presented *x, const char *root)
 {
+	const struct dfx_finding *f = x->f;
 	struct dfx_buf text = DFX_BUF_INIT;
 	char fpbuf[48];
+	long index = rule_index(f->rule);
 
 	dfx_buf_adds(&text, f->message ? f->message : "");
-	if (f->fix)
-		dfx_buf_addf(&text, "\nFix (%s%s): %s", dfx_applicability_name(f->fix->applicability),
-			     f->fix->applicability == DFX_FIX_UNSAFE ? ", needs --unsafe-fixes" : "",
-			     f->fix->description ? f->fix->description : "");
-	if (f->hint)
-		dfx_buf_addf(&text, "\nHint: %s", f->hint);
+	if (x->fix)
+		dfx_buf_addf(&text, "\nFix (%s%s): %s", dfx_applicability_name(x->applicability),
+			     x->applicability == DFX_FIX_UNSAFE ? ", needs --unsafe-fixes" : "", x->fix);
+	if (x->hint)
+		dfx_buf_addf(&text, "\nHint: %s", x->hint);
 
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "ruleId");
 	dfx_jsonw_string(w, f->rule->code);
-	if (rule_index(f->rule) >= 0) {
+	if (index >= 0) {
 		dfx_jsonw_key(w, "ruleIndex");
-		dfx_jsonw_uint(w, (unsigned long long)rule_index(f->rule));
+		dfx_jsonw_uint(w, (unsigned long long)index);
 	}
 	dfx_jsonw_key(w, "level");
 	dfx_jsonw_string(w, level(f->severity));
@@ -601,21 +404,21 @@ static void result(struct dfx_jsonw *w, const struct dfx_finding *f, const struc
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "physicalLocation");
 	dfx_jsonw_open(w, '{');
-	artifact_location(w, f->src->path, root);
-	result_region(w, f);
+	artifact_location(w, x->path, root);
+	region(w, "region", &x->region);
 	dfx_jsonw_close(w, '}');
 	dfx_jsonw_close(w, '}');
 	dfx_jsonw_close(w, ']');
 	dfx_jsonw_key(w, "partialFingerprints");
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "dockfix/v1");
-	snprintf(fpbuf, sizeof(fpbuf), "%016llx:%zu", (unsigned long long)fp, occurrence);
+	snprintf(fpbuf, sizeof(fpbuf), "%016llx:%zu", (unsigned long long)x->fingerprint, x->occurrence);
 	dfx_jsonw_string(w, fpbuf);
 	dfx_jsonw_close(w, '}');
-	if (f->fix && fix_shown(f->fix, o, sec)) {
+	if (x->nedits) {
 		dfx_jsonw_key(w, "fixes");
 		dfx_jsonw_open(w, '[');
-		fix(w, f->fix, o, root);
+		fix(w, x, root);
 		dfx_jsonw_close(w, ']');
 	}
 	dfx_jsonw_key(w, "properties");
@@ -628,40 +431,32 @@ static void result(struct dfx_jsonw *w, const struct dfx_finding *f, const struc
 }
 
 /* Files that could not be read or parsed, as tool execution notifications. */
-static void notifications(struct dfx_jsonw *w, const struct dfx_report_opts *o, const char *root)
+static void notifications(struct dfx_jsonw *w, const struct dfx_presentation *p, const char *root)
 {
-	const struct dfx_workspace *ws = o->ws;
-	size_t n = 0;
-
-	for (size_t i = 0; ws && i < ws->n; i++)
-		if (ws->files[i]->target && ws->files[i]->failed)
-			n++;
-	if (!n)
+	if (!p->nerrors)
 		return;
 	dfx_jsonw_key(w, "toolExecutionNotifications");
 	dfx_jsonw_open(w, '[');
-	for (size_t i = 0; ws && i < ws->n; i++) {
-		const struct dfx_wsfile *f = ws->files[i];
+	for (size_t i = 0; i < p->nerrors; i++) {
+		const struct dfx_presented_error *e = &p->errors[i];
 
-		if (!f->target || !f->failed)
-			continue;
 		dfx_jsonw_open(w, '{');
 		dfx_jsonw_key(w, "level");
 		dfx_jsonw_string(w, "error");
-		message(w, "message", f->err.message ? f->err.message : "cannot be checked");
+		message(w, "message", e->message);
 		dfx_jsonw_key(w, "locations");
 		dfx_jsonw_open(w, '[');
 		dfx_jsonw_open(w, '{');
 		dfx_jsonw_key(w, "physicalLocation");
 		dfx_jsonw_open(w, '{');
-		artifact_location(w, f->path, root);
-		if (f->err.line) {
+		artifact_location(w, e->path, root);
+		if (e->line) {
 			dfx_jsonw_key(w, "region");
 			dfx_jsonw_open(w, '{');
 			dfx_jsonw_key(w, "startLine");
-			dfx_jsonw_uint(w, f->err.line);
+			dfx_jsonw_uint(w, e->line);
 			dfx_jsonw_key(w, "startColumn");
-			dfx_jsonw_uint(w, f->err.col ? f->err.col : 1);
+			dfx_jsonw_uint(w, e->col ? e->col : 1);
 			dfx_jsonw_close(w, '}');
 		}
 		dfx_jsonw_close(w, '}');
@@ -672,28 +467,15 @@ static void notifications(struct dfx_jsonw *w, const struct dfx_report_opts *o, 
 	dfx_jsonw_close(w, ']');
 }
 
-void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o)
+/* The whole log: the writer nests, so the format is one callback. */
+static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 {
-	struct dfx_buf b = DFX_BUF_INIT;
+	const struct dfx_report_opts *o = p->o;
 	struct dfx_jsonw w;
-	struct secrets sec = {NULL, 0, 0};
-	uint64_t *fps = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*fps));
 	char *root = root_of(o);
 	char *srcroot = absolute(root[0] ? root : ".");
 
-	dfx_jsonw_init(&w, &b);
-
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct dfx_finding *f = &fs->v[i];
-
-		if (f->secret.end > f->secret.start && f->secret.end <= f->src->len) {
-			DFX_GROW(sec.v, sec.n + 1, sec.cap);
-			sec.v[sec.n].src = f->src;
-			sec.v[sec.n].span = f->secret;
-			sec.n++;
-		}
-	}
-
+	dfx_jsonw_init(&w, b);
 	dfx_jsonw_open(&w, '{');
 	dfx_jsonw_key(&w, "$schema");
 	dfx_jsonw_string(&w, SARIF_SCHEMA);
@@ -728,7 +510,7 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 	dfx_jsonw_open(&w, '{');
 	dfx_jsonw_key(&w, "executionSuccessful");
 	dfx_jsonw_bool(&w, o->nerrors == 0);
-	notifications(&w, o, root);
+	notifications(&w, p, root);
 	dfx_jsonw_close(&w, '}');
 	dfx_jsonw_close(&w, ']');
 
@@ -754,27 +536,16 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 
 	dfx_jsonw_key(&w, "results");
 	dfx_jsonw_open(&w, '[');
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct dfx_finding *f = &fs->v[i];
-		const char *p = strip_dot(f->src->path);
-		size_t occurrence = 0;
-
-		fps[i] = fingerprint(f, p, &sec);
-		for (size_t k = 0; k < i; k++)
-			if (fps[k] == fps[i])
-				occurrence++;
-		result(&w, f, o, root, &sec, fps[i], occurrence + 1);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		result(&w, &p->v[i], root);
 	dfx_jsonw_close(&w, ']');
 
 	dfx_jsonw_close(&w, '}');
 	dfx_jsonw_close(&w, ']');
 	dfx_jsonw_close(&w, '}');
-	dfx_buf_addc(&b, '\n');
-	fwrite(b.ptr, 1, b.len, out);
-	dfx_buf_release(&b);
-	free(sec.v);
-	free(fps);
+	dfx_buf_addc(b, '\n');
 	free(root);
 	free(srcroot);
 }
+
+const struct dfx_format dfx_format_sarif = {"sarif", sarif, NULL, NULL};
