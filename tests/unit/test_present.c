@@ -156,8 +156,10 @@ static void test_redaction(void **state)
 	/* one caret per character shown, the redaction included */
 	assert_int_equal(strlen(p.v[0].caret), 7 + strlen("sk_l") + 1 + strlen("(32 chars)"));
 	assert_null(strchr(p.v[0].caret, ' '));
-	/* an empty span: one caret after the line's last character */
-	assert_string_equal(p.v[1].caret, "         ^");
+	/* the span USER on line 3 */
+	assert_int_equal(p.v[2].source_line, 3);
+	assert_string_equal(p.v[2].source, "USER root");
+	assert_string_equal(p.v[2].caret, "^^^^");
 	/* the secret value is nowhere in the presentation */
 	for (size_t i = 0; i < p.n; i++)
 		assert_null(strstr(p.v[i].source, "sk_live"));
