@@ -15,10 +15,7 @@
 int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char *start, struct dfx_diags *diags);
 /* Parse config text (exposed for tests). Returns 0 or -1 with err set. */
 int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct dfx_error *err);
-/* "YYYY-MM-DD" -> YYYYMMDD. Returns 0 or -1. */
-int dfx_parse_date(const char *s, int *out);
 /* Whether some rule code starts with `prefix` (a group selector like "DF1"). */
 bool dfx_rule_prefix(const char *prefix);
-void dfx_print_version(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -15,6 +16,17 @@ int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", cmd);
 	return 2;
+}
+
+void dfx_cli_print_help(const struct dfx_cli_command *cmd, const char *head, const char *tail)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	dfx_buf_adds(&b, head);
+	dfx_options_help(&b, cmd);
+	dfx_buf_adds(&b, tail);
+	fwrite(b.ptr, 1, b.len, stdout);
+	dfx_buf_release(&b);
 }
 
 void dfx_cli_split_codes(const char *arg, char ***v, size_t *n)

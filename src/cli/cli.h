@@ -8,6 +8,11 @@
 #include "dockfix/report.h"
 #include "dockfix/workspace.h"
 
+struct dfx_cli_command;
+/* `--version`: the version and the data date of the base-image table (version.c). */
+void dfx_print_version(void);
+/* A command's help on stdout: `head`, its options from the table, `tail`. */
+void dfx_cli_print_help(const struct dfx_cli_command *cmd, const char *head, const char *tail);
 /* Print "dockfix CMD: message" and the --help pointer; returns 2. */
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* Append the comma-separated codes of `arg` (blanks trimmed) to *v. */
