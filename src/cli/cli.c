@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dockfix/config.h"
 #include "options.h"
 
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -83,6 +84,35 @@ void dfx_cli_print_error(const struct dfx_wsfile *f)
 			fputc(f->cur.data[ln.start + i - 1] == '\t' ? '\t' : ' ', stderr);
 		fputs("^\n", stderr);
 	}
+}
+
+int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start)
+{
+	struct dfx_diags diags = {0};
+	int rc;
+
+	dfx_config_init(c);
+	rc = dfx_config_load(c, o->config, start, &diags);
+	dfx_cli_print_diags(&diags);
+	dfx_diags_release(&diags);
+	if (rc != 0) {
+		dfx_config_release(c);
+		return -1;
+	}
+	/* command line wins over the config file */
+	for (size_t i = 0; i < o->nselect; i++)
+		dfx_cli_split_codes(o->select[i], &c->select, &c->nselect);
+	for (size_t i = 0; i < o->nignore; i++)
+		dfx_cli_split_codes(o->ignore[i], &c->ignore, &c->nignore);
+	if (o->fail_on)
+		dfx_severity_parse(o->fail_on, &c->fail_on);
+	for (size_t i = 0; i < c->nselect; i++)
+		if (!dfx_rule_find(c->select[i]) && !dfx_rule_prefix(c->select[i]))
+			fprintf(stderr, "warning: --select: no rule matches '%s'\n", c->select[i]);
+	for (size_t i = 0; i < c->nignore; i++)
+		if (!dfx_rule_find(c->ignore[i]) && !dfx_rule_prefix(c->ignore[i]))
+			fprintf(stderr, "warning: --ignore: no rule matches '%s'\n", c->ignore[i]);
+	return 0;
 }
 
 void dfx_cli_print_diags(struct dfx_diags *d)

@@ -22,6 +22,14 @@ void dfx_cli_free_codes(char **v, size_t n);
 bool dfx_cli_format_ok(const char *format);
 /* `path:line:col: error: message`, then the source line and a caret when known. */
 void dfx_cli_print_error(const struct dfx_wsfile *f);
+struct dfx_cli_opts;
+/*
+ * The run's configuration: `.dockfix.yaml` (--config, or found upward from
+ * `start`), then --select, --ignore and --fail-on on top; a warning for a
+ * code that names no rule. Returns 0, or -1 after printing why (c is then
+ * released).
+ */
+int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start);
 /* Print the diagnostics collected so far on stderr and empty the list. */
 void dfx_cli_print_diags(struct dfx_diags *d);
 /* Print the report of `fs` in `format` on stdout. The run's files and the

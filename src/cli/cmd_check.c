@@ -142,7 +142,6 @@ int dfx_cmd_check(int argc, char **argv)
 	struct dfx_findings fs = {0};
 	struct dfx_report_opts ro = {0};
 	struct dfx_fix_stats st = {0};
-	struct dfx_diags diags = {0};
 	int first = 1, rc, status = 0;
 	size_t nerrors = 0, nfiles = 0;
 	const char *format;
@@ -161,31 +160,13 @@ int dfx_cmd_check(int argc, char **argv)
 		status = rc;
 		goto out_opts;
 	}
-	dfx_config_init(&config);
-	rc = dfx_config_load(&config, o.config, first < argc ? argv[first] : ".", &diags);
-	dfx_cli_print_diags(&diags);
-	dfx_diags_release(&diags);
-	if (rc != 0) {
+	if (dfx_cli_config(&config, &o, first < argc ? argv[first] : ".") != 0) {
 		status = 2;
-		dfx_config_release(&config);
 		goto out_opts;
 	}
-	/* command line wins over the config file */
-	for (size_t i = 0; i < o.nselect; i++)
-		dfx_cli_split_codes(o.select[i], &config.select, &config.nselect);
-	for (size_t i = 0; i < o.nignore; i++)
-		dfx_cli_split_codes(o.ignore[i], &config.ignore, &config.nignore);
-	if (o.fail_on)
-		dfx_severity_parse(o.fail_on, &config.fail_on);
 	if (o.unsafe)
 		config.unsafe_fixes = true;
 	config.as_of = o.as_of ? o.as_of : today();
-	for (size_t i = 0; i < config.nselect; i++)
-		if (!dfx_rule_find(config.select[i]) && !dfx_rule_prefix(config.select[i]))
-			fprintf(stderr, "warning: --select: no rule matches '%s'\n", config.select[i]);
-	for (size_t i = 0; i < config.nignore; i++)
-		if (!dfx_rule_find(config.ignore[i]) && !dfx_rule_prefix(config.ignore[i]))
-			fprintf(stderr, "warning: --ignore: no rule matches '%s'\n", config.ignore[i]);
 
 	dfx_ws_init(&ws, &config);
 	if (first >= argc) {

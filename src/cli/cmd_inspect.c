@@ -89,7 +89,6 @@ int dfx_cmd_inspect(int argc, char **argv)
 	struct dfx_workspace ws;
 	struct dfx_findings fs = {0};
 	struct dfx_report_opts ro = {0};
-	struct dfx_diags diags = {0};
 	size_t nfiles = 0, nerrors = 0, nstdin = 0;
 	int first = 1, rc, status = 0;
 	const char *start = ".";
@@ -115,26 +114,12 @@ int dfx_cmd_inspect(int argc, char **argv)
 		status = dfx_cli_usage_error("dockfix inspect", "%s", "standard input (-) can be read only once");
 		goto out_opts;
 	}
-	dfx_config_init(&config);
 	if (strcmp(argv[first], "-") != 0)
 		start = argv[first];
-	rc = dfx_config_load(&config, o.config, start, &diags);
-	dfx_cli_print_diags(&diags);
-	dfx_diags_release(&diags);
-	if (rc != 0) {
-		dfx_config_release(&config);
+	if (dfx_cli_config(&config, &o, start) != 0) {
 		status = 2;
 		goto out_opts;
 	}
-	for (size_t i = 0; i < o.nselect; i++)
-		dfx_cli_split_codes(o.select[i], &config.select, &config.nselect);
-	for (size_t i = 0; i < o.nignore; i++)
-		dfx_cli_split_codes(o.ignore[i], &config.ignore, &config.nignore);
-	if (o.fail_on)
-		dfx_severity_parse(o.fail_on, &config.fail_on);
-	for (size_t i = 0; i < config.nselect; i++)
-		if (!dfx_rule_find(config.select[i]) && !dfx_rule_prefix(config.select[i]))
-			fprintf(stderr, "warning: --select: no rule matches '%s'\n", config.select[i]);
 
 	dfx_ws_init(&ws, &config);
 	for (int i = first; i < argc; i++) {
