@@ -1,6 +1,6 @@
 /*
  * config.h - `.dockfix.yaml`: ignore, select, severity overrides,
- * trusted-registries, fail-on, unsafe-fixes (SPEC §3, "Config file").
+ * trusted-registries, fail-on, unsafe-fixes (README "Configuration").
  */
 #ifndef DOCKFIX_CONFIG_H
 #define DOCKFIX_CONFIG_H

@@ -1,7 +1,7 @@
 /*
  * cli.c - helpers shared by the subcommands (see cli.h), so `dockfix` and
- * `dockfix inspect` parse option values, print errors and pick reporters
- * the same way.
+ * `dockfix inspect` load the configuration, print diagnostics and errors,
+ * and hand the run's facts to the reporters the same way (README "Usage").
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
- * cli.h - what the subcommands share: option-value helpers, the
- * `path:line:col: error:` printer and the choice of reporter by --format.
+ * cli.h - what the subcommands share: loading the configuration, printing
+ * diagnostics and `path:line:col: error:` lines, help and usage errors, and
+ * running the reporter chosen by --format. Only src/cli/ prints.
  */
 #ifndef DOCKFIX_CLI_H
 #define DOCKFIX_CLI_H

@@ -1,6 +1,6 @@
 /*
  * cmd_check.c - `dockfix [OPTIONS] [PATH...]`: audit, `--diff` and
- * `--write` (SPEC §1). Discovers files, runs the rules, runs the fix engine
+ * `--write` (README "Usage"). Discovers files, runs the rules, runs the fix engine
  * when asked, prints the report or the diff, writes atomically.
  */
 #include <errno.h>

@@ -1,15 +1,15 @@
 /*
  * cmd_init.c - `dockfix init STACK`: write a hardened starter project
- * (SPEC §5): Dockerfile, compose.yaml, .dockerignore, .gitignore entries,
+ * (README "dockfix init"): Dockerfile, compose.yaml, .dockerignore, .gitignore entries,
  * and generated passwords under secrets/.
  *
  * The files come from the templates compiled into the binary
- * (templates/, include/templates.h). A template is text with two kinds of
+ * (templates/, src/cli/templates.h). A template is text with two kinds of
  * markup:
  *
  *   @NAME@               a placeholder: NAME is [A-Z][A-Z0-9_]*, filled from
  *                        the run (STACK, DB, PORT, ...) or from the build
- *                        (NODE_TAG, ... picked from src/data/eol.tsv by
+ *                        (NODE_TAG, ... picked from src/model/data/eol.tsv by
  *                        templates/embed.sh); any other '@' is literal text;
  *   @if TERM...          whole-line directives. A TERM is NAME=a,b or
  *   @else                NAME!=a,b; all terms of an @if must hold. @include

@@ -1,6 +1,7 @@
 /*
- * cmd_inspect.c - `dockfix inspect FILE|-`: audit the output of the seed's
- * "Checking Image History" commands (SPEC §1, §3 "Images"),
+ * cmd_inspect.c - `dockfix inspect FILE|-` (README "dockfix inspect"):
+ * audit the output of the Docker CLI's image commands (docs.docker.com,
+ * "docker image inspect" and "docker image history"),
  *   docker inspect IMAGE
  *   docker history --no-trunc --format '{{json .}}' IMAGE
  * for credentials in the image's environment (DH101) and history (DH102)
