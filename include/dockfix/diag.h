@@ -32,8 +32,6 @@ struct dfx_diags {
 /* Append a diagnostic; `path` may be NULL. */
 void dfx_diag_add(struct dfx_diags *d, enum dfx_diag_severity severity, const char *path, unsigned line,
 		  unsigned col, const char *fmt, ...) DFX_PRINTF(6, 7);
-/* How many diagnostics of `severity` the list holds. */
-size_t dfx_diag_count(const struct dfx_diags *d, enum dfx_diag_severity severity);
 /* Empty the list (it stays usable). */
 void dfx_diag_clear(struct dfx_diags *d);
 void dfx_diags_release(struct dfx_diags *d);

@@ -11,8 +11,7 @@
 
 /* A JSON string: quotes, escapes for '"' '\\' and control characters
    (\n \r \t by name, others and DEL as \u00XX). Bytes >= 0x80 pass as
-   they are (the input is UTF-8). dfx_jsonw_str writes null for NULL. */
-void dfx_jsonw_strn(struct dfx_buf *b, const char *s, size_t n);
+   they are (the input is UTF-8). NULL is written as null. */
 void dfx_jsonw_str(struct dfx_buf *b, const char *s);
 
 #define DFX_JSONW_MAX_DEPTH 32

@@ -96,13 +96,10 @@ struct dfx_presentation {
 	unsigned kinds;              /* bit (1u << kind) for each kind of file checked */
 };
 
-void dfx_present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o);
-void dfx_presentation_release(struct dfx_presentation *p);
 /* Whether the run turned rule `code` off. */
 bool dfx_present_disabled(const struct dfx_presentation *p, const char *code);
 /* `path` without leading "./" (and the slashes after it). */
 const char *dfx_present_display_path(const char *path);
-void dfx_summarize(const struct dfx_findings *fs, struct dfx_summary *s);
 
 /* An output format: callbacks the driver calls in order (any may be NULL). */
 struct dfx_format {

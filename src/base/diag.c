@@ -28,15 +28,6 @@ void dfx_diag_add(struct dfx_diags *d, enum dfx_diag_severity severity, const ch
 	x->message = m.ptr ? dfx_buf_detach(&m) : dfx_xstrdup("");
 }
 
-size_t dfx_diag_count(const struct dfx_diags *d, enum dfx_diag_severity severity)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < d->n; i++)
-		n += d->v[i].severity == severity;
-	return n;
-}
-
 void dfx_diag_clear(struct dfx_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {

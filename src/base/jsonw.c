@@ -6,7 +6,7 @@
 
 #include "dockfix/jsonw.h"
 
-void dfx_jsonw_strn(struct dfx_buf *b, const char *s, size_t n)
+static void strn(struct dfx_buf *b, const char *s, size_t n)
 {
 	dfx_buf_addc(b, '"');
 	for (size_t i = 0; i < n; i++) {
@@ -43,7 +43,7 @@ void dfx_jsonw_str(struct dfx_buf *b, const char *s)
 	if (!s)
 		dfx_buf_adds(b, "null");
 	else
-		dfx_jsonw_strn(b, s, strlen(s));
+		strn(b, s, strlen(s));
 }
 
 void dfx_jsonw_init(struct dfx_jsonw *w, struct dfx_buf *b)

@@ -13,7 +13,7 @@
 #include "dockfix/path.h"
 #include "dockfix/report.h"
 
-void dfx_summarize(const struct dfx_findings *fs, struct dfx_summary *s)
+static void summarize(const struct dfx_findings *fs, struct dfx_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < fs->n; i++) {
@@ -336,7 +336,7 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 
 /* ------------------------------------------------------------------ driver */
 
-void dfx_present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o)
+static void present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
 	struct secrets sec = {NULL, 0, 0};
 	size_t ecap = 0;
@@ -344,7 +344,7 @@ void dfx_present(struct dfx_presentation *p, const struct dfx_findings *fs, cons
 	memset(p, 0, sizeof(*p));
 	p->o = o;
 	collect_secrets(&sec, fs);
-	dfx_summarize(fs, &p->sum);
+	summarize(fs, &p->sum);
 	p->v = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*p->v));
 	p->n = fs->n;
 	for (size_t i = 0; i < fs->n; i++) {
@@ -387,7 +387,7 @@ void dfx_present(struct dfx_presentation *p, const struct dfx_findings *fs, cons
 	free(sec.v);
 }
 
-void dfx_presentation_release(struct dfx_presentation *p)
+static void release(struct dfx_presentation *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].source);
@@ -416,12 +416,12 @@ void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct 
 {
 	struct dfx_presentation p;
 
-	dfx_present(&p, fs, o);
+	present(&p, fs, o);
 	if (fmt->begin)
 		fmt->begin(out, &p);
 	for (size_t i = 0; fmt->finding && i < p.n; i++)
 		fmt->finding(out, &p, &p.v[i]);
 	if (fmt->end)
 		fmt->end(out, &p);
-	dfx_presentation_release(&p);
+	release(&p);
 }

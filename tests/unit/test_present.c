@@ -1,5 +1,6 @@
 /*
- * test_present.c - cmocka tests of the presenter (src/report/present.c)
+ * test_present.c - cmocka tests of the presenter (src/report/present.c),
+ * seen through a format's callback as every format sees it,
  * and of the text and JSON formats over it: positions in bytes and in code
  * points, the redacted source line and its caret, fixes and whether their
  * edits may be shown, fingerprint occurrences, files that could not be
@@ -114,15 +115,35 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void test_positions(void **state)
+/* The presentation is seen as a format sees it: through a format's callback. */
+static void (*current)(const struct dfx_presentation *p);
+static int calls;
+
+static void capture(struct dfx_buf *out, const struct dfx_presentation *p)
 {
-	struct fixture *t = *state;
-	struct dfx_presentation p;
+	calls++;
+	current(p);
+}
+
+static const struct dfx_format capturing = {"capture", capture, NULL, NULL};
+
+static void run(struct fixture *t, void (*check)(const struct dfx_presentation *p))
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	current = check;
+	calls = 0;
+	dfx_report(&b, &capturing, &t->fs, &t->o);
+	assert_int_equal(calls, 1);
+	dfx_buf_release(&b);
+}
+
+static void check_positions_0(const struct dfx_presentation *p)
+{
 	const struct dfx_presented *x;
 
-	dfx_present(&p, &t->fs, &t->o);
-	assert_int_equal(p.n, 4);
-	x = &p.v[0];
+	assert_int_equal(p->n, 4);
+	x = &p->v[0];
 	assert_string_equal(x->path, "./sub/Dockerfile");
 	assert_string_equal(x->display, "sub/Dockerfile");
 	/* bytes: "ENV K=" then é (2 bytes) then the secret */
@@ -134,95 +155,110 @@ static void test_positions(void **state)
 	assert_int_equal(x->region.end_col, 8 + strlen(secret));
 	assert_int_equal(x->annotation.end_col, 8 + strlen(secret));
 	/* an empty span at the end of a line: zero columns in SARIF, one for GitHub */
-	x = &p.v[1];
+	x = &p->v[1];
 	assert_int_equal(x->region.line, 3);
 	assert_int_equal(x->region.col, 10);
 	assert_int_equal(x->region.end_col, 10);
 	assert_int_equal(x->annotation.end_col, 11);
 	assert_int_equal(x->pos.col, 10);
-	dfx_presentation_release(&p);
+}
+
+static void check_redaction_0(const struct dfx_presentation *p)
+{
+	char *red = dfx_redact(secret, strlen(secret));
+	char *want = dfx_xasprintf("ENV K=\xC3\xA9%s tail", red);
+
+	assert_int_equal(p->v[0].source_line, 2);
+	assert_string_equal(p->v[0].source, want);
+	/* one caret per character shown, the redaction included */
+	assert_int_equal(strlen(p->v[0].caret), 7 + strlen("sk_l") + 1 + strlen("(32 chars)"));
+	assert_null(strchr(p->v[0].caret, ' '));
+	/* the span USER on line 3 */
+	assert_int_equal(p->v[2].source_line, 3);
+	assert_string_equal(p->v[2].source, "USER root");
+	assert_string_equal(p->v[2].caret, "^^^^");
+	/* the secret value is nowhere in the presentation */
+	for (size_t i = 0; i < p->n; i++)
+		assert_null(strstr(p->v[i].source, "sk_live"));
+	free(red);
+	free(want);
+}
+
+static void check_fixes_0(const struct dfx_presentation *p)
+{
+	assert_string_equal(p->v[0].fix, "delete it");
+	assert_true(p->v[0].needs_unsafe);
+	assert_int_equal(p->v[0].nedits, 1);
+	assert_int_equal(p->v[0].edits[0].deleted.line, 2);
+	assert_int_equal(p->v[0].edits[0].deleted.end_line, 3);
+	/* a created file is inserted at 1:1 */
+	assert_false(p->v[1].needs_unsafe);
+	assert_int_equal(p->v[1].nedits, 1);
+	assert_int_equal(p->v[1].edits[0].deleted.line, 1);
+	assert_int_equal(p->v[1].edits[0].deleted.end_col, 1);
+	assert_string_equal(p->v[1].hint, "do it by hand");
+	assert_null(p->v[2].fix);
+	assert_int_equal(p->v[2].nedits, 0);
+	/* its text holds a reported secret: the fix is named, its edits are not shown */
+	assert_string_equal(p->v[3].fix, "copy");
+	assert_int_equal(p->v[3].nedits, 0);
+}
+
+static void check_fixes_1(const struct dfx_presentation *p)
+{
+	assert_false(p->v[0].needs_unsafe);
+}
+
+static void check_run_facts_0(const struct dfx_presentation *p)
+{
+	/* findings 2 and 3 are on line 3 with the same rule: occurrences 1 and 2 */
+	assert_int_equal(p->v[1].fingerprint, p->v[2].fingerprint);
+	assert_int_equal(p->v[1].occurrence, 1);
+	assert_int_equal(p->v[2].occurrence, 2);
+	assert_int_not_equal(p->v[0].fingerprint, p->v[1].fingerprint);
+	assert_int_equal(p->nerrors, 1);
+	assert_string_equal(p->errors[0].path, "bad.yaml");
+	assert_int_equal(p->errors[0].line, 3);
+	assert_string_equal(p->errors[0].message, "not YAML");
+	assert_int_equal(p->kinds, (1u << DFX_KIND_DOCKERFILE) | (1u << DFX_KIND_COMPOSE));
+	assert_true(dfx_present_disabled(p, "DX999"));
+	assert_false(dfx_present_disabled(p, "DX101"));
+	assert_int_equal(p->sum.total, 4);
+	assert_int_equal(p->sum.by_sev[DFX_SEV_CRITICAL], 1);
+	assert_int_equal(p->sum.by_sev[DFX_SEV_LOW], 3);
+	assert_int_equal(p->sum.fixable_safe, 2);
+	assert_int_equal(p->sum.fixable_unsafe, 1);
+}
+
+static void test_positions(void **state)
+{
+	struct fixture *t = *state;
+
+	run(t, check_positions_0);
 }
 
 static void test_redaction(void **state)
 {
 	struct fixture *t = *state;
-	struct dfx_presentation p;
-	char *red = dfx_redact(secret, strlen(secret));
-	char *want = dfx_xasprintf("ENV K=\xC3\xA9%s tail", red);
-
-	dfx_present(&p, &t->fs, &t->o);
-	assert_int_equal(p.v[0].source_line, 2);
-	assert_string_equal(p.v[0].source, want);
-	/* one caret per character shown, the redaction included */
-	assert_int_equal(strlen(p.v[0].caret), 7 + strlen("sk_l") + 1 + strlen("(32 chars)"));
-	assert_null(strchr(p.v[0].caret, ' '));
-	/* the span USER on line 3 */
-	assert_int_equal(p.v[2].source_line, 3);
-	assert_string_equal(p.v[2].source, "USER root");
-	assert_string_equal(p.v[2].caret, "^^^^");
-	/* the secret value is nowhere in the presentation */
-	for (size_t i = 0; i < p.n; i++)
-		assert_null(strstr(p.v[i].source, "sk_live"));
-	dfx_presentation_release(&p);
-	free(red);
-	free(want);
+	run(t, check_redaction_0);
 }
 
 static void test_fixes(void **state)
 {
 	struct fixture *t = *state;
-	struct dfx_presentation p;
 
-	dfx_present(&p, &t->fs, &t->o);
-	assert_string_equal(p.v[0].fix, "delete it");
-	assert_true(p.v[0].needs_unsafe);
-	assert_int_equal(p.v[0].nedits, 1);
-	assert_int_equal(p.v[0].edits[0].deleted.line, 2);
-	assert_int_equal(p.v[0].edits[0].deleted.end_line, 3);
-	/* a created file is inserted at 1:1 */
-	assert_false(p.v[1].needs_unsafe);
-	assert_int_equal(p.v[1].nedits, 1);
-	assert_int_equal(p.v[1].edits[0].deleted.line, 1);
-	assert_int_equal(p.v[1].edits[0].deleted.end_col, 1);
-	assert_string_equal(p.v[1].hint, "do it by hand");
-	assert_null(p.v[2].fix);
-	assert_int_equal(p.v[2].nedits, 0);
-	/* its text holds a reported secret: the fix is named, its edits are not shown */
-	assert_string_equal(p.v[3].fix, "copy");
-	assert_int_equal(p.v[3].nedits, 0);
-	dfx_presentation_release(&p);
+	run(t, check_fixes_0);
 
 	t->o.unsafe_fixes = true;
-	dfx_present(&p, &t->fs, &t->o);
-	assert_false(p.v[0].needs_unsafe);
-	dfx_presentation_release(&p);
+	run(t, check_fixes_1);
 	t->o.unsafe_fixes = false;
 }
 
 static void test_run_facts(void **state)
 {
 	struct fixture *t = *state;
-	struct dfx_presentation p;
 
-	dfx_present(&p, &t->fs, &t->o);
-	/* findings 2 and 3 are on line 3 with the same rule: occurrences 1 and 2 */
-	assert_int_equal(p.v[1].fingerprint, p.v[2].fingerprint);
-	assert_int_equal(p.v[1].occurrence, 1);
-	assert_int_equal(p.v[2].occurrence, 2);
-	assert_int_not_equal(p.v[0].fingerprint, p.v[1].fingerprint);
-	assert_int_equal(p.nerrors, 1);
-	assert_string_equal(p.errors[0].path, "bad.yaml");
-	assert_int_equal(p.errors[0].line, 3);
-	assert_string_equal(p.errors[0].message, "not YAML");
-	assert_int_equal(p.kinds, (1u << DFX_KIND_DOCKERFILE) | (1u << DFX_KIND_COMPOSE));
-	assert_true(dfx_present_disabled(&p, "DX999"));
-	assert_false(dfx_present_disabled(&p, "DX101"));
-	assert_int_equal(p.sum.total, 4);
-	assert_int_equal(p.sum.by_sev[DFX_SEV_CRITICAL], 1);
-	assert_int_equal(p.sum.by_sev[DFX_SEV_LOW], 3);
-	assert_int_equal(p.sum.fixable_safe, 2);
-	assert_int_equal(p.sum.fixable_unsafe, 1);
-	dfx_presentation_release(&p);
+	run(t, check_run_facts_0);
 }
 
 static char *render(const char *format, struct fixture *t)
