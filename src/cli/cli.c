@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dockfix/config.h"
@@ -127,10 +128,12 @@ void dfx_cli_print_diags(struct dfx_diags *d)
 	dfx_diag_clear(d);
 }
 
-void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    struct dfx_report_opts *ro)
+bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    size_t nfiles, size_t nerrors)
 {
-	const struct dfx_format *fmt = dfx_format_find(format);
+	const struct dfx_format *fmt = dfx_format_find(o->format ? o->format : "text");
+	struct dfx_report_opts r = {0}, *ro = &r;
+	bool fail = false;
 	struct dfx_report_file *files = dfx_xcalloc(ws->n + 1, sizeof(*files));
 	const char **disabled = dfx_xcalloc(dfx_nrules + 1, sizeof(*disabled));
 	struct dfx_buf out = DFX_BUF_INIT;
@@ -145,6 +148,15 @@ void dfx_cli_report(const char *format, const struct dfx_findings *fs, const str
 	for (size_t i = 0; i < dfx_nrules; i++)
 		if (!dfx_config_enabled(ws->config, dfx_rules[i]->code))
 			disabled[ndisabled++] = dfx_rules[i]->code;
+	if (o->color && strcmp(o->color, "auto") != 0)
+		ro->color = strcmp(o->color, "always") == 0;
+	else
+		ro->color = isatty(1) && !getenv("NO_COLOR");
+	ro->quiet = o->quiet;
+	ro->unsafe_fixes = ws->config->unsafe_fixes;
+	ro->nfiles = nfiles;
+	ro->nerrors = nerrors;
+	ro->root = ".";
 	ro->files = files;
 	ro->nrun_files = ws->n;
 	ro->disabled = disabled;
@@ -152,10 +164,12 @@ void dfx_cli_report(const char *format, const struct dfx_findings *fs, const str
 	dfx_report(&out, fmt ? fmt : &dfx_format_text, fs, ro);
 	fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
 	dfx_buf_release(&out);
-	ro->files = NULL;
-	ro->disabled = NULL;
 	free(files);
 	free(disabled);
+	if (ws->config->fail_on != DFX_SEV_NONE)
+		for (size_t i = 0; i < fs->n; i++)
+			fail |= fs->v[i].severity >= ws->config->fail_on;
+	return fail;
 }
 
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind)

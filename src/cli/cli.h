@@ -33,10 +33,14 @@ struct dfx_cli_opts;
 int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start);
 /* Print the diagnostics collected so far on stderr and empty the list. */
 void dfx_cli_print_diags(struct dfx_diags *d);
-/* Print the report of `fs` in `format` on stdout. The run's files and the
-   rules its configuration turns off are taken from `ws` into `ro`. */
-void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    struct dfx_report_opts *ro);
+/*
+ * Print the report of `fs` on stdout in o->format (colour by o->color, a
+ * terminal and NO_COLOR); the run's files and the rules its configuration
+ * turns off are taken from `ws`. Returns whether a finding is at or above
+ * the configuration's fail-on severity.
+ */
+bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    size_t nfiles, size_t nerrors);
 /* Load standard input as workspace file `name` (a target of kind `kind`):
    a read error leaves it failed with f->err set. */
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind);

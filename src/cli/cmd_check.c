@@ -140,11 +140,9 @@ int dfx_cmd_check(int argc, char **argv)
 	struct dfx_config config;
 	struct dfx_workspace ws;
 	struct dfx_findings fs = {0};
-	struct dfx_report_opts ro = {0};
 	struct dfx_fix_stats st = {0};
 	int first = 1, rc, status = 0;
 	size_t nerrors = 0, nfiles = 0;
-	const char *format;
 
 	rc = dfx_options_parse(&command, argc, argv, &o, &first);
 	if (rc == DFX_OPT_HELP) {
@@ -206,7 +204,6 @@ int dfx_cmd_check(int argc, char **argv)
 		dfx_fix_run(&ws, config.unsafe_fixes ? DFX_FIX_UNSAFE : DFX_FIX_SAFE, &st);
 		dfx_cli_print_diags(&ws.diags);
 	}
-	format = o.format ? o.format : "text";
 	if (o.mode == DFX_MODE_DIFF) {
 		if (print_diff(&ws))
 			status = 1;
@@ -214,22 +211,10 @@ int dfx_cmd_check(int argc, char **argv)
 		if (o.mode == DFX_MODE_WRITE && write_changes(&ws) != 0)
 			status = 2;
 		dfx_check_all(&ws, &fs);
-		if (o.color && strcmp(o.color, "auto") != 0)
-			ro.color = strcmp(o.color, "always") == 0;
-		else
-			ro.color = isatty(1) && !getenv("NO_COLOR");
-		ro.quiet = o.quiet;
-		ro.unsafe_fixes = config.unsafe_fixes;
-		ro.nfiles = nfiles;
-		ro.nerrors = nerrors;
-			ro.root = ".";
-		dfx_cli_report(format, &fs, &ws, &ro);
+		if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors) && status < 1)
+			status = 1;
 		if (o.mode == DFX_MODE_WRITE && st.applied)
 			fprintf(stderr, "applied %zu fix%s\n", st.applied, st.applied == 1 ? "" : "es");
-		if (config.fail_on != DFX_SEV_NONE)
-			for (size_t i = 0; i < fs.n; i++)
-				if (fs.v[i].severity >= config.fail_on && status < 1)
-					status = 1;
 	}
 	if (nerrors)
 		status = 2;

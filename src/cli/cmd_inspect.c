@@ -89,7 +89,6 @@ int dfx_cmd_inspect(int argc, char **argv)
 	struct dfx_config config;
 	struct dfx_workspace ws;
 	struct dfx_findings fs = {0};
-	struct dfx_report_opts ro = {0};
 	size_t nfiles = 0, nerrors = 0, nstdin = 0;
 	int first = 1, rc, status = 0;
 	const char *start = ".";
@@ -133,19 +132,8 @@ int dfx_cmd_inspect(int argc, char **argv)
 		}
 	}
 	dfx_check_all(&ws, &fs);
-	ro.color = isatty(1) && !getenv("NO_COLOR");
-	if (o.color && strcmp(o.color, "auto") != 0)
-		ro.color = strcmp(o.color, "always") == 0;
-	ro.quiet = o.quiet;
-	ro.unsafe_fixes = config.unsafe_fixes;
-	ro.nfiles = nfiles;
-	ro.nerrors = nerrors;
-	ro.root = ".";
-	dfx_cli_report(o.format ? o.format : "text", &fs, &ws, &ro);
-	if (config.fail_on != DFX_SEV_NONE)
-		for (size_t i = 0; i < fs.n; i++)
-			if (fs.v[i].severity >= config.fail_on)
-				status = 1;
+	if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors))
+		status = 1;
 	if (nerrors)
 		status = 2;
 	dfx_findings_release(&fs);
