@@ -94,9 +94,9 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 
 	dfx_config_init(c);
 	rc = dfx_config_load(c, o->config, start, &diags);
-	dfx_cli_print_diags(&diags);
-	dfx_diags_release(&diags);
 	if (rc != 0) {
+		dfx_cli_print_diags(&diags);
+		dfx_diags_release(&diags);
 		dfx_config_release(c);
 		return -1;
 	}
@@ -109,10 +109,12 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 		dfx_severity_parse(o->fail_on, &c->fail_on);
 	for (size_t i = 0; i < c->nselect; i++)
 		if (!dfx_rule_find(c->select[i]) && !dfx_rule_prefix(c->select[i]))
-			fprintf(stderr, "warning: --select: no rule matches '%s'\n", c->select[i]);
+			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--select: no rule matches '%s'", c->select[i]);
 	for (size_t i = 0; i < c->nignore; i++)
 		if (!dfx_rule_find(c->ignore[i]) && !dfx_rule_prefix(c->ignore[i]))
-			fprintf(stderr, "warning: --ignore: no rule matches '%s'\n", c->ignore[i]);
+			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--ignore: no rule matches '%s'", c->ignore[i]);
+	dfx_cli_print_diags(&diags);
+	dfx_diags_release(&diags);
 	return 0;
 }
 
