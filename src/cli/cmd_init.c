@@ -994,20 +994,20 @@ int dfx_cmd_init(int argc, char **argv)
 	struct plan p;
 	struct vars vs = {.n = 0};
 	struct dfx_cli_opts o = {0};
+	int first, parsed = dfx_options_parse(&command, argc, argv, &o, &first);
 	const char *stack_name, *db_name, *dir, *port_arg;
 	bool force;
 	char pw[4][PASSWORD_LEN + 1];
 	char port_s[8], host_port_s[8], db_with[64];
 	unsigned port, host_port;
-	int rc, first;
+	int rc = 2;
 
-	rc = dfx_options_parse(&command, argc, argv, &o, &first);
-	if (rc == DFX_OPT_HELP) {
+	if (parsed == DFX_OPT_HELP) {
 		dfx_cli_print_help(&command, usage_text, usage_tail);
 		return 0;
 	}
-	if (rc)
-		return rc;
+	if (parsed)
+		return parsed;
 	if (argc - first > 1)
 		return usage_error("unexpected argument '%s'", argv[first + 1]);
 	stack_name = first < argc ? argv[first] : NULL;
@@ -1015,7 +1015,6 @@ int dfx_cmd_init(int argc, char **argv)
 	dir = o.dir ? o.dir : ".";
 	port_arg = o.port;
 	force = o.force;
-	rc = 2;
 	if (!stack_name)
 		return usage_error("%s", "missing STACK (node, python, go, java or static)");
 
