@@ -8,9 +8,11 @@
 
 _dockfix_codes()
 {
-	# Codes and their family prefixes (DF, DC, DH, DI, DF1, ...).
+	# The codes; with "prefixes", also their groups (DF, DF1, DC3, ...).
 	"${COMP_WORDS[0]}" rules 2>/dev/null |
-		awk 'NR > 1 && $1 ~ /^[A-Z]+[0-9]+$/ { print $1; f = $1; sub(/[0-9]+$/, "", f); p[f] = 1
+		awk -v all="${1:-}" 'NR > 1 && $1 ~ /^[A-Z]+[0-9]+$/ { print $1
+			if (all == "") next
+			f = $1; sub(/[0-9]+$/, "", f); p[f] = 1
 			n = $1; sub(/[0-9][0-9]$/, "", n); p[n] = 1 }
 			END { for (k in p) print k }'
 }
@@ -65,7 +67,7 @@ _dockfix()
 		case $cur in
 		*,*) head=${cur%,*}, last=${cur##*,} ;;
 		esac
-		COMPREPLY=($(compgen -P "$head" -W "$(_dockfix_codes)" -- "$last"))
+		COMPREPLY=($(compgen -P "$head" -W "$(_dockfix_codes prefixes)" -- "$last"))
 		return 0 ;;
 	--db)
 		[ "$cmd" = init ] && COMPREPLY=($(compgen -W "$dbs" -- "$cur"))

@@ -20,12 +20,18 @@ function __dockfix_using
     test (__dockfix_cmd) = $argv[1]
 end
 
-# Rule codes for --select/--ignore: complete the last element of a list.
+# Rule codes from `dockfix rules`; with "groups" also their prefixes (DF,
+# DF1, DC3, ...), after what the current token has up to its last comma
+# (--select and --ignore take a list).
 function __dockfix_codes
     set -l tok (commandline -ct)
     set -l head (string replace -r '[^,]*$' '' -- $tok)
     set -l prog (commandline -opc)[1]
-    for c in ($prog rules 2>/dev/null | string match -r '^[A-Z]+[0-9]+' | sort -u)
+    set -l codes ($prog rules 2>/dev/null | string match -r '^[A-Z]+[0-9]+')
+    if test "$argv[1]" = groups
+        set -a codes (string replace -r '[0-9]+$' '' -- $codes) (string replace -r '[0-9][0-9]$' '' -- $codes)
+    end
+    for c in (printf '%s\n' $codes | sort -u)
         printf '%s%s\n' $head $c
     end
 end
@@ -40,8 +46,8 @@ complete -c dockfix -n '__dockfix_using check' -l write -d 'apply the fixes in p
 complete -c dockfix -n '__dockfix_using check' -l unsafe-fixes -d 'also apply unsafe fixes'
 complete -c dockfix -n '__dockfix_using check' -l format -x -a 'text json sarif github checklist' -d 'output format'
 complete -c dockfix -n '__dockfix_using check' -l fail-on -x -a 'critical high medium low none' -d 'lowest failing severity'
-complete -c dockfix -n '__dockfix_using check' -l select -x -a '(__dockfix_codes)' -d 'only these rules'
-complete -c dockfix -n '__dockfix_using check' -l ignore -x -a '(__dockfix_codes)' -d 'not these rules'
+complete -c dockfix -n '__dockfix_using check' -l select -x -a '(__dockfix_codes groups)' -d 'only these rules'
+complete -c dockfix -n '__dockfix_using check' -l ignore -x -a '(__dockfix_codes groups)' -d 'not these rules'
 complete -c dockfix -n '__dockfix_using check' -l config -r -F -d 'configuration file'
 complete -c dockfix -n '__dockfix_using check' -l stdin-filename -r -F -d 'name of the file read from -'
 complete -c dockfix -n '__dockfix_using check' -l as-of -x -d 'judge end of life on YYYY-MM-DD'
@@ -71,8 +77,8 @@ complete -c dockfix -n '__dockfix_using explain' -s h -l help -d 'show help'
 complete -c dockfix -n '__dockfix_using inspect; and not string match -q -- "-*" (commandline -ct)' -F
 complete -c dockfix -n '__dockfix_using inspect' -l format -x -a 'text json sarif github checklist' -d 'output format'
 complete -c dockfix -n '__dockfix_using inspect' -l fail-on -x -a 'critical high medium low none' -d 'lowest failing severity'
-complete -c dockfix -n '__dockfix_using inspect' -l select -x -a '(__dockfix_codes)' -d 'only these rules'
-complete -c dockfix -n '__dockfix_using inspect' -l ignore -x -a '(__dockfix_codes)' -d 'not these rules'
+complete -c dockfix -n '__dockfix_using inspect' -l select -x -a '(__dockfix_codes groups)' -d 'only these rules'
+complete -c dockfix -n '__dockfix_using inspect' -l ignore -x -a '(__dockfix_codes groups)' -d 'not these rules'
 complete -c dockfix -n '__dockfix_using inspect' -l config -r -F -d 'configuration file'
 complete -c dockfix -n '__dockfix_using inspect' -l stdin-filename -x -d 'name to show for standard input'
 complete -c dockfix -n '__dockfix_using inspect' -l color -x -a 'auto always never' -d 'when to use colour'
