@@ -415,7 +415,8 @@ fi
 man_src=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$repo/dockfix.1")
 for o in $( ("$bin" --help; "$bin" init --help; "$bin" inspect --help; "$bin" rules --help) |
 	grep -o -- '--[a-z][a-z-]*' | sort -u) -j -q -h; do
-	echo "$man_src" | grep -q -- "$o\b" && ok || bad "dockfix.1: option $o is not described"
+	# described: named on a .B/.BI/.BR line (an item's tag), not only mentioned
+	echo "$man_src" | grep -q -- "^\.B[IR]\{0,1\} \(.*[ \"]\)\{0,1\}$o\([\" ]\|$\)" && ok || bad "dockfix.1: option $o has no item"
 done
 for v in text json sarif github checklist critical high medium low none auto always never NO_COLOR \
 	"dockfix ignore=" "dockfix global ignore="; do
