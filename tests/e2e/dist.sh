@@ -414,7 +414,7 @@ fi
 # Every option of every command's --help, every format, every config key.
 man_src=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$repo/dockfix.1")
 for o in $( ("$bin" --help; "$bin" init --help; "$bin" inspect --help; "$bin" rules --help) |
-	grep -o -- '--[a-z][a-z-]*' | sort -u) -j -q -h; do
+	grep -E '^ +-|usage:' | grep -o -- '--[a-z][a-z-]*' | sort -u) -j -q -h; do
 	# described: named on a .B/.BI/.BR line (an item's tag), not only mentioned
 	echo "$man_src" | grep -q -- "^\.B[IR]\{0,1\} \(.*[ \"]\)\{0,1\}$o\([\" ]\|$\)" && ok || bad "dockfix.1: option $o has no item"
 done
