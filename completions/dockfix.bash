@@ -19,7 +19,7 @@ _dockfix_codes()
 
 _dockfix()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i
 	local check_opts='--diff --write --unsafe-fixes --format --fail-on --select --ignore --config --stdin-filename --as-of --color -j --jobs -q --quiet --version -h --help'
 	local init_opts='--db --dir --port --force -h --help'
 	local inspect_opts='--format --fail-on --select --ignore --config --stdin-filename --color -q --quiet -h --help'
@@ -63,7 +63,7 @@ _dockfix()
 		return 0 ;;
 	--select | --ignore)
 		# A comma-separated list: complete its last element.
-		local head= last=$cur
+		local head='' last=$cur
 		case $cur in
 		*,*) head=${cur%,*}, last=${cur##*,} ;;
 		esac
@@ -87,7 +87,7 @@ _dockfix()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$init_opts" -- "$cur"))
 		else
-			local stack= w
+			local stack='' w
 			for ((i = 2; i < COMP_CWORD; i++)); do
 				w=${COMP_WORDS[i]}
 				case $w in

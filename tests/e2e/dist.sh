@@ -352,6 +352,7 @@ complete_bash dockfix --ignore DF | grep -qx 'DF1' && ok || bad "bash completion
 complete_bash dockfix explain DF | grep -qx 'DF1' && bad "bash completion: explain DF<TAB> offers the group DF1" || ok
 [ "$(complete_bash dockfix init "" | tr '\n' ' ')" = "go java node python static " ] && ok || bad "bash completion: init <TAB>"
 [ "$(complete_bash dockfix init go --db m | tr '\n' ' ')" = "mariadb mongo mysql " ] && ok || bad "bash completion: init --db m<TAB>"
+[ "$(complete_bash dockfix --format = s)" = "sarif" ] && ok || bad "bash completion: --format=s<TAB>"
 complete_bash dockfix i | grep -qx inspect && ok || bad "bash completion: dockfix i<TAB> has no inspect"
 if command -v zsh >/dev/null 2>&1; then
 	check "zsh -n _dockfix" zsh -n "$d/usr/share/zsh/site-functions/_dockfix"
@@ -411,6 +412,7 @@ if command -v groff >/dev/null 2>&1; then
 else
 	skip "dockfix.1 rendering: groff is not installed"
 fi
+grep -q "^\.TH DOCKFIX 1 \"[0-9-]*\" \"dockfix $VERSION\"" "$repo/dockfix.1" && ok || bad "dockfix.1: .TH does not name dockfix $VERSION"
 # Every option of every command's --help, every format, every config key.
 man_src=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$repo/dockfix.1")
 for o in $( ("$bin" --help; "$bin" init --help; "$bin" inspect --help; "$bin" rules --help) |
