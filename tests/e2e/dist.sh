@@ -106,6 +106,19 @@ if [ -f "$tmp/dockfix-$VERSION.tar.gz" ]; then
 fi
 [ "$("$bin" --version | head -1)" = "dockfix $VERSION" ] && ok || bad "dist: ./dockfix --version is not 'dockfix $VERSION'"
 
+# The .dockerignore's `**/NAME` lines must keep out no file of what the
+# build copies (else the image would embed fewer templates than ./dockfix).
+if [ -d "$src" ]; then
+	globs=$(sed -n 's#^\*\*/##p' "$repo/.dockerignore")
+	hit=$(set -f; cd "$src" && for c in $copied; do find "$c" ! -type d; done | tr / '\n' | sort -u | while read -r comp; do
+		for g in $globs; do
+			# shellcheck disable=SC2254
+			case $comp in $g) echo "$comp ($g)" ;; esac
+		done
+	done)
+	[ -z "$hit" ] && ok || bad ".dockerignore keeps files the build needs out of the context: $hit"
+fi
+
 # --------------------------------------------------- the action, as written
 # A sudo that runs the command as it is (the runner's sudo needs no
 # password); apt-get update is left out when the build dependencies are
