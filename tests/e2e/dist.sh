@@ -16,7 +16,9 @@
 #                   runner; `sudo` runs the command directly)
 #   README          the "In CI" snippets' steps, as written
 #   pre-commit      the hooks' files: regex against names that must and must
-#                   not match (Python's re, as pre-commit uses, and grep -E)
+#                   not match (Python's re, as pre-commit uses, and grep -E);
+#                   with pre-commit installed, `pre-commit try-repo` of the
+#                   system hooks on a scratch repository
 #   make install    binary, man page, bash/zsh/fish completions in their
 #                   places; `make uninstall` leaves no file; completions
 #                   parse (bash -n, zsh -n, fish -n), complete, and offer the
@@ -336,6 +338,39 @@ for h in hooks:
     assert {"id", "name", "entry", "language", "files"} <= set(h), h
     assert h["entry"].split()[0] == "dockfix", h
     re.compile(h["files"])'
+fi
+
+# pre-commit itself, when installed: `pre-commit try-repo` runs the system
+# hooks from this repository on a scratch git repository.
+if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
+	pc=$tmp/pc
+	# try_hook NAME HOOK FILES... : a fresh repository with FILES, the hook on all of them
+	try_hook() {
+		rm -rf "$pc"
+		mkdir -p "$pc/repo"
+		_id=$1
+		shift
+		(cd "$pc/repo" && git init -q && for f in "$@"; do
+			mkdir -p "$(dirname "$f")"
+			case $f in
+			*Dockerfile*) printf 'FROM debian:trixie-slim\nCMD ["true"]\n' >"$f" ;;
+			*) printf 'A=1\n' >"$f" ;;
+			esac
+		done && git add -A &&
+			PATH="$(dirname "$bin"):$PATH" HOME=$pc PRE_COMMIT_HOME=$pc/cache \
+				pre-commit try-repo "$repo" "$_id" --all-files) >"$pc.log" 2>&1
+	}
+	try_hook dockfix Dockerfile notes.txt
+	grep -q '^dockfix\.*Failed' "$pc.log" && grep -q DF201 "$pc.log" && ok || { bad "pre-commit try-repo dockfix: want a DF201 failure"; tail -15 "$pc.log"; }
+	try_hook dockfix-fix app/Dockerfile
+	grep -q 'files were modified by this hook' "$pc.log" && grep -q '^USER ' "$pc/repo/app/Dockerfile" && ok ||
+		{ bad "pre-commit try-repo dockfix-fix: Dockerfile not fixed"; tail -15 "$pc.log"; }
+	try_hook dockfix .env.local notes.txt
+	grep -q '^dockfix\.*Passed' "$pc.log" && ok || { bad "pre-commit try-repo dockfix: .env.local was not checked"; tail -15 "$pc.log"; }
+	try_hook dockfix notes.txt
+	grep -q '^dockfix.*Skipped' "$pc.log" && ok || { bad "pre-commit try-repo dockfix: ran on notes.txt"; tail -15 "$pc.log"; }
+else
+	skip "pre-commit try-repo: pre-commit is not installed"
 fi
 
 # ------------------------------------------------------------ make install
