@@ -21,7 +21,7 @@ _dockfix()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i
 	local check_opts='--diff --write --unsafe-fixes --format --fail-on --select --ignore --config --stdin-filename --as-of --color -j --jobs -q --quiet --version -h --help'
-	local init_opts='--db --dir --port --force -h --help'
+	local init_opts='--db --dir --port -f --force -h --help'
 	local inspect_opts='--format --fail-on --select --ignore --config --stdin-filename --color -q --quiet -h --help'
 	local rules_opts='--format -h --help'
 	local formats='text json sarif github checklist'

@@ -62,7 +62,7 @@ complete -c dockfix -n '__dockfix_using init; and test (count (commandline -opc)
 complete -c dockfix -n '__dockfix_using init' -l db -x -a 'postgres mysql mariadb mongo redis none' -d database
 complete -c dockfix -n '__dockfix_using init' -l dir -x -a '(__fish_complete_directories)' -d 'where to write'
 complete -c dockfix -n '__dockfix_using init' -l port -x -d 'the port the app listens on'
-complete -c dockfix -n '__dockfix_using init' -l force -d 'overwrite existing files'
+complete -c dockfix -n '__dockfix_using init' -s f -l force -d 'overwrite existing files'
 complete -c dockfix -n '__dockfix_using init' -s h -l help -d 'show help'
 
 # rules
