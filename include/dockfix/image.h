@@ -56,6 +56,9 @@ struct dfx_imageref {
  */
 int dfx_image_parse(struct dfx_imageref *ref, const char *s, const char **err);
 void dfx_image_release(struct dfx_imageref *ref);
+/* Length of the name part of an image reference as written, before its
+   :tag or @digest ("localhost:5000/node:14" -> 19). */
+size_t dfx_image_ref_name_len(const char *ref);
 
 /* ---------------------------------------------------------------- end of life */
 

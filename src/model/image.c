@@ -350,6 +350,22 @@ void dfx_image_release(struct dfx_imageref *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
+size_t dfx_image_ref_name_len(const char *ref)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *at = strchr(ref, '@');
+	const char *last = slash ? slash : ref;
+	const char *colon = strchr(last, ':');
+
+	if (at && colon && colon > at)
+		colon = NULL;
+	if (colon)
+		return (size_t)(colon - ref);
+	if (at)
+		return (size_t)(at - ref);
+	return strlen(ref);
+}
+
 /* ------------------------------------------------------------------ table lookup */
 
 /* eol.md section 5 step 2: the variant named by the tag text. */

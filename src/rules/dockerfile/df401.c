@@ -18,7 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dockfix/build.h"
+#include "dockfix/shellwords.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 /*
@@ -32,7 +34,7 @@ static bool runs_app(const struct dfx_dockerfile *df, const struct dfx_df_stage 
 	static const char *const bare[] = {"sh", "bash", "ash", "zsh", "dash", "python", "python3", "node", "ruby",
 					   "irb", "php", "perl", "jshell", "pwsh", "powershell", "cmd", NULL};
 	const struct dfx_df_instr *last = NULL;
-	struct dfx_sh_script sc = {0};
+	struct dfx_shellwords_script sc = {0};
 	bool app = true;
 
 	for (size_t i = st->first; i <= st->last; i++)
@@ -42,29 +44,29 @@ static bool runs_app(const struct dfx_dockerfile *df, const struct dfx_df_stage 
 		return false;
 	if (last->json) {
 		for (size_t k = 0; k < last->argc; k++)
-			if (strcmp(dfx_sh_base(last->argv[k]), "gosu") && strcmp(dfx_sh_base(last->argv[k]), "application")) {
+			if (strcmp(dfx_shellwords_base(last->argv[k]), "gosu") && strcmp(dfx_shellwords_base(last->argv[k]), "application")) {
 				size_t rest = last->argc - k;
 
 				for (size_t b = 0; bare[b] && rest == 1; b++)
-					if (!strcmp(dfx_sh_base(last->argv[k]), bare[b]))
+					if (!strcmp(dfx_shellwords_base(last->argv[k]), bare[b]))
 						app = false;
 				break;
 			}
 		return app;
 	}
-	dfx_sh_parse(&sc, last->args_text, strlen(last->args_text));
+	dfx_shellwords_parse(&sc, last->args_text, strlen(last->args_text));
 	if (sc.n == 1) {
-		size_t p = dfx_sh_real_prog(&sc.cmds[0]);
+		size_t p = dfx_shellwords_real_prog(&sc.cmds[0]);
 
 		for (size_t b = 0; bare[b] && p + 1 == sc.cmds[0].argc; b++)
-			if (!strcmp(dfx_sh_base(sc.cmds[0].argv[p]), bare[b]))
+			if (!strcmp(dfx_shellwords_base(sc.cmds[0].argv[p]), bare[b]))
 				app = false;
 	}
-	dfx_sh_release(&sc);
+	dfx_shellwords_release(&sc);
 	return app;
 }
 
-static const char *hint_for(enum dfx_eco e)
+static const char *hint_for(enum dfx_build_eco e)
 {
 	switch (e) {
 	case DFX_ECO_NODE:
@@ -129,7 +131,7 @@ static char *output_dir(const struct dfx_df_instr *cmd, const char *wd)
 	return NULL;
 }
 
-static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build *sc)
+static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_build_steps *sc)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st = &df->stages[0];
@@ -143,7 +145,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 	char *wd = NULL, *out = NULL, *prod = NULL, *builder;
 	const char *raw;
 
-	if (!dfx_dfu_stage_image(df, st, &ref))
+	if (!dfx_build_stage_image(df, st, &ref))
 		return NULL;
 	if (!ref.name || strcmp(ref.name, "node") != 0 || !from->nwords) {
 		dfx_image_release(&ref);
@@ -151,7 +153,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 	}
 	raw = from->words[0].raw;
 	if (!strchr(raw, '$') && dfx_image_slim(&ref, &sg))
-		prod = dfx_xasprintf("%.*s:%s", (int)dfx_dfu_ref_name_len(raw), raw, sg.tag);
+		prod = dfx_xasprintf("%.*s:%s", (int)dfx_image_ref_name_len(raw), raw, sg.tag);
 	else
 		prod = dfx_xstrdup(raw);
 	dfx_image_release(&ref);
@@ -207,7 +209,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 		}
 		wd = dfx_xstrdup("/app");
 	} else {
-		wd = dfx_dfu_workdir(df, sc->build_at);
+		wd = dfx_build_workdir(df, sc->build_at);
 	}
 	out = output_dir(cmd, wd);
 	if (!out)
@@ -268,18 +270,18 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st;
-	struct dfx_dfu_build s;
+	struct dfx_build_steps s;
 	struct dfx_finding *f;
-	enum dfx_eco e;
+	enum dfx_build_eco e;
 	const char *what;
 	unsigned line;
 
-	if (df->nstages != 1 || dfx_dfu_nonprod_path(ctx->file->path))
+	if (df->nstages != 1 || dfx_build_nonprod_path(ctx->file->path))
 		return;
 	st = &df->stages[0];
 	if (!runs_app(df, st))
 		return; /* a base or build-environment image */
-	e = dfx_dfu_build_scan(df, 0, &s);
+	e = dfx_build_scan(df, 0, &s);
 	if (e == DFX_ECO_NONE)
 		return;
 	what = s.what;

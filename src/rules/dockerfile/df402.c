@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
 #include "dockfix/rule.h"
 
 struct argctx {
