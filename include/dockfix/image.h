@@ -4,10 +4,9 @@
  * tags, slim variants, database/cache/broker images and ports, images that
  * read *_FILE secrets, and images that run as a non-root user.
  *
- * References: /work/shared/data/eol.md (section 5 lookup, section 6
- * reference grammar after distribution/reference normalize.go), SPEC.md
- * DF301-DF304, DC101, DC104, DC201, DC501, DF201; research/compose-anchors.md
- * sections 6 and 8; research/dockerfile-anchors.md section 8. The tables
+ * References: endoflife.date; the reference grammar of
+ * github.com/distribution/reference (normalize.go); the Docker Official
+ * Images documentation of each image. The tables
  * are src/data/eol.tsv, eol-policy.tsv, slim-variants.tsv, db-images.tsv,
  * db-ports.tsv, file-env.tsv and nonroot-images.tsv, compiled in at build
  * time. Every function is pure and safe to call from several threads.

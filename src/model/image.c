@@ -4,10 +4,10 @@
  * and flavour-keeping replacements, pinning, slim variants, database
  * images and ports, *_FILE support and non-root images.
  *
- * Reference: /work/shared/data/eol.md section 5 (lookup algorithm, carry
- * tokens) and section 6 (reference grammar and splitDockerDomain-style
- * normalisation of distribution/reference); SPEC.md DF301-DF304, DC201,
- * DC101, DF201. The facts are the generated tables of tables.h, from
+ * Reference: endoflife.date (release cycles, support and end-of-life
+ * dates); the image reference grammar and splitDockerDomain normalisation
+ * of github.com/distribution/reference (normalize.go); the Docker Official
+ * Images documentation of each image (variants, ports, *_FILE, users). The facts are the generated tables of tables.h, from
  * the .tsv files of src/data; this file holds no image names of its own.
  */
 #include <fnmatch.h>

@@ -1,8 +1,9 @@
 /*
  * dockerfile.c - the lossless Dockerfile parser.
  *
- * Implements the grammar of BuildKit's frontend/dockerfile/parser as
- * summarised in research/dockerfile-anchors.md section 3: the directive
+ * Implements the grammar of BuildKit's frontend/dockerfile/parser
+ * (github.com/moby/buildkit, frontend/dockerfile/parser; the Dockerfile
+ * reference https://docs.docker.com/reference/dockerfile/): the directive
  * block (syntax, escape, check), escape-character continuations whose
  * comment and blank lines are trivia, heredocs, exec (JSON) versus shell
  * form, --flag words, ENV/ARG/LABEL pairs, FROM stages with ARG defaults

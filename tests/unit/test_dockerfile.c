@@ -1,7 +1,7 @@
 /*
  * test_dockerfile.c - cmocka tests of the lossless Dockerfile parser
- * (src/dockerfile.c, BuildKit's grammar as in research/dockerfile-anchors.md
- * section 3): round trips through dfx_dockerfile_print, the spans of
+ * (src/parse/dockerfile*.c, BuildKit's frontend/dockerfile/parser
+ * grammar): round trips through dfx_dockerfile_print, the spans of
  * keywords, flags, words, pairs and heredoc bodies, the directive block,
  * continuations with either escape character, exec-form detection, stages
  * and ARG defaults, ONBUILD, pragmas, and errors with line and column.

@@ -9,8 +9,8 @@
 #   secret-names.txt, secret-exempt.txt, token-formats.tsv     credentials
 #   weak-passwords.txt, user-vars.tsv                          credentials
 #   db-images.tsv, db-ports.tsv, file-env.tsv, nonroot-images.tsv  images
-# eol.tsv is read by column name (header row), as /work/shared/data/eol.md
-# section 5 describes it; the judgement date comes from its
+# eol.tsv is read by column name (header row), (endoflife.date
+# release cycles); the judgement date comes from its
 # supported_on_YYYY_MM_DD column.
 #
 # POSIX sh and awk only. Strings are written as C literals with every byte

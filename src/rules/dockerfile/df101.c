@@ -98,14 +98,12 @@ static void check(struct dfx_ctx *ctx)
 	const struct dfx_dockerfile *df = ctx->file->df;
 	size_t fixes = 0;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		bool onbuild = false;
+	const struct dfx_df_instr *in;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub) {
-			in = in->sub;
-			onbuild = true;
-		}
+	DFX_EACH_INSTR(df, in) {
+		/* ONBUILD's wrapped instruction is not one of the file's own */
+		bool onbuild = in < df->instrs || in >= df->instrs + df->ninstrs;
+
 		if (!dfx_df_is(in, "ENV"))
 			continue;
 		for (size_t k = 0; k < in->nkvs; k++)

@@ -38,13 +38,14 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
 		struct dfx_shellwords_script sc = {0};
 		const char *which = NULL;
 		struct dfx_finding *f;
 
-		if (!dfx_df_is(in, "RUN") && !(dfx_df_is(in, "ONBUILD") && in->sub && dfx_df_is(in->sub, "RUN")))
+		if (!dfx_df_is(in, "RUN"))
 			continue;
 		dfx_shellwords_run(&sc, in);
 		for (size_t k = 0; k < sc.n && !which; k++)

@@ -7,7 +7,7 @@
  * dropped), unless the table says the move is only a suggestion (another
  * image, a major jump, an OS release, a Windows tag) - then a hint.
  * Seed: "Image Security - Base Image" (`FROM node:14 # EOL version`);
- * /work/shared/data/eol.md; Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
+ * endoflife.date (https://endoflife.date); Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -202,7 +202,6 @@ const struct dfx_rule dfx_rule_df301 = {
 		      "eclipse-temurin), a major jump (mysql 5.7, php 7), an OS release, a Windows tag - "
 		      "the finding carries a hint instead.",
 	.refs = "seed: Image Security - Base Image (\"FROM node:14 # EOL version\"); endoflife.date; "
-		"Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to date); "
-		"/work/shared/data/eol.md",
+		"Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to date)",
 	.check = check,
 };

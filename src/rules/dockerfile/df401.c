@@ -343,6 +343,6 @@ const struct dfx_rule dfx_rule_df401 = {
 		      "in node_modules until the builder prunes them. Other builds get a hint.",
 	.refs = "seed: Multi-Stage Builds; Docker docs: Multi-stage builds, Building best practices; "
 		"CIS Docker Benchmark 4.3 (no unnecessary packages); hadolint and Trivy have no "
-		"equivalent (research/dockerfile-anchors.md section 9)",
+		"equivalent",
 	.check = check,
 };

@@ -4,7 +4,7 @@
  * `wget -qO- ... | sudo bash -`, `sh -c "$(curl ...)"`, `bash <(curl ...)`,
  * also python, perl, ruby, node and php). Detection only.
  * hadolint DL4006 (pipefail, the failure-masking half); Semgrep
- * set-pipefail; research/dockerfile-anchors.md section 10.
+ * set-pipefail.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +63,14 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
 		struct dfx_shellwords_script sc = {0};
 		const char *dl = NULL, *sh = NULL;
 		struct dfx_finding *f;
 
-		if (!dfx_df_is(in, "RUN") && !(dfx_df_is(in, "ONBUILD") && in->sub && dfx_df_is(in->sub, "RUN")))
+		if (!dfx_df_is(in, "RUN"))
 			continue;
 		dfx_shellwords_run(&sc, in);
 		/* one pass: a fetcher earlier in the same pipeline, then an interpreter */
@@ -133,7 +134,7 @@ const struct dfx_rule dfx_rule_df404 = {
 		   " && sh /tmp/install.sh && rm /tmp/install.sh",
 	.fix_safety = "No fix: the checksum or signature has to come from the publisher.",
 	.refs = "hadolint DL4006 (pipefail); Semgrep dockerfile.best-practice.set-pipefail; "
-		"research/dockerfile-anchors.md section 10 (not detected by other tools); CIS Docker "
+		"CIS Docker "
 		"Benchmark 4.2 (trusted base and content)",
 	.check = check,
 };

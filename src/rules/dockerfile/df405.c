@@ -274,12 +274,11 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
 		struct dfx_finding *f;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub)
-			in = in->sub;
 		if (dfx_df_is(in, "ENV") || dfx_df_is(in, "ARG")) {
 			bool env = dfx_df_is(in, "ENV");
 
