@@ -13,6 +13,7 @@
 
 #include "dockfix/ignore.h"
 #include "dockfix/rule.h"
+#include "dockfix/shellwords.h"
 
 static const struct {
 	const char *pattern;     /* appended when a probe is not excluded */
@@ -30,6 +31,50 @@ static const struct {
 static bool whole_context(const char *src)
 {
 	return !strcmp(src, ".") || !strcmp(src, "./") || !strcmp(src, "*") || !strcmp(src, "./*");
+}
+
+/* Whether the .dockerignore `ign` (NULL: none) with `add` appended
+   excludes every probe path, as the real matcher reads it. */
+static bool all_excluded(const struct dfx_source *ign, const char *add, size_t addlen)
+{
+	struct dfx_buf all = DFX_BUF_INIT;
+	struct dfx_ignore ig;
+	bool ok = true;
+
+	if (ign)
+		dfx_buf_add(&all, ign->data, ign->len);
+	dfx_buf_add(&all, add ? add : "", add ? addlen : 0);
+	dfx_ignore_parse(&ig, DFX_IGNORE_DOCKER, all.ptr, all.len);
+	for (size_t r = 0; r < NREQ && ok; r++)
+		for (size_t p = 0; p < 3 && required[r].probes[p] && ok; p++)
+			ok = dfx_ignore_match(&ig, required[r].probes[p], required[r].dir);
+	dfx_ignore_release(&ig);
+	dfx_buf_release(&all);
+	return ok;
+}
+
+/* Whether a RUN step of the Dockerfile runs git (it may read .git). */
+static bool runs_git(const struct dfx_dockerfile *df)
+{
+	const struct dfx_df_instr *in;
+	bool hit = false;
+
+	DFX_EACH_INSTR(df, in) {
+		struct dfx_shellwords_script sc = {0};
+
+		if (!dfx_df_is(in, "RUN"))
+			continue;
+		dfx_shellwords_run(&sc, in);
+		for (size_t c = 0; c < sc.n && !hit; c++) {
+			size_t p = dfx_shellwords_real_prog(&sc.cmds[c]);
+
+			hit = p < sc.cmds[c].argc && !strcmp(dfx_shellwords_base(sc.cmds[c].argv[p]), "git");
+		}
+		dfx_shellwords_release(&sc);
+		if (hit)
+			break;
+	}
+	return hit;
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -72,7 +117,7 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 
 		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT;
-		const char *nl = ign ? dfx_source_eol(ign) : "\n";
+		const char *nl = ign ? dfx_source_eol(ign) : "\n", *overridden = NULL;
 		struct dfx_finding *f;
 
 		for (size_t r = 0; r < NREQ; r++)
@@ -93,7 +138,8 @@ static void check(struct dfx_ctx *ctx)
 		for (size_t r = 0; r < NREQ; r++)
 			if (missing[r])
 				dfx_buf_addf(&text, "%s%s", required[r].pattern, nl);
-		/* restate the user's re-includes that the new patterns would override */
+		/* restate the user's re-includes that the new patterns would override,
+		   unless one would include a required path again */
 		for (size_t p = 0; p < ig.n; p++) {
 			const char *pat = ig.pats[p].pat, *base = strrchr(pat, '/');
 			bool hit = false;
@@ -107,13 +153,40 @@ static void check(struct dfx_ctx *ctx)
 				if (missing[r] && dfx_glob_match(rp, base))
 					hit = true;
 			}
-			if (hit)
+			if (!hit)
+				continue;
+			{
+				size_t keep = text.len;
+
 				dfx_buf_addf(&text, "!%s%s", pat, nl);
+				if (!all_excluded(ign, text.ptr, text.len)) {
+					/* it re-includes what must stay out: the exclusion wins */
+					text.ptr[text.len = keep] = '\0';
+					if (!overridden)
+						overridden = pat;
+				}
+			}
 		}
-		if (ign)
-			f->fix = dfx_fix_new(DFX_FIX_SAFE, "append %s to %s", names.ptr, file->dockerignore);
-		else
-			f->fix = dfx_fix_new(DFX_FIX_SAFE, "create %s excluding %s", file->dockerignore, names.ptr);
+		if (!all_excluded(ign, text.ptr, text.len)) {
+			f->hint = dfx_xasprintf("exclude %s in %s by hand: appending them does not exclude them",
+						names.ptr, file->dockerignore);
+			dfx_buf_release(&names);
+			dfx_buf_release(&text);
+			continue;
+		}
+		{
+			bool git = missing[1] && runs_git(df);
+			enum dfx_applicability app = overridden || git ? DFX_FIX_UNSAFE : DFX_FIX_SAFE;
+			char *why = overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)", overridden)
+				    : git ? dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)")
+					  : dfx_xstrdup("");
+
+			if (ign)
+				f->fix = dfx_fix_new(app, "append %s to %s%s", names.ptr, file->dockerignore, why);
+			else
+				f->fix = dfx_fix_new(app, "create %s excluding %s%s", file->dockerignore, names.ptr, why);
+			free(why);
+		}
 		if (ign)
 			dfx_fix_edit(f->fix, file->dockerignore, (uint32_t)ign->len, (uint32_t)ign->len, text.ptr);
 		else

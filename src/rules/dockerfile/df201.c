@@ -9,8 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dfhelp.h"
+#include "dockfix/build.h"
 #include "dockfix/image.h"
+#include "dockfix/imagebehaviour.h"
+#include "dockfix/path.h"
 #include "dockfix/rule.h"
+#include "dockfix/shellwords.h"
 
 enum family { FAM_UNKNOWN, FAM_NODE, FAM_DISTROLESS, FAM_ALPINE, FAM_SHADOW, FAM_SCRATCH, FAM_WINDOWS };
 
@@ -135,74 +140,462 @@ static const struct dfx_df_instr *last_user(const struct dfx_dockerfile *df, con
 	}
 }
 
-static char *fix_text(const struct dfx_dockerfile *df, enum family fam)
-{
-	const char *nl = dfx_source_eol(df->src);
-	char esc = df->escape ? df->escape : '\\';
+/* ---------------------------------------------------------------- what runs */
 
-	switch (fam) {
-	case FAM_NODE:
-		return dfx_xasprintf("USER node%s", nl);
-	case FAM_DISTROLESS:
-		return dfx_xasprintf("USER 65532:65532%s", nl);
-	case FAM_ALPINE:
-		return dfx_xasprintf("RUN addgroup -S -g 10001 app %c%s"
-				     " && adduser -S -D -H -u 10001 -G app -h /nonexistent -s /sbin/nologin app%s"
-				     "USER 10001:10001%s", esc, nl, nl, nl);
-	case FAM_SHADOW:
-		return dfx_xasprintf("RUN groupadd --system --gid 10001 app %c%s"
-				     " && useradd --system --uid 10001 --gid app --no-create-home "
-				     "--home-dir /nonexistent --shell /usr/sbin/nologin --no-log-init app%s"
-				     "USER 10001:10001%s", esc, nl, nl, nl);
-	default:
-		return dfx_xasprintf("USER 10001:10001%s", nl);
+/* Programs that start as root to give it up (or to set things up as root). */
+static const char *const privileged_progs[] = {
+	"gosu", "su-exec", "setpriv", "su", "sudo", "runuser", "chpst", "s6-setuidgid", "s6-svscan", "s6-overlay",
+	"init", "supervisord", "chown", "chmod", "setcap", "sysctl", "iptables", "service", "rsync", "cron", "crond",
+	"sshd", NULL,
+};
+
+static bool listed(const char *const *v, const char *w)
+{
+	for (size_t i = 0; v[i]; i++)
+		if (!strcmp(v[i], w))
+			return true;
+	return false;
+}
+
+/* The last instruction `cmd` in the stage or the stages it is built from. */
+static const struct dfx_df_instr *last_of(const struct dfx_dockerfile *df, const struct dfx_df_stage *st,
+					  const char *cmd)
+{
+	size_t guard = 0;
+
+	for (;;) {
+		for (size_t i = st->last + 1; i-- > st->first;)
+			if (dfx_df_is(&df->instrs[i], cmd))
+				return &df->instrs[i];
+		if (st->parent < 0 || (size_t)st->parent >= df->nstages || guard++ > df->nstages)
+			return NULL;
+		st = &df->stages[st->parent];
 	}
 }
 
-static const char *fix_desc(enum family fam)
+/* How the container's process starts, as far as the Dockerfile says. */
+struct start {
+	bool own;              /* the Dockerfile sets ENTRYPOINT or CMD */
+	bool entrypoint;       /* it sets ENTRYPOINT (the base image's does not run) */
+	const char *drop;      /* a privilege-dropping program it runs or installs */
+	bool script;           /* it starts a script dockfix cannot read */
+	bool privileged;       /* it runs a program that needs root */
+};
+
+static void judge_words(struct start *s, const struct dfx_df_instr *in)
 {
-	switch (fam) {
-	case FAM_NODE:
-		return "switch to the image's `node` user (uid 1000) before CMD";
-	case FAM_DISTROLESS:
-		return "switch to the image's nonroot user 65532:65532 before CMD";
-	case FAM_ALPINE:
-		return "create system user `app` (10001) with addgroup/adduser and switch to 10001:10001";
-	case FAM_SHADOW:
-		return "create system user `app` (10001) with groupadd/useradd and switch to 10001:10001";
-	default:
-		return "switch to the numeric non-root user 10001:10001 (files the app writes must be owned by it)";
+	struct dfx_shellwords_script sc = {0};
+
+	if (in->json) {
+		/* exec form: the words as they are, or the script of `sh -c "..."` */
+		if (in->argc >= 3 && dfx_shellwords_is_shell(dfx_shellwords_base(in->argv[0])) &&
+		    !strcmp(in->argv[1], "-c")) {
+			dfx_shellwords_parse(&sc, in->argv[2], strlen(in->argv[2]));
+		} else {
+			struct dfx_buf b = DFX_BUF_INIT;
+
+			for (size_t k = 0; k < in->argc; k++)
+				dfx_buf_addf(&b, "%s'%s'", k ? " " : "", strchr(in->argv[k], '\'') ? "" : in->argv[k]);
+			dfx_shellwords_parse(&sc, b.ptr ? b.ptr : "", b.len);
+			dfx_buf_release(&b);
+		}
+	} else if (in->args_text) {
+		dfx_shellwords_parse(&sc, in->args_text, strlen(in->args_text));
 	}
+	for (size_t c = 0; c < sc.n; c++) {
+		const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+
+		for (size_t k = cmd->prog; k < cmd->argc; k++) {
+			static const char *const drops[] = {"gosu", "su-exec", "setpriv", "s6-setuidgid", NULL};
+			const char *w = dfx_shellwords_base(cmd->argv[k]);
+			size_t n = strlen(w), d;
+
+			for (d = 0; drops[d] && strcmp(w, drops[d]); d++)
+				;
+			if (drops[d])
+				s->drop = drops[d]; /* a static string: the words are freed below */
+			else if (!strcmp(cmd->argv[k], "/init") && k == cmd->prog)
+				s->drop = "s6-overlay /init";
+			else if (listed(privileged_progs, w) && k == dfx_shellwords_real_prog(cmd))
+				s->privileged = true;
+			if (k == cmd->prog && n > 3 && !strcmp(w + n - 3, ".sh"))
+				s->script = true;
+			if (k == cmd->prog && (!strcmp(w, "docker-entrypoint.sh") || !strcmp(w, "entrypoint")))
+				s->script = true;
+		}
+	}
+	dfx_shellwords_release(&sc);
+}
+
+static void how_it_starts(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct start *s)
+{
+	const struct dfx_df_instr *ep = last_of(df, st, "ENTRYPOINT"), *cmd = last_of(df, st, "CMD");
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->own = ep || cmd;
+	s->entrypoint = ep != NULL;
+	if (ep)
+		judge_words(s, ep);
+	if (cmd)
+		judge_words(s, cmd);
+	/* a stage that installs gosu, su-exec or s6-overlay drops privileges itself */
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->first; i <= t->last; i++) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			const char *txt = in->args_text ? in->args_text : "";
+
+			if (!(dfx_df_is(in, "RUN") || dfx_df_is(in, "ADD") || dfx_df_is(in, "COPY")))
+				continue;
+			if (strstr(txt, "s6-overlay"))
+				s->drop = s->drop ? s->drop : "s6-overlay";
+			else if (dfx_df_is(in, "RUN") && (strstr(txt, " gosu") || strstr(txt, " su-exec")))
+				s->drop = s->drop ? s->drop : strstr(txt, " gosu") ? "gosu" : "su-exec";
+		}
+		idx = t->parent;
+	}
+}
+
+/* ---------------------------------------------------------------- users */
+
+/* A user the Dockerfile creates (useradd/adduser) or hands files to
+   (COPY --chown=name), in the final stage chain; NULL when none. */
+static char *created_user(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+	char *found = NULL;
+
+	while (idx >= 0 && guard++ <= df->nstages && !found) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->last + 1; i-- > t->first && !found;) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+
+			if (dfx_df_is(in, "RUN")) {
+				struct dfx_shellwords_script sc = {0};
+
+				dfx_shellwords_run(&sc, in);
+				for (size_t c = sc.n; c-- > 0 && !found;) {
+					const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+					size_t p = dfx_shellwords_real_prog(cmd);
+					const char *prog;
+					bool busybox;
+
+					if (p >= cmd->argc)
+						continue;
+					prog = dfx_shellwords_base(cmd->argv[p]);
+					busybox = !strcmp(prog, "adduser");
+					if (strcmp(prog, "useradd") && !busybox)
+						continue;
+					/* the user name: the last word that is not an option or its value */
+					for (size_t k = cmd->argc; k-- > p + 1;) {
+						const char *w = cmd->argv[k];
+						const char *prev = cmd->argv[k - 1];
+
+						if (w[0] == '-' || strchr(cmd->raw[k], '$'))
+							break;
+						if (k - 1 > p && prev[0] == '-' && !strchr(prev, '=') &&
+						    strcmp(prev, "-S") && strcmp(prev, "-D") && strcmp(prev, "-H") &&
+						    strcmp(prev, "--system") && strcmp(prev, "-r") && strcmp(prev, "-m") &&
+						    strcmp(prev, "--no-create-home") && strcmp(prev, "--disabled-password") &&
+						    strcmp(prev, "-M") && strcmp(prev, "--no-log-init") && strcmp(prev, "-l"))
+							continue; /* an option's value */
+						/* busybox adduser USER GROUP: the user comes first */
+						if (busybox && k - 1 > p && cmd->argv[k - 1][0] != '-' &&
+						    !strchr(cmd->raw[k - 1], '$'))
+							continue;
+						found = dfx_xstrdup(w);
+						break;
+					}
+				}
+				dfx_shellwords_release(&sc);
+			} else if (dfx_df_is(in, "COPY") || dfx_df_is(in, "ADD")) {
+				const struct dfx_df_flag *fl = dfx_df_instr_flag(in, "chown");
+				const char *v = fl && fl->value ? fl->value : "";
+				size_t n = strcspn(v, ":");
+
+				if (n && !strchr(v, '$') && !(n == 4 && !strncmp(v, "root", 4)) &&
+				    strspn(v, "0123456789") != n)
+					found = dfx_xstrndup(v, n);
+			}
+		}
+		idx = t->parent;
+	}
+	if (found && (!strcmp(found, "root") || !found[0])) {
+		free(found);
+		found = NULL;
+	}
+	return found;
+}
+
+/* ---------------------------------------------------------------- written paths */
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_path(struct paths *p, const char *path)
+{
+	char *c;
+
+	if (!path || path[0] != '/' || strchr(path, '$') || strpbrk(path, "*?[ \t'\"`\\"))
+		return;
+	c = dfx_path_clean(path);
+	if (!strcmp(c, "/")) {
+		free(c);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i], c)) {
+			free(c);
+			return;
+		}
+	DFX_GROW(p->v, p->n + 1, p->cap);
+	p->v[p->n++] = c;
+}
+
+/* Whether path a is b or under it. */
+static bool under(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+
+/* The directories the final stage's RUN steps make with mkdir. */
+static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct paths *p)
+{
+	for (size_t i = st->first; i <= st->last; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		struct dfx_shellwords_script sc = {0};
+		char *wd;
+
+		if (!dfx_df_is(in, "RUN"))
+			continue;
+		wd = dfx_build_workdir(df, i);
+		dfx_shellwords_run(&sc, in);
+		for (size_t c = 0; c < sc.n; c++) {
+			const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+			size_t k = dfx_shellwords_real_prog(cmd);
+
+			if (k >= cmd->argc || strcmp(dfx_shellwords_base(cmd->argv[k]), "mkdir"))
+				continue;
+			for (k++; k < cmd->argc; k++) {
+				const char *a = cmd->argv[k];
+
+				if (a[0] == '-' || strchr(cmd->raw[k], '$'))
+					continue;
+				if (a[0] == '/') {
+					add_path(p, a);
+				} else {
+					char *j = dfx_path_join(wd, a);
+					char *abs = j[0] == '/' ? j : dfx_xasprintf("/%s", j);
+
+					add_path(p, abs);
+					if (abs != j)
+						free(abs);
+					free(j);
+				}
+			}
+		}
+		dfx_shellwords_release(&sc);
+		free(wd);
+	}
+}
+
+static void release_paths(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
+
+/* The VOLUME targets of the final stage chain; *before is set when one
+   comes before instruction index `at`. */
+static void volume_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, size_t at,
+			 struct paths *p, bool *before)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->first; i <= t->last; i++) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			size_t n = in->json ? in->argc : in->nwords;
+
+			if (!dfx_df_is(in, "VOLUME"))
+				continue;
+			if (i < at || t != st)
+				*before = true;
+			for (size_t k = 0; k < n; k++)
+				add_path(p, in->json ? in->argv[k] : in->words[k].text);
+		}
+		idx = t->parent;
+	}
+}
+
+/* Whether the Dockerfile builds a GitHub Actions container action (its
+   LABELs name one). */
+static bool github_action(const struct dfx_dockerfile *df)
+{
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+
+		if (!dfx_df_is(in, "LABEL"))
+			continue;
+		for (size_t k = 0; k < in->nkvs; k++)
+			if (!strncmp(in->kvs[k].key, "com.github.actions.", 19))
+				return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- the fix */
+
+struct plan {
+	const char *create;    /* "alpine", "shadow" or NULL: no user to create */
+	char *user;            /* the USER value */
+	char *owner;           /* what chown gets */
+	struct paths chown;    /* directories handed to the user */
+	struct paths mkdirs;   /* VOLUME targets made first */
+};
+
+static char *plan_text(const struct dfx_dockerfile *df, const struct plan *pl)
+{
+	const char *nl = dfx_source_eol(df->src);
+	char esc = df->escape ? df->escape : '\\';
+	struct dfx_buf b = DFX_BUF_INIT;
+	const char *sep = "RUN ";
+
+	if (pl->create && !strcmp(pl->create, "alpine")) {
+		dfx_buf_addf(&b, "RUN addgroup -S -g 10001 app %c%s"
+			     " && adduser -S -D -H -u 10001 -G app -h /nonexistent -s /sbin/nologin app", esc, nl);
+		sep = " && ";
+	} else if (pl->create) {
+		dfx_buf_addf(&b, "RUN groupadd --system --gid 10001 app %c%s"
+			     " && useradd --system --uid 10001 --gid app --no-create-home "
+			     "--home-dir /nonexistent --shell /usr/sbin/nologin --no-log-init app", esc, nl);
+		sep = " && ";
+	}
+	if (pl->mkdirs.n) {
+		if (b.len)
+			dfx_buf_addf(&b, " %c%s", esc, nl);
+		dfx_buf_adds(&b, *sep == 'R' ? "RUN mkdir -p" : " && mkdir -p");
+		for (size_t i = 0; i < pl->mkdirs.n; i++)
+			dfx_buf_addf(&b, " %s", pl->mkdirs.v[i]);
+		sep = " && ";
+	}
+	if (pl->chown.n) {
+		if (b.len)
+			dfx_buf_addf(&b, " %c%s", esc, nl);
+		dfx_buf_addf(&b, "%schown -R %s", *sep == 'R' ? "RUN " : " && ", pl->owner);
+		for (size_t i = 0; i < pl->chown.n; i++)
+			dfx_buf_addf(&b, " %s", pl->chown.v[i]);
+	}
+	if (b.len)
+		dfx_buf_adds(&b, nl);
+	dfx_buf_addf(&b, "USER %s%s", pl->user, nl);
+	return dfx_buf_detach(&b);
+}
+
+/* Windows images: ContainerUser is the unprivileged account. */
+static void windows_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_df_instr *after)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	char *text = dfx_xasprintf("USER ContainerUser%s", dfx_source_eol(df->src));
+
+	f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "switch to the unprivileged `ContainerUser` account before CMD "
+			     "(files the application writes must be writable by it)");
+	dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
+	free(text);
+}
+
+/* The unsafe swap to a non-root image of the same service. */
+static void swap_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_df_stage *st,
+		     const struct dfx_imagebehaviour *b)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	const struct dfx_df_instr *from = &df->instrs[st->from];
+	const char *alt = b->nonroot_alt, *colon = strrchr(alt, ':');
+	const char *raw = from->nwords ? from->words[0].raw : "";
+	size_t rl = strlen(raw), nl;
+	struct dfx_span sp = st->image_span;
+	char *name;
+
+	if (st->parent >= 0 || !colon || strpbrk(raw, "$\"'\\`") || sp.end - sp.start != rl ||
+	    memcmp(df->src->data + sp.start, raw, rl) != 0)
+		return;
+	nl = dfx_image_ref_name_len(raw);
+	name = dfx_xstrndup(alt, (size_t)(colon - alt));
+	f->fix = dfx_fix_new(DFX_FIX_UNSAFE,
+			     "build FROM %s (the same server as a non-root user; it listens on port %s, "
+			     "so published ports and a configuration that listens on 80 must follow)",
+			     name, colon + 1);
+	dfx_fix_edit(f->fix, ctx->file->path, sp.start, sp.start + (uint32_t)nl, name);
+	free(name);
 }
 
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st = dfx_df_final_stage(df);
-	const struct dfx_df_instr *user, *from, *after = NULL;
-	const char *base;
+	const struct dfx_df_instr *user, *from, *after = NULL, *prev;
+	const struct dfx_imagebehaviour *b = NULL;
+	const char *base, *unsafe_why = NULL;
 	struct dfx_imageref ref;
 	struct dfx_finding *f;
+	struct start start;
+	struct plan pl;
 	enum family fam;
-	char *text;
+	bool vol_before = false, parsed, official = false;
+	char *wd, *text, *existing;
+	size_t at;
 
 	if (!st)
 		return;
 	from = &df->instrs[st->from];
 	base = dfx_df_stage_base(df, st);
 	user = last_user(df, st);
-	if (user) {
-		if (!user_is_root(df, user))
+	if (user && !user_is_root(df, user))
+		return;
+	parsed = dfx_image_parse(&ref, base, NULL) == 0;
+	if (parsed) {
+		bool nonroot = !user && dfx_image_nonroot(&ref);
+
+		b = dfx_imagebehaviour_lookup(&ref);
+		official = ref.official;
+		dfx_image_release(&ref);
+		if (nonroot || (!user && dfx_imagebehaviour_nonroot_default(b)))
 			return;
-	} else {
-		if (dfx_image_parse(&ref, base, NULL) == 0) {
-			bool nonroot = dfx_image_nonroot(&ref);
-			dfx_image_release(&ref);
-			if (nonroot)
-				return;
-		}
 	}
 	fam = family_of(base);
+	how_it_starts(df, st, &start);
+
+	/* an entrypoint that starts as root to drop privileges itself does not run the service as root */
+	if (!user && (start.drop || (dfx_imagebehaviour_drops(b) && (strcmp(b->drop, "daemon") ? !start.entrypoint
+											 : strcmp(b->nonroot, "no") != 0)))) {
+		const char *how = start.drop ? start.drop : b->drop;
+
+		f = dfx_emit(ctx, from->span,
+			       "the container starts as root and %s drops privileges itself (%s%s%s)",
+			       !start.drop && !strcmp(how, "daemon") ? "the server" : "its entrypoint", how, !start.drop && b->drop_user && strcmp(b->drop_user, "?") ? " to " : "",
+			       !start.drop && b->drop_user && strcmp(b->drop_user, "?") ? b->drop_user : "");
+		if (f) {
+			f->severity = DFX_SEV_LOW;
+			f->hint = dfx_xstrdup("nothing to change in the Dockerfile: a USER here would skip the "
+					      "entrypoint's own set-up (chown of its data directories, the drop "
+					      "itself); keep its data directories owned by the user it drops to");
+		}
+		return;
+	}
+
 	if (user && user->stage == (int)(st - df->stages))
 		f = dfx_emit(ctx, user->span,
 			       "the final stage's last USER is root: the container runs with root privileges");
@@ -211,10 +604,7 @@ static void check(struct dfx_ctx *ctx)
 			       "the final stage sets no USER: the container runs as root");
 	if (!f)
 		return;
-	if (fam == FAM_WINDOWS) {
-		f->hint = dfx_xstrdup("add `USER ContainerUser` (Windows images) before CMD/ENTRYPOINT");
-		return;
-	}
+
 	/* after the last RUN/COPY/ADD/USER of the stage; else right after FROM */
 	for (size_t i = st->first; i <= st->last; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
@@ -223,21 +613,131 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (!after)
 		after = from;
-	const struct dfx_df_instr *prev = user ? earlier_nonroot(df, user) : NULL;
+	at = (size_t)(after - df->instrs);
+
+	if (fam == FAM_WINDOWS) {
+		windows_fix(ctx, f, after);
+		return;
+	}
+	if (b && !strcmp(b->nonroot, "no")) {
+		if (b->nonroot_alt && !start.own)
+			swap_fix(ctx, f, st, b);
+		f->hint = dfx_xasprintf("%s does not run as a non-root USER out of the box (it needs %s)%s%s",
+					b->image, b->needs ? b->needs : "root", b->nonroot_alt ? "; use " : "",
+					b->nonroot_alt ? b->nonroot_alt : "");
+		return;
+	}
+
+	prev = user ? earlier_nonroot(df, user) : NULL;
+	if (start.script)
+		unsafe_why = "the entrypoint is a script dockfix cannot read: it may need root";
+	else if (start.privileged)
+		unsafe_why = "the container runs a program that needs root";
 	if (prev) {
 		/* the stage already has a non-root user: switch back to it */
 		text = dfx_xasprintf("USER %.*s%s", (int)(prev->args.end - prev->args.start),
 				     df->src->data + prev->args.start, dfx_source_eol(df->src));
-		f->fix = dfx_fix_new(DFX_FIX_SAFE, "switch back to the stage's user `%.*s` before CMD",
-				     (int)(prev->args.end - prev->args.start), df->src->data + prev->args.start);
-	} else {
-		text = fix_text(df, fam);
-		f->fix = dfx_fix_new(DFX_FIX_SAFE, "%s", fix_desc(fam));
+		f->fix = dfx_fix_new(unsafe_why ? DFX_FIX_UNSAFE : DFX_FIX_SAFE,
+				     "switch back to the stage's user `%.*s` before CMD%s%s%s",
+				     (int)(prev->args.end - prev->args.start), df->src->data + prev->args.start,
+				     unsafe_why ? " (unsafe: " : "", unsafe_why ? unsafe_why : "", unsafe_why ? ")" : "");
+		dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
+		free(text);
+		return;
 	}
-	char *ins = dfx_df_after_text(df, after, text);
-	dfx_fix_edit(f->fix, ctx->file->path, after->lines.end, after->lines.end, ins);
-	free(ins);
+
+	memset(&pl, 0, sizeof(pl));
+	existing = created_user(df, st);
+	if (existing) {
+		pl.user = existing;
+		pl.owner = dfx_xstrdup(existing);
+	} else if (fam == FAM_NODE) {
+		pl.user = dfx_xstrdup("node");
+		pl.owner = dfx_xstrdup("node:node");
+	} else if (fam == FAM_DISTROLESS) {
+		pl.user = dfx_xstrdup("65532:65532");
+	} else if (fam == FAM_ALPINE || fam == FAM_SHADOW) {
+		pl.create = fam == FAM_ALPINE ? "alpine" : "shadow";
+		pl.user = dfx_xstrdup("10001:10001");
+		pl.owner = dfx_xstrdup("app:app");
+	} else {
+		pl.user = dfx_xstrdup("10001:10001");
+	}
+
+	/* what the process writes: its WORKDIR, its VOLUMEs, the directories its RUNs make */
+	wd = dfx_build_workdir(df, st->last); /* where the process starts */
+	volume_paths(df, st, at, &pl.mkdirs, &vol_before);
+	if (strcmp(wd, "/"))
+		add_path(&pl.chown, wd);
+	mkdir_paths(df, st, &pl.chown);
+	for (size_t i = 0; i < pl.mkdirs.n; i++)
+		add_path(&pl.chown, pl.mkdirs.v[i]);
+	/* drop paths under another one (chown -R covers them) */
+	for (size_t i = 0; i < pl.chown.n; i++)
+		for (size_t j = 0; j < pl.chown.n; j++)
+			if (i != j && under(pl.chown.v[i], pl.chown.v[j]) && strcmp(pl.chown.v[i], pl.chown.v[j])) {
+				free(pl.chown.v[i]);
+				pl.chown.v[i] = pl.chown.v[--pl.chown.n];
+				i = (size_t)-1;
+				break;
+			}
+	if (!pl.owner)
+		unsafe_why = fam == FAM_DISTROLESS ? "a distroless image has no shell to hand the application's "
+						     "files to the user (COPY --chown=65532:65532 what it writes)"
+		: fam == FAM_SCRATCH ? "a scratch image has no shell to hand the application's files to the user"
+				     : "dockfix does not know this base image's user tools";
+	else if (!unsafe_why && (!b ? !parsed : strcmp(b->nonroot, "yes")))
+		unsafe_why = b ? "the base image needs more than a non-root USER" : "the base image is not known";
+	else if (!unsafe_why && !start.entrypoint && !b && !official)
+		unsafe_why = "the base image's own entrypoint is not known (it may need root)";
+	if (!unsafe_why && (under(wd, "/github") || github_action(df)))
+		unsafe_why = "a GitHub Actions container action must run as root to use the mounted "
+			     "/github/workspace (GitHub's Dockerfile support for actions)";
+	if (!unsafe_why && !strcmp(wd, "/"))
+		unsafe_why = "the stage sets no WORKDIR: dockfix cannot tell where the application writes";
+	if (!unsafe_why && pl.mkdirs.n)
+		unsafe_why = "a VOLUME that already exists keeps its old (root) ownership";
+	if (!unsafe_why && vol_before)
+		unsafe_why = "a VOLUME is declared before the files are handed over";
+	if (!pl.owner) {
+		/* nothing to chown with */
+		release_paths(&pl.chown);
+		memset(&pl.chown, 0, sizeof(pl.chown));
+		release_paths(&pl.mkdirs);
+		memset(&pl.mkdirs, 0, sizeof(pl.mkdirs));
+	}
+	{
+		struct dfx_buf desc = DFX_BUF_INIT;
+
+		if (pl.create)
+			dfx_buf_addf(&desc, "create system user `app` (10001) with %s, ",
+				     fam == FAM_ALPINE ? "addgroup/adduser" : "groupadd/useradd");
+		else if (existing)
+			dfx_buf_addf(&desc, "reuse the Dockerfile's user `%s`, ", existing);
+		else if (fam == FAM_NODE)
+			dfx_buf_adds(&desc, "use the image's `node` user (uid 1000), ");
+		if (pl.chown.n) {
+			dfx_buf_adds(&desc, "hand it ");
+			for (size_t i = 0; i < pl.chown.n; i++)
+				dfx_buf_addf(&desc, "%s%s", i ? ", " : "", pl.chown.v[i]);
+			dfx_buf_adds(&desc, ", ");
+		}
+		if (desc.len >= 2)
+			desc.ptr[desc.len -= 2] = '\0';
+		dfx_buf_addf(&desc, "%sswitch to %s before CMD", desc.len ? " and " : "", pl.user);
+		if (unsafe_why)
+			dfx_buf_addf(&desc, " (unsafe: %s)", unsafe_why);
+		f->fix = dfx_fix_new(unsafe_why ? DFX_FIX_UNSAFE : DFX_FIX_SAFE, "%s", desc.ptr);
+		dfx_buf_release(&desc);
+	}
+	text = plan_text(df, &pl);
+	dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
 	free(text);
+	free(wd);
+	free(pl.user);
+	free(pl.owner);
+	release_paths(&pl.chown);
+	release_paths(&pl.mkdirs);
 }
 
 const struct dfx_rule dfx_rule_df201 = {

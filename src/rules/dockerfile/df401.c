@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dfhelp.h"
 #include "dockfix/build.h"
 #include "dockfix/shellwords.h"
 #include "dockfix/image.h"
@@ -228,10 +229,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_build_step
 	}
 	if (!has_workdir) {
 		char *w = dfx_xasprintf("%s /app%s", upper ? "WORKDIR" : "workdir", nl);
-		char *ins = dfx_df_after_text(df, from, w);
-
-		dfx_fix_edit(fix, ctx->file->path, from->lines.end, from->lines.end, ins);
-		free(ins);
+		dfx_dfhelp_insert_after(fix, ctx->file->path, df, from, w);
 		free(w);
 	}
 	{
@@ -250,12 +248,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_build_step
 		if (!tail_user)
 			dfx_buf_addf(&text, "%s node%s", upper ? "USER" : "user", nl);
 	}
-	{
-		char *ins = dfx_df_after_text(df, split, text.ptr);
-
-		dfx_fix_edit(fix, ctx->file->path, split->lines.end, split->lines.end, ins);
-		free(ins);
-	}
+	dfx_dfhelp_insert_after(fix, ctx->file->path, df, split, text.ptr);
 	free(builder);
 out:
 	dfx_buf_release(&text);

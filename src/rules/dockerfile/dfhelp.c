@@ -10,9 +10,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dfhelp.h"
 #include "dockfix/image.h"
+#include "dockfix/path.h"
 #include "dockfix/secrets.h"
 
 static bool is_blank(char c)
@@ -258,4 +260,71 @@ bool dfx_dfhelp_retag(struct dfx_fix *fix, const char *path, const struct dfx_do
 		free(full);
 		return ok;
 	}
+}
+
+void dfx_dfhelp_insert_after(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df,
+			     const struct dfx_df_instr *in, const char *lines)
+{
+	uint32_t esc = dfx_df_open_escape(df, in), end = in->lines.end;
+	char *ins = dfx_df_after_text(df, in, lines);
+
+	if (esc) {
+		/* drop the escape and the blanks before it; keep what follows it (comment lines) */
+		const char *d = df->src->data;
+		uint32_t e = esc + 1;
+		char *text;
+
+		while (esc > in->span.start && (d[esc - 1] == ' ' || d[esc - 1] == '\t'))
+			esc--;
+		text = dfx_xasprintf("%.*s%s", (int)(end - e), d + e, ins);
+
+		dfx_fix_edit(fix, path, esc, end, text);
+		free(text);
+	} else {
+		dfx_fix_edit(fix, path, end, end, ins);
+	}
+	free(ins);
+}
+
+/* Whether bytes start like an archive ADD may unpack: a tar header
+   ("ustar" at 257), or gzip, bzip2, xz, zstd or lz4 compression. */
+static bool archive_bytes(const unsigned char *d, size_t n)
+{
+	if (n >= 262 && !memcmp(d + 257, "ustar", 5))
+		return true;
+	if (n >= 2 && d[0] == 0x1f && (d[1] == 0x8b || d[1] == 0x9d || d[1] == 0xa0))
+		return true;
+	if (n >= 3 && !memcmp(d, "BZh", 3))
+		return true;
+	if (n >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
+		return true;
+	if (n >= 4 && ((d[0] == 0x28 && d[1] == 0xb5 && d[2] == 0x2f && d[3] == 0xfd) ||
+		       (d[0] == 0x04 && d[1] == 0x22 && d[2] == 0x4d && d[3] == 0x18)))
+		return true;
+	return false;
+}
+
+enum dfx_dfhelp_src dfx_dfhelp_context_source(struct dfx_workspace *ws, const char *context, const char *src)
+{
+	const struct dfx_source *s;
+	struct stat sb;
+	char *clean, *path;
+	enum dfx_dfhelp_src kind = DFX_SRC_UNKNOWN;
+
+	if (!context || !src[0] || strpbrk(src, "*?[$") || strstr(src, "://"))
+		return DFX_SRC_UNKNOWN;
+	clean = dfx_path_clean(src[0] == '/' ? src + 1 : src);
+	if (!strcmp(clean, "..") || !strncmp(clean, "../", 3)) {
+		free(clean);
+		return DFX_SRC_UNKNOWN; /* outside the context: the build fails there */
+	}
+	path = dfx_path_join(context, clean);
+	if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		kind = DFX_SRC_DIR;
+	} else if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (s = dfx_ws_read(ws, path)) != NULL) {
+		kind = archive_bytes((const unsigned char *)s->data, s->len) ? DFX_SRC_ARCHIVE : DFX_SRC_FILE;
+	}
+	free(path);
+	free(clean);
+	return kind;
 }

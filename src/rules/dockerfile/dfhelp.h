@@ -39,4 +39,24 @@ void dfx_dfhelp_mask_secret(struct dfx_finding *f, const struct dfx_df_instr *in
 bool dfx_dfhelp_retag(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df,
 		      const struct dfx_df_stage *st, const char *tag);
 
+/*
+ * Add to `fix` the edit that inserts `lines` (whole lines, each with its
+ * line ending) after instruction `in`: a line ending goes first when `in`
+ * is the file's last line without one, and an escape character that
+ * leaves `in` open at the end of the file is deleted, so the new lines
+ * never join it.
+ */
+void dfx_dfhelp_insert_after(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df,
+			     const struct dfx_df_instr *in, const char *lines);
+
+/* What a COPY/ADD source of the build context is, judged by its bytes. */
+enum dfx_dfhelp_src {
+	DFX_SRC_UNKNOWN,   /* not found or not readable (a variable, a wildcard) */
+	DFX_SRC_FILE,      /* a regular file that is no archive ADD would unpack */
+	DFX_SRC_ARCHIVE,   /* a tar archive or a compressed file (ADD unpacks tar archives) */
+	DFX_SRC_DIR,       /* a directory (ADD copies its contents and unpacks nothing) */
+};
+/* Look up `src` (as written in the instruction) in build context `context`. */
+enum dfx_dfhelp_src dfx_dfhelp_context_source(struct dfx_workspace *ws, const char *context, const char *src);
+
 #endif
