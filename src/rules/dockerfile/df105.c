@@ -5,7 +5,9 @@
  * `*.key` at every depth. Safe fix: create the .dockerignore, or append the
  * missing patterns (never removing or reordering a user's line; the user's
  * own `!` re-includes that the new patterns would override are restated
- * after them).
+ * after them, unless they re-include a required path); the result is
+ * checked with the real matcher. References: Docker docs ".dockerignore
+ * files" (moby/patternmatcher: last match wins, `!` re-includes).
  * Seed: "Secrets Baked into Layers", ".dockerignore".
  */
 #include <stdlib.h>
@@ -218,8 +220,12 @@ const struct dfx_rule dfx_rule_df105 = {
 	.fix_safety = "Safe. The fix only creates the .dockerignore or appends the missing patterns; "
 		      "it never removes or reorders a line. When the file re-includes something with `!` "
 		      "that a new pattern would exclude again, that `!` line is restated after the new "
-		      "patterns so the user's exception still holds. The image loses only files that "
-		      "should never have been in it.",
+		      "patterns so the user's exception still holds - unless it would include a required "
+		      "path again. The result is checked with the .dockerignore matcher itself (order, `!` "
+		      "re-includes): a fix that would not exclude the paths is not offered. Unsafe when it "
+		      "overrides the file's own re-include of a required path (`!.git`), or excludes .git "
+		      "while a RUN step runs git. The image loses only files that should never have been "
+		      "in it.",
 	.refs = "seed: Secrets Baked into Layers (.dockerignore); hadolint DL3045-adjacent; "
 		"Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
 	.check = check,

@@ -750,20 +750,33 @@ const struct dfx_rule dfx_rule_df201 = {
 	.what = "Checks that the final stage of a Dockerfile switches to a non-root user: it has a USER "
 		"instruction (in the stage or a stage it is built from) and the last one is not root, 0, "
 		"root:* or 0:*. Builder stages are exempt, and so are base images known to run as a "
-		"non-root user (distroless :nonroot, nginx-unprivileged, chainguard).",
+		"non-root user (distroless :nonroot, nginx-unprivileged, chainguard, bitnami, grafana, "
+		"nanoserver's ContainerUser). An image whose entrypoint starts as root to drop privileges "
+		"itself (postgres, mariadb, redis, mongo and others through gosu or setpriv, s6-overlay "
+		"images such as linuxserver's, Apache-based images whose server runs as www-data, or a "
+		"Dockerfile that installs gosu/su-exec) gets a low note naming the user it drops to.",
 	.why = "A process that runs as root in the container is root on the host the moment it escapes "
 	       "the container (a kernel bug, a mounted socket, a privileged flag). It can also modify "
 	       "the image's own files. Running as an unprivileged user removes that whole class of "
 	       "escalation and is required by Kubernetes `runAsNonRoot`.",
-	.example = "FROM node:22\nCOPY . /app\nCMD [\"node\", \"server.js\"]",
+	.example = "FROM node:22\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]",
 	.instead = "FROM node:22\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]",
-	.fix_safety = "Safe. The fix inserts user creation fitting the base image (node: the built-in "
-		      "`node` user; distroless/chainguard: 65532; alpine: addgroup/adduser; debian, ubuntu "
-		      "and RHEL-family: groupadd/useradd --system --no-log-init; anything else: a numeric "
-		      "USER 10001:10001) after the stage's last RUN/COPY/ADD, so build steps still run as "
-		      "root and only the running container changes user. Files the application writes at "
-		      "run time must then be owned by that user.",
+	.fix_safety = "Safe only when dockfix knows what the process needs: the base image is one it "
+		      "knows (an official OS or language image, or one of its image-behaviour table that "
+		      "runs under a non-root USER), the user tools fit it (node: the built-in `node` user; "
+		      "alpine: addgroup/adduser; Debian, Ubuntu and RHEL-family: groupadd/useradd; a user "
+		      "the Dockerfile already creates or hands files to is reused), the stage sets a "
+		      "WORKDIR, the entrypoint is not a script and runs nothing that needs root, and no "
+		      "VOLUME holds data an existing volume would keep root-owned. The fix then creates "
+		      "the user after the stage's last RUN/COPY/ADD (so build steps still run as root), "
+		      "hands it the WORKDIR and the directories the RUN steps make (`chown -R`), and "
+		      "switches to it before CMD and before any VOLUME. Otherwise the same fix is unsafe "
+		      "and says why. Images that cannot run as non-root get a hint, nginx an unsafe swap to "
+		      "nginxinc/nginx-unprivileged (port 8080), Windows images an unsafe `USER "
+		      "ContainerUser`.",
 	.refs = "seed: Non-Root User; hadolint DL3002; Trivy DS002; Checkov CKV_DOCKER_3, CKV_DOCKER_8; "
-		"CIS Docker Benchmark 4.1",
+		"CIS Docker Benchmark 4.1; the images' Dockerfiles and entrypoint scripts (docker-library, "
+		"nginxinc/docker-nginx-unprivileged, linuxserver/docker-baseimage-alpine); GitHub Docs: "
+		"Dockerfile support for GitHub Actions (USER)",
 	.check = check,
 };
