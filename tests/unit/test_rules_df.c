@@ -2,7 +2,9 @@
  * test_rules_df.c - cmocka tests of the helpers private to the Dockerfile
  * rules (src/rules/dockerfile/dfhelp.c): bare "key" credential names,
  * secret-looking literals, and re-tagging a stage's base image in its FROM
- * or in the global ARG it is built from.
+ * or in the global ARG it is built from, inserting lines after an
+ * instruction (an open continuation is closed first), and judging a
+ * COPY/ADD source of the build context by its bytes.
  * Reference: the Dockerfile reference (FROM, ARG before FROM).
  */
 #include <setjmp.h>
@@ -14,8 +16,13 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "src/rules/dockerfile/dfhelp.h"
 #include "dockfix/fix.h"
+#include "dockfix/workspace.h"
 
 /* ================================================================ helpers */
 
@@ -113,11 +120,81 @@ static void test_retag(void **state)
 	check_retag("FROM node:\\\n14\n", 0, "26", NULL);
 }
 
+static void check_insert(const char *in, size_t instr, const char *want)
+{
+	struct parsed p;
+	struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "t");
+	char *out;
+
+	parse(&p, in);
+	dfx_dfhelp_insert_after(fix, "Dockerfile", p.df, &p.df->instrs[instr], "USER app\n");
+	out = apply(&p, fix);
+	assert_string_equal(out, want);
+	free(out);
+	dfx_fix_free(fix);
+	unparse(&p);
+}
+
+static void test_insert_after(void **state)
+{
+	(void)state;
+	check_insert("FROM x\nRUN a\nCMD b\n", 1, "FROM x\nRUN a\nUSER app\nCMD b\n");
+	check_insert("FROM x\nRUN a", 1, "FROM x\nRUN a\nUSER app\n");
+	/* an open continuation at the end of the file is closed, not extended */
+	check_insert("FROM x\nRUN apk add curl \\\n", 1, "FROM x\nRUN apk add curl\nUSER app\n");
+	check_insert("FROM x\nRUN a \\", 1, "FROM x\nRUN a\nUSER app\n");
+	check_insert("FROM x\nRUN a \\\n# last\n", 1, "FROM x\nRUN a\n# last\nUSER app\n");
+}
+
+static void test_context_source(void **state)
+{
+	char dir[] = "/tmp/dfx-ctx-XXXXXX", path[256];
+	struct dfx_config cfg;
+	struct dfx_workspace ws;
+	static const unsigned char gz[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0};
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/notes.txt", dir);
+	f = fopen(path, "w");
+	fputs("plain\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/vendor.bin", dir);
+	f = fopen(path, "w");
+	fwrite(gz, 1, sizeof(gz), f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/src", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	dfx_config_init(&cfg);
+	dfx_ws_init(&ws, &cfg);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "notes.txt"), DFX_SRC_FILE);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "./notes.txt"), DFX_SRC_FILE);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "/notes.txt"), DFX_SRC_FILE);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "vendor.bin"), DFX_SRC_ARCHIVE);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "src/"), DFX_SRC_DIR);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "missing.conf"), DFX_SRC_UNKNOWN);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "*.txt"), DFX_SRC_UNKNOWN);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, dir, "../notes.txt"), DFX_SRC_UNKNOWN);
+	assert_int_equal(dfx_dfhelp_context_source(&ws, NULL, "notes.txt"), DFX_SRC_UNKNOWN);
+	dfx_ws_release(&ws);
+	dfx_config_release(&cfg);
+	snprintf(path, sizeof(path), "%s/notes.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/vendor.bin", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/src", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_retag),
+		cmocka_unit_test(test_insert_after),
+		cmocka_unit_test(test_context_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
