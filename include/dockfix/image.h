@@ -8,7 +8,7 @@
  * github.com/distribution/reference (normalize.go); the Docker Official
  * Images documentation of each image. The tables
  * are src/data/eol.tsv, eol-policy.tsv, slim-variants.tsv, db-images.tsv,
- * db-ports.tsv, file-env.tsv and nonroot-images.tsv, compiled in at build
+ * db-ports.tsv, file-env.tsv and image-behaviour.tsv, compiled in at build
  * time. Every function is pure and safe to call from several threads.
  */
 #ifndef DOCKFIX_IMAGE_H

@@ -18,6 +18,7 @@
 
 #include "dockfix/core.h"
 #include "dockfix/image.h"
+#include "dockfix/imagebehaviour.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -895,7 +896,7 @@ int dfx_image_eol_data_age(int today)
 /* ------------------------------------------------------------------ image patterns */
 
 /*
- * The convention of db-images.tsv, file-env.tsv and nonroot-images.tsv: a
+ * The convention of db-images.tsv, file-env.tsv and image-behaviour.tsv: a
  * pattern without '/' is compared with the last path component on any
  * registry, one with '/' is an fnmatch glob on the familiar name. A
  * variable in the tag does not matter here (postgres:${PG_VERSION}).
@@ -962,22 +963,9 @@ char *dfx_image_file_var(const struct dfx_imageref *ref, const char *var)
 
 const char *dfx_image_default_user(const struct dfx_imageref *ref)
 {
-	const char *tag;
+	const struct dfx_imagebehaviour *b = dfx_imagebehaviour_lookup(ref);
 
-	if (!ref || !ref->name)
-		return NULL;
-	tag = ref->has_tag ? ref->tag : ref->digest ? "" : "latest";
-	for (size_t i = 0; i < dfx_tab_nonroot_n; i++) {
-		const struct dfx_tab_nonroot *e = &dfx_tab_nonroot[i];
-
-		if (image_match(e->image, ref) && fnmatch(e->tag, tag, 0) == 0) {
-			if (strcmp(e->user, "root") == 0 || strcmp(e->user, "0") == 0 ||
-			    strncmp(e->user, "0:", 2) == 0 || strncmp(e->user, "root:", 5) == 0)
-				return NULL;
-			return e->user;
-		}
-	}
-	return NULL;
+	return dfx_imagebehaviour_nonroot_default(b) ? b->user : NULL;
 }
 
 bool dfx_image_nonroot(const struct dfx_imageref *ref)

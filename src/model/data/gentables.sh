@@ -8,8 +8,8 @@
 #   eol.tsv, eol-meta.txt, eol-policy.tsv, slim-variants.tsv  base images
 #   secret-names.txt, secret-exempt.txt, token-formats.tsv     credentials
 #   weak-passwords.txt, user-vars.tsv                          credentials
-#   db-images.tsv, db-ports.tsv, file-env.tsv, nonroot-images.tsv  images
-#   image-behaviour.tsv                                        image run-time behaviour
+#   db-images.tsv, db-ports.tsv, file-env.tsv                  images
+#   image-behaviour.tsv       image run-time behaviour, default users
 # eol.tsv is read by column name (header row), (endoflife.date
 # release cycles); the judgement date comes from its
 # supported_on_YYYY_MM_DD column.
@@ -35,7 +35,7 @@ mkdir -p "$out"
 
 for f in eol.tsv eol-meta.txt eol-policy.tsv slim-variants.tsv secret-names.txt \
 	secret-exempt.txt token-formats.tsv weak-passwords.txt user-vars.tsv \
-	db-images.tsv db-ports.tsv file-env.tsv nonroot-images.tsv image-behaviour.tsv; do
+	db-images.tsv db-ports.tsv file-env.tsv image-behaviour.tsv; do
 	if [ ! -r "$src/$f" ]; then
 		echo "gentables.sh: missing $src/$f" >&2
 		exit 1
@@ -227,13 +227,6 @@ struct dfx_tab_file_env {
 };
 extern const struct dfx_tab_file_env dfx_tab_file_env[];
 extern const size_t dfx_tab_file_env_n;
-
-/* nonroot-images.tsv */
-struct dfx_tab_nonroot {
-	const char *image, *tag, *user;
-};
-extern const struct dfx_tab_nonroot dfx_tab_nonroot[];
-extern const size_t dfx_tab_nonroot_n;
 
 /* image-behaviour.tsv */
 #include "dockfix/imagebehaviour.h"
@@ -588,22 +581,6 @@ END {
 	print ""
 }
 ' "$src/file-env.tsv" >>"$tmpc"
-
-$AWK -F'\t' "$lib"'
-BEGIN { print "const struct dfx_tab_nonroot dfx_tab_nonroot[] = {" }
-skip() { next }
-{
-	need_fields(3)
-	printf "\t{%s, %s, %s},\n", cstr($1), cstr($2), cstr($3)
-	n++
-}
-END {
-	if (failed)
-		exit 1
-	print "};"
-	print "const size_t dfx_tab_nonroot_n = " n + 0 ";"
-}
-' "$src/nonroot-images.tsv" >>"$tmpc"
 
 $AWK -F'\t' "$lib"'
 function opt(s) {
