@@ -71,6 +71,16 @@ static void test_web_and_prefix_forms(void **state)
 	assert_non_null(b);
 	assert_true(dfx_imagebehaviour_nonroot_default(b));
 	assert_true(dfx_imagebehaviour_file_var(b, "POSTGRESQL_PASSWORD_FILE"));
+	/* grafana reads GF_<SECTION>_<KEY>__FILE only; rabbitmq's *_FILE is fatal, not listed */
+	b = dfx_imagebehaviour_find("grafana/grafana:11.4.0");
+	assert_non_null(b);
+	assert_true(dfx_imagebehaviour_file_var(b, "GF_SECURITY_ADMIN_PASSWORD__FILE"));
+	assert_false(dfx_imagebehaviour_file_var(b, "GF_SECURITY_ADMIN_PASSWORD_FILE"));
+	assert_false(dfx_imagebehaviour_file_var(dfx_imagebehaviour_find("rabbitmq:4"), "RABBITMQ_DEFAULT_PASS_FILE"));
+	/* old haproxy and 2016 nanoserver start as root; newer ones do not */
+	assert_false(dfx_imagebehaviour_nonroot_default(dfx_imagebehaviour_find("haproxy:1.7-alpine")));
+	assert_true(dfx_imagebehaviour_nonroot_default(dfx_imagebehaviour_find("haproxy:3.0")));
+	assert_false(dfx_imagebehaviour_nonroot_default(dfx_imagebehaviour_find("mcr.microsoft.com/windows/nanoserver:sac2016")));
 	b = dfx_imagebehaviour_find("mcr.microsoft.com/windows/nanoserver:ltsc2022");
 	assert_non_null(b);
 	assert_string_equal(b->user, "ContainerUser");
