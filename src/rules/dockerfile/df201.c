@@ -6,6 +6,7 @@
  * RUN/COPY/ADD/USER (so before CMD/ENTRYPOINT in the usual layout).
  * Seed: "Non-Root User"; hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3/8.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,7 +179,8 @@ struct start {
 	bool own;              /* the Dockerfile sets ENTRYPOINT or CMD */
 	bool entrypoint;       /* it sets ENTRYPOINT (the base image's does not run) */
 	const char *drop;      /* a privilege-dropping program it runs or installs */
-	bool script;           /* it starts a script dockfix cannot read */
+	bool script;           /* it starts a script (judged by script_harmless) */
+	char script_path[256]; /* that script as written */
 	bool privileged;       /* it runs a program that needs root */
 };
 
@@ -218,10 +220,11 @@ static void judge_words(struct start *s, const struct dfx_df_instr *in)
 				s->drop = "s6-overlay /init";
 			else if (listed(privileged_progs, w) && k == dfx_shellwords_real_prog(cmd))
 				s->privileged = true;
-			if (k == cmd->prog && n > 3 && !strcmp(w + n - 3, ".sh"))
+			if (k == cmd->prog && ((n > 3 && !strcmp(w + n - 3, ".sh")) || !strcmp(w, "entrypoint"))) {
+				if (!s->script)
+					snprintf(s->script_path, sizeof(s->script_path), "%s", cmd->argv[k]);
 				s->script = true;
-			if (k == cmd->prog && (!strcmp(w, "docker-entrypoint.sh") || !strcmp(w, "entrypoint")))
-				s->script = true;
+			}
 		}
 	}
 	dfx_shellwords_release(&sc);
@@ -257,6 +260,134 @@ static void how_it_starts(const struct dfx_dockerfile *df, const struct dfx_df_s
 		}
 		idx = t->parent;
 	}
+}
+
+/* ---------------------------------------------------------------- entrypoint scripts */
+
+/* Programs a start-up script may run without root. */
+static const char *const harmless_progs[] = {
+	"exec", "echo", "printf", "set", "export", "test", "[", "[[", "cd", "env", "true", "false", "sleep",
+	"wait", "trap", "shift", "exit", "unset", "local", "read", ":", "node", "npm", "npx", "yarn", "pnpm",
+	"bun", "deno", "python", "python3", "gunicorn", "uvicorn", "hypercorn", "daphne", "celery", "flask",
+	"java", "dotnet", "ruby", "bundle", "rails", "rake", "puma", "php", "$@", "$*", NULL,
+};
+
+/* The build-context file a COPY/ADD (no --from) of the final stage chain puts at image path `abs`. */
+static char *script_source(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, const char *context,
+			   const char *abs)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->last + 1; i-- > t->first;) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			const char **srcs, *dest;
+			size_t ns;
+			char *wdi, *dabs, *found = NULL;
+			bool dir;
+
+			if (!(dfx_df_is(in, "COPY") || dfx_df_is(in, "ADD")) || in->nheredocs ||
+			    dfx_df_instr_flag(in, "from"))
+				continue;
+			ns = dfx_df_copy_sources(in, &srcs);
+			if (!ns)
+				continue;
+			dest = in->json ? in->argv[in->argc - 1] : in->words[in->nwords - 1].text;
+			wdi = dfx_build_workdir(df, i);
+			dabs = dest[0] == '/' ? dfx_path_clean(dest) : dfx_path_join(wdi, dest);
+			dir = ns > 1 || dest[strlen(dest) - 1] == '/' || !strcmp(dest, ".");
+			for (size_t k = 0; k < ns && !found; k++) {
+				const char *s = srcs[k];
+				size_t sl = strlen(s);
+
+				if (strpbrk(s, "*?[$") || strstr(s, "://"))
+					continue;
+				if (!strcmp(s, ".") || !strcmp(s, "./") || (sl && s[sl - 1] == '/')) {
+					/* a directory: the script lies below the destination */
+					size_t dl = strlen(dabs);
+
+					if (!strncmp(abs, dabs, dl) && abs[dl] == '/') {
+						char *in_src = dfx_path_join(s, abs + dl + 1);
+
+						found = dfx_path_join(context, in_src);
+						free(in_src);
+					}
+				} else if (!strcmp(dfx_shellwords_base(s), dfx_shellwords_base(abs))) {
+					char *to = dir ? dfx_path_join(dabs, dfx_shellwords_base(s)) : dfx_xstrdup(dabs);
+
+					if (!strcmp(to, abs))
+						found = dfx_path_join(context, s);
+					free(to);
+				}
+			}
+			free(srcs);
+			free(wdi);
+			free(dabs);
+			if (found)
+				return found;
+		}
+		idx = t->parent;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the start-up script `script` (run in WORKDIR `wd`) is one dockfix
+ * can read from the build context and that runs nothing needing root: only
+ * shell built-ins and application runtimes, `rm` of relative paths, no
+ * redirection into an absolute path other than /dev/.
+ */
+static bool script_harmless(struct dfx_ctx *ctx, const struct dfx_df_stage *st, const char *script, const char *wd)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	const struct dfx_source *src;
+	struct dfx_shellwords_script sc = {0};
+	char *abs, *path;
+	bool ok = true;
+
+	if (!ctx->file->context || strchr(script, '$'))
+		return false;
+	abs = script[0] == '/' ? dfx_path_clean(script) : dfx_path_join(wd, script);
+	path = script_source(df, st, ctx->file->context, abs);
+	src = path ? dfx_ws_read(ctx->ws, path) : NULL;
+	free(path);
+	free(abs);
+	if (!src || !src->len || memchr(src->data, '\0', src->len))
+		return false;
+	for (const char *p = memchr(src->data, '>', src->len); p && ok;
+	     p = memchr(p + 1, '>', src->len - (size_t)(p + 1 - src->data))) {
+		const char *q = p + 1;
+
+		while (q < src->data + src->len && (*q == '>' || *q == '|' || *q == ' ' || *q == '\t'))
+			q++;
+		if (q < src->data + src->len && (*q == '/' || *q == '$' || *q == '~') &&
+		    strncmp(q, "/dev/", 5))
+			ok = false;
+	}
+	dfx_shellwords_parse(&sc, src->data, src->len);
+	for (size_t c = 0; c < sc.n && ok; c++) {
+		const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+		size_t p = dfx_shellwords_real_prog(cmd);
+		const char *prog;
+
+		if (p >= cmd->argc)
+			continue;
+		prog = dfx_shellwords_base(cmd->argv[p]);
+		if (listed(harmless_progs, prog))
+			continue;
+		if (!strcmp(prog, "rm")) {
+			for (size_t k = p + 1; k < cmd->argc && ok; k++)
+				if (cmd->argv[k][0] == '/' || strchr(cmd->raw[k], '$') || strstr(cmd->argv[k], ".."))
+					ok = false;
+			continue;
+		}
+		ok = false;
+	}
+	dfx_shellwords_release(&sc);
+	return ok;
 }
 
 /* ---------------------------------------------------------------- users */
@@ -629,9 +760,14 @@ static void check(struct dfx_ctx *ctx)
 	}
 
 	prev = user ? earlier_nonroot(df, user) : NULL;
-	if (start.script)
-		unsafe_why = "the entrypoint is a script dockfix cannot read: it may need root";
-	else if (start.privileged)
+	if (start.script) {
+		char *swd = dfx_build_workdir(df, st->last);
+
+		if (!script_harmless(ctx, st, start.script_path, swd))
+			unsafe_why = "the entrypoint is a script dockfix cannot read, or one that may need root";
+		free(swd);
+	}
+	if (!unsafe_why && start.privileged)
 		unsafe_why = "the container runs a program that needs root";
 	if (prev) {
 		/* the stage already has a non-root user: switch back to it */
