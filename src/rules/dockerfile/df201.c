@@ -390,6 +390,56 @@ static bool script_harmless(struct dfx_ctx *ctx, const struct dfx_df_stage *st, 
 	return ok;
 }
 
+/* ---------------------------------------------------------------- compose services */
+
+/*
+ * The first volume or bind mount target of a compose service (of the
+ * workspace's compose files) that builds this Dockerfile, or NULL. Data in
+ * an existing volume or a host directory keeps its owner, so a new USER may
+ * no longer write it. Caller frees.
+ */
+static char *compose_mount(const struct dfx_ctx *ctx)
+{
+	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
+
+	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
+		const struct dfx_wsfile *cf = ctx->ws->files[i];
+		const struct dfx_compose *c = cf->kind == DFX_KIND_COMPOSE ? cf->compose : NULL;
+		const struct dfx_compose_service *s;
+		char *cdir;
+
+		if (!c)
+			continue;
+		cdir = dfx_path_dir(cf->path);
+		DFX_EACH_SERVICE(c, s) {
+			const struct dfx_compose_build *bd = &s->build;
+			char *bctx, *dfp, *clean;
+			bool mine;
+
+			if (hit || !bd->node || bd->dockerfile_inline)
+				continue;
+			bctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
+			dfp = dfx_path_join(bctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
+			clean = dfx_path_clean(dfp);
+			mine = !strcmp(clean, self);
+			free(clean);
+			free(dfp);
+			free(bctx);
+			if (!mine || s->user.key)
+				continue; /* a compose `user:` decides the user itself */
+			for (size_t v = 0; v < s->nvolumes && !hit; v++) {
+				const struct dfx_compose_volume *vol = &s->volumes[v];
+
+				if (vol->valid && vol->target && (!vol->type || strcmp(vol->type, "tmpfs")) && !vol->read_only)
+					hit = dfx_xasprintf("%s:%s", s->name, vol->target);
+			}
+		}
+		free(cdir);
+	}
+	free(self);
+	return hit;
+}
+
 /* ---------------------------------------------------------------- users */
 
 /* A user the Dockerfile creates (useradd/adduser) or hands files to
@@ -686,7 +736,7 @@ static void check(struct dfx_ctx *ctx)
 	struct plan pl;
 	enum family fam;
 	bool vol_before = false, parsed, official = false;
-	char *wd, *text, *existing;
+	char *wd, *text, *existing, *mount, *why = NULL;
 	size_t at;
 
 	if (!st)
@@ -833,6 +883,11 @@ static void check(struct dfx_ctx *ctx)
 		unsafe_why = "the stage sets no WORKDIR: dockfix cannot tell where the application writes";
 	if (!unsafe_why && pl.mkdirs.n)
 		unsafe_why = "a VOLUME that already exists keeps its old (root) ownership";
+	if (!unsafe_why && (mount = compose_mount(ctx)) != NULL) {
+		why = dfx_xasprintf("compose mounts %s writable: data already there keeps its owner", mount);
+		unsafe_why = why;
+		free(mount);
+	}
 	if (!unsafe_why && vol_before)
 		unsafe_why = "a VOLUME is declared before the files are handed over";
 	if (!pl.owner) {
@@ -872,6 +927,7 @@ static void check(struct dfx_ctx *ctx)
 	free(wd);
 	free(pl.user);
 	free(pl.owner);
+	free(why);
 	release_paths(&pl.chown);
 	release_paths(&pl.mkdirs);
 }
