@@ -36,8 +36,9 @@ static bool whole_context(const char *src)
 }
 
 /* Whether the .dockerignore `ign` (NULL: none) with `add` appended
-   excludes every probe path, as the real matcher reads it. */
-static bool all_excluded(const struct dfx_source *ign, const char *add, size_t addlen)
+   excludes every probe path of the requirements in `use`, as the real
+   matcher reads it. */
+static bool all_excluded(const struct dfx_source *ign, const char *add, size_t addlen, const bool *use)
 {
 	struct dfx_buf all = DFX_BUF_INIT;
 	struct dfx_ignore ig;
@@ -48,11 +49,34 @@ static bool all_excluded(const struct dfx_source *ign, const char *add, size_t a
 	dfx_buf_add(&all, add ? add : "", add ? addlen : 0);
 	dfx_ignore_parse(&ig, DFX_IGNORE_DOCKER, all.ptr, all.len);
 	for (size_t r = 0; r < NREQ && ok; r++)
-		for (size_t p = 0; p < 3 && required[r].probes[p] && ok; p++)
+		for (size_t p = 0; use[r] && p < 3 && required[r].probes[p] && ok; p++)
 			ok = dfx_ignore_match(&ig, required[r].probes[p], required[r].dir);
 	dfx_ignore_release(&ig);
 	dfx_buf_release(&all);
 	return ok;
+}
+
+/* The file's own `!` pattern that re-includes a probe path of requirement
+   r on purpose, or NULL. */
+static const char *reincluded(const struct dfx_ignore *ig, size_t r)
+{
+	for (size_t p = 0; p < ig->n; p++) {
+		struct dfx_buf b = DFX_BUF_INIT;
+		struct dfx_ignore one;
+		bool hit = false;
+
+		if (!ig->pats[p].negate)
+			continue;
+		dfx_buf_addf(&b, "**\n!%s\n", ig->pats[p].pat);
+		dfx_ignore_parse(&one, DFX_IGNORE_DOCKER, b.ptr, b.len);
+		for (size_t k = 0; k < 3 && required[r].probes[k] && !hit; k++)
+			hit = !dfx_ignore_match(&one, required[r].probes[k], required[r].dir);
+		dfx_ignore_release(&one);
+		dfx_buf_release(&b);
+		if (hit)
+			return ig->pats[p].pat;
+	}
+	return NULL;
 }
 
 /* Whether a RUN step of the Dockerfile runs git (it may read .git). */
@@ -118,9 +142,11 @@ static void check(struct dfx_ctx *ctx)
 		if (!whole)
 			continue;
 
-		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT;
+		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT, used = DFX_BUF_INIT;
 		const char *nl = ign ? dfx_source_eol(ign) : "\n", *overridden = NULL;
 		struct dfx_finding *f;
+		bool use[NREQ];
+		size_t nuse = 0;
 
 		for (size_t r = 0; r < NREQ; r++)
 			if (missing[r])
@@ -134,11 +160,28 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_release(&names);
 			continue;
 		}
+		/* a path the build reads (.git for git) or the file re-includes on purpose
+		   is left to an unsafe fix of its own; the others are excluded safely */
+		for (size_t r = 0; r < NREQ; r++) {
+			const char *re = missing[r] ? reincluded(&ig, r) : NULL;
+			bool needs_git = missing[r] && !strcmp(required[r].pattern, ".git") && runs_git(df);
+
+			use[r] = missing[r] && !re && !needs_git;
+			nuse += use[r];
+			if (re && !overridden)
+				overridden = re;
+		}
+		if (!nuse)
+			for (size_t r = 0; r < NREQ; r++)
+				use[r] = missing[r];
+		for (size_t r = 0; r < NREQ; r++)
+			if (use[r])
+				dfx_buf_addf(&used, "%s%s", used.len ? ", " : "", required[r].pattern);
 		if (ign && ign->len && ign->data[ign->len - 1] != '\n')
 			dfx_buf_adds(&text, nl);
 		dfx_buf_addf(&text, "%s# secrets and VCS data stay out of the build context%s", ign && ign->len ? nl : "", nl);
 		for (size_t r = 0; r < NREQ; r++)
-			if (missing[r])
+			if (use[r])
 				dfx_buf_addf(&text, "%s%s", required[r].pattern, nl);
 		/* restate the user's re-includes that the new patterns would override,
 		   unless one would include a required path again */
@@ -152,7 +195,7 @@ static void check(struct dfx_ctx *ctx)
 			for (size_t r = 0; r < NREQ; r++) {
 				const char *rp = strrchr(required[r].pattern, '/');
 				rp = rp ? rp + 1 : required[r].pattern;
-				if (missing[r] && dfx_glob_match(rp, base))
+				if (use[r] && dfx_glob_match(rp, base))
 					hit = true;
 			}
 			if (!hit)
@@ -161,32 +204,28 @@ static void check(struct dfx_ctx *ctx)
 				size_t keep = text.len;
 
 				dfx_buf_addf(&text, "!%s%s", pat, nl);
-				if (!all_excluded(ign, text.ptr, text.len)) {
-					/* it re-includes what must stay out: the exclusion wins */
-					text.ptr[text.len = keep] = '\0';
-					if (!overridden)
-						overridden = pat;
-				}
+				if (!all_excluded(ign, text.ptr, text.len, use))
+					text.ptr[text.len = keep] = '\0'; /* it re-includes what must stay out */
 			}
 		}
-		if (!all_excluded(ign, text.ptr, text.len)) {
+		if (!all_excluded(ign, text.ptr, text.len, use)) {
 			f->hint = dfx_xasprintf("exclude %s in %s by hand: appending them does not exclude them",
-						names.ptr, file->dockerignore);
+						used.ptr, file->dockerignore);
 			dfx_buf_release(&names);
+			dfx_buf_release(&used);
 			dfx_buf_release(&text);
 			continue;
 		}
 		{
-			bool git = missing[1] && runs_git(df);
-			enum dfx_applicability app = overridden || git ? DFX_FIX_UNSAFE : DFX_FIX_SAFE;
-			char *why = overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)", overridden)
-				    : git ? dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)")
-					  : dfx_xstrdup("");
+			enum dfx_applicability app = nuse ? DFX_FIX_SAFE : DFX_FIX_UNSAFE;
+			char *why = nuse ? dfx_xstrdup("")
+				    : overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)", overridden)
+						 : dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)");
 
 			if (ign)
-				f->fix = dfx_fix_new(app, "append %s to %s%s", names.ptr, file->dockerignore, why);
+				f->fix = dfx_fix_new(app, "append %s to %s%s", used.ptr, file->dockerignore, why);
 			else
-				f->fix = dfx_fix_new(app, "create %s excluding %s%s", file->dockerignore, names.ptr, why);
+				f->fix = dfx_fix_new(app, "create %s excluding %s%s", file->dockerignore, used.ptr, why);
 			free(why);
 		}
 		if (ign)
@@ -194,6 +233,7 @@ static void check(struct dfx_ctx *ctx)
 		else
 			dfx_fix_create(f->fix, file->dockerignore, text.ptr, 0, 0644);
 		dfx_buf_release(&names);
+		dfx_buf_release(&used);
 		dfx_buf_release(&text);
 	}
 	dfx_ignore_release(&ig);
@@ -222,10 +262,10 @@ const struct dfx_rule dfx_rule_df105 = {
 		      "that a new pattern would exclude again, that `!` line is restated after the new "
 		      "patterns so the user's exception still holds - unless it would include a required "
 		      "path again. The result is checked with the .dockerignore matcher itself (order, `!` "
-		      "re-includes): a fix that would not exclude the paths is not offered. Unsafe when it "
-		      "overrides the file's own re-include of a required path (`!.git`), or excludes .git "
-		      "while a RUN step runs git. The image loses only files that should never have been "
-		      "in it.",
+		      "re-includes): a fix that would not exclude the paths is not offered. A required path "
+		      "the file re-includes on purpose (`!.git`), or .git while a RUN step runs git, is left "
+		      "to an unsafe fix of its own; the other patterns are still appended safely. The "
+		      "image loses only files that should never have been in it.",
 	.refs = "seed: Secrets Baked into Layers (.dockerignore); hadolint DL3045-adjacent; "
 		"Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
 	.check = check,
