@@ -442,6 +442,14 @@ static char *compose_mount(const struct dfx_ctx *ctx)
 
 /* ---------------------------------------------------------------- users */
 
+/* Options of useradd (shadow), adduser (Debian) and adduser (BusyBox) that take a value. */
+static const char *const valued_opts[] = {
+	"-u", "--uid", "-g", "--gid", "-G", "--groups", "-h", "--home", "-d", "--home-dir", "-s", "--shell",
+	"-c", "--comment", "--gecos", "--ingroup", "-k", "--skel", "-K", "--key", "-e", "--expiredate", "-f",
+	"--inactive", "-p", "--password", "--firstuid", "--lastuid", "--conf", "-R", "--root", "-P",
+	"--prefix", "-Z", "--selinux-user", "--extrausers", NULL,
+};
+
 /* A user the Dockerfile creates (useradd/adduser) or hands files to
    (COPY --chown=name), in the final stage chain; NULL when none. */
 static char *created_user(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
@@ -464,32 +472,25 @@ static char *created_user(const struct dfx_dockerfile *df, const struct dfx_df_s
 					const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
 					size_t p = dfx_shellwords_real_prog(cmd);
 					const char *prog;
-					bool busybox;
 
 					if (p >= cmd->argc)
 						continue;
 					prog = dfx_shellwords_base(cmd->argv[p]);
-					busybox = !strcmp(prog, "adduser");
-					if (strcmp(prog, "useradd") && !busybox)
+					if (strcmp(prog, "useradd") && strcmp(prog, "adduser"))
 						continue;
-					/* the user name: the last word that is not an option or its value */
-					for (size_t k = cmd->argc; k-- > p + 1;) {
+					/* the user name: the first word that is not an option or an option's value */
+					for (size_t k = p + 1; k < cmd->argc; k++) {
 						const char *w = cmd->argv[k];
-						const char *prev = cmd->argv[k - 1];
 
-						if (w[0] == '-' || strchr(cmd->raw[k], '$'))
-							break;
-						if (k - 1 > p && prev[0] == '-' && !strchr(prev, '=') &&
-						    strcmp(prev, "-S") && strcmp(prev, "-D") && strcmp(prev, "-H") &&
-						    strcmp(prev, "--system") && strcmp(prev, "-r") && strcmp(prev, "-m") &&
-						    strcmp(prev, "--no-create-home") && strcmp(prev, "--disabled-password") &&
-						    strcmp(prev, "-M") && strcmp(prev, "--no-log-init") && strcmp(prev, "-l"))
-							continue; /* an option's value */
-						/* busybox adduser USER GROUP: the user comes first */
-						if (busybox && k - 1 > p && cmd->argv[k - 1][0] != '-' &&
-						    !strchr(cmd->raw[k - 1], '$'))
+						if (!strcmp(w, "--"))
 							continue;
-						found = dfx_xstrdup(w);
+						if (w[0] == '-') {
+							if (!strchr(w, '=') && listed(valued_opts, w))
+								k++; /* its value */
+							continue;
+						}
+						if (!strchr(cmd->raw[k], '$') && w[0])
+							found = dfx_xstrdup(w);
 						break;
 					}
 				}
