@@ -181,8 +181,29 @@ struct start {
 	const char *drop;      /* a privilege-dropping program it runs or installs */
 	bool script;           /* it starts a script (judged by script_harmless) */
 	char script_path[256]; /* that script as written */
+	const char *server;    /* a known server it runs, as an image reference of that server */
 	bool privileged;       /* it runs a program that needs root */
 };
+
+/* The image whose server program `prog` is - a server whose master starts
+   as root and runs its workers as another user - or NULL. */
+static const char *server_image(const char *prog)
+{
+	static const struct {
+		const char *prog, *image;
+	} servers[] = {
+		{"nginx", "nginx"}, {"openresty", "nginx"}, {"httpd", "httpd"}, {"httpd-foreground", "httpd"},
+		{"apache2", "php:apache"}, {"apache2-foreground", "php:apache"}, {"apache2ctl", "php:apache"},
+		{"apachectl", "httpd"}, {"php-fpm", "php:fpm"},
+	};
+
+	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++)
+		if (!strcmp(prog, servers[i].prog))
+			return servers[i].image;
+	if (!strncmp(prog, "php-fpm", 7))
+		return "php:fpm";
+	return NULL;
+}
 
 static void judge_words(struct start *s, const struct dfx_df_instr *in)
 {
@@ -214,6 +235,8 @@ static void judge_words(struct start *s, const struct dfx_df_instr *in)
 
 			for (d = 0; drops[d] && strcmp(w, drops[d]); d++)
 				;
+			if (k == cmd->prog && !s->server)
+				s->server = server_image(w);
 			if (drops[d])
 				s->drop = drops[d]; /* a static string: the words are freed below */
 			else if (!strcmp(cmd->argv[k], "/init") && k == cmd->prog)
@@ -736,7 +759,7 @@ static void check(struct dfx_ctx *ctx)
 	struct start start;
 	struct plan pl;
 	enum family fam;
-	bool vol_before = false, parsed, official = false;
+	bool vol_before = false, parsed, official = false, b_from_cmd = false;
 	char *wd, *text, *existing, *mount, *why = NULL;
 	size_t at;
 
@@ -759,6 +782,11 @@ static void check(struct dfx_ctx *ctx)
 	}
 	fam = family_of(base);
 	how_it_starts(df, st, &start);
+	if (!b && start.server) {
+		/* the base is not known, but the server it runs is: its behaviour is the server's */
+		b = dfx_imagebehaviour_find(start.server);
+		b_from_cmd = b != NULL;
+	}
 
 	/* an entrypoint that starts as root to drop privileges itself does not run the service as root */
 	if (!user && (start.drop || (dfx_imagebehaviour_drops(b) && (strcmp(b->drop, "daemon") ? !start.entrypoint
@@ -802,7 +830,7 @@ static void check(struct dfx_ctx *ctx)
 		return;
 	}
 	if (b && !strcmp(b->nonroot, "no")) {
-		if (b->nonroot_alt && !start.own)
+		if (b->nonroot_alt && !start.own && !b_from_cmd)
 			swap_fix(ctx, f, st, b);
 		f->hint = dfx_xasprintf("%s does not run as a non-root USER out of the box (it needs %s)%s%s",
 					b->image, b->needs ? b->needs : "root", b->nonroot_alt ? "; use " : "",
