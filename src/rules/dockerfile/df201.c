@@ -784,7 +784,11 @@ static void check(struct dfx_ctx *ctx)
 	how_it_starts(df, st, &start);
 	if (!b && start.server) {
 		/* the base is not known, but the server it runs is: its behaviour is the server's */
-		b = dfx_imagebehaviour_find(start.server);
+		char *srv = fam != FAM_ALPINE ? dfx_xstrdup(start.server)
+			    : dfx_xasprintf("%s%salpine", start.server, strchr(start.server, ':') ? "-" : ":");
+
+		b = dfx_imagebehaviour_find(srv);
+		free(srv);
 		b_from_cmd = b != NULL;
 	}
 
@@ -792,11 +796,16 @@ static void check(struct dfx_ctx *ctx)
 	if (!user && (start.drop || (dfx_imagebehaviour_drops(b) && (strcmp(b->drop, "daemon") ? !start.entrypoint
 											 : strcmp(b->nonroot, "no") != 0)))) {
 		const char *how = start.drop ? start.drop : b->drop;
+		bool pinned = !start.drop && b->drop_user && strcmp(b->drop_user, "?");
 
-		f = dfx_emit(ctx, from->span,
-			       "the container starts as root and %s drops privileges itself (%s%s%s)",
-			       !start.drop && !strcmp(how, "daemon") ? "the server" : "its entrypoint", how, !start.drop && b->drop_user && strcmp(b->drop_user, "?") ? " to " : "",
-			       !start.drop && b->drop_user && strcmp(b->drop_user, "?") ? b->drop_user : "");
+		if (!strcmp(how, "daemon"))
+			f = dfx_emit(ctx, from->span,
+				       "the container starts as root and its server runs its workers as %s itself",
+				       pinned ? b->drop_user : "an unprivileged user");
+		else
+			f = dfx_emit(ctx, from->span,
+				       "the container starts as root and its entrypoint drops privileges itself (%s%s%s)",
+				       how, pinned ? " to " : "", pinned ? b->drop_user : "");
 		if (f) {
 			f->severity = DFX_SEV_LOW;
 			f->hint = dfx_xstrdup("nothing to change in the Dockerfile: a USER here would skip the "
