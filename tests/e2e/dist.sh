@@ -353,7 +353,7 @@ if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
 		(cd "$pc/repo" && git init -q && for f in "$@"; do
 			mkdir -p "$(dirname "$f")"
 			case $f in
-			*Dockerfile*) printf 'FROM debian:trixie-slim\nCMD ["true"]\n' >"$f" ;;
+			*Dockerfile*) printf 'FROM debian:trixie-slim\nWORKDIR /app\nCMD ["true"]\n' >"$f" ;;
 			*) printf 'A=1\n' >"$f" ;;
 			esac
 		done && git add -A &&
