@@ -2,7 +2,11 @@
  * fix.c - the fix engine (see fix.h). ruff's loop: apply the fixes of one
  * pass that do not overlap, re-parse, re-check, repeat. A fix whose result
  * does not re-parse, or changes YAML paths it did not declare, is dropped
- * and reported; it is never written.
+ * and reported; it is never written. A fix group (core.h: struct dfx_fix
+ * group) is chosen, verified and applied as one, or not at all.
+ *
+ * References: the project's README "Fixes"; ruff's fix loop and its fix
+ * isolation (docs.astral.sh/ruff, "Fixes").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +240,50 @@ static char *fix_key(const struct dfx_finding *fd)
 	return dfx_buf_detach(&b);
 }
 
+/* Whether fix `f` has an edit that conflicts with one of the chosen fixes. */
+static bool conflicts(struct dfx_fix *const *chosen, size_t nchosen, const struct dfx_fix *f)
+{
+	for (size_t k = 0; k < nchosen; k++)
+		for (size_t a = 0; a < chosen[k]->nedits; a++)
+			for (size_t b = 0; b < f->nedits; b++)
+				if (edits_conflict(&chosen[k]->edits[a], &f->edits[b]))
+					return true;
+	return false;
+}
+
+/*
+ * The fixes that go with the fix of finding i: itself alone, or every fix
+ * of its group (same rule, same file, same nonzero group), in finding
+ * order. *out is malloc'd.
+ */
+static size_t group_members(const struct dfx_findings *fs, size_t i, struct dfx_fix ***out)
+{
+	const struct dfx_finding *fd = &fs->v[i];
+	size_t n = 0;
+
+	*out = dfx_xmalloc(fs->n * sizeof(**out));
+	if (!fd->fix->group) {
+		(*out)[n++] = fd->fix;
+		return n;
+	}
+	for (size_t k = 0; k < fs->n; k++) {
+		const struct dfx_finding *o = &fs->v[k];
+
+		if (o->fix && o->fix->group == fd->fix->group && o->rule == fd->rule && o->src == fd->src)
+			(*out)[n++] = o->fix;
+	}
+	return n;
+}
+
+/* The chosen members now belong to the pass: clear them from their findings. */
+static void release_members(struct dfx_findings *fs, struct dfx_fix *const *mv, size_t nm)
+{
+	for (size_t k = 0; k < fs->n; k++)
+		for (size_t m = 0; m < nm; m++)
+			if (fs->v[k].fix == mv[m])
+				fs->v[k].fix = NULL;
+}
+
 void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct dfx_fix_stats *st)
 {
 	char **failed = NULL;
@@ -253,25 +301,29 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 			struct dfx_finding *fd = &fs.v[i];
 			struct dfx_buf why = DFX_BUF_INIT;
 			struct touched *tv;
-			size_t tn;
+			size_t tn, nm;
 			bool skip = false;
 			char *key;
+			struct dfx_fix **mv;
 
-			if (!fd->fix || fd->fix->applicability < min || !fd->fix->nedits)
+			if (!fd->fix || !fd->fix->nedits || (!fd->fix->group && fd->fix->applicability < min))
 				continue;
+			/* a group goes together or not at all: every member must qualify */
+			nm = group_members(&fs, i, &mv);
+			for (size_t m = 0; m < nm && !skip; m++)
+				skip = mv[m]->applicability < min;
 			key = fix_key(fd);
 			for (size_t k = 0; k < nfailed && !skip; k++)
 				skip = strcmp(failed[k], key) == 0;
 			/* overlapping with a fix already chosen this pass: next pass */
-			for (size_t k = 0; k < nchosen && !skip; k++)
-				for (size_t a = 0; a < chosen[k]->nedits && !skip; a++)
-					for (size_t b = 0; b < fd->fix->nedits && !skip; b++)
-						skip = edits_conflict(&chosen[k]->edits[a], &fd->fix->edits[b]);
+			for (size_t m = 0; m < nm && !skip; m++)
+				skip = conflicts(chosen, nchosen, mv[m]);
 			if (skip) {
+				free(mv);
 				free(key);
 				continue;
 			}
-			if (build(ws, &fd->fix, 1, true, &tv, &tn, &why) != 0) {
+			if (build(ws, mv, nm, true, &tv, &tn, &why) != 0) {
 				unsigned line, col;
 
 				dfx_source_linecol(fd->src, fd->span.start, &line, &col);
@@ -282,10 +334,13 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				failed[nfailed++] = key;
 			} else {
 				free(key);
-				DFX_GROW(chosen, nchosen + 1, ccap);
-				chosen[nchosen++] = fd->fix;
-				fd->fix = NULL; /* owned by chosen now */
+				for (size_t m = 0; m < nm; m++) {
+					DFX_GROW(chosen, nchosen + 1, ccap);
+					chosen[nchosen++] = mv[m];
+				}
+				release_members(&fs, mv, nm); /* owned by chosen now */
 			}
+			free(mv);
 			touched_free(tv, tn);
 			dfx_buf_release(&why);
 		}
@@ -302,7 +357,10 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 
 			if (build(ws, chosen, use, true, &tv, &tn, &why) != 0) {
 				touched_free(tv, tn);
-				use = 1;
+				/* the first fix, with the rest of its group */
+				for (use = 1; use < nchosen && chosen[0]->group && chosen[use]->group == chosen[0]->group;
+				     use++)
+					;
 				build(ws, chosen, use, false, &tv, &tn, &why);
 			}
 			commit(tv, tn, chosen, use);

@@ -16,9 +16,122 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include <ctype.h>
+
+#include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
+
+/* Whether DC102 reports this site: a literal weak value that is not inert. */
+static bool dc102_reports(const struct dfx_cred_site *s)
+{
+	return s->literal && s->weak && !s->inert;
+}
+
+static bool is_word(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+
+static bool in_skip(const struct dfx_yaml_node *n, const struct dfx_yaml_node *const *skip, size_t nskip)
+{
+	for (size_t i = 0; i < nskip; i++)
+		if (skip[i] == n)
+			return true;
+	return false;
+}
+
+/* The word before position i of s (letters, digits, '_', '-', '.'), lower-cased into w. */
+static void word_before(const char *s, size_t i, char *w, size_t wn)
+{
+	size_t e = i, b;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '=' || s[e - 1] == ':' || s[e - 1] == '"' ||
+			 s[e - 1] == '\''))
+		e--;
+	b = e;
+	while (b > 0 && (is_word(s[b - 1]) || s[b - 1] == '.'))
+		b--;
+	if (e - b >= wn)
+		b = e - (wn - 1);
+	for (size_t k = 0; b + k < e; k++)
+		w[k] = (char)tolower((unsigned char)s[b + k]);
+	w[e - b] = '\0';
+}
+
+static bool cred_context(const char *s, size_t n, size_t i, size_t vl)
+{
+	char w[64];
+
+	if (i + vl < n && is_word(s[i + vl]))
+		return false;
+	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_') &&
+	    !(i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p'))
+		return false;
+	if (i > 0 && s[i - 1] == ':' && i + vl < n && s[i + vl] == '@')
+		return true; /* scheme://user:PASS@host */
+	if (i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p' && (i == 2 || s[i - 3] == ' ' || s[i - 3] == '"'))
+		return true; /* mysql -pPASS */
+	if (i == 0 || !(s[i - 1] == ' ' || s[i - 1] == '=' || s[i - 1] == ':' || s[i - 1] == '"' || s[i - 1] == '\''))
+		return false;
+	word_before(s, i, w, sizeof(w));
+	return strstr(w, "pass") || strstr(w, "pwd") || strstr(w, "secret") || strstr(w, "token") ||
+	       strstr(w, "auth") || !strcmp(w, "-a") || !strcmp(w, "-p");
+}
+
+static const struct dfx_yaml_node *find_use(const struct dfx_yaml_node *n, const char *v,
+					    const struct dfx_yaml_node *const *skip, size_t nskip,
+					    unsigned depth)
+{
+	size_t vl = strlen(v);
+
+	if (!n || depth > DFX_YAML_MAX_DEPTH || n->type == DFX_YAML_ALIAS || in_skip(n, skip, nskip))
+		return NULL;
+	if (n->type == DFX_YAML_SCALAR) {
+		if (!n->value || n->is_key || n->vlen < vl)
+			return NULL;
+		if (n->vlen == vl && !memcmp(n->value, v, vl)) {
+			/* a whole value: a credential only under a credential-named key */
+			const struct dfx_yaml_node *par = n->parent;
+
+			if (par && par->type == DFX_YAML_MAPPING && dfx_secret_name(dfx_yaml_str(par->pairs[n->index].key)))
+				return n;
+			return NULL;
+		}
+		for (const char *p = strstr(n->value, v); p; p = strstr(p + 1, v))
+			if (cred_context(n->value, n->vlen, (size_t)(p - n->value), vl))
+				return n;
+		return NULL;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct dfx_yaml_node *hit;
+
+		if (n->type == DFX_YAML_MAPPING) {
+			if (in_skip(n->pairs[i].key, skip, nskip))
+				continue;
+			hit = find_use(n->pairs[i].value, v, skip, nskip, depth + 1);
+		} else {
+			hit = find_use(n->items[i], v, skip, nskip, depth + 1);
+		}
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+static bool value_used(const struct dfx_compose *c, const char *v, const struct dfx_yaml_node *const *skip,
+			 size_t nskip, const struct dfx_yaml_node **where)
+{
+	const struct dfx_yaml_node *hit;
+
+	if (!v || !*v)
+		return false;
+	hit = find_use(c->root, v, skip, nskip, 0);
+	if (where)
+		*where = hit;
+	return hit != NULL;
+}
 
 /* The kind of database, cache or broker image a service of the site runs, or NULL. */
 static const char *database_kind(const struct dfx_cred_site *s)
@@ -27,7 +140,7 @@ static const char *database_kind(const struct dfx_cred_site *s)
 		struct dfx_imageref ref;
 		const char *kind = NULL;
 
-		if (dfx_cred_image(s->svcs[i], &ref)) {
+		if (dfx_credential_image(s->svcs[i], &ref)) {
 			kind = dfx_db_image_kind(&ref);
 			dfx_image_release(&ref);
 		}
@@ -51,14 +164,14 @@ static const char *change_how(const char *kind)
 
 static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 {
-	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
+	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_credential_ref_var(s->value);
 	struct dfx_finding *f;
 
-	f = dfx_emit(ctx, dfx_cred_site_span(s),
+	f = dfx_emit(ctx, dfx_credential_site_span(s),
 		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
 		       s->name, red, var ? var : "the variable");
 	if (f) {
-		f->secret = dfx_cred_site_value_span(s);
+		f->secret = dfx_credential_value_span(s);
 		f->hint = dfx_xasprintf("drop the default (`${%s:?set %s in .env}`) and put a strong password in "
 					"a git-ignored .env, e.g. `%s=$(openssl rand -base64 32)`",
 					var ? var : "VAR", var ? var : "VAR", var ? var : "VAR");
@@ -75,7 +188,7 @@ static void check(struct dfx_ctx *ctx)
 	const struct dfx_cred_site **fixed;
 	size_t *idx, nfixed = 0;
 
-	dfx_cred_sites_collect(c, &sites);
+	dfx_credential_sites_collect(c, &sites);
 	fixed = dfx_xcalloc(sites.n + 1, sizeof(*fixed));
 	idx = dfx_xcalloc(sites.n + 1, sizeof(*idx));
 	for (size_t i = 0; i < sites.n; i++) {
@@ -87,27 +200,27 @@ static void check(struct dfx_ctx *ctx)
 		bool server = false, all_edit = true;
 		struct dfx_finding *f;
 		struct dfx_buf others = DFX_BUF_INIT;
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 		char *red, *pw;
 
 		if (!s->literal && s->dflt && s->dflt_weak) {
 			weak_default(ctx, s);
 			continue;
 		}
-		if (!dfx_cred_site_dc102(s))
+		if (!dc102_reports(s))
 			continue;
 		red = dfx_redact(s->value, strlen(s->value));
 		if (!s->value[0])
-			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is empty%s", s->name,
+			f = dfx_emit(ctx, dfx_credential_site_span(s), "%s is empty%s", s->name,
 				       s->server ? ": the account has no password (or the service refuses to start)" : "");
 		else
-			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is a weak or default password (%s: %s)%s",
+			f = dfx_emit(ctx, dfx_credential_site_span(s), "%s is a weak or default password (%s: %s)%s",
 				       s->name, red, s->why_weak,
 				       s->server ? ": anyone who can reach the service logs in with it" : "");
 		free(red);
 		if (!f)
 			continue;
-		f->secret = dfx_cred_site_value_span(s);
+		f->secret = dfx_credential_value_span(s);
 
 		/* every credential entry of the file with the same value changes with it */
 		group = dfx_xcalloc(sites.n, sizeof(*group));
@@ -122,7 +235,7 @@ static void check(struct dfx_ctx *ctx)
 			server |= t->server;
 			all_edit &= t->editable;
 			if (t != s) {
-				char *sv = dfx_cred_site_services(t);
+				char *sv = dfx_credential_site_services(t);
 
 				dfx_buf_addf(&others, "%s%s of %s", others.len ? ", " : "", t->name, sv);
 				free(sv);
@@ -134,7 +247,7 @@ static void check(struct dfx_ctx *ctx)
 		} else if (!all_edit) {
 			f->hint = dfx_xstrdup("the entry cannot be rewritten in place (its value is an alias): replace "
 					      "the password at the anchor with a generated one and move it to a secret");
-		} else if (dfx_cred_value_used(c, s->value, skip, ng, &where)) {
+		} else if (value_used(c, s->value, skip, ng, &where)) {
 			unsigned line, col;
 
 			dfx_source_linecol(c->src, where->span.start, &line, &col);
@@ -144,11 +257,11 @@ static void check(struct dfx_ctx *ctx)
 		} else if (!(pw = dfx_secret_gen())) {
 			f->hint = dfx_xstrdup("no random source to generate a password");
 		} else {
-			dfx_cred_plan_init(&p, ctx);
+			dfx_secretplan_init(&p, ctx);
 			p.share = true;
 			for (size_t k = 0; k < ng && !p.failed; k++)
-				dfx_cred_move(&p, group[k], pw);
-			f->fix = dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate a new password");
+				dfx_secretplan_move(&p, group[k], pw);
+			f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, "generate a new password");
 			if (f->fix) {
 				struct dfx_buf m = DFX_BUF_INIT;
 				bool seen = false;
@@ -180,7 +293,7 @@ static void check(struct dfx_ctx *ctx)
 				f->hint = dfx_xasprintf("generate a strong password and move it to a secret (%s)",
 							p.why ? p.why : "the fix cannot edit this entry");
 			}
-			dfx_cred_plan_release(&p);
+			dfx_secretplan_release(&p);
 			free(pw);
 		}
 		dfx_buf_release(&others);
@@ -189,9 +302,9 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (nfixed > 1) {
 		/* every group at once, each with its own new password */
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 
-		dfx_cred_plan_init(&p, ctx);
+		dfx_secretplan_init(&p, ctx);
 		p.share = true;
 		for (size_t k = 0; k < nfixed && !p.failed; k++) {
 			char *pw = dfx_secret_gen();
@@ -202,18 +315,18 @@ static void check(struct dfx_ctx *ctx)
 				const struct dfx_cred_site *m = &sites.v[t];
 
 				if (m == fixed[k] || (fixed[k]->value[0] && m->literal && !strcmp(m->value, fixed[k]->value)))
-					dfx_cred_move(&p, m, pw);
+					dfx_secretplan_move(&p, m, pw);
 			}
 			if (!pw)
-				dfx_cred_plan_fail(&p, "no random source");
+				dfx_secretplan_fail(&p, "no random source");
 			free(pw);
 		}
-		dfx_cred_combine(ctx, idx, nfixed, dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate new passwords"));
-		dfx_cred_plan_release(&p);
+		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_SAFE, "generate new passwords"));
+		dfx_secretplan_release(&p);
 	}
 	free(fixed);
 	free(idx);
-	dfx_cred_sites_release(&sites);
+	dfx_credential_sites_release(&sites);
 }
 
 const struct dfx_rule dfx_rule_dc102 = {
@@ -222,6 +335,7 @@ const struct dfx_rule dfx_rule_dc102 = {
 	.severity = DFX_SEV_CRITICAL,
 	.kind = DFX_KIND_COMPOSE,
 	.fix = DFX_FIX_SAFE,
+	.supersedes = "DC101",
 	.summary = "A service uses a default or weak password",
 	.what = "Finds credential-named `environment` entries whose literal value is weak: empty, equal "
 		"to the user name that goes with it (POSTGRES_USER for POSTGRES_PASSWORD; the image's default "

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include "secretplan.h"
 #include "dockfix/secrets.h"
 
 /* Same entry seen through an earlier service (a shared anchor)? */
@@ -49,12 +49,12 @@ static void check(struct dfx_ctx *ctx)
 			const struct dfx_compose_env *e = &svc->env[j];
 			const char *kind = NULL;
 			struct dfx_finding *f;
-			struct dfx_cred_plan p;
+			struct dfx_secretplan p;
 			struct dfx_span at;
 			char *red, *value;
 
 			if (!e->name || !e->value || !e->value[0] ||
-			    (dfx_secret_name(e->name) && !dfx_cred_userish(e->name)) ||
+			    (dfx_secret_name(e->name) && !dfx_credential_userish(e->name)) ||
 			    !dfx_secret_value(e->value, strlen(e->value), &kind))
 				continue;
 			if (e->from_anchor && seen_before(c, i, e))
@@ -79,17 +79,17 @@ static void check(struct dfx_ctx *ctx)
 				if (r[0] == '$' && r[1] == '$')
 					r++;
 			}
-			dfx_cred_plan_init(&p, ctx);
+			dfx_secretplan_init(&p, ctx);
 			if (dfx_compose_is_interpolated(e->value))
-				dfx_cred_plan_fail(&p, "the value also holds ${...} references");
+				dfx_secretplan_fail(&p, "the value also holds ${...} references");
 			else
-				dfx_cred_to_dotenv(&p, svc, e, value);
-			f->fix = dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "move the value to .env");
+				dfx_secretplan_to_dotenv(&p, svc, e, value);
+			f->fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the value to .env");
 			if (!f->fix)
 				f->hint = dfx_xasprintf("move the value to a git-ignored .env and write `${%s:?set %s in "
 							".env}` (%s)", e->name, e->name,
 							p.why ? p.why : "the fix cannot edit this entry");
-			dfx_cred_plan_release(&p);
+			dfx_secretplan_release(&p);
 			if (f->fix) {
 				if (n + 1 > cap) {
 					cap = cap ? cap * 2 : 8;
@@ -106,13 +106,13 @@ static void check(struct dfx_ctx *ctx)
 		}
 	}
 	if (n > 1) {
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 
-		dfx_cred_plan_init(&p, ctx);
+		dfx_secretplan_init(&p, ctx);
 		for (size_t k = 0; k < n && !p.failed; k++)
-			dfx_cred_to_dotenv(&p, items[k].svc, items[k].e, items[k].value);
-		dfx_cred_combine(ctx, idx, n, dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "move the values to .env"));
-		dfx_cred_plan_release(&p);
+			dfx_secretplan_to_dotenv(&p, items[k].svc, items[k].e, items[k].value);
+		dfx_secretplan_group(ctx, idx, n, dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the values to .env"));
+		dfx_secretplan_release(&p);
 	}
 	for (size_t k = 0; k < n; k++)
 		free(items[k].value);
