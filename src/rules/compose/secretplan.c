@@ -884,6 +884,22 @@ void dfx_secretplan_group(struct dfx_ctx *ctx, const size_t *idx, size_t n, stru
 	free(fix->description);
 	fix->description = d;
 	fix->applicability = first->fix ? first->fix->applicability : fix->applicability;
+	fix->group = 1;
 	dfx_fix_free(first->fix);
 	first->fix = fix;
+	/* the others keep their descriptions; the first carries every edit */
+	for (size_t i = 0; i < n; i++) {
+		struct dfx_fix *m = ctx->out->v[idx[i]].fix;
+
+		if (!m || m == fix)
+			continue;
+		for (size_t k = 0; k < m->nedits; k++) {
+			free(m->edits[k].path);
+			free(m->edits[k].text);
+		}
+		for (size_t k = 0; k < m->npaths; k++)
+			free(m->paths[k]);
+		m->nedits = m->npaths = 0;
+		m->group = 1;
+	}
 }
