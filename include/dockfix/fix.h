@@ -13,7 +13,9 @@
 
 struct dfx_fix_stats {
 	size_t applied;     /* fixes applied */
-	size_t dropped;     /* fixes that failed verification */
+	size_t dropped;     /* fixes that failed verification or did not converge */
+	size_t unconverged; /* of them: the result still raised the finding, or the fix edited again
+	                       what it wrote in an earlier pass */
 	size_t passes;
 	struct dfx_buf notes; /* one line per dropped fix: "path:line:col: CODE: why" */
 };
