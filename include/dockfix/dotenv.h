@@ -18,6 +18,9 @@
 char *dfx_dotenv_get(const char *text, size_t len, const char *name);
 /* `NAME=value` in dotenv syntax that reads back as exactly `value` (caller frees); NULL if impossible. */
 char *dfx_dotenv_line(const char *name, const char *value);
+/* The first variable of a dotenv text whose value is `value`, or holds it as the password of a
+   URL (`://user:value@host`), or NULL (caller frees). */
+char *dfx_dotenv_find_value(const char *text, size_t len, const char *value);
 /* Whether a dotenv text sets a credential (a credential name with a real value, or a credential value). */
 bool dfx_dotenv_has_secret(const char *text, size_t len);
 

@@ -144,3 +144,30 @@ char *dfx_dotenv_line(const char *name, const char *value)
 		return dfx_xasprintf("%s=\"%s\"", name, value);
 	return NULL;
 }
+
+struct find_arg {
+	const char *value;
+	char *name;
+};
+
+static int find_fn(const char *n, size_t nl, const char *v, const char *e, void *arg)
+{
+	struct find_arg *a = arg;
+	char *val = dotenv_value(v, e), *url = dfx_xasprintf(":%s@", a->value);
+	int hit = !strcmp(val, a->value) || strstr(val, url) != NULL;
+
+	if (hit)
+		a->name = dfx_xstrndup(n, nl);
+	free(url);
+	free(val);
+	return hit;
+}
+
+char *dfx_dotenv_find_value(const char *text, size_t len, const char *value)
+{
+	struct find_arg a = {value, NULL};
+
+	if (text && value && *value)
+		dotenv_each(text, len, find_fn, &a);
+	return a.name;
+}

@@ -19,6 +19,7 @@
 #include <ctype.h>
 
 #include "secretplan.h"
+#include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
 
@@ -150,6 +151,110 @@ static const char *database_kind(const struct dfx_cred_site *s)
 	return NULL;
 }
 
+/* The service whose definition holds node n, or NULL. */
+static const struct dfx_compose_service *service_of(const struct dfx_compose *c, const struct dfx_yaml_node *n)
+{
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_yaml_node *s = c->services[i].node;
+
+		if (s && n->span.start >= s->span.start && n->span.end <= s->span.end)
+			return &c->services[i];
+	}
+	return NULL;
+}
+
+static bool local_path(const char *p)
+{
+	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
+}
+
+/* Whether a service sets any password-like variable or a URL with credentials. */
+static bool has_own_credentials(const struct dfx_compose_service *svc)
+{
+	for (size_t i = 0; i < svc->nenv; i++) {
+		const char *v = svc->env[i].value;
+
+		if (svc->env[i].name && dfx_credential_password_name(svc->env[i].name))
+			return true;
+		if (v && strstr(v, "://") && strchr(v, '@'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A client that a rotation of the group's password cannot update: the old
+ * value in the .env beside the compose file or in an env_file (where a
+ * client reads it as a variable or inside a URL), or a service that
+ * connects to the group's server and sets no password of its own (it uses
+ * a built-in default, or one from outside the file). Returns a sentence
+ * naming it (caller frees), or NULL.
+ */
+static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const *group, size_t ng,
+			  const char *value)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	char *cdir = dfx_path_dir(ctx->file->path), *dotenv = dfx_path_join(cdir, ".env"), *out = NULL;
+	const struct dfx_source *src = dfx_ws_read(ctx->ws, dotenv);
+	char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+
+	if (name)
+		out = dfx_xasprintf("%s in %s holds the same password", name, dotenv);
+	free(name);
+	for (size_t i = 0; i < c->nservices && !out; i++)
+		for (size_t j = 0; j < c->services[i].nenv_files && !out; j++) {
+			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
+			char *path;
+
+			if (!local_path(ef->path))
+				continue;
+			path = dfx_path_join(cdir, ef->path);
+			src = dfx_ws_read(ctx->ws, path);
+			name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+			if (name)
+				out = dfx_xasprintf("%s in %s (env_file of service `%s`) holds the same password", name,
+						    path, c->services[i].name);
+			free(name);
+			free(path);
+		}
+	for (size_t k = 0; k < ng && !out; k++) {
+		if (!group[k]->server)
+			continue;
+		for (size_t s = 0; s < group[k]->nsvcs && !out; s++) {
+			const struct dfx_compose_service *srv = group[k]->svcs[s];
+
+			for (size_t i = 0; i < c->nservices && !out; i++) {
+				const struct dfx_compose_service *o = &c->services[i];
+				char *clients;
+				bool is_client = false, in_group = false;
+
+				if (o == srv)
+					continue;
+				clients = dfx_credential_clients(c, srv);
+				for (const char *p = clients; p && *p && !is_client;) {
+					size_t n = strcspn(p, ",");
+
+					is_client = n == strlen(o->name) && !strncmp(p, o->name, n);
+					p += n;
+					while (*p == ',' || *p == ' ')
+						p++;
+				}
+				free(clients);
+				for (size_t g = 0; g < ng && !in_group; g++)
+					for (size_t t = 0; t < group[g]->nsvcs && !in_group; t++)
+						in_group = group[g]->svcs[t] == o;
+				if (is_client && !in_group && !has_own_credentials(o))
+					out = dfx_xasprintf("service `%s` connects to `%s` and sets no password for it in "
+							    "the compose file (it uses a built-in default or one from "
+							    "elsewhere)", o->name, srv->name);
+			}
+		}
+	}
+	free(dotenv);
+	free(cdir);
+	return out;
+}
+
 /* How to set a new password inside a running database of that kind. */
 static const char *change_how(const char *kind)
 {
@@ -201,7 +306,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_finding *f;
 		struct dfx_buf others = DFX_BUF_INIT;
 		struct dfx_secretplan p;
-		char *red, *pw;
+		char *red, *pw, *stuck;
 
 		if (!s->literal && s->dflt && s->dflt_weak) {
 			weak_default(ctx, s);
@@ -249,11 +354,17 @@ static void check(struct dfx_ctx *ctx)
 					      "the password at the anchor with a generated one and move it to a secret");
 		} else if (value_used(c, s->value, skip, ng, &where)) {
 			unsigned line, col;
+			const struct dfx_compose_service *by = service_of(c, where);
 
 			dfx_source_linecol(c->src, where->span.start, &line, &col);
-			f->hint = dfx_xasprintf("the same password is also used at line %u (not under a credential "
-						"name): generate a new one, change it there and here, and move it to a "
-						"secret", line);
+			f->hint = dfx_xasprintf("the same password is also used at line %u%s%s%s (not under a "
+						"credential name), where the fix cannot change it: generate a new one, "
+						"change it there and here, and move it to a secret", line,
+						by ? " by service `" : "", by ? by->name : "", by ? "`" : "");
+		} else if ((stuck = stuck_client(ctx, group, ng, s->value)) != NULL) {
+			f->hint = dfx_xasprintf("%s, where the fix cannot change it: generate a new password and set "
+						"it there and here", stuck);
+			free(stuck);
 		} else if (!(pw = dfx_secret_gen())) {
 			f->hint = dfx_xstrdup("no random source to generate a password");
 		} else {
@@ -261,7 +372,7 @@ static void check(struct dfx_ctx *ctx)
 			p.share = true;
 			for (size_t k = 0; k < ng && !p.failed; k++)
 				dfx_secretplan_move(&p, group[k], pw);
-			f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, "generate a new password");
+			f->fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "generate a new password");
 			if (f->fix) {
 				struct dfx_buf m = DFX_BUF_INIT;
 				bool seen = false;
@@ -279,13 +390,14 @@ static void check(struct dfx_ctx *ctx)
 					dfx_buf_addf(&m, ". The same value is set for %s: the fix changes it there too",
 						     others.ptr);
 				if (database_kind(s))
-					dfx_buf_addf(&m, ". The fix generates a new password: the service keeps the "
-						     "password it was first started with in its data volume, so "
-						     "re-initialise the volume or set the new password inside it%s",
+					dfx_buf_addf(&m, ". The fix generates a new password (unsafe): an existing data "
+						     "volume keeps the old password, which the database was first started "
+						     "with, so re-initialise the volume or set the new password inside it%s",
 						     change_how(database_kind(s)));
 				else
-					dfx_buf_adds(&m, ". The fix generates a new password: change it wherever the "
-							 "old one is still stored (rotate it)");
+					dfx_buf_adds(&m, ". The fix generates a new password (unsafe): an existing data "
+							 "volume keeps the old password, and so does everything that stored "
+							 "it: change it there too (rotate it)");
 				dfx_buf_add(&m, p.notes.ptr ? p.notes.ptr : "", p.notes.len);
 				free(f->message);
 				f->message = dfx_buf_detach(&m);
@@ -321,7 +433,7 @@ static void check(struct dfx_ctx *ctx)
 				dfx_secretplan_fail(&p, "no random source");
 			free(pw);
 		}
-		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_SAFE, "generate new passwords"));
+		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "generate new passwords"));
 		dfx_secretplan_release(&p);
 	}
 	free(fixed);
@@ -334,7 +446,7 @@ const struct dfx_rule dfx_rule_dc102 = {
 	.name = "default-credentials",
 	.severity = DFX_SEV_CRITICAL,
 	.kind = DFX_KIND_COMPOSE,
-	.fix = DFX_FIX_SAFE,
+	.fix = DFX_FIX_UNSAFE,
 	.supersedes = "DC101",
 	.summary = "A service uses a default or weak password",
 	.what = "Finds credential-named `environment` entries whose literal value is weak: empty, equal "
@@ -352,15 +464,19 @@ const struct dfx_rule dfx_rule_dc102 = {
 		   "      POSTGRES_PASSWORD_FILE: /run/secrets/db_postgres_password\n    secrets:\n"
 		   "      - db_postgres_password\nsecrets:\n  db_postgres_password:\n"
 		   "    file: ./secrets/db_postgres_password.txt   # generated, git-ignored",
-	.fix_safety = "Safe for the file, with one step left to the user. The fix generates a password (32 "
-		      "random bytes, base64url) and moves it out of the file as DC101 does: a Docker secret "
-		      "read through `NAME_FILE` when the image supports it, else `${NAME:?...}` with the value "
-		      "in the git-ignored .env. Every credential entry of the file that sets the same weak value "
-		      "(the application's DB_PASSWORD next to the database's POSTGRES_PASSWORD) gets the same new "
-		      "password. The fix is offered only when the service that owns the password is in the "
-		      "file, and not when the old value is also used in a URL or a command line it cannot "
-		      "follow. A database initialised earlier keeps its old password in its data volume: "
-		      "re-initialise it or change the password inside the database, as the message says.",
+	.fix_safety = "Unsafe: changing a password's value is never safe. A database or admin UI "
+		      "initialised earlier keeps the old password in its data volume, so after the fix the "
+		      "clients hold the new one and the server still wants the old one until the volume is "
+		      "re-initialised or the password is changed inside it (the message says how). The fix "
+		      "generates a password (32 random bytes, base64url) and moves it out of the file as DC101 "
+		      "does: a Docker secret read through `NAME_FILE` when the image supports it, else "
+		      "`${NAME:?...}` with the value in the git-ignored .env. Every credential entry of the file "
+		      "that sets the same weak value (the application's DB_PASSWORD next to the database's "
+		      "POSTGRES_PASSWORD) gets the same new password. The fix is withheld, and the hint names the "
+		      "client, when a client cannot be updated with it: the old value in a URL or a command line "
+		      "of the file, in the .env beside it or in an env_file, or a service that connects to the "
+		      "server and sets no password of its own (it uses a built-in default). It is offered only "
+		      "when the service that owns the password is in the file.",
 	.refs = "seed: Default Credentials (No password or default password; Hardening Checklist: Strong "
 		"passwords for all services); KICS a88baa34 Passwords And Secrets (default-password list); "
 		"CWE-1392, CWE-521; official image docs (postgres, mysql, mongo, rabbitmq, minio: documented "
