@@ -241,6 +241,58 @@ static bool path_value(const char *v)
 	return ext >= 2 && ext <= 5;
 }
 
+/*
+ * A word that switches the credential off (`API_KEY=${API_KEY:-invalid}`:
+ * "invalid" is how the application is told that the API is off).
+ */
+static bool switch_off(const char *v)
+{
+	static const char *const words[] = {"invalid", "disabled", "disable", "off", "none", "no", "false",
+					    "null", "nil", "unset", "empty", "-", NULL};
+
+	for (size_t i = 0; words[i]; i++)
+		if (!strcasecmp(v, words[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A list of names, not a secret: words of letters only joined by commas or
+ * dots, three or more, or two that are both capitalised
+ * (`EmailAuthBackend,GitHubAuthBackend`,
+ * `django.contrib.auth.backends.ModelBackend`). Generated secrets mix in
+ * digits or symbols.
+ */
+static bool name_list(const char *v)
+{
+	size_t words = 0, len = 0;
+	bool upper = false, all_upper = true;
+
+	for (const char *p = v;; p++) {
+		if (isalpha((unsigned char)*p)) {
+			len++;
+			upper |= isupper((unsigned char)*p) != 0;
+			continue;
+		}
+		if (*p == ' ' && len == 0)
+			continue;
+		if (*p && *p != ',' && *p != '.' && !(*p == ' ' && (p[1] == ',' || !p[1])))
+			return false;
+		if (*p == ' ')
+			continue;
+		if (len < 2)
+			return false;
+		words++;
+		all_upper &= upper;
+		len = 0;
+		upper = false;
+		if (!*p)
+			break;
+	}
+	/* two lower-case words may be a documented default key (`argilla.apikey`) */
+	return words >= 3 || (words == 2 && all_upper);
+}
+
 /* A short keyword (`htpasswd`, `basic`, `none`) or a number: what a weak credential name also holds. */
 static bool keyword_value(const char *v)
 {
@@ -402,6 +454,9 @@ void dfx_credential_sites_collect(struct dfx_compose *c, struct dfx_cred_sites *
 		if (s->literal && s->value[0] && (dfx_value_is_inert(s->value) || path_value(s->value) ||
 						  !strncmp(s->value, "file://", 7)))
 			s->inert = true;
+		else if (s->literal && !s->server && !dfx_credential_password_name(s->name) &&
+			 (switch_off(s->value) || name_list(s->value)))
+			s->inert = true; /* API_KEY=invalid, ZULIP_AUTH_BACKENDS=EmailAuthBackend,... */
 		else if (s->literal && !s->server && !dfx_credential_password_name(s->name) && s->value[0] &&
 			 utf8_chars(s->value) < 6 && !weak_listed(s->value))
 			s->inert = true; /* COOKIE_INSECURE=t, AUTH_MODE-like switches */
@@ -417,7 +472,8 @@ void dfx_credential_sites_collect(struct dfx_compose *c, struct dfx_cred_sites *
 				(!dfx_credential_password_name(s->name) && utf8_chars(s->dflt) < 6 &&
 				 !weak_listed(s->dflt)) ||
 				(!dfx_credential_password_name(s->name) && !s->server && placeholder(s->dflt)) ||
-				(!strong_name(s->name) && keyword_value(s->dflt)))) {
+				(!strong_name(s->name) && keyword_value(s->dflt)) ||
+				(!dfx_credential_password_name(s->name) && (switch_off(s->dflt) || name_list(s->dflt))))) {
 			free(s->dflt);
 			s->dflt = NULL;
 		} else if (s->dflt) {

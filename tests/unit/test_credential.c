@@ -42,6 +42,9 @@ static const char compose[] =
 	"      MINIO_ACCESS_KEY: admin\n"
 	"      APP_SECRET: ${APP_SECRET:-s3cr3tKx9mP2vL8qR4}\n"
 	"      TOKEN: ${TOKEN}\n"
+	"      AUTH_BACKENDS: EmailAuthBackend,GitHubAuthBackend\n"
+	"      OTHER_API_KEY: ${OTHER_API_KEY:-invalid}\n"
+	"      DEMO_API_KEY: argilla.apikey\n"
 	"      DATABASE_URL: postgres://app:pw@db:5432/app\n";
 
 struct fixture {
@@ -114,6 +117,11 @@ static void test_sites(void **state)
 	assert_string_equal(s->dflt, "s3cr3tKx9mP2vL8qR4");
 	assert_false(s->dflt_weak);
 	assert_null(site(f, "TOKEN")->dflt);
+	/* not secrets: a list of names, a switch word as the default */
+	assert_true(site(f, "AUTH_BACKENDS")->inert);
+	assert_null(site(f, "OTHER_API_KEY")->dflt);
+	/* but a documented default key of two lower-case words is one */
+	assert_false(site(f, "DEMO_API_KEY")->inert);
 	/* one site for a merged anchor, used by two services */
 	s = site(f, "SHARED_SECRET");
 	assert_int_equal(s->nsvcs, 2);

@@ -143,7 +143,9 @@ const struct dfx_rule dfx_rule_dc101 = {
 		"credential name (password, passwd, pwd, secret, token, api key, access key, private key, "
 		"credentials, auth; not `*_FILE`, `*_PATH`, `PUBLIC*`) and whose value is a literal. A "
 		"`${VAR}` reference is not a literal; `${VAR:-default}` is reported when its default is a "
-		"password. Weak and well-known default values are reported by DC102 instead.",
+		"password. Weak and well-known default values are reported by DC102 instead. Values that "
+		"are not secrets are left alone: switch words (`invalid`, `disabled`, `none`, ...), lists of "
+		"names (`EmailAuthBackend,GitHubAuthBackend`), keywords, paths and placeholders.",
 	.why = "The compose file is committed, copied into CI logs, pasted into issues and shared with "
 	       "everyone who can read the repository, and `docker inspect` shows the environment of the "
 	       "running container. A password in it cannot be rotated without rewriting history.",
@@ -157,8 +159,12 @@ const struct dfx_rule dfx_rule_dc101 = {
 		      "image that reads `NAME_FILE` (postgres, mysql, mariadb, mongo, wordpress, nextcloud, "
 		      "grafana's `__FILE`, minio, bitnami, ...) and does not use `$NAME` in its own command or "
 		      "healthcheck, the fix writes `NAME_FILE: /run/secrets/S`, grants secret S to the service, "
-		      "declares `secrets: S: file: ./secrets/S.txt` and creates that file (mode 0600, or 0644 "
-		      "when the image reads it as a non-root user) holding the value; the plain variable is "
+		      "declares `secrets: S: file: ./secrets/S.txt` and creates that file holding the value: "
+		      "mode 0600 when the image reads it as root (postgres, mysql, mariadb read `*_FILE` before "
+		      "dropping privileges), 0644 when it reads it as another uid (mongo after dropping to 999, "
+		      "wordpress and nextcloud as www-data, grafana as 472), because a compose `file:` secret is a "
+		      "bind mount that keeps the host file's owner and mode and ignores `uid`, `gid` and `mode`; "
+		      "0644 also lets every user of the host read the file, so keep secrets/ mode 0700; the plain variable is "
 		      "removed because the entrypoints refuse both. Otherwise the value becomes "
 		      "`${NAME:?set NAME in .env}` and `NAME=value` goes to the .env beside the compose file. "
 		      "secrets/ and .env are added to .gitignore. A value set through an anchor is changed at "

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "secretplan.h"
 #include "dockfix/secrets.h"
@@ -30,6 +31,24 @@ static bool seen_before(const struct dfx_compose *c, size_t upto, const struct d
 				return true;
 		}
 	return false;
+}
+
+/*
+ * A variable that names public material: MINIO_UPDATE_MINISIGN_PUBKEY
+ * holds the minisign public key that update signatures are checked
+ * against; moving or deleting it switches the check off.
+ */
+static bool public_name(const char *name)
+{
+	static const char *const words[] = {"PUBKEY", "PUBLIC_KEY", "PUBLICKEY", "PUB_KEY", "CERTIFICATE",
+					    "FINGERPRINT", NULL};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; words[i]; i++)
+		for (const char *p = name; *p; p++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
+				return true;
+	return n > 4 && !strcasecmp(name + n - 4, "_PUB");
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -59,7 +78,8 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			if (e->from_anchor && seen_before(c, i, e))
 				continue;
-			if (strstr(e->value, "-----BEGIN CERTIFICATE") || strstr(e->value, "PUBLIC KEY-----"))
+			if (strstr(e->value, "-----BEGIN CERTIFICATE") || strstr(e->value, "PUBLIC KEY-----") ||
+			    public_name(e->name))
 				continue; /* public material, whatever its entropy */
 			at = e->list_form ? e->node->span : e->key->span;
 			red = dfx_redact(e->value, strlen(e->value));
@@ -131,7 +151,9 @@ const struct dfx_rule dfx_rule_dc105 = {
 		"by its form: provider tokens (AWS access keys, GitHub, GitLab, Slack, Stripe live keys, "
 		"Google API keys, OpenAI, npm, ...), private-key headers, URLs with an embedded password "
 		"(`scheme://user:password@host`; not when the password is a `${VAR}`), and long random-looking "
-		"strings. Values of variables whose name already says credential are DC101/DC102's.",
+		"strings. Values of variables whose name already says credential are DC101/DC102's; "
+		"certificates and public keys (`-----BEGIN CERTIFICATE`, names with PUBKEY, PUBLIC_KEY, "
+		"FINGERPRINT, `*_PUB`) are public material, whatever their entropy.",
 	.why = "A token or a connection string with a password in the compose file is readable by everyone "
 	       "with access to the repository, its forks and CI logs, and stays in the git history after it "
 	       "is removed. A leaked provider token is usually abused within minutes.",

@@ -636,10 +636,16 @@ static bool service_uses_var(const struct dfx_compose_service *svc, const char *
 	return false;
 }
 
-/* Images whose process reads a _FILE secret as a non-root user (compose-anchors.md 6). */
+/*
+ * Images whose process reads a _FILE secret as a non-root user: mongo's
+ * entrypoint reads MONGO_INITDB_ROOT_PASSWORD_FILE after dropping to uid
+ * 999 (docker-library/mongo docker-entrypoint.sh: file_env runs after the
+ * gosu re-exec); wordpress and nextcloud read it from PHP as www-data;
+ * grafana runs as 472 (image docs and entrypoints of each).
+ */
 static const char *const nonroot_readers[] = {
-	"wordpress", "nextcloud", "grafana", "grafana-oss", "grafana-enterprise", "minio", "elasticsearch",
-	"phpmyadmin", "odoo", "yourls", "joomla", "redmine", NULL,
+	"mongo", "wordpress", "nextcloud", "grafana", "grafana-oss", "grafana-enterprise", "minio",
+	"elasticsearch", "phpmyadmin", "odoo", "yourls", "joomla", "redmine", NULL,
 };
 
 unsigned dfx_secretplan_secret_mode(const struct dfx_compose_service *svc, const char **reason)
@@ -725,7 +731,9 @@ int dfx_secretplan_move(struct dfx_secretplan *p, const struct dfx_cred_site *s,
 			if (mode > p->modes[p->share_file]) {
 				p->modes[p->share_file] = mode;
 				dfx_buf_addf(&p->notes, ". secrets/%s.txt is created mode 0644 because %s and must "
-					     "read it (Compose mounts file secrets with the host file's mode)",
+					     "read it (Compose mounts file secrets with the host file's mode, ignoring uid, gid and "
+					     "mode; 0644 also lets every user of the host read it: keep secrets/ mode 0700, "
+					     "or chown the file to that uid and make it 0600)",
 					     name, reason);
 			}
 			mode = 0;
@@ -753,7 +761,9 @@ int dfx_secretplan_move(struct dfx_secretplan *p, const struct dfx_cred_site *s,
 				     mode == 0644 ? ", mode 0644" : "");
 			if (mode == 0644)
 				dfx_buf_addf(&p->notes, ". secrets/%s.txt is created mode 0644 because %s and must "
-					     "read it (Compose mounts file secrets with the host file's mode)",
+					     "read it (Compose mounts file secrets with the host file's mode, ignoring uid, gid and "
+					     "mode; 0644 also lets every user of the host read it: keep secrets/ mode 0700, "
+					     "or chown the file to that uid and make it 0600)",
 					     name, reason);
 		}
 		free(target);
