@@ -396,7 +396,15 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			f->hint = dfx_xasprintf("the switch comes from an anchor shared by other services: remove it "
 						"there and set %s from a Docker secret", pwvar ? pwvar : "a password");
 		} else {
-			f->fix = add_password(ctx, svc, e, pwvar, NULL, NULL, &note, &why);
+			char *clients = dfx_credential_clients(ctx->file->compose, svc);
+
+			if (clients && *clients)
+				why = dfx_xasprintf("%s connect%s to it without a password, and dockfix cannot update %s",
+						    clients, strchr(clients, ',') ? "" : "s",
+						    strchr(clients, ',') ? "those clients" : "that client");
+			else
+				f->fix = add_password(ctx, svc, e, pwvar, NULL, NULL, &note, &why);
+			free(clients);
 			if (f->fix && note.len) {
 				char *m = dfx_xasprintf("%s%s", f->message, note.ptr);
 
@@ -426,8 +434,13 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			struct dfx_buf note = DFX_BUF_INIT;
 			char *why = NULL;
 
-			f->fix = add_password(ctx, svc, NULL, "MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_USERNAME",
-					      "root", &note, &why);
+			if (clients && *clients)
+				why = dfx_xasprintf("%s connect%s to it without a password, and dockfix cannot update %s",
+						    clients, strchr(clients, ',') ? "" : "s",
+						    strchr(clients, ',') ? "those clients" : "that client");
+			else
+				f->fix = add_password(ctx, svc, NULL, "MONGO_INITDB_ROOT_PASSWORD",
+						      "MONGO_INITDB_ROOT_USERNAME", "root", &note, &why);
 			if (f->fix) {
 				char *m = dfx_xasprintf("%s%s%s%s%s", f->message, note.ptr ? note.ptr : "",
 							clients && *clients ? ". Clients must now log in as root: " : "",
@@ -491,10 +504,11 @@ const struct dfx_rule dfx_rule_dc103 = {
 		   "      - db_postgres_password\nsecrets:\n  db_postgres_password:\n"
 		   "    file: ./secrets/db_postgres_password.txt",
 	.fix_safety = "Unsafe: clients that relied on logging in without a password stop working until they "
-		      "are given the password. The fix removes the switch and, where the image reads an "
+		      "are given the password, so when services connect to it (depends_on, links, URLs naming "
+		      "it) the fix is withheld and the hint names them. Otherwise the fix removes the switch and, where the image reads an "
 		      "obvious `_FILE` variable (postgres, mysql, mariadb, mongo, grafana `__FILE`, bitnami) and "
 		      "no password is set yet, adds a generated password as a Docker secret (secrets/*.txt, mode "
-		      "0600, or 0644 when the image reads it as a non-root user). The databases apply an init "
+		      "0600, or 0644 when the image reads it as another uid, as mongo does after dropping to 999). The databases apply an init "
 		      "password only to an empty data volume. Other switches get a hint.",
 	.refs = "seed: Default Credentials (No password at all); "
 		"postgres docker-entrypoint.sh (POSTGRES_HOST_AUTH_METHOD warning); mysql/mariadb "

@@ -405,7 +405,13 @@ static void check(struct dfx_ctx *ctx)
 			       clients && *clients ? clients : "");
 		if (f) {
 			bin = server_binary(&ref);
-			if (!bin)
+			if (clients && *clients)
+				f->hint = dfx_xasprintf("start it with a password (an ACL file as a Docker secret and "
+							"`--aclfile /run/secrets/<name>`) and give the same password to %s "
+							"(REDIS_URL `redis://:PASSWORD@host:6379`, CELERY_BROKER_URL, "
+							"REDIS_PASSWORD, REDIS_HOST_PASSWORD, ...): dockfix cannot update "
+							"these clients, so it offers no fix", clients);
+			else if (!bin)
 				f->hint = dfx_xasprintf("start it with a password: an ACL file as a Docker secret "
 							"(`user default on >PASSWORD ~* &* +@all`, readable by the server's "
 							"user) and `--aclfile /run/secrets/<name>`");
@@ -448,8 +454,10 @@ const struct dfx_rule dfx_rule_dc104 = {
 		   "    command: [\"redis-server\", \"--aclfile\", \"/run/secrets/redis_acl\"]\n    secrets:\n"
 		   "      - redis_acl\nsecrets:\n  redis_acl:\n    file: ./secrets/redis_acl.txt   "
 		   "# user default on >PASSWORD ~* &* +@all",
-	.fix_safety = "Unsafe: every client must now authenticate; the message names the services that "
-		      "connect to it (depends_on, links, URLs naming the service). The fix creates an ACL file "
+	.fix_safety = "Unsafe: every client must now authenticate. When services connect to it "
+		      "(depends_on, links, URLs naming the service) the fix is withheld and the hint names "
+		      "them: their REDIS_URL, CELERY_BROKER_URL, REDIS_HOST_PASSWORD and the like would still "
+		      "connect without the password. Otherwise the fix creates an ACL file "
 		      "as a Docker secret, `user default on >PASSWORD ~* &* +@all` with a generated password "
 		      "(mode 0644: the server runs as the redis user and must read it), appends `--aclfile "
 		      "/run/secrets/<name>` to the existing command (string or list) or adds `command: "
