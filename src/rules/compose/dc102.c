@@ -19,6 +19,7 @@
 #include <ctype.h>
 
 #include "secretplan.h"
+#include "dockfix/credgraph.h"
 #include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -168,20 +169,6 @@ static bool local_path(const char *p)
 	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
 }
 
-/* Whether a service sets any password-like variable or a URL with credentials. */
-static bool has_own_credentials(const struct dfx_compose_service *svc)
-{
-	for (size_t i = 0; i < svc->nenv; i++) {
-		const char *v = svc->env[i].value;
-
-		if (svc->env[i].name && dfx_credential_password_name(svc->env[i].name))
-			return true;
-		if (v && strstr(v, "://") && strchr(v, '@'))
-			return true;
-	}
-	return false;
-}
-
 /*
  * A client that a rotation of the group's password cannot update: the old
  * value in the .env beside the compose file or in an env_file (where a
@@ -217,38 +204,32 @@ static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const
 			free(name);
 			free(path);
 		}
-	for (size_t k = 0; k < ng && !out; k++) {
-		if (!group[k]->server)
-			continue;
-		for (size_t s = 0; s < group[k]->nsvcs && !out; s++) {
-			const struct dfx_compose_service *srv = group[k]->svcs[s];
+	if (!out) {
+		struct dfx_credgraph g;
+		const struct dfx_compose_service **skip;
+		size_t nskip = 0, total = 1;
 
-			for (size_t i = 0; i < c->nservices && !out; i++) {
-				const struct dfx_compose_service *o = &c->services[i];
-				char *clients;
-				bool is_client = false, in_group = false;
+		/* the services the fix updates send the new password */
+		for (size_t k = 0; k < ng; k++)
+			total += group[k]->nsvcs;
+		skip = dfx_xcalloc(total, sizeof(*skip));
+		for (size_t k = 0; k < ng; k++)
+			for (size_t t = 0; t < group[k]->nsvcs; t++)
+				skip[nskip++] = group[k]->svcs[t];
+		dfx_credgraph_build(c, &g);
+		for (size_t k = 0; k < ng && !out; k++)
+			for (size_t t = 0; group[k]->server && t < group[k]->nsvcs && !out; t++) {
+				const struct dfx_credlink *l = dfx_credgraph_passwordless(&g, group[k]->svcs[t], skip, nskip);
 
-				if (o == srv)
-					continue;
-				clients = dfx_credential_clients(c, srv);
-				for (const char *p = clients; p && *p && !is_client;) {
-					size_t n = strcspn(p, ",");
-
-					is_client = n == strlen(o->name) && !strncmp(p, o->name, n);
-					p += n;
-					while (*p == ',' || *p == ' ')
-						p++;
-				}
-				free(clients);
-				for (size_t g = 0; g < ng && !in_group; g++)
-					for (size_t t = 0; t < group[g]->nsvcs && !in_group; t++)
-						in_group = group[g]->svcs[t] == o;
-				if (is_client && !in_group && !has_own_credentials(o))
-					out = dfx_xasprintf("service `%s` connects to `%s` and sets no password for it in "
-							    "the compose file (it uses a built-in default or one from "
-							    "elsewhere)", o->name, srv->name);
+				if (l)
+					out = dfx_xasprintf("service `%s` connects to `%s`%s%s%s and sets no password for "
+							    "it in the compose file (it uses a built-in default or one "
+							    "from elsewhere)", l->client->name, l->server->name,
+							    l->via ? " (" : "", l->via ? l->via->name : "",
+							    l->via ? ")" : "");
 			}
-		}
+		dfx_credgraph_release(&g);
+		free(skip);
 	}
 	free(dotenv);
 	free(cdir);
