@@ -42,7 +42,15 @@ bool dfx_glob_match(const char *pat, const char *path);
 
 /* ---------------------------------------------------------------- the .gitignore chain */
 
-struct dfx_workspace;
+/*
+ * How the .gitignore functions read files: the bytes a run sees now (a fix
+ * of an earlier pass may have changed or created them), or NULL for a file
+ * that does not exist. Callers pass their workspace's reader.
+ */
+struct dfx_ignore_files {
+	const struct dfx_source *(*read)(void *arg, const char *path);
+	void *arg;
+};
 
 enum dfx_ignore_git {
 	DFX_GIT_NOT_IGNORED,
@@ -57,7 +65,7 @@ enum dfx_ignore_git {
  * `.git/info/exclude`. *nearest (if not NULL) gets the deepest existing
  * .gitignore, or NULL (caller frees).
  */
-enum dfx_ignore_git dfx_ignore_git_status(struct dfx_workspace *ws, const char *path, bool is_dir,
+enum dfx_ignore_git dfx_ignore_git_status(const struct dfx_ignore_files *fs, const char *path, bool is_dir,
 					  char **nearest);
 /* The top of the .gitignore chain of file `path`: the directory holding .git above it, or the
    scan root ("." or "/") (caller frees). */
@@ -81,7 +89,7 @@ void dfx_ignore_paths_release(struct dfx_ignore_paths *ig);
  * The patterns added are appended to `desc` ("secrets/, .env"). Returns
  * how many patterns were added.
  */
-size_t dfx_ignore_git_fix(struct dfx_workspace *ws, struct dfx_fix *fix, const struct dfx_ignore_paths *ig,
+size_t dfx_ignore_git_fix(const struct dfx_ignore_files *fs, struct dfx_fix *fix, const struct dfx_ignore_paths *ig,
 			  const char *create_dir, struct dfx_buf *desc);
 /* Text that appends `lines` (LF-separated, each ending in '\n') to src in its own line-end style
    (a missing final line end first); src NULL or empty: LF (caller frees). */

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dockfix/workspace.h"
 #include "dockfix/ignore.h"
+#include "dockfix/path.h"
 
 void dfx_ignore_parse(struct dfx_ignore *ig, enum dfx_ignore_style style, const char *text, size_t len)
 {
@@ -318,7 +318,8 @@ static void add_pats(struct dfx_ignore *all, const char *text, size_t len, const
 	free(one.pats);
 }
 
-enum dfx_ignore_git dfx_ignore_git_status(struct dfx_workspace *ws, const char *path, bool is_dir, char **nearest)
+enum dfx_ignore_git dfx_ignore_git_status(const struct dfx_ignore_files *fs, const char *path, bool is_dir,
+					  char **nearest)
 {
 	char *clean = dfx_path_clean(path), **dirs;
 	size_t n = dir_chain(clean, &dirs);
@@ -332,7 +333,7 @@ enum dfx_ignore_git dfx_ignore_git_status(struct dfx_workspace *ws, const char *
 	all.style = DFX_IGNORE_GIT;
 	{
 		char *ex = dfx_path_join(top, ".git/info/exclude");
-		const struct dfx_source *s = exists(ex) ? dfx_ws_read(ws, ex) : NULL;
+		const struct dfx_source *s = exists(ex) ? fs->read(fs->arg, ex) : NULL;
 
 		if (s)
 			add_pats(&all, s->data, s->len, NULL);
@@ -340,7 +341,7 @@ enum dfx_ignore_git dfx_ignore_git_status(struct dfx_workspace *ws, const char *
 	}
 	for (size_t k = n; k-- > 0;) {
 		char *gi = dfx_path_join(dirs[k], ".gitignore");
-		const struct dfx_source *s = dfx_ws_read(ws, gi);
+		const struct dfx_source *s = fs->read(fs->arg, gi);
 
 		if (s) {
 			add_pats(&all, s->data, s->len, strcmp(dirs[k], top) ? dfx_ignore_rel(dirs[k], top) : NULL);
@@ -434,7 +435,7 @@ char *dfx_ignore_append_text(const struct dfx_source *src, const char *lines)
 	return dfx_buf_detach(&b);
 }
 
-size_t dfx_ignore_git_fix(struct dfx_workspace *ws, struct dfx_fix *fix,
+size_t dfx_ignore_git_fix(const struct dfx_ignore_files *fs, struct dfx_fix *fix,
 			      const struct dfx_ignore_paths *ig, const char *create_dir,
 			      struct dfx_buf *desc)
 {
@@ -446,7 +447,7 @@ size_t dfx_ignore_git_fix(struct dfx_workspace *ws, struct dfx_fix *fix,
 		char *nearest = NULL, *gi, *gdir, *pat;
 		size_t k;
 
-		if (dfx_ignore_git_status(ws, ig->paths[i], ig->dirs[i], &nearest) != DFX_GIT_NOT_IGNORED) {
+		if (dfx_ignore_git_status(fs, ig->paths[i], ig->dirs[i], &nearest) != DFX_GIT_NOT_IGNORED) {
 			free(nearest);
 			continue;
 		}
@@ -472,7 +473,7 @@ size_t dfx_ignore_git_fix(struct dfx_workspace *ws, struct dfx_fix *fix,
 		free(pat);
 	}
 	for (size_t k = 0; k < nf; k++) {
-		const struct dfx_source *s = dfx_ws_read(ws, files[k]);
+		const struct dfx_source *s = fs->read(fs->arg, files[k]);
 		char *text = dfx_ignore_append_text(s, texts[k].ptr);
 
 		if (s)

@@ -64,13 +64,19 @@ static int teardown(void **state)
 	return 0;
 }
 
+static const struct dfx_source *ws_read(void *ws, const char *path)
+{
+	return dfx_ws_read(ws, path);
+}
+
 static enum dfx_ignore_git status(const char *path, bool dir, char **nearest)
 {
 	struct dfx_workspace ws;
+	struct dfx_ignore_files files = {ws_read, &ws};
 	enum dfx_ignore_git st;
 
 	dfx_ws_init(&ws, NULL);
-	st = dfx_ignore_git_status(&ws, path, dir, nearest);
+	st = dfx_ignore_git_status(&files, path, dir, nearest);
 	dfx_ws_release(&ws);
 	return st;
 }
@@ -113,6 +119,7 @@ static void test_chain(void **state)
 static char *pattern_for(const char *dir, const char *path, bool is_dir)
 {
 	struct dfx_workspace ws;
+	struct dfx_ignore_files files = {ws_read, &ws};
 	struct dfx_ignore_paths ig = {0};
 	struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "t");
 	struct dfx_buf desc = DFX_BUF_INIT;
@@ -121,7 +128,7 @@ static char *pattern_for(const char *dir, const char *path, bool is_dir)
 	put(gi, "x\n");
 	dfx_ws_init(&ws, NULL);
 	dfx_ignore_paths_add(&ig, path, is_dir);
-	assert_int_equal(dfx_ignore_git_fix(&ws, fix, &ig, dir, &desc), 1);
+	assert_int_equal(dfx_ignore_git_fix(&files, fix, &ig, dir, &desc), 1);
 	assert_int_equal(fix->nedits, 1);
 	{
 		struct dfx_ignore m;
@@ -244,6 +251,7 @@ static void test_git_top(void **state)
 static void test_gitignore_fix(void **state)
 {
 	struct dfx_workspace ws;
+	struct dfx_ignore_files files = {ws_read, &ws};
 	struct dfx_ignore_paths ig = {0};
 	struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "t");
 	struct dfx_buf desc = DFX_BUF_INIT;
@@ -255,7 +263,7 @@ static void test_gitignore_fix(void **state)
 	dfx_ignore_paths_add(&ig, "w/secrets", true);
 	dfx_ignore_paths_add(&ig, "w/.env", false);
 	dfx_ignore_paths_add(&ig, "w/.env", false); /* once */
-	assert_int_equal(dfx_ignore_git_fix(&ws, fix, &ig, "w", &desc), 2);
+	assert_int_equal(dfx_ignore_git_fix(&files, fix, &ig, "w", &desc), 2);
 	assert_int_equal(fix->nedits, 1);
 	assert_string_equal(fix->edits[0].path, "w/.gitignore");
 	assert_int_equal(fix->edits[0].start, 5);
@@ -269,7 +277,7 @@ static void test_gitignore_fix(void **state)
 	fix = dfx_fix_new(DFX_FIX_SAFE, "t");
 	put("v/.git/HEAD", "x\n");
 	dfx_ignore_paths_add(&ig, "v/sub/.env.production", false);
-	assert_int_equal(dfx_ignore_git_fix(&ws, fix, &ig, "v/sub", NULL), 1);
+	assert_int_equal(dfx_ignore_git_fix(&files, fix, &ig, "v/sub", NULL), 1);
 	assert_string_equal(fix->edits[0].path, "v/sub/.gitignore");
 	assert_string_equal(fix->edits[0].text, ".env.production\n");
 	dfx_fix_free(fix);

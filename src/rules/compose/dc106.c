@@ -78,8 +78,9 @@ struct combined {
 static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, const char *what,
 		   struct combined *all)
 {
+	struct dfx_ignore_files files = dfx_secretplan_files(ctx);
 	char *nearest = NULL, *folder = secret_folder(path);
-	enum dfx_ignore_git st = dfx_ignore_git_status(ctx->ws, path, false, &nearest);
+	enum dfx_ignore_git st = dfx_ignore_git_status(&files, path, false, &nearest);
 	struct dfx_finding *f;
 	struct dfx_ignore_paths ig = {0};
 	struct dfx_buf desc = DFX_BUF_INIT;
@@ -99,11 +100,11 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 	cdir = dfx_path_dir(ctx->file->path);
 	dfx_ignore_paths_add(&ig, folder ? folder : path, folder != NULL);
 	f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
-	if (!dfx_ignore_git_fix(ctx->ws, f->fix, &ig, cdir, &desc)) {
+	if (!dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc)) {
 		/* the folder is ignored some other way: add the file itself */
 		dfx_ignore_paths_release(&ig);
 		dfx_ignore_paths_add(&ig, path, false);
-		dfx_ignore_git_fix(ctx->ws, f->fix, &ig, cdir, &desc);
+		dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc);
 	}
 	free(f->fix->description);
 	f->fix->description = dfx_xasprintf("add %s to %s", desc.ptr ? desc.ptr : path,
@@ -133,6 +134,7 @@ static void check(struct dfx_ctx *ctx)
 	char **done = NULL;
 	size_t ndone = 0;
 	struct combined all = {0};
+	struct dfx_ignore_files files = dfx_secretplan_files(ctx);
 
 	for (size_t i = 0; i < c->nsecrets; i++) {
 		const struct dfx_compose_secret *s = &c->secrets[i];
@@ -181,7 +183,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "x");
 		struct dfx_buf desc = DFX_BUF_INIT;
 
-		dfx_ignore_git_fix(ctx->ws, fix, &all.ig, cdir, &desc);
+		dfx_ignore_git_fix(&files, fix, &all.ig, cdir, &desc);
 		free(fix->description);
 		fix->description = dfx_xasprintf("add %s to .gitignore", desc.ptr ? desc.ptr : "the files");
 		dfx_buf_release(&desc);

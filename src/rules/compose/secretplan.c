@@ -864,7 +864,11 @@ struct dfx_fix *dfx_secretplan_fix(struct dfx_secretplan *p, enum dfx_applicabil
 		}
 		dfx_buf_release(&lines);
 	}
-	dfx_ignore_git_fix(p->ctx->ws, fix, &p->ign, p->cdir, &ign);
+	{
+		struct dfx_ignore_files files = dfx_secretplan_files(p->ctx);
+
+		dfx_ignore_git_fix(&files, fix, &p->ign, p->cdir, &ign);
+	}
 	dockerignore_fix(p->ctx->ws, fix, p->cpath, p->c, &p->ign);
 	dfx_buf_addf(&desc, "%s%s%s", what, p->desc.len ? ": " : "", p->desc.len ? p->desc.ptr : "");
 	if (ign.len)
@@ -912,4 +916,14 @@ void dfx_secretplan_group(struct dfx_ctx *ctx, const size_t *idx, size_t n, stru
 		m->nedits = m->npaths = 0;
 		m->group = 1;
 	}
+}
+
+static const struct dfx_source *ws_read(void *ws, const char *path)
+{
+	return dfx_ws_read(ws, path);
+}
+
+struct dfx_ignore_files dfx_secretplan_files(struct dfx_ctx *ctx)
+{
+	return (struct dfx_ignore_files){ws_read, ctx->ws};
 }

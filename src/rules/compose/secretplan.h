@@ -132,4 +132,7 @@ struct dfx_fix *dfx_secretplan_fix(struct dfx_secretplan *p, enum dfx_applicabil
  */
 void dfx_secretplan_group(struct dfx_ctx *ctx, const size_t *idx, size_t n, struct dfx_fix *fix);
 
+/* The .gitignore functions' view of the running rule's workspace (dockfix/ignore.h). */
+struct dfx_ignore_files dfx_secretplan_files(struct dfx_ctx *ctx);
+
 #endif

@@ -43,8 +43,14 @@ static bool suppressed(const struct dfx_source *s)
 	return false;
 }
 
+static const struct dfx_source *ws_read(void *ws, const char *path)
+{
+	return dfx_ws_read(ws, path);
+}
+
 static void check(struct dfx_ctx *ctx)
 {
+	struct dfx_ignore_files files = {ws_read, ctx->ws};
 	struct dfx_wsfile *file = ctx->file;
 	const struct dfx_source *s = &file->cur;
 	char *nearest = NULL, *dir;
@@ -54,7 +60,7 @@ static void check(struct dfx_ctx *ctx)
 
 	if (!dfx_dotenv_has_secret(s->data, s->len) || suppressed(s))
 		return;
-	st = dfx_ignore_git_status(ctx->ws, file->path, false, &nearest);
+	st = dfx_ignore_git_status(&files, file->path, false, &nearest);
 	if (st == DFX_GIT_IGNORED) {
 		free(nearest);
 		return;
@@ -85,7 +91,7 @@ static void check(struct dfx_ctx *ctx)
 		dir = dfx_path_dir(file->path);
 		dfx_ignore_paths_add(&ig, file->path, false);
 		f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
-		dfx_ignore_git_fix(ctx->ws, f->fix, &ig, dir, &desc);
+		dfx_ignore_git_fix(&files, f->fix, &ig, dir, &desc);
 		free(f->fix->description);
 		f->fix->description = dfx_xasprintf("add %s to %s%s", desc.ptr ? desc.ptr : file->path,
 						    nearest ? nearest : "a new .gitignore beside it",
