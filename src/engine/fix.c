@@ -19,7 +19,7 @@
 
 void dfx_fix_stats_release(struct dfx_fix_stats *st)
 {
-	dfx_buf_release(&st->notes);
+	memset(st, 0, sizeof(*st));
 }
 
 char *dfx_fix_splice(const char *data, size_t len, const struct dfx_edit *const *edits, size_t n,
@@ -361,14 +361,15 @@ static void guard_release(struct guard *g)
 	free(g->stuck);
 }
 
-static void note_stuck(struct dfx_fix_stats *st, const struct dfx_finding *fd, const char *what)
+static void note_stuck(struct dfx_workspace *ws, struct dfx_fix_stats *st, const struct dfx_finding *fd,
+		       const char *what)
 {
-	unsigned line = 0, col = 0;
+	unsigned line = 1, col = 1;
 
 	if (fd)
 		dfx_source_linecol(fd->src, fd->span.start, &line, &col);
-	dfx_buf_addf(&st->notes, "%s:%u:%u: %s fix did not converge: %s; it is not applied\n",
-		     fd ? fd->src->path : "?", line, col, fd ? fd->rule->code : "?", what);
+	dfx_diag_add(&ws->diags, DFX_DIAG_NOTE, fd ? fd->src->path : NULL, line, col,
+		     "%s fix did not converge: %s; it is not applied", fd ? fd->rule->code : "a", what);
 	st->dropped++;
 	st->unconverged++;
 }
@@ -403,7 +404,7 @@ static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct 
 		if (!listed_id(g->stuck, g->nstuck, a->id)) {
 			DFX_GROW(g->stuck, g->nstuck + 1, g->stcap);
 			g->stuck[g->nstuck++] = dfx_xstrdup(a->id);
-			note_stuck(st, fd, "its result still raises the same finding");
+			note_stuck(ws, st, fd, "its result still raises the same finding");
 		}
 		undo = true;
 	}
@@ -418,7 +419,6 @@ static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct 
 	}
 	st->applied -= g->last_applied;
 	g->nregs = g->regs_before;
-	(void)ws;
 	guard_forget_pass(g);
 	return true;
 }
@@ -572,7 +572,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				if (guard_rewrites(&g, fd->rule->code, mv[m])) {
 					DFX_GROW(g.stuck, g.nstuck + 1, g.stcap);
 					g.stuck[g.nstuck++] = dfx_xstrdup(id);
-					note_stuck(st, fd, "it edits again what its fix wrote in an earlier pass");
+					note_stuck(ws, st, fd, "it edits again what its fix wrote in an earlier pass");
 					skip = true;
 				}
 			/* overlapping with a fix already chosen this pass: next pass */
@@ -588,7 +588,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				unsigned line, col;
 
 				dfx_source_linecol(fd->src, fd->span.start, &line, &col);
-				dfx_buf_addf(&st->notes, "%s:%u:%u: %s fix dropped: %s\n", fd->src->path, line, col,
+				dfx_diag_add(&ws->diags, DFX_DIAG_NOTE, fd->src->path, line, col, "%s fix dropped: %s",
 					     fd->rule->code, why.ptr ? why.ptr : "verification failed");
 				st->dropped++;
 				DFX_GROW(failed, nfailed + 1, fcap);

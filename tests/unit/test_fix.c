@@ -136,7 +136,9 @@ static void test_not_converged(void **state)
 	assert_int_equal(st.unconverged, 1);
 	assert_int_equal(g.nstuck, 1);
 	assert_int_equal(g.nregs, 0);
-	assert_non_null(strstr(st.notes.ptr, "x.txt:1:1: DX901 fix did not converge"));
+	assert_int_equal(ws.diags.n, 1);
+	assert_string_equal(ws.diags.v[0].path, "x.txt");
+	assert_non_null(strstr(ws.diags.v[0].message, "DX901 fix did not converge"));
 	dfx_fix_free(fix);
 	dfx_findings_release(&fs);
 	dfx_findings_release(&again);
