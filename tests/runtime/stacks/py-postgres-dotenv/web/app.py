@@ -1,8 +1,8 @@
 """A small web application for the runtime tests.
 
 Configuration as real applications take it: DATABASE_URL (postgres:// or
-mysql://), or PG* variables, or DB_HOST/DB_USER/DB_PASS(WORD)/DB_NAME with
-DB_KIND; REDIS_URL and CELERY_BROKER_URL; WRITE_DIR for files it stores.
+mysql://), or PG* variables, or DB_HOST with DB_USER/DB_PASS(WORD)/DB_NAME
+(or the POSTGRES_* variables the database gets) and DB_KIND; REDIS_URL and CELERY_BROKER_URL; WRITE_DIR for files it stores.
 Routes: /health, /db, /redis, /job (through the worker), /write.
 With WORKER=1 it runs the job worker instead of the web server.
 """
@@ -34,11 +34,11 @@ def db_connect():
     if url:
         return psycopg2.connect(url, connect_timeout=5), "postgres"
     if "DB_HOST" in os.environ:
-        return psycopg2.connect(host=os.environ["DB_HOST"], port=os.environ.get("DB_PORT", "5432"),
-                                user=os.environ["DB_USER"],
-                                password=os.environ.get("DB_PASSWORD", os.environ.get("DB_PASS", "")),
-                                dbname=os.environ.get("DB_NAME", os.environ["DB_USER"]),
-                                connect_timeout=5), "postgres"
+        e = os.environ.get
+        user = e("DB_USER", e("POSTGRES_USER", "postgres"))
+        return psycopg2.connect(host=e("DB_HOST"), port=e("DB_PORT", "5432"), user=user,
+                                password=e("DB_PASSWORD", e("DB_PASS", e("POSTGRES_PASSWORD", ""))),
+                                dbname=e("DB_NAME", e("POSTGRES_DB", user)), connect_timeout=5), "postgres"
     return psycopg2.connect("", connect_timeout=5), "postgres"  # PGHOST, PGUSER, ...
 
 
