@@ -50,8 +50,15 @@ export RT_TMP RT_CACHE RT_LOGS DOCKFIX
 . "$RT_HERE/lib/stack.sh"
 
 T0=$(date +%s)
+# A process and everything it started (the stacks' subshells on interrupt).
+rt_kill_tree() {
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do rt_kill_tree "$c"; done
+	kill -TERM "$1" 2>/dev/null
+}
+pids=
 cleanup() {
 	trap - EXIT INT TERM HUP
+	for p in $pids; do rt_kill_tree "$p"; done
 	rt_down_all
 	rt_dockerd_stop
 	rt_net_restore
@@ -76,9 +83,7 @@ rt_dockerd_start || skip "cannot start dockerd (see $RT_CACHE/dockerd.log)"
 
 log "runtime: stand-in images"
 rt_base_image || { echo "runtime: cannot build local/bookworm"; exit 1; }
-for d in "$RT_HERE"/images/*/; do
-	rt_build_image "$(basename "$d")" || { RT_FAILED=1; echo "runtime: stand-in $(basename "$d") failed to build"; exit 1; }
-done
+rt_build_all || { RT_FAILED=1; echo "runtime: a stand-in image failed to build"; exit 1; }
 T_IMAGES=$(( $(date +%s) - T0 ))
 log "runtime: images ready after ${T_IMAGES} s"
 
@@ -110,6 +115,7 @@ for u in $units; do
 done
 for p in $pids; do wait "$p"; done
 
+pids=
 rt_report
 RT_FAILED=$RT_NFAIL
 log "runtime: total time $(( $(date +%s) - T0 )) s (images ${T_IMAGES} s)"

@@ -9,20 +9,35 @@ set -u
 
 fail() { echo "check: $*" >&2; exit 1; }
 
-# GET (or POST with a body) through the published port; prints the body.
+# http_expect records a failure and goes on, so that one run shows every
+# broken part; the script then exits 1.
+RT_BAD=
+trap '[ -z "$RT_BAD" ] || exit 1' EXIT
+
+# GET (or POST with a body) through the published port; prints the body,
+# fails on no answer or a status other than 2xx (printing both).
 http() { # URL [DATA]
+	_o=$(mktemp)
 	if [ $# -gt 1 ]; then
-		curl -fsS --max-time 10 -X POST --data-binary "$2" "$1"
+		_c=$(curl -sS --max-time 10 -o "$_o" -w '%{http_code}' -X POST --data-binary "$2" "$1" 2>"$_o.err")
 	else
-		curl -fsS --max-time 10 "$1"
+		_c=$(curl -sS --max-time 10 -o "$_o" -w '%{http_code}' "$1" 2>"$_o.err")
 	fi
+	_r=$?
+	_b=$(head -c 300 "$_o"); rm -f "$_o"
+	if [ $_r -ne 0 ]; then echo "no answer from $1: $(cat "$_o.err")" >&2; rm -f "$_o.err"; return 1; fi
+	rm -f "$_o.err"
+	case $_c in 2*) printf '%s\n' "$_b" ;; *) echo "$1 answered HTTP $_c: $_b" >&2; return 1 ;; esac
 }
 
 # The body must contain TEXT.
 http_expect() { # URL TEXT [DATA]
 	_u=$1 _t=$2; shift 2
-	_b=$(http "$_u" "$@") || fail "no answer from $_u"
-	case $_b in *"$_t"*) echo "$_u: ok ($_t)" ;; *) fail "$_u answered '$(printf '%s' "$_b" | head -c 200)', not '$_t'" ;; esac
+	if ! _b=$(http "$_u" "$@"); then RT_BAD=1; return 1; fi
+	case $_b in
+	*"$_t"*) echo "$_u: ok ($_t)" ;;
+	*) echo "check: $_u answered '$(printf '%s' "$_b" | head -c 200)', not '$_t'" >&2; RT_BAD=1; return 1 ;;
+	esac
 }
 
 # Run a command inside a running service (arguments only: compose v1's exec

@@ -40,11 +40,13 @@ rt_base_image() {
 
 # The hash of an image recipe: its folder, the upstream files it takes, the base.
 rt_recipe_hash() { # dir
+	local c f dep
 	{
 		(cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
 		c=$(sed -n 's/^context //p' "$1/tags")
 		[ -n "$c" ] && (cd "$RT_HERE/images/$c" && find . -type f ! -name tags | LC_ALL=C sort | xargs sha256sum)
 		for f in $(sed -n 's/^upstream //p' "$1/tags" 2>/dev/null); do sha256sum "$RT_UPSTREAM/$f"; done
+		echo mode-755
 		rt_label local/bookworm
 		for dep in $(sed -n 's/^after //p' "$1/tags"); do
 			rt_label "$(sed -n 's/^tag //p' "$RT_HERE/images/$dep/tags" | head -n1)"
@@ -58,6 +60,7 @@ rt_recipe_hash() { # dir
 # "after NAME" (another recipe that must be built first), "context NAME"
 # (build another recipe's folder instead) and "arg K=V" (a --build-arg).
 rt_build_image() { # name
+	local d h tags need ctx c targs a t f dep s
 	d="$RT_HERE/images/$1"
 	for dep in $(sed -n 's/^after //p' "$d/tags"); do rt_build_image "$dep" || return 1; done
 	h=$(rt_recipe_hash "$d")
@@ -72,6 +75,8 @@ rt_build_image() { # name
 	for f in $(sed -n 's/^upstream //p' "$d/tags"); do
 		mkdir -p "$ctx/upstream/$(dirname "$f")"
 		cp "$RT_UPSTREAM/$f" "$ctx/upstream/$f" || return 1
+		# Executable as in the upstream repositories (the copy may have lost it).
+		chmod 755 "$ctx/upstream/$f"
 	done
 	targs=
 	for a in $(sed -n 's/^arg //p' "$d/tags"); do targs="$targs --build-arg $a"; done
@@ -83,4 +88,24 @@ rt_build_image() { # name
 		return 1
 	fi
 	log "runtime:   $1 built in $(( $(date +%s) - s )) s"
+}
+
+# Every recipe: the independent ones two at a time, then those that build
+# on another (after/context), one by one.
+rt_build_all() {
+	first= later=
+	for d in "$RT_HERE"/images/*/; do
+		n=$(basename "$d")
+		if grep -qE '^(after|context) ' "$d/tags"; then later="$later $n"; else first="$first $n"; fi
+	done
+	set -- $first
+	while [ $# -gt 0 ]; do
+		rt_build_image "$1" & p1=$!
+		p2=
+		[ $# -gt 1 ] && { rt_build_image "$2" & p2=$!; }
+		wait "$p1" || return 1
+		[ -z "$p2" ] || wait "$p2" || return 1
+		shift; [ $# -gt 0 ] && shift
+	done
+	for n in $later; do rt_build_image "$n" || return 1; done
 }

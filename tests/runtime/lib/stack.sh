@@ -71,15 +71,25 @@ for s in (d.get("services") or {}).values():
 # Wait until `check` passes, a container dies, or the time is up.
 rt_wait_check() { # stackdir project dir mode seconds -> 0 pass
 	_dc=$(rt_dc "$2" "$3")
-	_end=$(( $(date +%s) + $5 ))
+	_start=$(date +%s)
+	_end=$(( _start + $5 ))
+	_settle=$(( _start + $(rt_expect_value "$1" settle 30) ))
 	_log=$RT_LOGS/$2.check.log
-	: >"$_log"
+	: >"$_log"; rm -f "$_log.prev" "$_log.prev2"; _prev2=
 	while :; do
 		if (cd "$3" && DC="$_dc" PROJECT="$2" RT_MODE="$4" RT_LIB="$RT_HERE/lib" timeout 60 "$1/check") >"$_log.last" 2>&1; then
 			cat "$_log.last" >>"$_log"
 			return 0
 		fi
 		cat "$_log.last" >>"$_log"
+		# The same failure again and again once the stack had time to
+		# settle: it will not change.
+		if [ "$(date +%s)" -ge "$_settle" ] && [ -n "${_prev2:-}" ] &&
+			cmp -s "$_log.last" "$_log.prev" && cmp -s "$_log.prev" "$_log.prev2"; then
+			echo "the same failure for 3 tries after $(( _settle - _start )) s" >>"$_log"; return 1
+		fi
+		[ -f "$_log.prev" ] && { cp "$_log.prev" "$_log.prev2"; _prev2=1; }
+		cp "$_log.last" "$_log.prev"
 		# A container that exited with an error, or keeps restarting, will not recover.
 		dead=
 		for id in $(cd "$3" && timeout 30 $_dc ps -q 2>/dev/null); do
@@ -105,7 +115,7 @@ rt_symptom() { # project dir
 	_dc=$(rt_dc "$1" "$2")
 	(cd "$2" && timeout 30 $_dc logs --no-color --tail 60 2>&1) >"$RT_LOGS/$1.compose.log"
 	grep -iE 'denied|error|fatal|emerg|refused|fail|not permitted|cannot|can.t|No such|unable|invalid|exited' "$RT_LOGS/$1.compose.log" |
-		grep -v 'ERROR: for\|^Attaching' | tail -n 3 | sed 's/^/    /'
+		grep -v 'ERROR: for\|^Attaching\|logical replication launcher' | awk '!s[$0]++' | tail -n 3 | sed 's/^/    /'
 	tail -n 2 "$RT_LOGS/$1.check.log" 2>/dev/null | sed 's/^/    check: /'
 }
 
