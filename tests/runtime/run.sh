@@ -13,7 +13,7 @@
 #
 # Environment: DFX_SHARED (the shared folder, default REPO/../shared),
 # DFX_RUNTIME_CACHE (default /var/cache/dockfix-runtime), DFX_RUNTIME_JOBS
-# (stacks at a time, default 2), DFX_RUNTIME_KEEP=1 (keep the scratch folder),
+# (stacks at a time, default 4), DFX_RUNTIME_KEEP=1 (keep the scratch folder),
 # DFX_RUNTIME_INIT=0 (leave out the init projects).
 
 set -u
@@ -38,7 +38,7 @@ export RT_UPSTREAM RT_HERE
 # Debian's docker CLI (with BuildKit) before any other on PATH.
 export PATH=/usr/bin:/usr/sbin:/bin:/sbin:$PATH
 RT_CACHE=${DFX_RUNTIME_CACHE:-/var/cache/dockfix-runtime}
-JOBS=${DFX_RUNTIME_JOBS:-2}
+JOBS=${DFX_RUNTIME_JOBS:-4}
 mkdir -p "$RT_CACHE"
 RT_TMP=$(mktemp -d /tmp/dockfix-runtime.XXXXXX)
 RT_LOGS=$RT_TMP/logs

@@ -83,7 +83,7 @@ rt_build_image() { # name
 	for t in $tags; do targs="$targs -t $t"; done
 	log "runtime: building stand-in $1 ($(echo $tags))"
 	s=$(date +%s)
-	if ! DOCKER_BUILDKIT=0 timeout 900 docker build -q --network host --label "dockfix.runtime.hash=$h" $targs "$ctx" >"$RT_TMP/build-$1.log" 2>&1; then
+	if ! DOCKER_BUILDKIT=0 timeout 900 docker build -q --force-rm --network host --label "dockfix.runtime.hash=$h" $targs "$ctx" >"$RT_TMP/build-$1.log" 2>&1; then
 		log "runtime: building $1 failed:"; tail -n 15 "$RT_TMP/build-$1.log" >&2
 		return 1
 	fi

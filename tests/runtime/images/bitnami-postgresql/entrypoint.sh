@@ -15,6 +15,12 @@ for v in POSTGRESQL_USERNAME POSTGRESQL_PASSWORD POSTGRESQL_DATABASE POSTGRESQL_
 	fi
 done
 : "${POSTGRESQL_USERNAME:=postgres}" "${POSTGRESQL_DATABASE:=postgres}"
+# The uid has no passwd entry: give initdb and the server one, as bitnami does.
+if ! getent passwd "$(id -u)" >/dev/null; then
+	export NSS_WRAPPER_PASSWD=/tmp/passwd NSS_WRAPPER_GROUP=/tmp/group LD_PRELOAD=libnss_wrapper.so
+	echo "postgres:x:$(id -u):$(id -g):PostgreSQL:/bitnami/postgresql:/bin/false" >"$NSS_WRAPPER_PASSWD"
+	echo "postgres:x:$(id -g):" >"$NSS_WRAPPER_GROUP"
+fi
 if [ -z "${POSTGRESQL_PASSWORD:-}" ] && [ "${ALLOW_EMPTY_PASSWORD:-no}" != yes ]; then
 	err "The POSTGRESQL_PASSWORD environment variable is empty or not set. Set the environment variable ALLOW_EMPTY_PASSWORD=yes to allow the container to be started with blank passwords. This is recommended only for development."
 	exit 1
@@ -23,8 +29,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 	info "Initializing PostgreSQL database in $PGDATA as uid $(id -u)"
 	mkdir -p "$PGDATA"; chmod 0700 "$PGDATA"
 	pw=$(mktemp); printf '%s\n' "${POSTGRESQL_POSTGRES_PASSWORD:-$POSTGRESQL_PASSWORD}" >"$pw"
-	LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_PASSWD=/dev/null NSS_WRAPPER_GROUP=/dev/null \
-		initdb -U postgres --pwfile="$pw" --auth-host=scram-sha-256 --auth-local=trust -D "$PGDATA" >/dev/null
+	initdb -U postgres --pwfile="$pw" --auth-host=scram-sha-256 --auth-local=trust -D "$PGDATA" >/dev/null
 	rm -f "$pw"
 	echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
 	pg_ctl -D "$PGDATA" -w -o "-c listen_addresses='' -c unix_socket_directories=/tmp" start >/dev/null

@@ -114,7 +114,8 @@ def worker():
     r = redis_client("CELERY_BROKER_URL")
     print("worker: waiting for jobs", flush=True)
     while True:
-        item = r.brpop("jobs", timeout=5)
+        # Shorter than the socket timeout, so an idle wait is not an error.
+        item = r.brpop("jobs", timeout=2)
         if item:
             r.set("done:" + item[1].decode(), "1", ex=60)
 
