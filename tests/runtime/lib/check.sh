@@ -58,3 +58,27 @@ host_client() { # IMAGE CMD...
 	_i=$1; shift
 	timeout 40 docker run --rm --network host --entrypoint "" "$_i" "$@" </dev/null
 }
+
+# Every port the resolved compose file publishes has the form
+# [IP:][HOST:]CONTAINER[/PROTO] (Compose v2 rejects anything else, even
+# where docker-compose v1 lets it through).
+ports_valid() {
+	_bad=$(timeout 30 $DC config 2>/dev/null | /usr/bin/python3 -c '
+import ipaddress, re, sys, yaml
+d = yaml.safe_load(sys.stdin) or {}
+for name, s in (d.get("services") or {}).items():
+    for p in s.get("ports") or []:
+        if not isinstance(p, str):
+            continue
+        m = re.fullmatch(r"(?:(\[[0-9a-fA-F:]+\]|[0-9.]+):)?(?:([0-9-]+):)?([0-9-]+)(?:/(tcp|udp|sctp))?", p)
+        ok = bool(m)
+        if ok and m.group(1):
+            try:
+                ipaddress.ip_address(m.group(1).strip("[]"))
+            except ValueError:
+                ok = False
+        if not ok:
+            print("%s: %s" % (name, p))')
+	[ -z "$_bad" ] || { echo "check: invalid published port: $_bad" >&2; RT_BAD=1; return 1; }
+	echo "published ports: valid"
+}
