@@ -122,4 +122,8 @@ rt_dockerd_stop() {
 	[ -n "$cpid" ] && rt_dockerd_stop_pid "$cpid"
 	RT_DOCKERD_PID=
 	rm -f "$RT_CACHE/docker.sock"
+	# dockerd leaves its namespace mounts (exec/netns/default) behind.
+	for m in $(awk -v r="$RT_CACHE/exec/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 }
