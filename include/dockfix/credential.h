@@ -67,4 +67,8 @@ bool dfx_credential_image(const struct dfx_compose_service *svc, struct dfx_imag
 /* Services that name `svc` in depends_on, links, or a host/URL value (caller frees; NULL when none). */
 char *dfx_credential_clients(struct dfx_compose *c, const struct dfx_compose_service *svc);
 
+/* Whether a `depends_on`/`links` list (items `name` or `name:alias`) or
+   mapping names service `name`. */
+bool dfx_credential_names(const struct dfx_yaml_node *n, const char *name);
+
 #endif

@@ -178,4 +178,11 @@ uint32_t dfx_df_open_escape(const struct dfx_dockerfile *df, const struct dfx_df
 /* The sources of a COPY/ADD (every argument but the destination), as words. */
 size_t dfx_df_copy_sources(const struct dfx_df_instr *in, const char ***out);
 
+/* Whether stage `t` is stage `s` or built FROM it (following parents). */
+bool dfx_df_stage_from(const struct dfx_dockerfile *df, int t, int s);
+
+/* `text` with the ARG defaults visible at instruction `at` substituted
+   (dfx_dockerfile_expand). Caller frees. */
+char *dfx_dockerfile_expand_at(const struct dfx_dockerfile *df, size_t at, const char *text);
+
 #endif

@@ -209,4 +209,9 @@ bool dfx_image_nonroot(const struct dfx_imageref *ref);
 /* The image's default non-root user ("65532:65532", "101:101"), or NULL. */
 const char *dfx_image_default_user(const struct dfx_imageref *ref);
 
+/* Whether an image pattern of the data tables matches `ref`: a pattern
+   without '/' is compared with the last path component on any registry,
+   one with '/' is an fnmatch glob on the familiar name. */
+bool dfx_image_match(const char *pattern, const struct dfx_imageref *ref);
+
 #endif

@@ -381,18 +381,6 @@ done:
 
 /* ================================================================ paths */
 
-struct argctx {
-	const struct dfx_dockerfile *df;
-	size_t at;
-};
-
-static const char *arg_lookup(void *p, const char *name)
-{
-	const struct argctx *a = p;
-
-	return dfx_dockerfile_arg_default(a->df, a->at, name);
-}
-
 static char *apply_workdir(const struct dfx_dockerfile *df, size_t i, char *wd);
 
 char *dfx_build_workdir(const struct dfx_dockerfile *df, size_t at)
@@ -422,10 +410,9 @@ char *dfx_build_workdir(const struct dfx_dockerfile *df, size_t at)
 static char *apply_workdir(const struct dfx_dockerfile *df, size_t i, char *wd)
 {
 	const struct dfx_df_instr *w = &df->instrs[i];
-	struct argctx a = {df, i};
 	char *val, *j;
 
-	val = strchr(w->words[0].raw, '$') ? dfx_dockerfile_expand(w->words[0].text, arg_lookup, &a)
+	val = strchr(w->words[0].raw, '$') ? dfx_dockerfile_expand_at(df, i, w->words[0].text)
 					    : dfx_xstrdup(w->words[0].text);
 	if (strlen(wd) + strlen(val) > DFX_BUILD_MAX_WORKDIR) {
 		free(val);

@@ -546,7 +546,7 @@ static bool mentions_host(const char *v, const char *name)
 	return false;
 }
 
-static bool seq_or_map_has(const struct dfx_yaml_node *n, const char *name)
+bool dfx_credential_names(const struct dfx_yaml_node *n, const char *name)
 {
 	n = dfx_yaml_resolve(n);
 	if (!n)
@@ -577,9 +577,9 @@ char *dfx_credential_clients(struct dfx_compose *c, const struct dfx_compose_ser
 
 		if (o == svc)
 			continue;
-		if (o->depends_on.node && seq_or_map_has(o->depends_on.node, svc->name))
+		if (o->depends_on.node && dfx_credential_names(o->depends_on.node, svc->name))
 			hit = true;
-		if (!hit && dfx_compose_service_get(c, o, "links", &links) == 1 && seq_or_map_has(links.node, svc->name))
+		if (!hit && dfx_compose_service_get(c, o, "links", &links) == 1 && dfx_credential_names(links.node, svc->name))
 			hit = true;
 		for (size_t k = 0; !hit && k < o->nenv; k++)
 			if (o->env[k].value && mentions_host(o->env[k].value, svc->name))

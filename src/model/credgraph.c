@@ -76,27 +76,6 @@ static bool client_password(const struct dfx_compose_service *svc)
 	return false;
 }
 
-static bool names(const struct dfx_yaml_node *n, const char *name)
-{
-	n = dfx_yaml_resolve(n);
-	if (!n)
-		return false;
-	if (n->type == DFX_YAML_SEQUENCE) {
-		for (size_t i = 0; i < n->n; i++) {
-			const char *s = dfx_yaml_str(dfx_yaml_resolve(n->items[i]));
-			size_t nl = strlen(name);
-
-			if (s && !strncmp(s, name, nl) && (s[nl] == '\0' || s[nl] == ':'))
-				return true;
-		}
-	} else if (n->type == DFX_YAML_MAPPING) {
-		for (size_t i = 0; i < n->n; i++)
-			if (dfx_yaml_str_eq(n->pairs[i].key, name))
-				return true;
-	}
-	return false;
-}
-
 static void add(struct dfx_credgraph *g, const struct dfx_compose_service *client,
 		const struct dfx_compose_service *server, enum dfx_credlink_kind kind,
 		const struct dfx_compose_env *via, bool password)
@@ -130,9 +109,9 @@ void dfx_credgraph_build(const struct dfx_compose *c, struct dfx_credgraph *g)
 					add(g, cl, srv, DFX_LINK_HOST, e, client_password(cl));
 			}
 			if (g->n == before &&
-			    ((cl->depends_on.node && names(cl->depends_on.node, srv->name)) ||
+			    ((cl->depends_on.node && dfx_credential_names(cl->depends_on.node, srv->name)) ||
 			     (dfx_compose_service_get((struct dfx_compose *)c, cl, "links", &links) == 1 &&
-			      names(links.node, srv->name))))
+			      dfx_credential_names(links.node, srv->name))))
 				add(g, cl, srv, DFX_LINK_DEPENDS, NULL, client_password(cl));
 		}
 	}

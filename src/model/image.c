@@ -588,6 +588,17 @@ static bool same_row(const struct dfx_image_suggestion *sg, long row)
 	       find_row(dfx_tab_eol[row].image, sg->tag) == row;
 }
 
+/* The facts of table row `r` that both end-of-life lookups report. */
+static void eol_row(struct dfx_eol_result *out, const struct dfx_tab_eol *r, const char *variant)
+{
+	out->image = r->image;
+	out->product = r->product[0] ? r->product : r->image;
+	out->cycle = r->cycle;
+	out->variant = variant;
+	out->eol_date = r->eol;
+	out->ext_support_end = r->ext_end;
+}
+
 int dfx_image_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eol_result *out)
 {
 	const struct dfx_tab_eol *r;
@@ -610,13 +621,7 @@ int dfx_image_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eol_resu
 	r = &dfx_tab_eol[row];
 	if (as_of <= 0)
 		as_of = DFX_EOL_JUDGED_ON;
-
-	out->image = r->image;
-	out->product = r->product[0] ? r->product : r->image;
-	out->cycle = r->cycle;
-	out->variant = tag_variant(tag);
-	out->eol_date = r->eol;
-	out->ext_support_end = r->ext_end;
+	eol_row(out, r, tag_variant(tag));
 	out->floating = r->flags & DFX_TAB_EOL_FLOATING;
 	out->deprecated = r->flags &
 			  (DFX_TAB_EOL_DEPRECATED | DFX_TAB_EOL_STALE | DFX_TAB_EOL_IMAGE_DEPRECATED);
@@ -756,12 +761,7 @@ int dfx_image_suite_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eo
 	r = &dfx_tab_eol[row];
 	if (as_of <= 0)
 		as_of = DFX_EOL_JUDGED_ON;
-	out->image = r->image;
-	out->product = r->product[0] ? r->product : r->image;
-	out->cycle = r->cycle;
-	out->variant = "default";
-	out->eol_date = r->eol;
-	out->ext_support_end = r->ext_end;
+	eol_row(out, r, "default");
 	out->derived = r->flags & DFX_TAB_EOL_DERIVED;
 	out->os_image = true;
 	out->suggest_only = true;
@@ -901,7 +901,7 @@ int dfx_image_eol_data_age(int today)
  * registry, one with '/' is an fnmatch glob on the familiar name. A
  * variable in the tag does not matter here (postgres:${PG_VERSION}).
  */
-static bool image_match(const char *pattern, const struct dfx_imageref *ref)
+bool dfx_image_match(const char *pattern, const struct dfx_imageref *ref)
 {
 	if (!ref || !ref->name || !ref->path)
 		return false;
@@ -913,7 +913,7 @@ static bool image_match(const char *pattern, const struct dfx_imageref *ref)
 const char *dfx_db_image_kind(const struct dfx_imageref *ref)
 {
 	for (size_t i = 0; i < dfx_tab_db_images_n; i++)
-		if (image_match(dfx_tab_db_images[i].pattern, ref))
+		if (dfx_image_match(dfx_tab_db_images[i].pattern, ref))
 			return dfx_tab_db_images[i].kind;
 	return NULL;
 }
@@ -948,7 +948,7 @@ const char *dfx_image_file_suffix(const struct dfx_imageref *ref, const char *va
 	for (size_t i = 0; i < dfx_tab_file_env_n; i++) {
 		const struct dfx_tab_file_env *f = &dfx_tab_file_env[i];
 
-		if (image_match(f->image, ref) && fnmatch(f->var, var, 0) == 0)
+		if (dfx_image_match(f->image, ref) && fnmatch(f->var, var, 0) == 0)
 			return f->suffix;
 	}
 	return NULL;

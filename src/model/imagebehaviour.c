@@ -12,19 +12,9 @@
 #include <string.h>
 
 #include "dockfix/core.h"
+#include "dockfix/image.h"
 #include "dockfix/imagebehaviour.h"
 #include "tables.h"
-
-/* The image-pattern convention of image.c: no '/' compares the last path
-   component on any registry, with '/' an fnmatch glob on the familiar name. */
-static bool image_match(const char *pattern, const struct dfx_imageref *ref)
-{
-	if (!ref || !ref->name || !ref->path)
-		return false;
-	if (!strchr(pattern, '/'))
-		return fnmatch(pattern, ref->base, 0) == 0;
-	return fnmatch(pattern, ref->name, 0) == 0;
-}
 
 const struct dfx_imagebehaviour *dfx_imagebehaviour_lookup(const struct dfx_imageref *ref)
 {
@@ -36,7 +26,7 @@ const struct dfx_imagebehaviour *dfx_imagebehaviour_lookup(const struct dfx_imag
 	for (size_t i = 0; i < dfx_tab_imagebehaviour_n; i++) {
 		const struct dfx_imagebehaviour *b = &dfx_tab_imagebehaviour[i];
 
-		if (image_match(b->image, ref) && fnmatch(b->tag, tag, 0) == 0)
+		if (dfx_image_match(b->image, ref) && fnmatch(b->tag, tag, 0) == 0)
 			return b;
 	}
 	return NULL;

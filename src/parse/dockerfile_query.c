@@ -100,3 +100,34 @@ size_t dfx_df_copy_sources(const struct dfx_df_instr *in, const char ***out)
 	*out = v;
 	return n;
 }
+
+bool dfx_df_stage_from(const struct dfx_dockerfile *df, int t, int s)
+{
+	size_t guard = 0;
+
+	while (t >= 0 && guard++ <= df->nstages) {
+		if (t == s)
+			return true;
+		t = df->stages[t].parent;
+	}
+	return false;
+}
+
+struct argctx {
+	const struct dfx_dockerfile *df;
+	size_t at;
+};
+
+static const char *arg_lookup(void *p, const char *name)
+{
+	const struct argctx *a = p;
+
+	return dfx_dockerfile_arg_default(a->df, a->at, name);
+}
+
+char *dfx_dockerfile_expand_at(const struct dfx_dockerfile *df, size_t at, const char *text)
+{
+	struct argctx a = {df, at};
+
+	return dfx_dockerfile_expand(text, arg_lookup, &a);
+}

@@ -183,18 +183,6 @@ static bool run_mentions_var(const struct dfx_df_instr *in, const char *name)
 }
 
 /* Whether stage t is stage s or built FROM it (directly or not). */
-static bool stage_from(const struct dfx_dockerfile *df, int t, int s)
-{
-	size_t guard = 0;
-
-	while (t >= 0 && guard++ <= df->nstages) {
-		if (t == s)
-			return true;
-		t = df->stages[t].parent;
-	}
-	return false;
-}
-
 /* Whether an ENV value as written is exactly $name or ${name}. */
 static bool copies_var(const char *raw, const char *name)
 {
@@ -276,7 +264,7 @@ size_t dfx_dfedit_secret_fix(struct dfx_fix *fix, const char *path, const struct
 	if (stage >= 0) {
 		for (size_t i = at + 1; i < df->ninstrs; i++) {
 			const struct dfx_df_instr *r = &df->instrs[i];
-			bool in_scope = r->stage == stage || (inherit && stage_from(df, r->stage, stage));
+			bool in_scope = r->stage == stage || (inherit && dfx_df_stage_from(df, r->stage, stage));
 
 			if (!in_scope)
 				continue;

@@ -15,18 +15,6 @@
 #include "dockfix/rule.h"
 
 /* Whether stage t is stage s or built FROM it. */
-static bool stage_from(const struct dfx_dockerfile *df, int t, int s)
-{
-	size_t guard = 0;
-
-	while (t >= 0 && guard++ <= df->nstages) {
-		if (t == s)
-			return true;
-		t = df->stages[t].parent;
-	}
-	return false;
-}
-
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -48,7 +36,7 @@ static void check(struct dfx_ctx *ctx)
 		nt = dfx_build_rm_targets(df, i, wds.at[i], &t);
 		for (size_t k = 0; k < nt; k++) {
 			for (size_t c = 0; c < n && !hit; c++)
-				if (v[c].instr < i && stage_from(df, in->stage, df->instrs[v[c].instr].stage) &&
+				if (v[c].instr < i && dfx_df_stage_from(df, in->stage, df->instrs[v[c].instr].stage) &&
 				    dfx_build_removes(&v[c], t[k]))
 					hit = &v[c];
 			free(t[k]);

@@ -14,18 +14,6 @@
 #include "dfhelp.h"
 #include "dockfix/rule.h"
 
-struct argctx {
-	const struct dfx_dockerfile *df;
-	size_t at;
-};
-
-static const char *lookup(void *p, const char *name)
-{
-	const struct argctx *a = p;
-
-	return dfx_dockerfile_arg_default(a->df, a->at, name);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -64,9 +52,8 @@ static int local_file(const struct dfx_dockerfile *df, size_t at, const char *ra
 	int r;
 
 	if (strchr(raw, '$')) {
-		struct argctx a = {df, at};
 
-		v = dfx_dockerfile_expand(text, lookup, &a);
+		v = dfx_dockerfile_expand_at(df, at, text);
 		if (!*v || strchr(v, '$')) {
 			free(v);
 			return -1;

@@ -13,18 +13,6 @@
 #include "dockfix/build.h"
 #include "dockfix/rule.h"
 
-struct argctx {
-	const struct dfx_dockerfile *df;
-	size_t at;
-};
-
-static const char *lookup(void *p, const char *name)
-{
-	const struct argctx *a = p;
-
-	return dfx_dockerfile_arg_default(a->df, a->at, name);
-}
-
 /* Parse a decimal port; returns -1 when it is not one. */
 static long port(const char *s, size_t n)
 {
@@ -68,8 +56,7 @@ static void check(struct dfx_ctx *ctx)
 		if (!dfx_df_is(in, "EXPOSE") || in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage))
 			continue;
 		for (size_t k = 0; k < in->nwords; k++) {
-			struct argctx a = {df, i};
-			char *w = strchr(in->words[k].raw, '$') ? dfx_dockerfile_expand(in->words[k].text, lookup, &a)
+			char *w = strchr(in->words[k].raw, '$') ? dfx_dockerfile_expand_at(df, i, in->words[k].text)
 								 : dfx_xstrdup(in->words[k].text);
 			struct dfx_finding *f;
 
