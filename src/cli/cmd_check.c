@@ -20,7 +20,7 @@
 #include "dockfix/discover.h"
 #include "dockfix/fix.h"
 #include "dockfix/report.h"
-#include "dockfix/writer.h"
+#include "dockfix/commit.h"
 
 enum mode { MODE_CHECK, MODE_DIFF, MODE_WRITE };
 
@@ -218,31 +218,19 @@ static size_t changed_files(struct dfx_workspace *ws, struct dfx_wsfile ***out)
 	return n;
 }
 
-static int write_changes(struct dfx_workspace *ws)
+/* --write: one transaction (src/engine/commit.c); stderr says what was written and what not. */
+static int write_changes(struct dfx_workspace *ws, char **paths, size_t npaths)
 {
-	struct dfx_wsfile **v;
-	size_t n = changed_files(ws, &v);
-	int rc = 0;
+	struct dfx_commit_opts co = {(const char *const *)paths, npaths,
+				     getenv("DOCKFIX_TEST_PAUSE_BEFORE_COMMIT")};
+	struct dfx_commit_result r;
+	int rc = dfx_commit_write(ws, &co, &r);
 
-	for (size_t i = 0; i < n; i++) {
-		struct dfx_wsfile *f = v[i];
-		struct dfx_error err = {0};
-
-		if (!f->changed)
-			continue;
-		if (dfx_write_atomic(f->path, f->cur.data, f->cur.len, f->mode ? f->mode : 0644, &err) != 0) {
-			fprintf(stderr, "%s: error: %s\n", f->path, err.message);
-			dfx_error_release(&err);
-			rc = -1;
-			continue;
-		}
-		if (!f->on_disk)
-			fprintf(stderr, "created %s (mode %04o)%s\n", f->path, f->mode,
-				f->secret ? ": a generated secret; keep it out of version control" : "");
-		else if (f->secret)
-			fprintf(stderr, "updated %s: a secret was added to it\n", f->path);
-	}
-	free(v);
+	fputs(r.log.ptr ? r.log.ptr : "", stderr);
+	if (rc != 0)
+		fprintf(stderr, "wrote %zu of %zu changed file%s; %zu not written, as they are on disk\n", r.written,
+			r.written + r.not_written, r.written + r.not_written == 1 ? "" : "s", r.not_written);
+	dfx_commit_result_release(&r);
 	return rc;
 }
 
@@ -365,8 +353,10 @@ int dfx_cmd_check(int argc, char **argv)
 		if (print_diff(&ws))
 			status = 1;
 	} else {
-		if (o.mode == MODE_WRITE && write_changes(&ws) != 0)
+		if (o.mode == MODE_WRITE && write_changes(&ws, argv + first, (size_t)(argc - first)) != 0) {
 			status = 2;
+			st.applied = 0; /* the report below is of the disk; stderr said what was written */
+		}
 		dfx_check_all(&ws, &fs);
 		if (o.color && strcmp(o.color, "auto") != 0)
 			ro.color = strcmp(o.color, "always") == 0;
