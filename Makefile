@@ -150,6 +150,7 @@ e2e: $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix
+	@sh tests/e2e/faults.sh $(O)/dockfix
 	@d=$$(mktemp -d) && $(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
 		$$d/usr/bin/dockfix --version >/dev/null && test -s $$d/usr/share/man/man1/dockfix.1 && \
 		echo "install: 1 passed, 0 failed"; rc=$$?; rm -rf $$d; exit $$rc

@@ -77,10 +77,6 @@ int dfx_writer_stage(int dirfd, const char *name, const char *data, size_t len, 
    RENAME_NOREPLACE, or link + unlink). Returns 0 or -1 with errno set. */
 int dfx_writer_publish_new(int dirfd, const char *tmp, const char *name);
 
-/* Hard-links `name` to a fresh temporary name (the pattern above) so the
-   old file can be put back. Returns 0 with *backup set, or -1. */
-int dfx_writer_backup(int dirfd, const char *name, char **backup);
-
 /* fsync(2) of a directory; best effort. */
 void dfx_writer_sync_dir(int dirfd);
 

@@ -528,25 +528,6 @@ int dfx_writer_publish_new(int dirfd, const char *tmp, const char *name)
 	return 0;
 }
 
-int dfx_writer_backup(int dirfd, const char *name, char **backup)
-{
-	for (int tries = 0; tries < 100; tries++) {
-		char tag[TEMP_RAND + 1];
-		size_t blen = strlen(name);
-
-		random_tag(tag);
-		*backup = dfx_xasprintf(".%.*s" TEMP_TAG "%s", (int)(blen > TEMP_BASE_MAX ? TEMP_BASE_MAX : blen),
-					name, tag);
-		if (linkat(dirfd, name, dirfd, *backup, 0) == 0)
-			return 0;
-		free(*backup);
-		*backup = NULL;
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
-}
-
 void dfx_writer_sync_dir(int dirfd)
 {
 	fsync(dirfd);

@@ -36,7 +36,7 @@ struct item {
 	struct stat dirst; /* the folder it was staged in */
 	struct stat st;    /* the target when checked */
 	struct stat newst; /* the file renamed into place */
-	char *tmp, *backup;
+	char *tmp;         /* the staged file, until renamed */
 	bool done;
 	char **made;       /* folders created for it, outermost first */
 	size_t nmade;
@@ -297,20 +297,17 @@ static void drop_temps(struct run *rn, struct item *it, bool undo_dirs)
 	int fd;
 	struct dfx_error err = {0};
 
-	if (!it->tmp && !it->backup && !it->nmade)
+	if (!it->tmp && !it->nmade)
 		return;
 	fd = open_dir(rn, it, false, &err);
 	dfx_error_release(&err);
 	if (fd >= 0) {
 		if (it->tmp)
 			unlinkat(fd, it->tmp, 0);
-		if (it->backup)
-			unlinkat(fd, it->backup, 0);
 		close(fd);
 	}
 	free(it->tmp);
-	free(it->backup);
-	it->tmp = it->backup = NULL;
+	it->tmp = NULL;
 	for (size_t k = it->nmade; undo_dirs && k-- > 0;)
 		unlinkat(rn->rootfd[it->root], it->made[k], AT_REMOVEDIR);
 }
@@ -328,23 +325,19 @@ static int put_back(struct run *rn, struct item *it)
 		return -1;
 	}
 	if (it->exists) {
-		if (it->backup && renameat(fd, it->backup, fd, it->name) == 0) {
-			free(it->backup);
-			it->backup = NULL;
-		} else {
-			char *tmp = NULL;
+		/* the old bytes are those read, checked identical before the renames */
+		char *tmp = NULL;
 
-			if (dfx_writer_stage(fd, it->name, it->f->orig.data, it->f->orig.len, it->st.st_mode & 07777,
-					     &it->st, it->f->path, &tmp, &err) < 0 ||
-			    renameat(fd, tmp, fd, it->name) < 0) {
-				dfx_buf_addf(&rn->r->log, "%s: error: could not be put back: %s\n", it->f->path,
-					     err.message ? err.message : strerror(errno));
-				if (tmp)
-					unlinkat(fd, tmp, 0);
-				rc = -1;
-			}
-			free(tmp);
+		if (dfx_writer_stage(fd, it->name, it->f->orig.data, it->f->orig.len, it->st.st_mode & 07777, &it->st,
+				     it->f->path, &tmp, &err) < 0 ||
+		    renameat(fd, tmp, fd, it->name) < 0) {
+			dfx_buf_addf(&rn->r->log, "%s: error: could not be put back: %s\n", it->f->path,
+				     err.message ? err.message : strerror(errno));
+			if (tmp)
+				unlinkat(fd, tmp, 0);
+			rc = -1;
 		}
+		free(tmp);
 	} else if (fstatat(fd, it->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, &it->newst)) {
 		unlinkat(fd, it->name, 0);
 	}
@@ -392,8 +385,6 @@ static int rename_one(struct run *rn, struct item *it, struct dfx_error *err)
 	if (fd < 0)
 		return -1;
 	if (it->exists) {
-		/* best effort: without a hard link the old bytes are rewritten on undo */
-		dfx_writer_backup(fd, it->name, &it->backup);
 		if (fstatat(fd, it->name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_stamp(&st, &it->st)) {
 			dfx_error_set(err, it->f->path, 0, 0, "changed since it was read; not overwriting it");
 			rc = -1;
@@ -619,7 +610,6 @@ int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, 
 		free(rn.items[i].dir);
 		free(rn.items[i].name);
 		free(rn.items[i].tmp);
-		free(rn.items[i].backup);
 	}
 	for (size_t i = 0; i < rn.nroots; i++) {
 		if (rn.rootfd[i] >= 0)

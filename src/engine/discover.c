@@ -87,8 +87,8 @@ static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
 			if (rc == 0 && S_ISREG(st.st_mode)) {
 				dfx_ws_add_target(ws, p, k);
 				added++;
-			} else if (rc != 0 && errno == ELOOP) {
-				/* reported, not skipped: dfx_ws_add_target names the loop */
+			} else if ((rc != 0 && errno == ELOOP) || (rc == 0 && !S_ISDIR(st.st_mode))) {
+				/* reported, not skipped (dfx_ws_add_target says why); never opened */
 				dfx_ws_add_target(ws, p, k);
 				added++;
 			}
