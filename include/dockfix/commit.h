@@ -39,6 +39,13 @@ struct dfx_commit_result {
  * Returns 0 when everything was written, -1 otherwise.
  */
 int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r);
+/*
+ * What --diff shows: the plan of dfx_commit_write() without touching the
+ * disk. The files of units that would not be written because of a file
+ * outside the project get their original bytes back; r->log has one
+ * "PATH: note: ..." line each. Returns 0 when nothing is held back.
+ */
+int dfx_commit_plan(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r);
 void dfx_commit_result_release(struct dfx_commit_result *r);
 
 #endif

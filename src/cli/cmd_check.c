@@ -350,6 +350,13 @@ int dfx_cmd_check(int argc, char **argv)
 	}
 	format = o.format ? o.format : "text";
 	if (o.mode == MODE_DIFF) {
+		struct dfx_commit_opts co = {(const char *const *)argv + first, (size_t)(argc - first), NULL};
+		struct dfx_commit_result cr;
+
+		/* only what --write would write: nothing outside the project */
+		dfx_commit_plan(&ws, &co, &cr);
+		fputs(cr.log.ptr ? cr.log.ptr : "", stderr);
+		dfx_commit_result_release(&cr);
 		if (print_diff(&ws))
 			status = 1;
 	} else {

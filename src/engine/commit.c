@@ -44,7 +44,14 @@ struct item {
 
 struct unit {
 	bool failed;
+	bool staged;          /* its temporary files exist */
+	bool hygiene;         /* a lone .gitignore / .dockerignore */
 	const char *why_path; /* the file that made it fail */
+};
+
+/* Unit `unit` is written only if unit `on` (a lone ignore file) is. */
+struct need {
+	size_t unit, on;
 };
 
 struct run {
@@ -52,12 +59,15 @@ struct run {
 	size_t n;
 	struct unit *units;
 	size_t nunits;
+	struct need *needs;
+	size_t nneeds, needcap;
 	char **roots; /* absolute, cleaned */
 	size_t nroots;
 	int *rootfd;
 	struct stat *swept;
 	size_t nswept, sweptcap;
 	time_t start;
+	bool plan_only; /* --diff: containment only, nothing on disk */
 	struct dfx_commit_result *r;
 };
 
@@ -110,8 +120,28 @@ static bool dir_contains(const char *dir, const char *of)
 	return strncmp(of, dir, n) == 0 && (of[n] == '\0' || of[n] == '/');
 }
 
+/*
+ * An ignore file (.gitignore, .dockerignore, NAME.dockerignore) that no rule
+ * checks: fixes only add lines to it, which is harmless on its own, so it is
+ * a unit by itself; the units that read it are written only if it is (a
+ * secret is never created without the line that keeps it out of git or of
+ * the build context).
+ */
+static bool is_hygiene(const struct dfx_wsfile *f)
+{
+	const char *b = strrchr(f->path, '/');
+	size_t n;
+
+	b = b ? b + 1 : f->path;
+	n = strlen(b);
+	return !f->target && (strcmp(b, ".gitignore") == 0 ||
+			      (n >= 13 && strcmp(b + n - 13, ".dockerignore") == 0));
+}
+
 static void group(struct run *rn)
 {
+	size_t (*edges)[2] = NULL;
+	size_t nedges = 0, ecap = 0;
 	size_t *parent = dfx_xcalloc(rn->n + 1, sizeof(*parent));
 	bool *read = dfx_xcalloc(rn->n + 1, sizeof(*read));
 	size_t *map = dfx_xcalloc(rn->n + 1, sizeof(*map));
@@ -124,8 +154,14 @@ static void group(struct run *rn)
 		for (size_t d = 0; d < f->ndeps; d++)
 			for (size_t k = 0; k < rn->n; k++)
 				if (rn->items[k].f == f->deps[d]) {
-					uf_union(parent, i, k);
 					read[k] = true;
+					if (is_hygiene(rn->items[k].f) && !is_hygiene(f)) {
+						DFX_GROW(edges, nedges + 1, ecap);
+						edges[nedges][0] = i;
+						edges[nedges++][1] = k;
+					} else {
+						uf_union(parent, i, k);
+					}
 				}
 	}
 	/* a changed file no changed target read: with every changed target of
@@ -133,7 +169,7 @@ static void group(struct run *rn)
 	for (size_t i = 0; i < rn->n; i++) {
 		char *dir;
 
-		if (read[i] || rn->items[i].f->target)
+		if (read[i] || rn->items[i].f->target || is_hygiene(rn->items[i].f))
 			continue;
 		dir = dfx_path_dir(rn->items[i].f->path);
 		for (size_t k = 0; k < rn->n; k++) {
@@ -155,8 +191,16 @@ static void group(struct run *rn)
 			map[i] = rn->nunits++;
 	}
 	rn->units = dfx_xcalloc(rn->nunits + 1, sizeof(*rn->units));
-	for (size_t i = 0; i < rn->n; i++)
+	for (size_t i = 0; i < rn->n; i++) {
 		rn->items[i].unit = map[uf_find(parent, i)];
+		rn->units[rn->items[i].unit].hygiene = is_hygiene(rn->items[i].f);
+	}
+	for (size_t e = 0; e < nedges; e++) {
+		DFX_GROW(rn->needs, rn->nneeds + 1, rn->needcap);
+		rn->needs[rn->nneeds].unit = rn->items[edges[e][0]].unit;
+		rn->needs[rn->nneeds++].on = rn->items[edges[e][1]].unit;
+	}
+	free(edges);
 	free(parent);
 	free(read);
 	free(map);
@@ -166,8 +210,13 @@ static int cmp_item(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
 
-	if (x->unit != y->unit)
+	if (x->unit != y->unit) {
+		bool hx = is_hygiene(x->f), hy = is_hygiene(y->f);
+
+		if (hx != hy)
+			return hx ? -1 : 1; /* lone ignore files are written first */
 		return x->unit < y->unit ? -1 : 1;
+	}
 	if (x->rank != y->rank)
 		return x->rank - y->rank;
 	if (x->f->on_disk != y->f->on_disk)
@@ -179,7 +228,7 @@ static void fail_unit(struct run *rn, struct item *it, const struct dfx_error *e
 {
 	struct unit *u = &rn->units[it->unit];
 
-	dfx_buf_addf(&rn->r->log, "%s: error: %s\n", it->f->path,
+	dfx_buf_addf(&rn->r->log, "%s: %s: %s\n", it->f->path, rn->plan_only ? "note" : "error",
 		     err && err->message ? err->message : "not written");
 	if (!u->failed) {
 		u->failed = true;
@@ -349,6 +398,28 @@ static int put_back(struct run *rn, struct item *it)
 	return rc;
 }
 
+/* A unit that reads a lone ignore file not written is not written either. */
+static void propagate(struct run *rn)
+{
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t k = 0; k < rn->nneeds; k++) {
+			struct unit *u = &rn->units[rn->needs[k].unit], *on = &rn->units[rn->needs[k].on];
+
+			if (!on->failed || u->failed)
+				continue;
+			u->failed = true;
+			for (size_t i = 0; i < rn->n; i++)
+				if (rn->items[i].unit == rn->needs[k].on)
+					u->why_path = rn->items[i].f->path;
+			again = true;
+		}
+	}
+	for (size_t i = rn->n; i-- > 0;)
+		if (rn->units[rn->items[i].unit].failed && !rn->items[i].done)
+			drop_temps(rn, &rn->items[i], true);
+}
+
 /* ---------------------------------------------------------------- phases */
 
 static void stage_unit(struct run *rn, size_t from, size_t to)
@@ -485,6 +556,8 @@ static void report(struct run *rn)
 			continue;
 		}
 		rn->r->written++;
+		if (rn->plan_only)
+			continue;
 		if (!f->on_disk)
 			dfx_buf_addf(&rn->r->log, "created %s (mode %04o)%s\n", f->path, f->mode ? f->mode : 0644,
 				     f->secret ? ": a generated secret; keep it out of version control" : "");
@@ -508,34 +581,34 @@ static void revert(struct run *rn)
 	}
 }
 
-int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r)
+/* The changed files, their roots, units and order. */
+static void plan(struct run *rn, struct dfx_workspace *ws, const struct dfx_commit_opts *o,
+		 struct dfx_commit_result *r)
 {
-	struct run rn = {0};
 	char *cwd = getcwd(NULL, 0);
-	size_t cap = 0, from;
+	size_t cap = 0;
 
 	memset(r, 0, sizeof(*r));
-	rn.r = r;
-	rn.start = time(NULL);
+	rn->r = r;
+	rn->start = time(NULL);
 	if (!cwd)
 		cwd = dfx_xstrdup(".");
-	rn.nroots = o->nroots ? o->nroots : 1;
-	rn.roots = dfx_xcalloc(rn.nroots, sizeof(*rn.roots));
-	rn.rootfd = dfx_xcalloc(rn.nroots, sizeof(*rn.rootfd));
-	for (size_t i = 0; i < rn.nroots; i++) {
-		const char *p = o->nroots ? o->roots[i] : ".";
+	rn->nroots = o->nroots ? o->nroots : 1;
+	rn->roots = dfx_xcalloc(rn->nroots, sizeof(*rn->roots));
+	rn->rootfd = dfx_xcalloc(rn->nroots, sizeof(*rn->rootfd));
+	for (size_t i = 0; i < rn->nroots; i++) {
+		const char *p = o->nroots && strcmp(o->roots[i], "-") != 0 ? o->roots[i] : ".";
 		struct stat st;
 		char *abs = absolute(cwd, p);
 
 		if (stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			rn.roots[i] = dfx_path_dir(abs);
+			rn->roots[i] = dfx_path_dir(abs);
 			free(abs);
 		} else {
-			rn.roots[i] = abs;
+			rn->roots[i] = abs;
 		}
-		rn.rootfd[i] = -1;
+		rn->rootfd[i] = -1;
 	}
-
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
 		struct item *it;
@@ -544,18 +617,18 @@ int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, 
 
 		if (!f->changed || f->from_stdin)
 			continue;
-		DFX_GROW(rn.items, rn.n + 1, cap);
-		it = &rn.items[rn.n++];
+		DFX_GROW(rn->items, rn->n + 1, cap);
+		it = &rn->items[rn->n++];
 		memset(it, 0, sizeof(*it));
 		it->f = f;
 		it->rank = rank_of(f);
 		it->root = (size_t)-1;
 		abs = absolute(cwd, f->path);
-		for (size_t k = 0; k < rn.nroots; k++) {
-			const char *b = below(rn.roots[k], abs);
+		for (size_t k = 0; k < rn->nroots; k++) {
+			const char *b = below(rn->roots[k], abs);
 
-			if (b && (!best || strlen(rn.roots[k]) > strlen(best))) {
-				best = rn.roots[k];
+			if (b && (!best || strlen(rn->roots[k]) > strlen(best))) {
+				best = rn->roots[k];
 				rel = b;
 				it->root = k;
 			}
@@ -570,59 +643,88 @@ int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, 
 		}
 		free(abs);
 	}
-	group(&rn);
-	qsort(rn.items, rn.n, sizeof(*rn.items), cmp_item);
-
+	free(cwd);
+	group(rn);
+	qsort(rn->items, rn->n, sizeof(*rn->items), cmp_item);
 	/* containment: a unit with a file outside the project is not written */
-	for (size_t i = 0; i < rn.n; i++)
-		if (rn.items[i].root == (size_t)-1) {
+	for (size_t i = 0; i < rn->n; i++)
+		if (rn->items[i].root == (size_t)-1) {
 			struct dfx_error err = {0};
 
-			dfx_error_set(&err, rn.items[i].f->path, 0, 0, "outside the project, not written");
-			fail_unit(&rn, &rn.items[i], &err);
+			dfx_error_set(&err, rn->items[i].f->path, 0, 0, "outside the project, not written");
+			fail_unit(rn, &rn->items[i], &err);
 			dfx_error_release(&err);
 		}
-	for (from = 0; from < rn.n;) {
-		size_t to = from;
+	propagate(rn);
+}
 
-		while (to < rn.n && rn.items[to].unit == rn.items[from].unit)
-			to++;
-		stage_unit(&rn, from, to);
-		from = to;
+static int finish(struct run *rn)
+{
+	report(rn);
+	revert(rn);
+	for (size_t i = 0; i < rn->n; i++) {
+		for (size_t k = 0; k < rn->items[i].nmade; k++)
+			free(rn->items[i].made[k]);
+		free(rn->items[i].made);
+		free(rn->items[i].dir);
+		free(rn->items[i].name);
+		free(rn->items[i].tmp);
 	}
+	for (size_t i = 0; i < rn->nroots; i++) {
+		if (rn->rootfd[i] >= 0)
+			close(rn->rootfd[i]);
+		free(rn->roots[i]);
+	}
+	free(rn->roots);
+	free(rn->rootfd);
+	free(rn->items);
+	free(rn->units);
+	free(rn->needs);
+	free(rn->swept);
+	return rn->r->failed_units ? -1 : 0;
+}
+
+/* The units of `from`..: [from, *to) share one unit. */
+static size_t unit_end(const struct run *rn, size_t from)
+{
+	size_t to = from;
+
+	while (to < rn->n && rn->items[to].unit == rn->items[from].unit)
+		to++;
+	return to;
+}
+
+int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r)
+{
+	struct run rn = {0};
+
+	plan(&rn, ws, o, r);
+	for (size_t from = 0, to; from < rn.n; from = to) {
+		to = unit_end(&rn, from);
+		stage_unit(&rn, from, to);
+	}
+	propagate(&rn);
 	if (o->pause_fifo && *o->pause_fifo)
 		pause_on(o->pause_fifo);
-	for (from = 0; from < rn.n;) {
-		size_t to = from;
+	/* lone ignore files first (sorted first), then the units that read them */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t from = 0, to; from < rn.n; from = to) {
+			to = unit_end(&rn, from);
+			if (rn.units[rn.items[from].unit].hygiene == (pass == 0))
+				commit_unit(&rn, from, to);
+		}
+		propagate(&rn);
+	}
+	return finish(&rn);
+}
 
-		while (to < rn.n && rn.items[to].unit == rn.items[from].unit)
-			to++;
-		commit_unit(&rn, from, to);
-		from = to;
-	}
-	report(&rn);
-	revert(&rn);
+int dfx_commit_plan(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r)
+{
+	struct run rn = {0};
 
-	for (size_t i = 0; i < rn.n; i++) {
-		for (size_t k = 0; k < rn.items[i].nmade; k++)
-			free(rn.items[i].made[k]);
-		free(rn.items[i].made);
-		free(rn.items[i].dir);
-		free(rn.items[i].name);
-		free(rn.items[i].tmp);
-	}
-	for (size_t i = 0; i < rn.nroots; i++) {
-		if (rn.rootfd[i] >= 0)
-			close(rn.rootfd[i]);
-		free(rn.roots[i]);
-	}
-	free(rn.roots);
-	free(rn.rootfd);
-	free(rn.items);
-	free(rn.units);
-	free(rn.swept);
-	free(cwd);
-	return r->failed_units ? -1 : 0;
+	rn.plan_only = true;
+	plan(&rn, ws, o, r);
+	return finish(&rn);
 }
 
 void dfx_commit_result_release(struct dfx_commit_result *r)

@@ -203,13 +203,13 @@ static void test_failed_unit_changes_nothing(void **state)
 	d = change(&fx->ws, "Dockerfile", "FROM a\nUSER 1\n", 0);
 	d->target = true;
 	assert_int_equal(commit(fx, &r), -1);
-	assert_int_equal(r.units, 2);
+	assert_int_equal(r.units, 3);
 	assert_int_equal(r.failed_units, 1);
-	assert_int_equal(r.written, 1);
-	assert_int_equal(r.not_written, 3);
-	/* the unit is as it was, the independent file is written */
+	assert_int_equal(r.written, 2);
+	assert_int_equal(r.not_written, 2);
+	/* the unit is as it was; the independent file and the lone ignore file are written */
 	assert_string_equal(get("compose.yaml"), "old\n");
-	assert_string_equal(get(".gitignore"), "x\n");
+	assert_string_equal(get(".gitignore"), "x\nsecrets/\n");
 	assert_string_equal(get("Dockerfile"), "FROM a\nUSER 1\n");
 	assert_non_null(strstr(r.log.ptr, "secrets/pw.txt: error: cannot write: 'secrets' is not a directory"));
 	assert_non_null(strstr(r.log.ptr, "compose.yaml: not written: its changes go with secrets/pw.txt"));
@@ -220,6 +220,63 @@ static void test_failed_unit_changes_nothing(void **state)
 	assert_null(dfx_ws_read(&fx->ws, "secrets/pw.txt"));
 	assert_true(d->changed);
 	assert_int_equal(count_temps("."), 0);
+	dfx_commit_result_release(&r);
+}
+
+static void test_ignore_file_holds_back_readers(void **state)
+{
+	struct fixture *fx = *state;
+	struct dfx_commit_result r;
+	struct dfx_wsfile *c, *s, *g, *c2;
+
+	assert_int_equal(mkdir("other", 0755), 0);
+	put("other/x", "x\n");
+	assert_int_equal(symlink("other/x", ".gitignore"), 0);
+	put("compose.yaml", "old\n");
+	put("b.yaml", "b\n");
+	c = change(&fx->ws, "compose.yaml", "new\n", 0);
+	s = change(&fx->ws, "secrets/pw.txt", "s3cr3t", 0600);
+	g = change(&fx->ws, ".gitignore", "x\nsecrets/\n", 0);
+	reads(c, s);
+	reads(c, g);
+	c2 = change(&fx->ws, "b.yaml", "b2\n", 0);
+	reads(c2, g);
+	assert_int_equal(commit(fx, &r), -1);
+	assert_string_equal(get("other/x"), "x\n");
+	assert_string_equal(get("compose.yaml"), "old\n");
+	assert_string_equal(get("b.yaml"), "b\n");
+	assert_null(get("secrets/pw.txt"));
+	assert_non_null(strstr(r.log.ptr, ".gitignore: error: is a symbolic link; not writing to it"));
+	assert_non_null(strstr(r.log.ptr, "b.yaml: not written: its changes go with .gitignore"));
+	assert_int_equal(r.written, 0);
+	dfx_commit_result_release(&r);
+}
+
+static void test_plan_holds_back_outside(void **state)
+{
+	struct fixture *fx = *state;
+	struct dfx_commit_result r;
+	const char *roots[] = {"p/compose.yaml"};
+	struct dfx_commit_opts o = {roots, 1, NULL};
+	struct dfx_wsfile *c, *g, *d;
+
+	assert_int_equal(mkdir("p", 0755), 0);
+	put("p/compose.yaml", "old\n");
+	put("p/Dockerfile", "FROM a\n");
+	c = change(&fx->ws, "p/compose.yaml", "new\n", 0);
+	g = change(&fx->ws, ".gitignore", "secrets/\n", 0);
+	reads(c, g);
+	d = change(&fx->ws, "p/Dockerfile", "FROM a\nUSER 1\n", 0);
+	d->target = true;
+	assert_int_equal(dfx_commit_plan(&fx->ws, &o, &r), -1);
+	assert_false(c->changed);
+	assert_false(g->changed);
+	assert_true(d->changed);
+	assert_non_null(strstr(r.log.ptr, ".gitignore: note: outside the project, not written"));
+	/* nothing on disk */
+	assert_string_equal(get("p/compose.yaml"), "old\n");
+	assert_string_equal(get("p/Dockerfile"), "FROM a\n");
+	assert_null(get(".gitignore"));
 	dfx_commit_result_release(&r);
 }
 
@@ -325,6 +382,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unit_written_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_unit_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ignore_file_holds_back_readers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_holds_back_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_since_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_created_meanwhile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_and_symlinks, setup, teardown),
