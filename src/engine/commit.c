@@ -29,6 +29,7 @@ struct item {
 	struct dfx_wsfile *f;
 	size_t unit;
 	int rank;          /* 0 auxiliary, 1 Dockerfile, 2 compose: rename order */
+	int pass;          /* the unit's: see struct unit */
 	size_t root;       /* index into the roots */
 	char *dir;         /* folder relative to the root ("" for the root) */
 	char *name;        /* last component */
@@ -45,11 +46,11 @@ struct item {
 struct unit {
 	bool failed;
 	bool staged;          /* its temporary files exist */
-	bool hygiene;         /* a lone .gitignore / .dockerignore */
+	int pass;             /* 0 an ignore file, 1 another auxiliary file, 2 targets */
 	const char *why_path; /* the file that made it fail */
 };
 
-/* Unit `unit` is written only if unit `on` (a lone ignore file) is. */
+/* Unit `unit` is written only if unit `on` (an auxiliary file) is. */
 struct need {
 	size_t unit, on;
 };
@@ -122,10 +123,11 @@ static bool dir_contains(const char *dir, const char *of)
 
 /*
  * An ignore file (.gitignore, .dockerignore, NAME.dockerignore) that no rule
- * checks: fixes only add lines to it, which is harmless on its own, so it is
- * a unit by itself; the units that read it are written only if it is (a
- * secret is never created without the line that keeps it out of git or of
- * the build context).
+ * checks. Auxiliary files are harmless on their own (fixes add ignore lines,
+ * or copy a value out of a file that keeps it until it is written), so each
+ * is a unit by itself; the units that read one are written only if it is,
+ * and a secret is never created without the .gitignore lines that keep it
+ * out of git.
  */
 static bool is_hygiene(const struct dfx_wsfile *f)
 {
@@ -138,6 +140,24 @@ static bool is_hygiene(const struct dfx_wsfile *f)
 			      (n >= 13 && strcmp(b + n - 13, ".dockerignore") == 0));
 }
 
+static void add_need(struct run *rn, size_t unit, size_t on)
+{
+	for (size_t k = 0; k < rn->nneeds; k++)
+		if (rn->needs[k].unit == unit && rn->needs[k].on == on)
+			return;
+	DFX_GROW(rn->needs, rn->nneeds + 1, rn->needcap);
+	rn->needs[rn->nneeds].unit = unit;
+	rn->needs[rn->nneeds++].on = on;
+}
+
+/*
+ * Units: the changed targets a target read are one unit with it; each
+ * auxiliary file a target read (not checked itself: secrets, .env, ignore
+ * files) is a unit of its own that the reader's unit needs, and a secret
+ * among them also needs the .gitignore files its readers need. A changed file
+ * nobody read joins every changed target of its folder and the folders
+ * above (more than needed is safe).
+ */
 static void group(struct run *rn)
 {
 	size_t (*edges)[2] = NULL;
@@ -155,7 +175,7 @@ static void group(struct run *rn)
 			for (size_t k = 0; k < rn->n; k++)
 				if (rn->items[k].f == f->deps[d]) {
 					read[k] = true;
-					if (is_hygiene(rn->items[k].f) && !is_hygiene(f)) {
+					if (!rn->items[k].f->target) {
 						DFX_GROW(edges, nedges + 1, ecap);
 						edges[nedges][0] = i;
 						edges[nedges++][1] = k;
@@ -164,12 +184,10 @@ static void group(struct run *rn)
 					}
 				}
 	}
-	/* a changed file no changed target read: with every changed target of
-	   its folder and the folders above (more than needed is safe) */
 	for (size_t i = 0; i < rn->n; i++) {
 		char *dir;
 
-		if (read[i] || rn->items[i].f->target || is_hygiene(rn->items[i].f))
+		if (read[i] || rn->items[i].f->target)
 			continue;
 		dir = dfx_path_dir(rn->items[i].f->path);
 		for (size_t k = 0; k < rn->n; k++) {
@@ -192,13 +210,25 @@ static void group(struct run *rn)
 	}
 	rn->units = dfx_xcalloc(rn->nunits + 1, sizeof(*rn->units));
 	for (size_t i = 0; i < rn->n; i++) {
-		rn->items[i].unit = map[uf_find(parent, i)];
-		rn->units[rn->items[i].unit].hygiene = is_hygiene(rn->items[i].f);
+		struct item *it = &rn->items[i];
+
+		it->unit = map[uf_find(parent, i)];
+		it->pass = !read[i] || it->f->target ? 2 : is_hygiene(it->f) ? 0 : 1;
+		rn->units[it->unit].pass = it->pass;
 	}
 	for (size_t e = 0; e < nedges; e++) {
-		DFX_GROW(rn->needs, rn->nneeds + 1, rn->needcap);
-		rn->needs[rn->nneeds].unit = rn->items[edges[e][0]].unit;
-		rn->needs[rn->nneeds++].on = rn->items[edges[e][1]].unit;
+		size_t reader = rn->items[edges[e][0]].unit, aux = edges[e][1];
+
+		add_need(rn, reader, rn->items[aux].unit);
+		if (!rn->items[aux].f->secret)
+			continue;
+		for (size_t g = 0; g < nedges; g++) {
+			const char *b = strrchr(rn->items[edges[g][1]].f->path, '/');
+
+			b = b ? b + 1 : rn->items[edges[g][1]].f->path;
+			if (edges[g][0] == edges[e][0] && strcmp(b, ".gitignore") == 0)
+				add_need(rn, rn->items[aux].unit, rn->items[edges[g][1]].unit);
+		}
 	}
 	free(edges);
 	free(parent);
@@ -210,13 +240,10 @@ static int cmp_item(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
 
-	if (x->unit != y->unit) {
-		bool hx = is_hygiene(x->f), hy = is_hygiene(y->f);
-
-		if (hx != hy)
-			return hx ? -1 : 1; /* lone ignore files are written first */
+	if (x->pass != y->pass)
+		return x->pass - y->pass; /* ignore files, other auxiliary files, targets */
+	if (x->unit != y->unit)
 		return x->unit < y->unit ? -1 : 1;
-	}
 	if (x->rank != y->rank)
 		return x->rank - y->rank;
 	if (x->f->on_disk != y->f->on_disk)
@@ -398,7 +425,7 @@ static int put_back(struct run *rn, struct item *it)
 	return rc;
 }
 
-/* A unit that reads a lone ignore file not written is not written either. */
+/* A unit that needs an auxiliary file not written is not written either. */
 static void propagate(struct run *rn)
 {
 	for (bool again = true; again;) {
@@ -418,6 +445,43 @@ static void propagate(struct run *rn)
 	for (size_t i = rn->n; i-- > 0;)
 		if (rn->units[rn->items[i].unit].failed && !rn->items[i].done)
 			drop_temps(rn, &rn->items[i], true);
+}
+
+/*
+ * A created auxiliary file that no unit written needs is not written (or is
+ * removed again with `undo`): a failed compose file must not leave a new
+ * secret behind on every run.
+ */
+static void drop_unneeded(struct run *rn, bool undo)
+{
+	for (size_t u = 0; u < rn->nunits; u++) {
+		bool any = false, needed = false, created = true;
+		const char *reader = NULL;
+
+		if (rn->units[u].failed || rn->units[u].pass == 2)
+			continue;
+		for (size_t i = 0; i < rn->n; i++)
+			if (rn->items[i].unit == u && rn->items[i].f->on_disk)
+				created = false;
+		for (size_t k = 0; k < rn->nneeds && created; k++)
+			if (rn->needs[k].on == u) {
+				any = true;
+				needed |= !rn->units[rn->needs[k].unit].failed;
+				for (size_t i = 0; i < rn->n && !reader; i++)
+					if (rn->items[i].unit == rn->needs[k].unit)
+						reader = rn->items[i].f->path;
+			}
+		if (!created || !any || needed)
+			continue;
+		rn->units[u].failed = true;
+		rn->units[u].why_path = reader;
+		for (size_t i = rn->n; i-- > 0;)
+			if (rn->items[i].unit == u) {
+				if (undo && rn->items[i].done)
+					put_back(rn, &rn->items[i]);
+				drop_temps(rn, &rn->items[i], true);
+			}
+	}
 }
 
 /* ---------------------------------------------------------------- phases */
@@ -551,7 +615,7 @@ static void report(struct run *rn)
 		if (u->failed) {
 			rn->r->not_written++;
 			if (strcmp(u->why_path, f->path) != 0)
-				dfx_buf_addf(&rn->r->log, "%s: not written: its changes go with %s\n", f->path,
+				dfx_buf_addf(&rn->r->log, "%s: not written: %s was not written\n", f->path,
 					     u->why_path);
 			continue;
 		}
@@ -656,6 +720,7 @@ static void plan(struct run *rn, struct dfx_workspace *ws, const struct dfx_comm
 			dfx_error_release(&err);
 		}
 	propagate(rn);
+	drop_unneeded(rn, false);
 }
 
 static int finish(struct run *rn)
@@ -704,17 +769,19 @@ int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, 
 		stage_unit(&rn, from, to);
 	}
 	propagate(&rn);
+	drop_unneeded(&rn, false);
 	if (o->pause_fifo && *o->pause_fifo)
 		pause_on(o->pause_fifo);
-	/* lone ignore files first (sorted first), then the units that read them */
-	for (int pass = 0; pass < 2; pass++) {
+	/* ignore files, then the other auxiliary files, then the units that need them */
+	for (int pass = 0; pass < 3; pass++) {
 		for (size_t from = 0, to; from < rn.n; from = to) {
 			to = unit_end(&rn, from);
-			if (rn.units[rn.items[from].unit].hygiene == (pass == 0))
+			if (rn.units[rn.items[from].unit].pass == pass)
 				commit_unit(&rn, from, to);
 		}
 		propagate(&rn);
 	}
+	drop_unneeded(&rn, true);
 	return finish(&rn);
 }
 

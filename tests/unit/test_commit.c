@@ -173,7 +173,7 @@ static void test_unit_written_whole(void **state)
 	reads(c, s);
 	assert_int_equal(commit(fx, &r), 0);
 	assert_int_equal(r.written, 2);
-	assert_int_equal(r.units, 1);
+	assert_int_equal(r.units, 2); /* the secret is a unit the compose file needs */
 	assert_string_equal(get("compose.yaml"), "new: secrets/pw.txt\n");
 	assert_string_equal(get("secrets/pw.txt"), "s3cr3t");
 	assert_int_equal(stat("secrets/pw.txt", &st), 0);
@@ -203,8 +203,8 @@ static void test_failed_unit_changes_nothing(void **state)
 	d = change(&fx->ws, "Dockerfile", "FROM a\nUSER 1\n", 0);
 	d->target = true;
 	assert_int_equal(commit(fx, &r), -1);
-	assert_int_equal(r.units, 3);
-	assert_int_equal(r.failed_units, 1);
+	assert_int_equal(r.units, 4);
+	assert_int_equal(r.failed_units, 2);
 	assert_int_equal(r.written, 2);
 	assert_int_equal(r.not_written, 2);
 	/* the unit is as it was; the independent file and the lone ignore file are written */
@@ -212,7 +212,7 @@ static void test_failed_unit_changes_nothing(void **state)
 	assert_string_equal(get(".gitignore"), "x\nsecrets/\n");
 	assert_string_equal(get("Dockerfile"), "FROM a\nUSER 1\n");
 	assert_non_null(strstr(r.log.ptr, "secrets/pw.txt: error: cannot write: 'secrets' is not a directory"));
-	assert_non_null(strstr(r.log.ptr, "compose.yaml: not written: its changes go with secrets/pw.txt"));
+	assert_non_null(strstr(r.log.ptr, "compose.yaml: not written: secrets/pw.txt was not written"));
 	/* the workspace describes the disk again */
 	assert_false(c->changed);
 	assert_false(s->changed);
@@ -236,6 +236,7 @@ static void test_ignore_file_holds_back_readers(void **state)
 	put("b.yaml", "b\n");
 	c = change(&fx->ws, "compose.yaml", "new\n", 0);
 	s = change(&fx->ws, "secrets/pw.txt", "s3cr3t", 0600);
+	s->secret = true; /* never created without its ignore line */
 	g = change(&fx->ws, ".gitignore", "x\nsecrets/\n", 0);
 	reads(c, s);
 	reads(c, g);
@@ -247,8 +248,34 @@ static void test_ignore_file_holds_back_readers(void **state)
 	assert_string_equal(get("b.yaml"), "b\n");
 	assert_null(get("secrets/pw.txt"));
 	assert_non_null(strstr(r.log.ptr, ".gitignore: error: is a symbolic link; not writing to it"));
-	assert_non_null(strstr(r.log.ptr, "b.yaml: not written: its changes go with .gitignore"));
+	assert_non_null(strstr(r.log.ptr, "b.yaml: not written: .gitignore was not written"));
 	assert_int_equal(r.written, 0);
+	dfx_commit_result_release(&r);
+}
+
+static void test_shared_env_does_not_tie_units(void **state)
+{
+	struct fixture *fx = *state;
+	struct dfx_commit_result r;
+	struct dfx_wsfile *a, *b, *e, *s;
+
+	put("a.yaml", "a\n");
+	put("b.yaml", "b\n");
+	put("secrets", "a file, not a folder");
+	a = change(&fx->ws, "a.yaml", "a2\n", 0);
+	b = change(&fx->ws, "b.yaml", "b2\n", 0);
+	e = change(&fx->ws, ".env", "A=1\nB=2\n", 0600);
+	s = change(&fx->ws, "secrets/a.txt", "s3cr3t", 0600);
+	reads(a, e);
+	reads(a, s);
+	reads(b, e);
+	assert_int_equal(commit(fx, &r), -1);
+	assert_string_equal(get("a.yaml"), "a\n");
+	assert_string_equal(get("b.yaml"), "b2\n");
+	assert_string_equal(get(".env"), "A=1\nB=2\n");
+	assert_non_null(strstr(r.log.ptr, "a.yaml: not written: secrets/a.txt was not written"));
+	assert_false(a->changed);
+	assert_true(b->changed);
 	dfx_commit_result_release(&r);
 }
 
@@ -285,11 +312,16 @@ static void test_changed_since_read(void **state)
 	struct fixture *fx = *state;
 	struct dfx_commit_result r;
 
+	struct dfx_wsfile *c;
+
 	put("compose.yaml", "old\n");
-	change(&fx->ws, "compose.yaml", "new\n", 0)->target = true;
+	c = change(&fx->ws, "compose.yaml", "new\n", 0);
+	reads(c, change(&fx->ws, "secrets/pw.txt", "s3cr3t", 0600));
 	put("compose.yaml", "edited by hand\n");
 	assert_int_equal(commit(fx, &r), -1);
 	assert_string_equal(get("compose.yaml"), "edited by hand\n");
+	/* the secret only that file needed is not left behind */
+	assert_null(get("secrets/pw.txt"));
 	assert_non_null(strstr(r.log.ptr, "compose.yaml: error: changed since it was read"));
 	assert_int_equal(count_temps("."), 0);
 	dfx_commit_result_release(&r);
@@ -383,6 +415,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unit_written_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_unit_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ignore_file_holds_back_readers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_env_does_not_tie_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_holds_back_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_since_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_created_meanwhile, setup, teardown),
