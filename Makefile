@@ -4,6 +4,7 @@
 #   make demo       build and run dockfix on examples/ (findings and the diff)
 #   make test       unit tests (cmocka), golden cases, end-to-end and corpus checks
 #   make sanitize   everything of `make test` under ASan + UBSan
+#   make runtime    start real Docker stacks before and after the fixes (root)
 #   make bench      time dockfix over the shared corpus (files/s, MB/s, peak memory)
 #   make deps       install the build dependencies (Debian)
 #
@@ -53,7 +54,7 @@ ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 say = @:
 endif
 
-.PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench \
+.PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench runtime \
 	golden-update corpus-report install clean fuzz readme
 
 all: dockfix
@@ -162,6 +163,12 @@ $(O)/tests/roundtrip: tests/corpus/roundtrip.c $(O)/libdockfix.a
 	$(say) CC $<
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(O)/libdockfix.a $(LDLIBS)
+
+# Real stacks under a private Docker daemon (tests/runtime/README.md); skips
+# with a message where Docker cannot run.
+runtime: deps-ensure
+	@$(MAKE) --no-print-directory -s $(O)/dockfix
+	@bash tests/runtime/run.sh $(O)/dockfix
 
 readme: $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix --update

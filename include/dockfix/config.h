@@ -1,6 +1,6 @@
 /*
  * config.h - `.dockfix.yaml`: ignore, select, severity overrides,
- * trusted-registries, fail-on, unsafe-fixes (SPEC §3, "Config file").
+ * trusted-registries, fail-on, unsafe-fixes (README "Configuration").
  */
 #ifndef DOCKFIX_CONFIG_H
 #define DOCKFIX_CONFIG_H
@@ -10,15 +10,12 @@
 /*
  * Load `explicit_path` when given, else the first `.dockfix.yaml` found in
  * the directory of `start` or above. A missing default file is fine; a bad
- * file is reported on stderr as path:line:col: error and returns -1.
+ * file adds an error to `diags` (path:line:col) and returns -1.
  */
-int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char *start);
+int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char *start, struct dfx_diags *diags);
 /* Parse config text (exposed for tests). Returns 0 or -1 with err set. */
 int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct dfx_error *err);
-/* "YYYY-MM-DD" -> YYYYMMDD. Returns 0 or -1. */
-int dfx_parse_date(const char *s, int *out);
 /* Whether some rule code starts with `prefix` (a group selector like "DF1"). */
 bool dfx_rule_prefix(const char *prefix);
-void dfx_print_version(void);
 
 #endif

@@ -6,8 +6,8 @@
 
 #include "dockfix/workspace.h"
 
-/* Warn on stderr (path:line:col: warning:) about codes in `# dockfix ignore=`
-   comments that name no rule. Returns how many. */
+/* A warning in ws->diags (path:line:col) for each code in a `# dockfix
+   ignore=` comment that names no rule. Returns how many. */
 size_t dfx_check_pragmas(struct dfx_workspace *ws);
 
 /* Run every enabled rule on every target file (with ws->incremental, only

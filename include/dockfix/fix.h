@@ -14,8 +14,7 @@
 struct dfx_fix_stats {
 	size_t applied;     /* fixes applied */
 	size_t dropped;     /* fixes that failed verification */
-	size_t passes;
-	struct dfx_buf notes; /* one line per dropped fix: "path:line:col: CODE: why" */
+	size_t passes;        /* each dropped fix is a note in ws->diags: "path:line:col: CODE fix dropped: why" */
 };
 
 /*

@@ -6,6 +6,7 @@
 #define DOCKFIX_WORKSPACE_H
 
 #include "dockfix/core.h"
+#include "dockfix/diag.h"
 #include "dockfix/path.h"
 
 struct dfx_dockerfile;
@@ -67,6 +68,7 @@ struct dfx_workspace {
 	struct dfx_config *config;
 	struct dfx_wsfile *checking; /* the target whose rules are running */
 	bool incremental;            /* check only targets marked recheck */
+	struct dfx_diags diags;      /* what the run has to tell besides findings (the commands print it) */
 };
 
 void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config);

@@ -1,13 +1,16 @@
 /*
  * cli.c - helpers shared by the subcommands (see cli.h), so `dockfix` and
- * `dockfix inspect` parse option values, print errors and pick reporters
- * the same way.
+ * `dockfix inspect` load the configuration, print diagnostics and errors,
+ * and hand the run's facts to the reporters the same way (README "Usage").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "dockfix/config.h"
+#include "options.h"
 
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -15,6 +18,17 @@ int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", cmd);
 	return 2;
+}
+
+void dfx_cli_print_help(const struct dfx_cli_command *cmd, const char *head, const char *tail)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	dfx_buf_adds(&b, head);
+	dfx_options_help(&b, cmd);
+	dfx_buf_adds(&b, tail);
+	fwrite(b.ptr, 1, b.len, stdout);
+	dfx_buf_release(&b);
 }
 
 void dfx_cli_split_codes(const char *arg, char ***v, size_t *n)
@@ -49,14 +63,9 @@ void dfx_cli_free_codes(char **v, size_t n)
 	free(v);
 }
 
-static const char *const formats[] = {"text", "json", "sarif", "github", "checklist", NULL};
-
 bool dfx_cli_format_ok(const char *format)
 {
-	for (size_t i = 0; formats[i]; i++)
-		if (strcmp(format, formats[i]) == 0)
-			return true;
-	return false;
+	return dfx_format_find(format) != NULL;
 }
 
 void dfx_cli_print_error(const struct dfx_wsfile *f)
@@ -78,18 +87,91 @@ void dfx_cli_print_error(const struct dfx_wsfile *f)
 	}
 }
 
-void dfx_cli_report(const char *format, const struct dfx_findings *fs, const struct dfx_report_opts *ro)
+int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start)
 {
-	if (strcmp(format, "json") == 0)
-		dfx_report_json(stdout, fs, ro);
-	else if (strcmp(format, "sarif") == 0)
-		dfx_report_sarif(stdout, fs, ro);
-	else if (strcmp(format, "github") == 0)
-		dfx_report_github(stdout, fs, ro);
-	else if (strcmp(format, "checklist") == 0)
-		dfx_report_checklist(stdout, fs, ro);
+	struct dfx_diags diags = {0};
+	int rc;
+
+	dfx_config_init(c);
+	rc = dfx_config_load(c, o->config, start, &diags);
+	if (rc != 0) {
+		dfx_cli_print_diags(&diags);
+		dfx_diags_release(&diags);
+		dfx_config_release(c);
+		return -1;
+	}
+	/* command line wins over the config file */
+	for (size_t i = 0; i < o->nselect; i++)
+		dfx_cli_split_codes(o->select[i], &c->select, &c->nselect);
+	for (size_t i = 0; i < o->nignore; i++)
+		dfx_cli_split_codes(o->ignore[i], &c->ignore, &c->nignore);
+	if (o->fail_on)
+		dfx_severity_parse(o->fail_on, &c->fail_on);
+	for (size_t i = 0; i < c->nselect; i++)
+		if (!dfx_rule_find(c->select[i]) && !dfx_rule_prefix(c->select[i]))
+			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--select: no rule matches '%s'", c->select[i]);
+	for (size_t i = 0; i < c->nignore; i++)
+		if (!dfx_rule_find(c->ignore[i]) && !dfx_rule_prefix(c->ignore[i]))
+			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--ignore: no rule matches '%s'", c->ignore[i]);
+	dfx_cli_print_diags(&diags);
+	dfx_diags_release(&diags);
+	return 0;
+}
+
+void dfx_cli_print_diags(struct dfx_diags *d)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; i < d->n; i++)
+		dfx_diag_format(&b, &d->v[i]);
+	if (b.len)
+		fwrite(b.ptr, 1, b.len, stderr);
+	dfx_buf_release(&b);
+	dfx_diag_clear(d);
+}
+
+bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    size_t nfiles, size_t nerrors)
+{
+	const struct dfx_format *fmt = dfx_format_find(o->format ? o->format : "text");
+	struct dfx_report_opts r = {0}, *ro = &r;
+	bool fail = false;
+	struct dfx_report_file *files = dfx_xcalloc(ws->n + 1, sizeof(*files));
+	const char **disabled = dfx_xcalloc(dfx_nrules + 1, sizeof(*disabled));
+	struct dfx_buf out = DFX_BUF_INIT;
+	size_t ndisabled = 0;
+
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct dfx_wsfile *f = ws->files[i];
+
+		files[i] = (struct dfx_report_file){f->path, f->kind, f->target, f->failed, &f->err, f->secret,
+						    f->on_disk || f->changed ? &f->cur : NULL};
+	}
+	for (size_t i = 0; i < dfx_nrules; i++)
+		if (!dfx_config_enabled(ws->config, dfx_rules[i]->code))
+			disabled[ndisabled++] = dfx_rules[i]->code;
+	if (o->color && strcmp(o->color, "auto") != 0)
+		ro->color = strcmp(o->color, "always") == 0;
 	else
-		dfx_report_text(stdout, fs, ro);
+		ro->color = isatty(1) && !getenv("NO_COLOR");
+	ro->quiet = o->quiet;
+	ro->unsafe_fixes = ws->config->unsafe_fixes;
+	ro->nfiles = nfiles;
+	ro->nerrors = nerrors;
+	ro->root = ".";
+	ro->files = files;
+	ro->nrun_files = ws->n;
+	ro->disabled = disabled;
+	ro->ndisabled = ndisabled;
+	dfx_report(&out, fmt ? fmt : &dfx_format_text, fs, ro);
+	fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
+	dfx_buf_release(&out);
+	free(files);
+	free(disabled);
+	if (ws->config->fail_on != DFX_SEV_NONE)
+		for (size_t i = 0; i < fs->n; i++)
+			fail |= fs->v[i].severity >= ws->config->fail_on;
+	return fail;
 }
 
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind)

@@ -1,6 +1,6 @@
 /*
  * cmd.h - the subcommands. main.c only dispatches (git's commands[] table);
- * each command lives in its own file and parses its own options.
+ * each command lives in its own file; options.c holds every option.
  * Every command returns the process exit status: 0 ok, 1 findings / diff,
  * 2 usage or input error.
  */

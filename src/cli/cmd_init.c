@@ -1,15 +1,15 @@
 /*
  * cmd_init.c - `dockfix init STACK`: write a hardened starter project
- * (SPEC §5): Dockerfile, compose.yaml, .dockerignore, .gitignore entries,
+ * (README "dockfix init"): Dockerfile, compose.yaml, .dockerignore, .gitignore entries,
  * and generated passwords under secrets/.
  *
  * The files come from the templates compiled into the binary
- * (templates/, include/templates.h). A template is text with two kinds of
+ * (templates/, src/cli/templates.h). A template is text with two kinds of
  * markup:
  *
  *   @NAME@               a placeholder: NAME is [A-Z][A-Z0-9_]*, filled from
  *                        the run (STACK, DB, PORT, ...) or from the build
- *                        (NODE_TAG, ... picked from src/data/eol.tsv by
+ *                        (NODE_TAG, ... picked from src/model/data/eol.tsv by
  *                        templates/embed.sh); any other '@' is literal text;
  *   @if TERM...          whole-line directives. A TERM is NAME=a,b or
  *   @else                NAME!=a,b; all terms of an @if must hold. @include
@@ -41,7 +41,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd.h"
+#include "options.h"
 #include "dockfix/core.h"
 #include "templates.h"
 #include "dockfix/writer.h"
@@ -134,6 +136,9 @@ static const struct database databases[] = {
 
 /* ---------------------------------------------------------------- usage */
 
+static int command_usage_error(const struct dfx_cli_command *cmd, const char *fmt, const char *arg);
+static const struct dfx_cli_command command = {"dockfix init", DFX_CMD_INIT, 13, command_usage_error};
+
 static const char usage_text[] =
 	"usage: dockfix init STACK [--db DB] [--dir DIR] [--port N] [--force]\n"
 	"\n"
@@ -142,25 +147,31 @@ static const char usage_text[] =
 	"secrets/. Base images are the supported versions of dockfix's base-image\n"
 	"table; the result audits clean with `dockfix`.\n"
 	"\n"
-	"  STACK        node, python, go, java, or static (nginx-unprivileged)\n"
-	"  --db DB      postgres, mysql, mariadb, mongo, redis, or none (default)\n"
-	"  --dir DIR    where to write (default: .); created when missing\n"
-	"  --port N     the port the app listens on and is published on\n"
-	"               (default: node 3000, python 8000, go and java 8080);\n"
-	"               static always listens on 8080 and N is the host port\n"
-	"  --force      overwrite existing files; existing secrets are kept\n"
-	"  -h, --help   show this help\n"
+	"  STACK        node, python, go, java, or static (nginx-unprivileged)\n";
+
+static const char usage_tail[] =
 	"\n"
 	"Nothing is written if a file exists, unless --force. .gitignore is only\n"
 	"extended. Exit status: 0 written, 2 usage error or nothing written.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	dfx_buf_adds(&b, usage_text);
+	dfx_options_help(&b, &command);
+	dfx_buf_adds(&b, usage_tail);
 	fputs("dockfix init: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\n\n", stderr);
-	fputs(usage_text, stderr);
+	fputs(b.ptr, stderr);
+	dfx_buf_release(&b);
 	return 2;
+}
+
+static int command_usage_error(const struct dfx_cli_command *cmd, const char *fmt, const char *arg)
+{
+	return usage_error(fmt, arg);
 }
 
 /* ---------------------------------------------------------------- variables */
@@ -978,72 +989,32 @@ static int parse_port(const char *s, unsigned *out)
 	return 0;
 }
 
-/* `--name VALUE` or `--name=VALUE`; advances *i past a separate value. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *matched)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	*matched = false;
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=') {
-		*matched = true;
-		return a + n + 1;
-	}
-	if (a[n] != '\0')
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
 int dfx_cmd_init(int argc, char **argv)
 {
 	struct plan p;
 	struct vars vs = {.n = 0};
-	const char *stack_name = NULL, *db_name = "none", *dir = ".";
-	const char *port_arg = NULL;
-	bool force = false, options_done = false;
+	struct dfx_cli_opts o = {0};
+	int first, parsed = dfx_options_parse(&command, argc, argv, &o, &first);
+	const char *stack_name, *db_name, *dir, *port_arg;
+	bool force;
 	char pw[4][PASSWORD_LEN + 1];
 	char port_s[8], host_port_s[8], db_with[64];
 	unsigned port, host_port;
 	int rc = 2;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		bool m;
-
-		if (options_done || a[0] != '-' || a[1] == '\0') {
-			if (stack_name)
-				return usage_error("unexpected argument '%s'", a);
-			stack_name = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			options_done = true;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (strcmp(a, "--force") == 0 || strcmp(a, "-f") == 0) {
-			force = true;
-		} else if ((v = option_value(argc, argv, &i, "--db", &m)) || m) {
-			if (!v)
-				return usage_error("%s needs a value", "--db");
-			db_name = v;
-		} else if ((v = option_value(argc, argv, &i, "--dir", &m)) || m) {
-			if (!v || !*v)
-				return usage_error("%s needs a value", "--dir");
-			dir = v;
-		} else if ((v = option_value(argc, argv, &i, "--port", &m)) || m) {
-			if (!v)
-				return usage_error("%s needs a value", "--port");
-			port_arg = v;
-		} else {
-			return usage_error("unknown option '%s'", a);
-		}
+	if (parsed == DFX_OPT_HELP) {
+		dfx_cli_print_help(&command, usage_text, usage_tail);
+		return 0;
 	}
+	if (parsed)
+		return parsed;
+	if (argc - first > 1)
+		return usage_error("unexpected argument '%s'", argv[first + 1]);
+	stack_name = first < argc ? argv[first] : NULL;
+	db_name = o.db ? o.db : "none";
+	dir = o.dir ? o.dir : ".";
+	port_arg = o.port;
+	force = o.force;
 	if (!stack_name)
 		return usage_error("%s", "missing STACK (node, python, go, java or static)");
 

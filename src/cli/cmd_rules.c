@@ -6,8 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
-#include "dockfix/report.h"
+#include "options.h"
+#include "dockfix/jsonw.h"
+
+static const char rules_usage[] = "usage: dockfix rules [--format text|json]\n";
+static const char explain_usage[] = "usage: dockfix explain RULE\n";
+
+/* "dockfix rules: message" and the usage line on stderr. */
+static int rules_error(const struct dfx_cli_command *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", cmd->name);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", cmd->bit == DFX_CMD_RULES ? rules_usage : explain_usage);
+	return 2;
+}
+
+static const struct dfx_cli_command rules_command = {"dockfix rules", DFX_CMD_RULES, 24, rules_error};
+static const struct dfx_cli_command explain_command = {"dockfix explain", DFX_CMD_EXPLAIN, 24, rules_error};
 
 static const char *kind_name(enum dfx_kind k)
 {
@@ -29,26 +46,18 @@ static const char *kind_name(enum dfx_kind k)
 
 int dfx_cmd_rules(int argc, char **argv)
 {
-	bool json = false;
+	struct dfx_cli_opts o = {0};
+	int first, rc = dfx_options_parse(&rules_command, argc, argv, &o, &first);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "json")) {
-			json = true;
-			i++;
-		} else if (!strcmp(argv[i], "--format=json")) {
-			json = true;
-		} else if ((!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "text")) ) {
-			i++;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			puts("usage: dockfix rules [--format text|json]");
-			return 0;
-		} else {
-			fprintf(stderr, "dockfix rules: unknown argument '%s'\nusage: dockfix rules [--format text|json]\n",
-				argv[i]);
-			return 2;
-		}
+	if (rc == DFX_OPT_HELP) {
+		dfx_cli_print_help(&rules_command, "usage: dockfix rules [--format text|json]\n\noptions:\n", "");
+		return 0;
 	}
-	if (json) {
+	if (rc)
+		return rc;
+	if (first < argc)
+		return rules_error(&rules_command, "unexpected argument '%s'", argv[first]);
+	if (o.format && strcmp(o.format, "json") == 0) {
 		struct dfx_buf b = DFX_BUF_INIT;
 
 		dfx_buf_adds(&b, "{\"version\":1,\"rules\":[");
@@ -57,17 +66,17 @@ int dfx_cmd_rules(int argc, char **argv)
 
 			dfx_buf_adds(&b, i ? ",\n" : "\n");
 			dfx_buf_adds(&b, "{\"code\":");
-			dfx_json_str(&b, r->code);
+			dfx_jsonw_str(&b, r->code);
 			dfx_buf_adds(&b, ",\"name\":");
-			dfx_json_str(&b, r->name);
+			dfx_jsonw_str(&b, r->name);
 			dfx_buf_adds(&b, ",\"severity\":");
-			dfx_json_str(&b, dfx_severity_name(r->severity));
+			dfx_jsonw_str(&b, dfx_severity_name(r->severity));
 			dfx_buf_adds(&b, ",\"kind\":");
-			dfx_json_str(&b, kind_name(r->kind));
+			dfx_jsonw_str(&b, kind_name(r->kind));
 			dfx_buf_addf(&b, ",\"fixable\":%s,\"applicability\":", r->fix ? "true" : "false");
-			dfx_json_str(&b, dfx_applicability_name(r->fix));
+			dfx_jsonw_str(&b, dfx_applicability_name(r->fix));
 			dfx_buf_adds(&b, ",\"summary\":");
-			dfx_json_str(&b, r->summary);
+			dfx_jsonw_str(&b, r->summary);
 			dfx_buf_adds(&b, "}");
 		}
 		dfx_buf_adds(&b, "\n]}\n");
@@ -106,21 +115,27 @@ static void section(const char *title, const char *text, bool code)
 int dfx_cmd_explain(int argc, char **argv)
 {
 	const struct dfx_rule *r;
+	struct dfx_cli_opts o = {0};
+	int first, rc = dfx_options_parse(&explain_command, argc, argv, &o, &first);
+	const char *code;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-			puts("usage: dockfix explain RULE");
-			return 0;
-		}
-		fputs("usage: dockfix explain RULE\n", stderr);
+	if (rc == DFX_OPT_HELP) {
+		dfx_cli_print_help(&explain_command, "usage: dockfix explain RULE\n\noptions:\n", "");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (argc - first != 1) {
+		fputs(explain_usage, stderr);
 		return 2;
 	}
-	r = dfx_rule_find(argv[1]);
+	code = argv[first];
+	r = dfx_rule_find(code);
 	for (size_t i = 0; !r && i < dfx_nrules; i++)
-		if (!strcmp(dfx_rules[i]->name, argv[1]))
+		if (!strcmp(dfx_rules[i]->name, code))
 			r = dfx_rules[i];
 	if (!r) {
-		fprintf(stderr, "dockfix explain: unknown rule '%s' (see `dockfix rules`)\n", argv[1]);
+		fprintf(stderr, "dockfix explain: unknown rule '%s' (see `dockfix rules`)\n", code);
 		return 2;
 	}
 	printf("# %s %s (%s)\n\n%s\n", r->code, r->name, dfx_severity_name(r->severity), r->summary);

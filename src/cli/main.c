@@ -1,6 +1,7 @@
 /*
  * main.c - dispatches to the subcommands (git's commands[] table); every
- * command lives in its own cmd_*.c and parses its own options. Anything
+ * command lives in its own cmd_*.c and reads its options from the one
+ * table in options.c (README "Usage"). Anything
  * that is not a subcommand name is the default command: the audit.
  */
 #include <string.h>

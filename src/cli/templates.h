@@ -3,7 +3,7 @@
  *
  * The table is generated at build time by templates/embed.sh from the files
  * under templates/ (into $(O)/gen/templates.c), together with the base-image
- * tags those templates use, picked from src/data/eol.tsv: the installed
+ * tags those templates use, picked from src/model/data/eol.tsv: the installed
  * binary needs no data files, and what it generates always passes its own
  * base-image rules.
  */

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "dockfix/config.h"
+#include "cli.h"
 #include "dockfix/image.h"
 
 void dfx_print_version(void)

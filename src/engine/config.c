@@ -320,7 +320,7 @@ int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct 
 	return rc;
 }
 
-int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char *start)
+int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char *start, struct dfx_diags *diags)
 {
 	char *dir = NULL, *path = NULL;
 	struct dfx_source src;
@@ -357,14 +357,14 @@ int dfx_config_load(struct dfx_config *c, const char *explicit_path, const char 
 			return 0;
 	}
 	if (dfx_source_load(&src, path, &err) != 0) {
-		fprintf(stderr, "%s:1:1: error: %s\n", path, err.message);
+		dfx_diag_add(diags, DFX_DIAG_ERROR, path, 1, 1, "%s", err.message);
 		dfx_error_release(&err);
 		free(path);
 		return -1;
 	}
 	rc = dfx_config_parse(c, &src, &err);
 	if (rc != 0) {
-		fprintf(stderr, "%s:%u:%u: error: %s\n", path, err.line, err.col, err.message);
+		dfx_diag_add(diags, DFX_DIAG_ERROR, path, err.line, err.col, "%s", err.message);
 		dfx_error_release(&err);
 	}
 	c->path = path;

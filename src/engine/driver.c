@@ -5,7 +5,6 @@
  * of the codes named in suppression comments.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +104,9 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 	out->n = w;
 }
 
-/* Warn about each code of a comma/blank separated list that names no rule. */
-static size_t check_codes(const struct dfx_source *src, uint32_t off, const char *p, const char *end)
+/* A warning for each code of a comma/blank separated list that names no rule. */
+static size_t check_codes(struct dfx_diags *diags, const struct dfx_source *src, uint32_t off, const char *p,
+			  const char *end)
 {
 	size_t bad = 0;
 
@@ -126,8 +126,8 @@ static size_t check_codes(const struct dfx_source *src, uint32_t off, const char
 			unsigned line, col;
 
 			dfx_source_linecol(src, off, &line, &col);
-			fprintf(stderr, "%s:%u:%u: warning: unknown rule code '%s' in a dockfix ignore comment\n",
-				src->path, line, col, code);
+			dfx_diag_add(diags, DFX_DIAG_WARNING, src->path, line, col,
+				     "unknown rule code '%s' in a dockfix ignore comment", code);
 			bad++;
 		}
 		free(code);
@@ -156,14 +156,14 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 				const char *eq = memchr(d + sp.start, '=', sp.end - sp.start);
 
 				if (eq)
-					bad += check_codes(&f->cur, sp.start, eq + 1, d + sp.end);
+					bad += check_codes(&ws->diags, &f->cur, sp.start, eq + 1, d + sp.end);
 			}
 		} else if (f->compose) {
 			uint32_t off;
 			const char *codes;
 
 			for (size_t k = 0; dfx_compose_pragma(f->compose, k, &off, &codes); k++)
-				bad += check_codes(&f->cur, off, codes, codes + strlen(codes));
+				bad += check_codes(&ws->diags, &f->cur, off, codes, codes + strlen(codes));
 		}
 	}
 	return bad;

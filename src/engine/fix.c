@@ -15,7 +15,7 @@
 
 void dfx_fix_stats_release(struct dfx_fix_stats *st)
 {
-	dfx_buf_release(&st->notes);
+	memset(st, 0, sizeof(*st));
 }
 
 char *dfx_fix_splice(const char *data, size_t len, const struct dfx_edit *const *edits, size_t n,
@@ -275,7 +275,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				unsigned line, col;
 
 				dfx_source_linecol(fd->src, fd->span.start, &line, &col);
-				dfx_buf_addf(&st->notes, "%s:%u:%u: %s fix dropped: %s\n", fd->src->path, line, col,
+				dfx_diag_add(&ws->diags, DFX_DIAG_NOTE, fd->src->path, line, col, "%s fix dropped: %s",
 					     fd->rule->code, why.ptr ? why.ptr : "verification failed");
 				st->dropped++;
 				DFX_GROW(failed, nfailed + 1, fcap);

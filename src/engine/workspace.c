@@ -44,6 +44,7 @@ void dfx_ws_release(struct dfx_workspace *ws)
 		free(f);
 	}
 	free(ws->files);
+	dfx_diags_release(&ws->diags);
 	memset(ws, 0, sizeof(*ws));
 }
 

@@ -1,7 +1,9 @@
 /*
- * report_checklist.c - `--format checklist`: the seed's "Hardening
- * Checklist" (seed/docker-security-audit.txt), all eleven items in its
- * order and wording, one line each (SPEC §4):
+ * checklist.c - `--format checklist` (README "Output formats"): a
+ * hardening checklist of eleven items, one line each, in the spirit of the
+ * CIS Docker Benchmark's image and runtime recommendations (a non-root
+ * user, no secrets in Dockerfiles, no privileged containers, no Docker
+ * socket mount, trusted and maintained base images):
  *   ✓  the item holds for the files of this run
  *   ✗  it fails; the findings that fail it follow, `  path:line:col CODE name`
  *   –  not applicable (nothing in this run it could apply to, or its rules are off)
@@ -23,7 +25,7 @@
 enum { ON_DOCKERFILE = 1, ON_COMPOSE = 2, ON_IMAGE = 4 };
 
 static const struct item {
-	const char *text;   /* the seed's wording */
+	const char *text;   /* the item's wording */
 	const char *codes;  /* the rules that decide it, space-separated */
 	unsigned on;        /* the kinds of file it applies to */
 	const char *absent; /* why it does not apply when none is there */
@@ -65,10 +67,21 @@ static unsigned kind_bit(enum dfx_kind k)
 	       : k == DFX_KIND_IMAGE ? ON_IMAGE : 0;
 }
 
+/* The items' kinds of file the run checked. */
+static unsigned kinds_in_run(const struct dfx_presentation *p)
+{
+	unsigned k = 0;
+
+	for (unsigned kind = 0; kind < 32; kind++)
+		if (p->kinds & (1u << kind))
+			k |= kind_bit((enum dfx_kind)kind);
+	return k;
+}
+
 enum state { NO_RULE, RULES_OFF, RULES_ON };
 
 /* Whether a rule of the item exists, and is enabled, for a kind of file the run has. */
-static enum state rules_state(const char *codes, unsigned kinds, const struct dfx_report_opts *o)
+static enum state rules_state(const char *codes, unsigned kinds, const struct dfx_presentation *pr)
 {
 	const char *p = codes;
 	enum state st = NO_RULE;
@@ -79,7 +92,7 @@ static enum state rules_state(const char *codes, unsigned kinds, const struct df
 		const struct dfx_rule *r = dfx_rule_find(code);
 
 		if (r && (kind_bit(r->kind) & kinds)) {
-			if (!o->ws || dfx_config_enabled(o->ws->config, code))
+			if (!dfx_present_disabled(pr, code))
 				st = RULES_ON;
 			else if (st == NO_RULE)
 				st = RULES_OFF;
@@ -92,35 +105,15 @@ static enum state rules_state(const char *codes, unsigned kinds, const struct df
 	return st;
 }
 
-static unsigned kinds_in_run(const struct dfx_report_opts *o)
+static void finding_line(struct dfx_buf *b, const struct dfx_presented *x)
 {
-	unsigned k = 0;
-
-	for (size_t i = 0; o->ws && i < o->ws->n; i++) {
-		const struct dfx_wsfile *f = o->ws->files[i];
-
-		if (!f->target)
-			continue;
-		k |= kind_bit(f->kind);
-	}
-	return k;
+	dfx_buf_addf(b, "  %s:%u:%u %s %s\n", x->display, x->pos.line, x->pos.col, x->f->rule->code, x->f->rule->name);
 }
 
-static void finding_line(struct dfx_buf *b, const struct dfx_finding *f)
+static void checklist(struct dfx_buf *b, const struct dfx_presentation *p)
 {
-	unsigned line, col;
-	const char *p = f->src->path;
-
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	dfx_source_linecol(f->src, f->span.start, &line, &col);
-	dfx_buf_addf(b, "  %s:%u:%u %s %s\n", p, line, col, f->rule->code, f->rule->name);
-}
-
-void dfx_report_checklist(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o)
-{
-	struct dfx_buf b = DFX_BUF_INIT;
-	unsigned kinds = kinds_in_run(o);
+	const struct dfx_report_opts *o = p->o;
+	unsigned kinds = kinds_in_run(p);
 	size_t pass = 0, apply = 0, others = 0;
 	const char *green = o->color ? C_GREEN : "", *red = o->color ? C_RED : "";
 	const char *dim = o->color ? C_DIM : "", *reset = o->color ? C_RESET : "";
@@ -131,45 +124,45 @@ void dfx_report_checklist(FILE *out, const struct dfx_findings *fs, const struct
 		enum state st;
 
 		if (!it->codes) {
-			dfx_buf_addf(&b, "%s? %s (not checked by dockfix: run docker scout cves / trivy image / grype)%s\n",
+			dfx_buf_addf(b, "%s? %s (not checked by dockfix: run docker scout cves / trivy image / grype)%s\n",
 				     dim, it->text, reset);
 			continue;
 		}
-		for (size_t k = 0; k < fs->n; k++)
-			if (has_code(it->codes, fs->v[k].rule->code))
+		for (size_t k = 0; k < p->n; k++)
+			if (has_code(it->codes, p->v[k].f->rule->code))
 				nfail++;
 		if (nfail) {
 			apply++;
-			dfx_buf_addf(&b, "%s✗%s %s\n", red, reset, it->text);
-			for (size_t k = 0; k < fs->n; k++)
-				if (has_code(it->codes, fs->v[k].rule->code))
-					finding_line(&b, &fs->v[k]);
+			dfx_buf_addf(b, "%s✗%s %s\n", red, reset, it->text);
+			for (size_t k = 0; k < p->n; k++)
+				if (has_code(it->codes, p->v[k].f->rule->code))
+					finding_line(b, &p->v[k]);
 		} else if (!(kinds & it->on)) {
-			dfx_buf_addf(&b, "%s– %s (%s)%s\n", dim, it->text, it->absent, reset);
-		} else if ((st = rules_state(it->codes, kinds & it->on, o)) != RULES_ON) {
-			dfx_buf_addf(&b, "%s– %s (%s)%s\n", dim, it->text,
+			dfx_buf_addf(b, "%s– %s (%s)%s\n", dim, it->text, it->absent, reset);
+		} else if ((st = rules_state(it->codes, kinds & it->on, p)) != RULES_ON) {
+			dfx_buf_addf(b, "%s– %s (%s)%s\n", dim, it->text,
 				     st == RULES_OFF ? "its rules are turned off" : "no rule of this build checks it", reset);
 		} else {
 			apply++;
 			pass++;
-			dfx_buf_addf(&b, "%s✓%s %s\n", green, reset, it->text);
+			dfx_buf_addf(b, "%s✓%s %s\n", green, reset, it->text);
 		}
 	}
-	for (size_t k = 0; k < fs->n; k++) {
+	for (size_t k = 0; k < p->n; k++) {
 		bool listed = false;
 
 		for (size_t i = 0; i < NITEMS && !listed; i++)
-			listed = items[i].codes && has_code(items[i].codes, fs->v[k].rule->code);
+			listed = items[i].codes && has_code(items[i].codes, p->v[k].f->rule->code);
 		if (listed)
 			continue;
 		if (!others++)
-			dfx_buf_adds(&b, "\nAlso found (not on the checklist):\n");
-		finding_line(&b, &fs->v[k]);
+			dfx_buf_adds(b, "\nAlso found (not on the checklist):\n");
+		finding_line(b, &p->v[k]);
 	}
 	if (o->nerrors)
-		dfx_buf_addf(&b, "\n%zu file%s could not be checked: the checklist is incomplete.\n", o->nerrors,
+		dfx_buf_addf(b, "\n%zu file%s could not be checked: the checklist is incomplete.\n", o->nerrors,
 			     o->nerrors == 1 ? "" : "s");
-	dfx_buf_addf(&b, "\n%zu of %zu items pass\n", pass, apply);
-	fwrite(b.ptr, 1, b.len, out);
-	dfx_buf_release(&b);
+	dfx_buf_addf(b, "\n%zu of %zu items pass\n", pass, apply);
 }
+
+const struct dfx_format dfx_format_checklist = {"checklist", checklist, NULL, NULL};

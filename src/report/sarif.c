@@ -1,5 +1,5 @@
 /*
- * report_sarif.c - `--format sarif`: one SARIF 2.1.0 log (OASIS Static
+ * sarif.c - `--format sarif`: one SARIF 2.1.0 log (OASIS Static
  * Analysis Results Interchange Format, sarif-schema-2.1.0.json) with one
  * run: tool.driver.rules[] for every rule of the registry (with the
  * What / Why / Example / Use instead / Fix safety documentation as help,
@@ -7,103 +7,31 @@
  * a uri relative to %SRCROOT% and a region in Unicode code points, a
  * partialFingerprints hash that survives line moves, and fixes[] with
  * artifactChanges/replacements built from each fix's byte-range edits.
- * SPEC §4. Fixes that would write a secret (DFX_EDIT_SECRET, secret or .env
- * files, or text holding a reported secret value) are left out whole:
- * secret values never appear in the log.
+ * README "Output formats". The presenter leaves out the edits of a fix
+ * that would write a secret (DFX_EDIT_SECRET, secret or .env files, or
+ * text holding a reported secret value): such a fix has no fixes[] entry,
+ * and secret values never appear in the log.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dockfix/jsonw.h"
+#include "dockfix/path.h"
 #include "dockfix/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_INFO_URI "https://github.com/dockfix/dockfix"
 
-/* ------------------------------------------------------------------ JSON writer */
-
-/* A pretty-printing JSON writer (two-space indent) for nested output. */
-struct jw {
-	struct dfx_buf *b;
-	int depth;
-	bool has[32];     /* the container at this depth has an item already */
-	bool after_key;   /* a key was written: its value follows on the same line */
-};
-
-static void newline(struct jw *w)
-{
-	dfx_buf_addc(w->b, '\n');
-	for (int i = 0; i < w->depth; i++)
-		dfx_buf_adds(w->b, "  ");
-}
-
-static void item(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth > 0) {
-		if (w->has[w->depth])
-			dfx_buf_addc(w->b, ',');
-		newline(w);
-		w->has[w->depth] = true;
-	}
-}
-
-static void key(struct jw *w, const char *k)
-{
-	item(w);
-	dfx_json_str(w->b, k);
-	dfx_buf_adds(w->b, ": ");
-	w->after_key = true;
-}
-
-static void open_c(struct jw *w, char c)
-{
-	item(w);
-	dfx_buf_addc(w->b, c);
-	if (w->depth < 31)
-		w->depth++;
-	w->has[w->depth] = false;
-}
-
-static void close_c(struct jw *w, char c)
-{
-	bool had = w->has[w->depth];
-
-	w->depth--;
-	if (had)
-		newline(w);
-	dfx_buf_addc(w->b, c);
-}
-
-static void str(struct jw *w, const char *s)
-{
-	item(w);
-	dfx_json_str(w->b, s);
-}
-
-static void num(struct jw *w, unsigned long long v)
-{
-	item(w);
-	dfx_buf_addf(w->b, "%llu", v);
-}
-
-static void boolean(struct jw *w, bool v)
-{
-	item(w);
-	dfx_buf_adds(w->b, v ? "true" : "false");
-}
-
 /* {"text": s} as the value of key k */
-static void message(struct jw *w, const char *k, const char *s)
+static void message(struct dfx_jsonw *w, const char *k, const char *s)
 {
-	key(w, k);
-	open_c(w, '{');
-	key(w, "text");
-	str(w, s);
-	close_c(w, '}');
+	dfx_jsonw_key(w, k);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "text");
+	dfx_jsonw_string(w, s);
+	dfx_jsonw_close(w, '}');
 }
 
 /* ------------------------------------------------------------------ levels, tags */
@@ -214,7 +142,7 @@ static void help_section(struct dfx_buf *t, struct dfx_buf *md, const char *titl
 		dfx_buf_addf(md, "## %s\n\n%s", title, body);
 }
 
-static void rule(struct jw *w, const struct dfx_rule *r)
+static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 {
 	struct dfx_buf text = DFX_BUF_INIT, md = DFX_BUF_INIT;
 	const char *lang = code_lang(r->kind), *tag = kind_tag(r->kind), *cwe = cwe_of(r->code);
@@ -226,46 +154,46 @@ static void rule(struct jw *w, const struct dfx_rule *r)
 	help_section(&text, &md, "Fix safety", r->fix_safety, NULL);
 	help_section(&text, &md, "References", r->refs, NULL);
 
-	open_c(w, '{');
-	key(w, "id");
-	str(w, r->code);
-	key(w, "name");
-	str(w, r->name);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "id");
+	dfx_jsonw_string(w, r->code);
+	dfx_jsonw_key(w, "name");
+	dfx_jsonw_string(w, r->name);
 	message(w, "shortDescription", r->summary ? r->summary : r->name);
 	message(w, "fullDescription", r->what ? r->what : (r->summary ? r->summary : r->name));
-	key(w, "help");
-	open_c(w, '{');
-	key(w, "text");
-	str(w, text.ptr ? text.ptr : "");
-	key(w, "markdown");
-	str(w, md.ptr ? md.ptr : "");
-	close_c(w, '}');
-	key(w, "defaultConfiguration");
-	open_c(w, '{');
-	key(w, "level");
-	str(w, level(r->severity));
-	close_c(w, '}');
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "tags");
-	open_c(w, '[');
-	str(w, "security");
+	dfx_jsonw_key(w, "help");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "text");
+	dfx_jsonw_string(w, text.ptr ? text.ptr : "");
+	dfx_jsonw_key(w, "markdown");
+	dfx_jsonw_string(w, md.ptr ? md.ptr : "");
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_key(w, "defaultConfiguration");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "level");
+	dfx_jsonw_string(w, level(r->severity));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "tags");
+	dfx_jsonw_open(w, '[');
+	dfx_jsonw_string(w, "security");
 	if (tag)
-		str(w, tag);
+		dfx_jsonw_string(w, tag);
 	if (cwe) {
 		char *t = dfx_xasprintf("external/cwe/cwe-%s", cwe);
-		str(w, t);
+		dfx_jsonw_string(w, t);
 		free(t);
 	}
-	close_c(w, ']');
-	key(w, "security-severity");
-	str(w, security_severity(r->severity));
-	key(w, "severity");
-	str(w, dfx_severity_name(r->severity));
-	key(w, "fix");
-	str(w, dfx_applicability_name(r->fix));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "security-severity");
+	dfx_jsonw_string(w, security_severity(r->severity));
+	dfx_jsonw_key(w, "severity");
+	dfx_jsonw_string(w, dfx_severity_name(r->severity));
+	dfx_jsonw_key(w, "fix");
+	dfx_jsonw_string(w, dfx_applicability_name(r->fix));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&text);
 	dfx_buf_release(&md);
 }
@@ -295,20 +223,10 @@ static void uri_encode(struct dfx_buf *b, const char *s)
 	}
 }
 
-static const char *strip_dot(const char *p)
-{
-	while (p[0] == '.' && p[1] == '/') {
-		p += 2;
-		while (*p == '/')
-			p++;
-	}
-	return p;
-}
-
 /* The scan root without "./" and trailing '/'; "" for the current directory. Caller frees. */
 static char *root_of(const struct dfx_report_opts *o)
 {
-	const char *r = strip_dot(o->root ? o->root : ".");
+	const char *r = dfx_present_display_path(o->root ? o->root : ".");
 	size_t n = strlen(r);
 
 	while (n > 1 && r[n - 1] == '/')
@@ -355,9 +273,9 @@ static char *absolute(const char *p)
  * The artifactLocation of `path`: a uri relative to %SRCROOT% when the
  * file is under the scan root, else an absolute file: uri.
  */
-static void artifact_location(struct jw *w, const char *path, const char *root)
+static void artifact_location(struct dfx_jsonw *w, const char *path, const char *root)
 {
-	const char *p = strip_dot(path);
+	const char *p = dfx_present_display_path(path);
 	size_t rl = strlen(root);
 	struct dfx_buf u = DFX_BUF_INIT;
 	bool based = false;
@@ -365,7 +283,7 @@ static void artifact_location(struct jw *w, const char *path, const char *root)
 	if (!rl) {
 		based = p[0] != '/' && strncmp(p, "../", 3) != 0 && strcmp(p, "..") != 0;
 	} else if (strncmp(p, root, rl) == 0 && p[rl] == '/') {
-		p = strip_dot(p + rl + 1);
+		p = dfx_present_display_path(p + rl + 1);
 		based = p[0] != '/';
 	}
 	if (based) {
@@ -377,433 +295,224 @@ static void artifact_location(struct jw *w, const char *path, const char *root)
 		uri_encode(&u, abs ? abs : p);
 		free(abs);
 	}
-	key(w, "artifactLocation");
-	open_c(w, '{');
-	key(w, "uri");
-	str(w, u.ptr ? u.ptr : "");
+	dfx_jsonw_key(w, "artifactLocation");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "uri");
+	dfx_jsonw_string(w, u.ptr ? u.ptr : "");
 	if (based) {
-		key(w, "uriBaseId");
-		str(w, "%SRCROOT%");
+		dfx_jsonw_key(w, "uriBaseId");
+		dfx_jsonw_string(w, "%SRCROOT%");
 	}
-	close_c(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&u);
 }
 
-/*
- * 1-based line and column (in Unicode code points) of byte `off`. The
- * position just after a final newline is the start of the next line.
- */
-static void position(const struct dfx_source *s, uint32_t off, unsigned *line, unsigned *col)
+static void region(struct dfx_jsonw *w, const char *name, const struct dfx_region *r)
 {
-	unsigned l, c;
-	uint32_t ls;
-
-	if (off > s->len)
-		off = (uint32_t)s->len;
-	if (s->len && off == s->len && s->data[s->len - 1] == '\n') {
-		*line = (unsigned)s->nlines + 1;
-		*col = 1;
-		return;
-	}
-	dfx_source_linecol(s, off, &l, &c);
-	ls = off - (c - 1);
-	*line = l;
-	*col = 1;
-	for (uint32_t i = ls; i < off; i++)
-		if (((unsigned char)s->data[i] & 0xC0) != 0x80)
-			(*col)++;
-}
-
-static void region(struct jw *w, const char *name, const struct dfx_source *s, uint32_t start, uint32_t end)
-{
-	unsigned l, c, el, ec;
-
-	position(s, start, &l, &c);
-	position(s, end, &el, &ec);
-	key(w, name);
-	open_c(w, '{');
-	key(w, "startLine");
-	num(w, l);
-	key(w, "startColumn");
-	num(w, c);
-	key(w, "endLine");
-	num(w, el);
-	key(w, "endColumn");
-	num(w, ec);
-	close_c(w, '}');
-}
-
-/* A finding's region: its span without a trailing line break; an empty span covers one character. */
-static void result_region(struct jw *w, const struct dfx_finding *f)
-{
-	const struct dfx_source *s = f->src;
-	uint32_t a = f->span.start, b = f->span.end;
-
-	if (a > s->len)
-		a = (uint32_t)s->len;
-	if (b > s->len || b < a)
-		b = a;
-	while (b > a && (s->data[b - 1] == '\n' || s->data[b - 1] == '\r'))
-		b--;
-	if (b == a && a < s->len && s->data[a] != '\n' && s->data[a] != '\r') {
-		b++;
-		while (b < s->len && ((unsigned char)s->data[b] & 0xC0) == 0x80)
-			b++;
-	}
-	region(w, "region", s, a, b);
-}
-
-/* ------------------------------------------------------------------ fingerprints */
-
-struct secret_ref {
-	const struct dfx_source *src;
-	struct dfx_span span;
-};
-
-struct secrets {
-	struct secret_ref *v;
-	size_t n, cap;
-};
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static const struct dfx_span *secret_at(const struct secrets *sec, const struct dfx_source *src, uint32_t off)
-{
-	for (size_t i = 0; i < sec->n; i++)
-		if (sec->v[i].src == src && off >= sec->v[i].span.start && off < sec->v[i].span.end)
-			return &sec->v[i].span;
-	return NULL;
-}
-
-/*
- * Hash of the rule, the file and the trimmed text of the finding's first
- * line, with secret values replaced by a marker: stable when lines move.
- */
-static uint64_t fingerprint(const struct dfx_finding *f, const char *path, const struct secrets *sec)
-{
-	const struct dfx_source *s = f->src;
-	uint64_t h = 14695981039346656037ull;
-	unsigned line, col;
-	struct dfx_span ln = {0, 0};
-
-	h = fnv(h, f->rule->code, strlen(f->rule->code) + 1);
-	h = fnv(h, path, strlen(path) + 1);
-	if (s->len) {
-		dfx_source_linecol(s, f->span.start < s->len ? f->span.start : (uint32_t)s->len, &line, &col);
-		ln = dfx_source_line(s, line);
-	}
-	while (ln.start < ln.end && (s->data[ln.start] == ' ' || s->data[ln.start] == '\t'))
-		ln.start++;
-	while (ln.end > ln.start && (s->data[ln.end - 1] == ' ' || s->data[ln.end - 1] == '\t' ||
-				     s->data[ln.end - 1] == '\r'))
-		ln.end--;
-	for (uint32_t i = ln.start; i < ln.end;) {
-		const struct dfx_span *sp = secret_at(sec, s, i);
-
-		if (sp) {
-			h = fnv(h, "\x01secret\x01", 8);
-			i = sp->end;
-			continue;
-		}
-		h = fnv(h, s->data + i, 1);
-		i++;
-	}
-	return h;
+	dfx_jsonw_key(w, name);
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "startLine");
+	dfx_jsonw_uint(w, r->line);
+	dfx_jsonw_key(w, "startColumn");
+	dfx_jsonw_uint(w, r->col);
+	dfx_jsonw_key(w, "endLine");
+	dfx_jsonw_uint(w, r->end_line);
+	dfx_jsonw_key(w, "endColumn");
+	dfx_jsonw_uint(w, r->end_col);
+	dfx_jsonw_close(w, '}');
 }
 
 /* ------------------------------------------------------------------ fixes */
 
-static bool contains(const char *hay, size_t hn, const char *needle, size_t nn)
+static void replacement(struct dfx_jsonw *w, const struct dfx_presented_edit *e)
 {
-	if (!nn || nn > hn)
-		return false;
-	for (size_t i = 0; i + nn <= hn; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
-			return true;
-	return false;
-}
-
-static const struct dfx_wsfile *ws_lookup(const struct dfx_workspace *ws, const char *path)
-{
-	char *clean;
-	const struct dfx_wsfile *hit = NULL;
-
-	if (!ws)
-		return NULL;
-	clean = dfx_path_clean(path);
-	for (size_t i = 0; i < ws->n && !hit; i++)
-		if (strcmp(ws->files[i]->path, clean) == 0)
-			hit = ws->files[i];
-	free(clean);
-	return hit;
-}
-
-/* Whether an edit would put a secret value into the log. */
-static bool secret_edit(const struct dfx_edit *e, const struct dfx_wsfile *wf, const struct secrets *sec)
-{
-	const char *base = strrchr(e->path, '/');
-	size_t tn = strlen(e->text);
-
-	base = base ? base + 1 : e->path;
-	if ((e->flags & DFX_EDIT_SECRET) || strncmp(base, ".env", 4) == 0)
-		return true;
-	if (wf && (wf->secret || wf->kind == DFX_KIND_ENVFILE))
-		return true;
-	for (size_t i = 0; i < sec->n; i++) {
-		const struct dfx_span *sp = &sec->v[i].span;
-
-		if (contains(e->text, tn, sec->v[i].src->data + sp->start, sp->end - sp->start))
-			return true;
+	dfx_jsonw_open(w, '{');
+	region(w, "deletedRegion", &e->deleted);
+	if (e->text[0]) {
+		dfx_jsonw_key(w, "insertedContent");
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "text");
+		dfx_jsonw_string(w, e->text);
+		dfx_jsonw_close(w, '}');
 	}
-	return false;
+	dfx_jsonw_close(w, '}');
 }
 
-static bool fix_shown(const struct dfx_fix *fx, const struct dfx_report_opts *o, const struct secrets *sec)
+/* The fix as artifactChanges, one per file, its edits in order. */
+static void fix(struct dfx_jsonw *w, const struct dfx_presented *x, const char *root)
 {
-	if (!fx->nedits)
-		return false;
-	for (size_t i = 0; i < fx->nedits; i++)
-		if (secret_edit(&fx->edits[i], ws_lookup(o->ws, fx->edits[i].path), sec))
-			return false;
-	return true;
-}
+	bool *done = dfx_xcalloc(x->nedits, sizeof(*done));
 
-static void replacement(struct jw *w, const struct dfx_edit *e, const struct dfx_wsfile *wf)
-{
-	open_c(w, '{');
-	if (wf && (wf->on_disk || wf->changed) && e->start <= e->end && e->end <= wf->cur.len) {
-		region(w, "deletedRegion", &wf->cur, e->start, e->end);
-	} else {
-		/* a file the fix creates: insert at its start */
-		key(w, "deletedRegion");
-		open_c(w, '{');
-		key(w, "startLine");
-		num(w, 1);
-		key(w, "startColumn");
-		num(w, 1);
-		key(w, "endLine");
-		num(w, 1);
-		key(w, "endColumn");
-		num(w, 1);
-		close_c(w, '}');
-	}
-	if (e->text && e->text[0]) {
-		key(w, "insertedContent");
-		open_c(w, '{');
-		key(w, "text");
-		str(w, e->text);
-		close_c(w, '}');
-	}
-	close_c(w, '}');
-}
-
-static void fix(struct jw *w, const struct dfx_fix *fx, const struct dfx_report_opts *o, const char *root)
-{
-	bool *done = dfx_xcalloc(fx->nedits, sizeof(*done));
-
-	open_c(w, '{');
-	message(w, "description", fx->description ? fx->description : "");
-	key(w, "artifactChanges");
-	open_c(w, '[');
-	for (size_t i = 0; i < fx->nedits; i++) {
-		const struct dfx_wsfile *wf;
-
+	dfx_jsonw_open(w, '{');
+	message(w, "description", x->fix);
+	dfx_jsonw_key(w, "artifactChanges");
+	dfx_jsonw_open(w, '[');
+	for (size_t i = 0; i < x->nedits; i++) {
 		if (done[i])
 			continue;
-		wf = ws_lookup(o->ws, fx->edits[i].path);
-		open_c(w, '{');
-		artifact_location(w, fx->edits[i].path, root);
-		key(w, "replacements");
-		open_c(w, '[');
-		for (size_t k = i; k < fx->nedits; k++) {
-			const struct dfx_edit *e = &fx->edits[k];
-
-			if (done[k] || strcmp(e->path, fx->edits[i].path) != 0)
+		dfx_jsonw_open(w, '{');
+		artifact_location(w, x->edits[i].path, root);
+		dfx_jsonw_key(w, "replacements");
+		dfx_jsonw_open(w, '[');
+		for (size_t k = i; k < x->nedits; k++) {
+			if (done[k] || strcmp(x->edits[k].path, x->edits[i].path) != 0)
 				continue;
 			done[k] = true;
-			replacement(w, e, wf);
+			replacement(w, &x->edits[k]);
 		}
-		close_c(w, ']');
-		close_c(w, '}');
+		dfx_jsonw_close(w, ']');
+		dfx_jsonw_close(w, '}');
 	}
-	close_c(w, ']');
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "applicability");
-	str(w, dfx_applicability_name(fx->applicability));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "applicability");
+	dfx_jsonw_string(w, dfx_applicability_name(x->applicability));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	free(done);
 }
 
 /* ------------------------------------------------------------------ results */
 
-static void result(struct jw *w, const struct dfx_finding *f, const struct dfx_report_opts *o, const char *root,
-		   const struct secrets *sec, uint64_t fp, size_t occurrence)
+static void result(struct dfx_jsonw *w, const struct dfx_presented *x, const char *root)
 {
+	const struct dfx_finding *f = x->f;
 	struct dfx_buf text = DFX_BUF_INIT;
 	char fpbuf[48];
+	long index = rule_index(f->rule);
 
 	dfx_buf_adds(&text, f->message ? f->message : "");
-	if (f->fix)
-		dfx_buf_addf(&text, "\nFix (%s%s): %s", dfx_applicability_name(f->fix->applicability),
-			     f->fix->applicability == DFX_FIX_UNSAFE ? ", needs --unsafe-fixes" : "",
-			     f->fix->description ? f->fix->description : "");
-	if (f->hint)
-		dfx_buf_addf(&text, "\nHint: %s", f->hint);
+	if (x->fix)
+		dfx_buf_addf(&text, "\nFix (%s%s): %s", dfx_applicability_name(x->applicability),
+			     x->applicability == DFX_FIX_UNSAFE ? ", needs --unsafe-fixes" : "", x->fix);
+	if (x->hint)
+		dfx_buf_addf(&text, "\nHint: %s", x->hint);
 
-	open_c(w, '{');
-	key(w, "ruleId");
-	str(w, f->rule->code);
-	if (rule_index(f->rule) >= 0) {
-		key(w, "ruleIndex");
-		num(w, (unsigned long long)rule_index(f->rule));
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "ruleId");
+	dfx_jsonw_string(w, f->rule->code);
+	if (index >= 0) {
+		dfx_jsonw_key(w, "ruleIndex");
+		dfx_jsonw_uint(w, (unsigned long long)index);
 	}
-	key(w, "level");
-	str(w, level(f->severity));
+	dfx_jsonw_key(w, "level");
+	dfx_jsonw_string(w, level(f->severity));
 	message(w, "message", text.ptr ? text.ptr : "");
-	key(w, "locations");
-	open_c(w, '[');
-	open_c(w, '{');
-	key(w, "physicalLocation");
-	open_c(w, '{');
-	artifact_location(w, f->src->path, root);
-	result_region(w, f);
-	close_c(w, '}');
-	close_c(w, '}');
-	close_c(w, ']');
-	key(w, "partialFingerprints");
-	open_c(w, '{');
-	key(w, "dockfix/v1");
-	snprintf(fpbuf, sizeof(fpbuf), "%016llx:%zu", (unsigned long long)fp, occurrence);
-	str(w, fpbuf);
-	close_c(w, '}');
-	if (f->fix && fix_shown(f->fix, o, sec)) {
-		key(w, "fixes");
-		open_c(w, '[');
-		fix(w, f->fix, o, root);
-		close_c(w, ']');
+	dfx_jsonw_key(w, "locations");
+	dfx_jsonw_open(w, '[');
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "physicalLocation");
+	dfx_jsonw_open(w, '{');
+	artifact_location(w, x->path, root);
+	region(w, "region", &x->region);
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, ']');
+	dfx_jsonw_key(w, "partialFingerprints");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "dockfix/v1");
+	snprintf(fpbuf, sizeof(fpbuf), "%016llx:%zu", (unsigned long long)x->fingerprint, x->occurrence);
+	dfx_jsonw_string(w, fpbuf);
+	dfx_jsonw_close(w, '}');
+	if (x->nedits) {
+		dfx_jsonw_key(w, "fixes");
+		dfx_jsonw_open(w, '[');
+		fix(w, x, root);
+		dfx_jsonw_close(w, ']');
 	}
-	key(w, "properties");
-	open_c(w, '{');
-	key(w, "severity");
-	str(w, dfx_severity_name(f->severity));
-	close_c(w, '}');
-	close_c(w, '}');
+	dfx_jsonw_key(w, "properties");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "severity");
+	dfx_jsonw_string(w, dfx_severity_name(f->severity));
+	dfx_jsonw_close(w, '}');
+	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&text);
 }
 
 /* Files that could not be read or parsed, as tool execution notifications. */
-static void notifications(struct jw *w, const struct dfx_report_opts *o, const char *root)
+static void notifications(struct dfx_jsonw *w, const struct dfx_presentation *p, const char *root)
 {
-	const struct dfx_workspace *ws = o->ws;
-	size_t n = 0;
-
-	for (size_t i = 0; ws && i < ws->n; i++)
-		if (ws->files[i]->target && ws->files[i]->failed)
-			n++;
-	if (!n)
+	if (!p->nerrors)
 		return;
-	key(w, "toolExecutionNotifications");
-	open_c(w, '[');
-	for (size_t i = 0; ws && i < ws->n; i++) {
-		const struct dfx_wsfile *f = ws->files[i];
+	dfx_jsonw_key(w, "toolExecutionNotifications");
+	dfx_jsonw_open(w, '[');
+	for (size_t i = 0; i < p->nerrors; i++) {
+		const struct dfx_presented_error *e = &p->errors[i];
 
-		if (!f->target || !f->failed)
-			continue;
-		open_c(w, '{');
-		key(w, "level");
-		str(w, "error");
-		message(w, "message", f->err.message ? f->err.message : "cannot be checked");
-		key(w, "locations");
-		open_c(w, '[');
-		open_c(w, '{');
-		key(w, "physicalLocation");
-		open_c(w, '{');
-		artifact_location(w, f->path, root);
-		if (f->err.line) {
-			key(w, "region");
-			open_c(w, '{');
-			key(w, "startLine");
-			num(w, f->err.line);
-			key(w, "startColumn");
-			num(w, f->err.col ? f->err.col : 1);
-			close_c(w, '}');
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "level");
+		dfx_jsonw_string(w, "error");
+		message(w, "message", e->message);
+		dfx_jsonw_key(w, "locations");
+		dfx_jsonw_open(w, '[');
+		dfx_jsonw_open(w, '{');
+		dfx_jsonw_key(w, "physicalLocation");
+		dfx_jsonw_open(w, '{');
+		artifact_location(w, e->path, root);
+		if (e->line) {
+			dfx_jsonw_key(w, "region");
+			dfx_jsonw_open(w, '{');
+			dfx_jsonw_key(w, "startLine");
+			dfx_jsonw_uint(w, e->line);
+			dfx_jsonw_key(w, "startColumn");
+			dfx_jsonw_uint(w, e->col ? e->col : 1);
+			dfx_jsonw_close(w, '}');
 		}
-		close_c(w, '}');
-		close_c(w, '}');
-		close_c(w, ']');
-		close_c(w, '}');
+		dfx_jsonw_close(w, '}');
+		dfx_jsonw_close(w, '}');
+		dfx_jsonw_close(w, ']');
+		dfx_jsonw_close(w, '}');
 	}
-	close_c(w, ']');
+	dfx_jsonw_close(w, ']');
 }
 
-void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx_report_opts *o)
+/* The whole log: the writer nests, so the format is one callback. */
+static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 {
-	struct dfx_buf b = DFX_BUF_INIT;
-	struct jw w = {&b, 0, {false}, false};
-	struct secrets sec = {NULL, 0, 0};
-	uint64_t *fps = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*fps));
+	const struct dfx_report_opts *o = p->o;
+	struct dfx_jsonw w;
 	char *root = root_of(o);
 	char *srcroot = absolute(root[0] ? root : ".");
 
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct dfx_finding *f = &fs->v[i];
+	dfx_jsonw_init(&w, b);
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "$schema");
+	dfx_jsonw_string(&w, SARIF_SCHEMA);
+	dfx_jsonw_key(&w, "version");
+	dfx_jsonw_string(&w, "2.1.0");
+	dfx_jsonw_key(&w, "runs");
+	dfx_jsonw_open(&w, '[');
+	dfx_jsonw_open(&w, '{');
 
-		if (f->secret.end > f->secret.start && f->secret.end <= f->src->len) {
-			DFX_GROW(sec.v, sec.n + 1, sec.cap);
-			sec.v[sec.n].src = f->src;
-			sec.v[sec.n].span = f->secret;
-			sec.n++;
-		}
-	}
-
-	open_c(&w, '{');
-	key(&w, "$schema");
-	str(&w, SARIF_SCHEMA);
-	key(&w, "version");
-	str(&w, "2.1.0");
-	key(&w, "runs");
-	open_c(&w, '[');
-	open_c(&w, '{');
-
-	key(&w, "tool");
-	open_c(&w, '{');
-	key(&w, "driver");
-	open_c(&w, '{');
-	key(&w, "name");
-	str(&w, "dockfix");
-	key(&w, "version");
-	str(&w, DFX_VERSION);
-	key(&w, "semanticVersion");
-	str(&w, DFX_VERSION);
-	key(&w, "informationUri");
-	str(&w, SARIF_INFO_URI);
-	key(&w, "rules");
-	open_c(&w, '[');
+	dfx_jsonw_key(&w, "tool");
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "driver");
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "name");
+	dfx_jsonw_string(&w, "dockfix");
+	dfx_jsonw_key(&w, "version");
+	dfx_jsonw_string(&w, DFX_VERSION);
+	dfx_jsonw_key(&w, "semanticVersion");
+	dfx_jsonw_string(&w, DFX_VERSION);
+	dfx_jsonw_key(&w, "informationUri");
+	dfx_jsonw_string(&w, SARIF_INFO_URI);
+	dfx_jsonw_key(&w, "rules");
+	dfx_jsonw_open(&w, '[');
 	for (size_t i = 0; i < dfx_nrules; i++)
 		rule(&w, dfx_rules[i]);
-	close_c(&w, ']');
-	close_c(&w, '}');
-	close_c(&w, '}');
+	dfx_jsonw_close(&w, ']');
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, '}');
 
-	key(&w, "invocations");
-	open_c(&w, '[');
-	open_c(&w, '{');
-	key(&w, "executionSuccessful");
-	boolean(&w, o->nerrors == 0);
-	notifications(&w, o, root);
-	close_c(&w, '}');
-	close_c(&w, ']');
+	dfx_jsonw_key(&w, "invocations");
+	dfx_jsonw_open(&w, '[');
+	dfx_jsonw_open(&w, '{');
+	dfx_jsonw_key(&w, "executionSuccessful");
+	dfx_jsonw_bool(&w, o->nerrors == 0);
+	notifications(&w, p, root);
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, ']');
 
 	if (srcroot) {
 		struct dfx_buf u = DFX_BUF_INIT;
@@ -812,42 +521,31 @@ void dfx_report_sarif(FILE *out, const struct dfx_findings *fs, const struct dfx
 		uri_encode(&u, srcroot);
 		if (u.ptr[u.len - 1] != '/')
 			dfx_buf_addc(&u, '/');
-		key(&w, "originalUriBaseIds");
-		open_c(&w, '{');
-		key(&w, "%SRCROOT%");
-		open_c(&w, '{');
-		key(&w, "uri");
-		str(&w, u.ptr);
-		close_c(&w, '}');
-		close_c(&w, '}');
+		dfx_jsonw_key(&w, "originalUriBaseIds");
+		dfx_jsonw_open(&w, '{');
+		dfx_jsonw_key(&w, "%SRCROOT%");
+		dfx_jsonw_open(&w, '{');
+		dfx_jsonw_key(&w, "uri");
+		dfx_jsonw_string(&w, u.ptr);
+		dfx_jsonw_close(&w, '}');
+		dfx_jsonw_close(&w, '}');
 		dfx_buf_release(&u);
 	}
-	key(&w, "columnKind");
-	str(&w, "unicodeCodePoints");
+	dfx_jsonw_key(&w, "columnKind");
+	dfx_jsonw_string(&w, "unicodeCodePoints");
 
-	key(&w, "results");
-	open_c(&w, '[');
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct dfx_finding *f = &fs->v[i];
-		const char *p = strip_dot(f->src->path);
-		size_t occurrence = 0;
+	dfx_jsonw_key(&w, "results");
+	dfx_jsonw_open(&w, '[');
+	for (size_t i = 0; i < p->n; i++)
+		result(&w, &p->v[i], root);
+	dfx_jsonw_close(&w, ']');
 
-		fps[i] = fingerprint(f, p, &sec);
-		for (size_t k = 0; k < i; k++)
-			if (fps[k] == fps[i])
-				occurrence++;
-		result(&w, f, o, root, &sec, fps[i], occurrence + 1);
-	}
-	close_c(&w, ']');
-
-	close_c(&w, '}');
-	close_c(&w, ']');
-	close_c(&w, '}');
-	dfx_buf_addc(&b, '\n');
-	fwrite(b.ptr, 1, b.len, out);
-	dfx_buf_release(&b);
-	free(sec.v);
-	free(fps);
+	dfx_jsonw_close(&w, '}');
+	dfx_jsonw_close(&w, ']');
+	dfx_jsonw_close(&w, '}');
+	dfx_buf_addc(b, '\n');
 	free(root);
 	free(srcroot);
 }
+
+const struct dfx_format dfx_format_sarif = {"sarif", sarif, NULL, NULL};

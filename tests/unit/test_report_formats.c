@@ -1,7 +1,7 @@
 /*
  * test_report_formats.c - cmocka tests of the SARIF, GitHub and checklist
- * reporters (src/report_sarif.c, report_github.c, report_checklist.c) on
- * findings built by hand: SARIF uris (percent-encoding, %SRCROOT%), regions
+ * formats (src/report/sarif.c, github.c, checklist.c) over the presenter
+ * (src/report/present.c), on findings built by hand: SARIF uris (percent-encoding, %SRCROOT%), regions
  * in code points, ruleIndex, fixes[] from byte edits (including a file the
  * fix creates), fixes that would reveal a secret left out, fingerprints
  * that survive line moves; GitHub workflow-command escaping and levels;
@@ -45,21 +45,26 @@ static void write_file(const char *name, const char *text)
 	fclose(f);
 }
 
-/* Run a reporter into a string. */
-static char *render(void (*fn)(FILE *, const struct dfx_findings *, const struct dfx_report_opts *),
-		    const struct dfx_findings *fs, const struct dfx_report_opts *o)
+/* Run a format over the findings of `ws` into a string; the run's files
+   are passed as plain data, as the commands do. */
+static char *render(const struct dfx_format *fmt, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		    struct dfx_report_opts *o)
 {
-	FILE *f = tmpfile();
+	struct dfx_report_file *files = calloc(ws->n + 1, sizeof(*files));
 	struct dfx_buf b = DFX_BUF_INIT;
-	char chunk[4096];
-	size_t n;
 
-	assert_non_null(f);
-	fn(f, fs, o);
-	rewind(f);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		dfx_buf_add(&b, chunk, n);
-	fclose(f);
+	assert_non_null(files);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct dfx_wsfile *f = ws->files[i];
+
+		files[i] = (struct dfx_report_file){f->path, f->kind, f->target, f->failed, &f->err, f->secret,
+						    f->on_disk || f->changed ? &f->cur : NULL};
+	}
+	o->files = files;
+	o->nrun_files = ws->n;
+	dfx_report(&b, fmt, fs, o);
+	o->files = NULL;
+	free(files);
 	if (!b.ptr)
 		dfx_buf_adds(&b, "");
 	return dfx_buf_detach(&b);
@@ -171,10 +176,9 @@ static void test_sarif(void **state)
 	/* columns count code points: the finding starts after "é" */
 	add(&fs, &fake_df404, df, offset_of(df, "y=1"), offset_of(df, "y=1") + 3, "after a two-byte character");
 
-	o.ws = &ws;
 	o.root = ".";
 	o.nfiles = 1;
-	out = render(dfx_report_sarif, &fs, &o);
+	out = render(&dfx_format_sarif, &fs, &ws, &o);
 
 	assert_non_null(strstr(out, "\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\""));
 	assert_non_null(strstr(out, "\"version\": \"2.1.0\""));
@@ -226,9 +230,8 @@ static char *fingerprint_of(const char *text)
 	dfx_ws_init(&ws, &cfg);
 	df = dfx_ws_add_target(&ws, "Dockerfile", DFX_KIND_DOCKERFILE);
 	add(&fs, dfx_rule_find("DF201"), df, offset_of(df, "USER root"), offset_of(df, "USER root") + 9, "root");
-	o.ws = &ws;
 	o.root = ".";
-	out = render(dfx_report_sarif, &fs, &o);
+	out = render(&dfx_format_sarif, &fs, &ws, &o);
 	p = strstr(out, "\"dockfix/v1\": \"");
 	assert_non_null(p);
 	p += strlen("\"dockfix/v1\": \"");
@@ -279,8 +282,7 @@ static void test_github(void **state)
 	x = add(&fs, &fake_df404, df, offset_of(df, "RUN"), offset_of(df, "RUN") + 3, "low");
 	x->severity = DFX_SEV_LOW;
 	x->fix = dfx_fix_new(DFX_FIX_UNSAFE, "do it");
-	o.ws = &ws;
-	out = render(dfx_report_github, &fs, &o);
+	out = render(&dfx_format_github, &fs, &ws, &o);
 	assert_string_equal(out,
 			    "::error file=a%2Cb%3Ac/Dockerfile,line=1,col=1,endLine=1,endColumn=12,"
 			    "title=DC201 database-port-published::50%25 done: a,b%0D%0Anext%0Ahint: bind to 127.0.0.1\n"
@@ -309,10 +311,9 @@ static void test_checklist(void **state)
 	dfx_ws_init(&ws, &cfg);
 	df = dfx_ws_add_target(&ws, "Dockerfile", DFX_KIND_DOCKERFILE);
 	add(&fs, &fake_df404, df, offset_of(df, "RUN"), offset_of(df, "RUN") + 3, "pipe");
-	o.ws = &ws;
 
 	/* Dockerfile only: compose items do not apply */
-	out = render(dfx_report_checklist, &fs, &o);
+	out = render(&dfx_format_checklist, &fs, &ws, &o);
 	assert_non_null(strstr(out, "– Database/Redis ports not exposed to host (or only 127.0.0.1) (no compose file)\n"));
 	assert_non_null(strstr(out, "– No docker.sock mount (unless required) (no compose file)\n"));
 	assert_non_null(strstr(out, "? Images scanned for vulnerabilities (not checked by dockfix: run docker scout "
@@ -325,10 +326,10 @@ static void test_checklist(void **state)
 	write_file("compose.yaml", "services:\n  db:\n    image: postgres\n    ports:\n      - \"5432:5432\"\n");
 	df = dfx_ws_add_target(&ws, "compose.yaml", DFX_KIND_COMPOSE);
 	add(&fs, &fake_dc201, df, offset_of(df, "\"5432"), offset_of(df, "\"5432") + 11, "published");
-	out = render(dfx_report_checklist, &fs, &o);
+	out = render(&dfx_format_checklist, &fs, &ws, &o);
 	assert_non_null(strstr(out, "✗ Database/Redis ports not exposed to host (or only 127.0.0.1)\n"
 				    "  compose.yaml:5:9 DC201 database-port-published\n"));
-	/* the seed's order and wording, one line each */
+	/* the items in order, one line each */
 	{
 		const char *order[] = {
 			"No secrets in ENV/ARG instructions", "No secrets COPY'd into image",
