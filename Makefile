@@ -7,6 +7,9 @@
 #   make runtime    start real Docker stacks before and after the fixes (root)
 #   make bench      time dockfix over the shared corpus (files/s, MB/s, peak memory)
 #   make deps       install the build dependencies (Debian)
+#   make install    the binary, the man page and bash/zsh/fish completions
+#                   under $(DESTDIR)$(PREFIX); `make uninstall` removes them
+#   make dist       dockfix-VERSION.tar.gz, the source tree (git archive)
 #
 # O=DIR puts objects elsewhere (default build/); CC=clang works too.
 
@@ -16,6 +19,12 @@ PKGS    := libfyaml yaml-0.1 libpcre2-8
 DEBPKGS := libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev pkg-config
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+VERSION := $(shell sed -n 's/^\#define DFX_VERSION "\(.*\)"/\1/p' include/dockfix/core.h)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -55,7 +64,7 @@ say = @:
 endif
 
 .PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench runtime \
-	golden-update corpus-report install clean fuzz readme
+	golden-update corpus-report install uninstall dist clean fuzz readme
 
 all: dockfix
 
@@ -151,10 +160,9 @@ e2e: $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix
+	@sh tests/e2e/man_rules.sh $(O)/dockfix
+	@sh tests/e2e/dist.sh $(O)/dockfix
 	@sh tests/e2e/faults.sh $(O)/dockfix
-	@d=$$(mktemp -d) && $(MAKE) --no-print-directory -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
-		$$d/usr/bin/dockfix --version >/dev/null && test -s $$d/usr/share/man/man1/dockfix.1 && \
-		echo "install: 1 passed, 0 failed"; rc=$$?; rm -rf $$d; exit $$rc
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/corpus/run.sh $(O)/tests/roundtrip $(O)/dockfix
@@ -172,6 +180,7 @@ runtime: deps-ensure
 
 readme: $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix --update
+	@sh tests/e2e/man_rules.sh $(O)/dockfix --update
 
 corpus-report: dockfix
 	@sh tests/corpus/report.sh ./dockfix
@@ -188,10 +197,39 @@ bench: deps-ensure
 fuzz: deps-ensure
 	@sh tests/fuzz/run.sh
 
+# ------------------------------------------------------------------ install
+
+# The files `make install` puts under $(DESTDIR); `make uninstall` removes
+# exactly these (folders stay: other packages share them).
+INSTALLED := $(BINDIR)/dockfix $(MANDIR)/man1/dockfix.1 $(BASHCOMPDIR)/dockfix \
+	$(ZSHCOMPDIR)/_dockfix $(FISHCOMPDIR)/dockfix.fish
+
 install: dockfix
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 dockfix $(DESTDIR)$(PREFIX)/bin/dockfix
-	install -m 0644 dockfix.1 $(DESTDIR)$(PREFIX)/share/man/man1/dockfix.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 dockfix $(DESTDIR)$(BINDIR)/dockfix
+	install -m 0644 dockfix.1 $(DESTDIR)$(MANDIR)/man1/dockfix.1
+	install -m 0644 completions/dockfix.bash $(DESTDIR)$(BASHCOMPDIR)/dockfix
+	install -m 0644 completions/_dockfix $(DESTDIR)$(ZSHCOMPDIR)/_dockfix
+	install -m 0644 completions/dockfix.fish $(DESTDIR)$(FISHCOMPDIR)/dockfix.fish
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# The source tarball: dockfix-$(VERSION)/ with what `git archive` exports
+# (the committed tree), or, outside a git checkout, the source tree less
+# build output.
+dist:
+	@rm -f dockfix-$(VERSION).tar.gz
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git archive --format=tar.gz --prefix=dockfix-$(VERSION)/ -o dockfix-$(VERSION).tar.gz HEAD; \
+	else \
+		d=$$(mktemp -d) && mkdir $$d/dockfix-$(VERSION) && \
+		tar -cf - --exclude='./build' --exclude='./build-*' --exclude='./dockfix' \
+			--exclude='./dockfix-*.tar.gz' --exclude='*.o' . | tar -xf - -C $$d/dockfix-$(VERSION) && \
+		tar -czf dockfix-$(VERSION).tar.gz -C $$d dockfix-$(VERSION); rc=$$?; rm -rf $$d; exit $$rc; \
+	fi
+	$(say) DIST dockfix-$(VERSION).tar.gz
 
 clean:
-	rm -rf build build-san build-* dockfix
+	rm -rf build build-san build-* dockfix dockfix-*.tar.gz

@@ -167,6 +167,14 @@ bool dfx_df_is(const struct dfx_df_instr *in, const char *cmd);
 /* Text to insert after instruction `in`: prefixes a line ending when the
    instruction is the file's last line without one. Caller frees. */
 char *dfx_df_after_text(const struct dfx_dockerfile *df, const struct dfx_df_instr *in, const char *lines);
+/*
+ * The offset of the escape character that leaves instruction `in` open at
+ * the end of the file (its last content line, comment and blank lines
+ * after it aside, ends in the escape character: `RUN apk add curl \`), or
+ * 0 when the instruction is closed. Lines inserted after such an
+ * instruction would join it: delete that character first.
+ */
+uint32_t dfx_df_open_escape(const struct dfx_dockerfile *df, const struct dfx_df_instr *in);
 /* The sources of a COPY/ADD (every argument but the destination), as words. */
 size_t dfx_df_copy_sources(const struct dfx_df_instr *in, const char ***out);
 

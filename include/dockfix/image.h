@@ -4,12 +4,11 @@
  * tags, slim variants, database/cache/broker images and ports, images that
  * read *_FILE secrets, and images that run as a non-root user.
  *
- * References: /work/shared/data/eol.md (section 5 lookup, section 6
- * reference grammar after distribution/reference normalize.go), SPEC.md
- * DF301-DF304, DC101, DC104, DC201, DC501, DF201; research/compose-anchors.md
- * sections 6 and 8; research/dockerfile-anchors.md section 8. The tables
+ * References: endoflife.date; the reference grammar of
+ * github.com/distribution/reference (normalize.go); the Docker Official
+ * Images documentation of each image. The tables
  * are src/data/eol.tsv, eol-policy.tsv, slim-variants.tsv, db-images.tsv,
- * db-ports.tsv, file-env.tsv and nonroot-images.tsv, compiled in at build
+ * db-ports.tsv, file-env.tsv and image-behaviour.tsv, compiled in at build
  * time. Every function is pure and safe to call from several threads.
  */
 #ifndef DOCKFIX_IMAGE_H
@@ -56,6 +55,9 @@ struct dfx_imageref {
  */
 int dfx_image_parse(struct dfx_imageref *ref, const char *s, const char **err);
 void dfx_image_release(struct dfx_imageref *ref);
+/* Length of the name part of an image reference as written, before its
+   :tag or @digest ("localhost:5000/node:14" -> 19). */
+size_t dfx_image_ref_name_len(const char *ref);
 
 /* ---------------------------------------------------------------- end of life */
 

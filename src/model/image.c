@@ -4,10 +4,10 @@
  * and flavour-keeping replacements, pinning, slim variants, database
  * images and ports, *_FILE support and non-root images.
  *
- * Reference: /work/shared/data/eol.md section 5 (lookup algorithm, carry
- * tokens) and section 6 (reference grammar and splitDockerDomain-style
- * normalisation of distribution/reference); SPEC.md DF301-DF304, DC201,
- * DC101, DF201. The facts are the generated tables of tables.h, from
+ * Reference: endoflife.date (release cycles, support and end-of-life
+ * dates); the image reference grammar and splitDockerDomain normalisation
+ * of github.com/distribution/reference (normalize.go); the Docker Official
+ * Images documentation of each image (variants, ports, *_FILE, users). The facts are the generated tables of tables.h, from
  * the .tsv files of src/data; this file holds no image names of its own.
  */
 #include <fnmatch.h>
@@ -18,6 +18,7 @@
 
 #include "dockfix/core.h"
 #include "dockfix/image.h"
+#include "dockfix/imagebehaviour.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -348,6 +349,22 @@ void dfx_image_release(struct dfx_imageref *ref)
 	free(ref->tag);
 	free(ref->digest);
 	memset(ref, 0, sizeof(*ref));
+}
+
+size_t dfx_image_ref_name_len(const char *ref)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *at = strchr(ref, '@');
+	const char *last = slash ? slash : ref;
+	const char *colon = strchr(last, ':');
+
+	if (at && colon && colon > at)
+		colon = NULL;
+	if (colon)
+		return (size_t)(colon - ref);
+	if (at)
+		return (size_t)(at - ref);
+	return strlen(ref);
 }
 
 /* ------------------------------------------------------------------ table lookup */
@@ -879,7 +896,7 @@ int dfx_image_eol_data_age(int today)
 /* ------------------------------------------------------------------ image patterns */
 
 /*
- * The convention of db-images.tsv, file-env.tsv and nonroot-images.tsv: a
+ * The convention of db-images.tsv, file-env.tsv and image-behaviour.tsv: a
  * pattern without '/' is compared with the last path component on any
  * registry, one with '/' is an fnmatch glob on the familiar name. A
  * variable in the tag does not matter here (postgres:${PG_VERSION}).
@@ -946,22 +963,9 @@ char *dfx_image_file_var(const struct dfx_imageref *ref, const char *var)
 
 const char *dfx_image_default_user(const struct dfx_imageref *ref)
 {
-	const char *tag;
+	const struct dfx_imagebehaviour *b = dfx_imagebehaviour_lookup(ref);
 
-	if (!ref || !ref->name)
-		return NULL;
-	tag = ref->has_tag ? ref->tag : ref->digest ? "" : "latest";
-	for (size_t i = 0; i < dfx_tab_nonroot_n; i++) {
-		const struct dfx_tab_nonroot *e = &dfx_tab_nonroot[i];
-
-		if (image_match(e->image, ref) && fnmatch(e->tag, tag, 0) == 0) {
-			if (strcmp(e->user, "root") == 0 || strcmp(e->user, "0") == 0 ||
-			    strncmp(e->user, "0:", 2) == 0 || strncmp(e->user, "root:", 5) == 0)
-				return NULL;
-			return e->user;
-		}
-	}
-	return NULL;
+	return dfx_imagebehaviour_nonroot_default(b) ? b->user : NULL;
 }
 
 bool dfx_image_nonroot(const struct dfx_imageref *ref)

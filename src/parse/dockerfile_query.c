@@ -1,7 +1,12 @@
 /*
  * dockerfile_query.c - questions rules ask of a Dockerfile tree: the final
  * stage, the image a stage is built from, the sources of a COPY, and the
- * text that inserts lines after an instruction.
+ * text that inserts lines after an instruction, and whether an
+ * instruction is left open by a final line continuation.
+ *
+ * Reference: the Dockerfile reference
+ * (https://docs.docker.com/reference/dockerfile/): escape directive, line
+ * continuations (comment and empty lines inside one are skipped).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +40,42 @@ char *dfx_df_after_text(const struct dfx_dockerfile *df, const struct dfx_df_ins
 	if (end == 0 || s->data[end - 1] != '\n')
 		return dfx_xasprintf("%s%s", dfx_source_eol(s), lines);
 	return dfx_xstrdup(lines);
+}
+
+uint32_t dfx_df_open_escape(const struct dfx_dockerfile *df, const struct dfx_df_instr *in)
+{
+	const char *d = df->src->data;
+	char esc = df->escape ? df->escape : '\\';
+	uint32_t end = in->lines.end;
+
+	if (in->nheredocs)
+		return 0; /* ends with its heredoc terminator */
+	while (end > in->lines.start) {
+		uint32_t b = end, a, e;
+
+		/* the physical line before `b`: [a, e) without its terminator */
+		if (b > in->lines.start && d[b - 1] == '\n')
+			b--;
+		a = b;
+		while (a > in->lines.start && d[a - 1] != '\n')
+			a--;
+		e = b;
+		while (e > a && (d[e - 1] == ' ' || d[e - 1] == '\t' || d[e - 1] == '\r'))
+			e--;
+		end = a;
+		if (e == a)
+			continue; /* an empty line */
+		{
+			uint32_t f = a;
+
+			while (f < e && (d[f] == ' ' || d[f] == '\t'))
+				f++;
+			if (d[f] == '#' && a > in->lines.start && a > in->span.start)
+				continue; /* a comment line inside the continuation */
+		}
+		return d[e - 1] == esc && e - 1 > in->span.start ? e - 1 : 0;
+	}
+	return 0;
 }
 
 size_t dfx_df_copy_sources(const struct dfx_df_instr *in, const char ***out)

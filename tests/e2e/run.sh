@@ -69,7 +69,7 @@ expect "explain unknown" 2 "$bin" explain XX999
 
 # ---------------------------------------------------------------- exit codes
 fresh
-printf 'FROM alpine:3.22\nCOPY app /app\nCMD ["/app"]\n' >"$tmp/w/Dockerfile"
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/w/Dockerfile"
 expect "finding exits 1" 1 "$bin" $AS .
 has "finding text" "$tmp/out" "Dockerfile:1:1: HIGH DF201 runs-as-root"
 has "caret" "$tmp/out" "| ^^^^"
@@ -142,7 +142,7 @@ if cmp -s "$tmp/b.before" "$tmp/w/b/compose.yaml"; then ok; else bad "unparsable
 
 # ---------------------------------------------------------------- --write safety
 fresh
-printf 'FROM alpine:3.22\nCOPY app /app\nCMD ["/app"]\n' >"$tmp/w/Dockerfile"
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/w/Dockerfile"
 chmod 0750 "$tmp/w/Dockerfile"
 expect "write" 0 "$bin" $AS --write .
 if [ "$(stat -c %a "$tmp/w/Dockerfile")" = 750 ]; then ok; else bad "--write keeps the mode"; fi
@@ -156,7 +156,7 @@ if [ -s "$tmp/out" ]; then bad "diff after write not empty"; else ok; fi
 # symlinks are never followed for writing
 fresh
 mkdir -p "$tmp/outside" "$tmp/w/app"
-printf 'FROM alpine:3.22\nCMD ["/app"]\n' >"$tmp/outside/Dockerfile"
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/outside/Dockerfile"
 ln -s "$tmp/outside/Dockerfile" "$tmp/w/app/Dockerfile"
 cp "$tmp/outside/Dockerfile" "$tmp/before"
 expect "write through symlink" 2 "$bin" $AS --write app/Dockerfile
@@ -165,7 +165,7 @@ if cmp -s "$tmp/before" "$tmp/outside/Dockerfile"; then ok; else bad "file behin
 
 # ---------------------------------------------------------------- stdin
 fresh
-printf 'FROM alpine:3.22\nCMD ["/app"]\n' >"$tmp/w/in"
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/w/in"
 expect "stdin needs a name" 2 sh -c "\"$bin\" - <in"
 expect "stdin" 1 sh -c "\"$bin\" $AS --stdin-filename Dockerfile - <in"
 has "stdin finding" "$tmp/out" "^Dockerfile:1:1: HIGH DF201"

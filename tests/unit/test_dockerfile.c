@@ -1,7 +1,7 @@
 /*
  * test_dockerfile.c - cmocka tests of the lossless Dockerfile parser
- * (src/dockerfile.c, BuildKit's grammar as in research/dockerfile-anchors.md
- * section 3): round trips through dfx_dockerfile_print, the spans of
+ * (src/parse/dockerfile*.c, BuildKit's frontend/dockerfile/parser
+ * grammar): round trips through dfx_dockerfile_print, the spans of
  * keywords, flags, words, pairs and heredoc bodies, the directive block,
  * continuations with either escape character, exec-form detection, stages
  * and ARG defaults, ONBUILD, pragmas, and errors with line and column.
@@ -494,6 +494,34 @@ static void test_words(void **state)
 	assert_string_equal(in->words[4].text, "");
 	assert_string_equal(in->words[5].text, "ghi");
 	assert_int_equal(in->words[5].span.end, fx->src.len - 1);
+}
+
+static void test_open_escape(void **state)
+{
+	struct dfx_dockerfile *df;
+	uint32_t at;
+
+	(void)state;
+	/* the last instruction ends in an escape: lines after it would join it */
+	df = parse("FROM x\nRUN apk add curl \\\n");
+	at = dfx_df_open_escape(df, &df->instrs[1]);
+	assert_int_equal(at, strlen("FROM x\nRUN apk add curl "));
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[0]), 0);
+	/* blanks after the escape, no final newline, comment and empty lines after it */
+	df = parse("FROM x\nRUN a \\  \t");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), strlen("FROM x\nRUN a "));
+	df = parse("FROM x\r\nRUN a \\\r\n# note\r\n\r\n");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), strlen("FROM x\r\nRUN a "));
+	/* the backtick escape */
+	df = parse("# escape=`\nFROM x\nRUN a `\n");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), strlen("# escape=`\nFROM x\nRUN a "));
+	/* closed: a continuation that ends, a backslash that is not the escape, a heredoc */
+	df = parse("FROM x\nRUN a \\\n  b\n");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), 0);
+	df = parse("# escape=`\nFROM x\nRUN dir C:\\\n");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), 0);
+	df = parse("FROM x\nRUN <<EOF\necho \\\nEOF\n");
+	assert_int_equal(dfx_df_open_escape(df, &df->instrs[1]), 0);
 }
 
 static void test_exec_form(void **state)
@@ -1042,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_exec_form),
+		cmocka_unit_test(test_open_escape),
 		cmocka_unit_test(test_env_arg_label),
 		cmocka_unit_test(test_heredoc_basic),
 		cmocka_unit_test(test_heredoc_forms),

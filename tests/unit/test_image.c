@@ -1,7 +1,7 @@
 /*
  * test_image.c - cmocka tests of image references and image facts
  * (src/image.c, include/image.h): reference parsing and Docker Hub
- * normalisation (/work/shared/data/eol.md section 6), the end-of-life
+ * normalisation (distribution/reference normalize.go), the end-of-life
  * lookup against the test vectors of eol.md section 9 judged on
  * 2026-11-28, pinning, slim variants, database images and ports, *_FILE
  * variables and non-root images.
@@ -568,7 +568,7 @@ static void test_db_images(void **state)
 
 static void test_db_ports(void **state)
 {
-	/* SPEC.md DC201 */
+	/* DC201: database ports */
 	static const unsigned db[] = {5432, 3306, 33060, 27017, 6379, 11211, 9200, 9300, 9042, 5984,
 				      8123, 7474, 7687, 8086, 8529, 5672, 15672, 4222, 1883, 2181};
 	static const unsigned web[] = {0, 22, 80, 443, 3000, 5000, 5601, 8000, 8080, 9000, 9090,

@@ -8,9 +8,10 @@
 #   eol.tsv, eol-meta.txt, eol-policy.tsv, slim-variants.tsv  base images
 #   secret-names.txt, secret-exempt.txt, token-formats.tsv     credentials
 #   weak-passwords.txt, user-vars.tsv                          credentials
-#   db-images.tsv, db-ports.tsv, file-env.tsv, nonroot-images.tsv  images
-# eol.tsv is read by column name (header row), as /work/shared/data/eol.md
-# section 5 describes it; the judgement date comes from its
+#   db-images.tsv, db-ports.tsv, file-env.tsv                  images
+#   image-behaviour.tsv       image run-time behaviour, default users
+# eol.tsv is read by column name (header row), (endoflife.date
+# release cycles); the judgement date comes from its
 # supported_on_YYYY_MM_DD column.
 #
 # POSIX sh and awk only. Strings are written as C literals with every byte
@@ -34,7 +35,7 @@ mkdir -p "$out"
 
 for f in eol.tsv eol-meta.txt eol-policy.tsv slim-variants.tsv secret-names.txt \
 	secret-exempt.txt token-formats.tsv weak-passwords.txt user-vars.tsv \
-	db-images.tsv db-ports.tsv file-env.tsv nonroot-images.tsv; do
+	db-images.tsv db-ports.tsv file-env.tsv image-behaviour.tsv; do
 	if [ ! -r "$src/$f" ]; then
 		echo "gentables.sh: missing $src/$f" >&2
 		exit 1
@@ -227,12 +228,10 @@ struct dfx_tab_file_env {
 extern const struct dfx_tab_file_env dfx_tab_file_env[];
 extern const size_t dfx_tab_file_env_n;
 
-/* nonroot-images.tsv */
-struct dfx_tab_nonroot {
-	const char *image, *tag, *user;
-};
-extern const struct dfx_tab_nonroot dfx_tab_nonroot[];
-extern const size_t dfx_tab_nonroot_n;
+/* image-behaviour.tsv */
+#include "dockfix/imagebehaviour.h"
+extern const struct dfx_imagebehaviour dfx_tab_imagebehaviour[];
+extern const size_t dfx_tab_imagebehaviour_n;
 
 #endif
 EOF
@@ -584,20 +583,27 @@ END {
 ' "$src/file-env.tsv" >>"$tmpc"
 
 $AWK -F'\t' "$lib"'
-BEGIN { print "const struct dfx_tab_nonroot dfx_tab_nonroot[] = {" }
+function opt(s) {
+	return s == "-" ? "NULL" : cstr(s)
+}
+BEGIN { print "const struct dfx_imagebehaviour dfx_tab_imagebehaviour[] = {" }
 skip() { next }
 {
-	need_fields(3)
-	printf "\t{%s, %s, %s},\n", cstr($1), cstr($2), cstr($3)
+	need_fields(17)
+	if ($6 != "yes" && $6 != "no" && $6 != "partial")
+		fail("nonroot must be yes, no or partial")
+	if ($12 !~ /^[0-9]+$/)
+		fail("port must be a number")
+	printf "\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},\n", cstr($1), cstr($2), cstr($3), opt($4), opt($5), cstr($6), opt($7), opt($8), opt($9), opt($10), opt($11), $12 + 0, opt($13), opt($14), opt($15), opt($16), opt($17)
 	n++
 }
 END {
 	if (failed)
 		exit 1
 	print "};"
-	print "const size_t dfx_tab_nonroot_n = " n + 0 ";"
+	print "const size_t dfx_tab_imagebehaviour_n = " n + 0 ";"
 }
-' "$src/nonroot-images.tsv" >>"$tmpc"
+' "$src/image-behaviour.tsv" >>"$tmpc"
 
 mv "$tmph" "$h"
 mv "$tmpc" "$c"

@@ -19,7 +19,8 @@
 #include <string.h>
 
 #include "credfix.h"
-#include "../dockerfile/dfutil.h"
+#include "dockfix/dfedit.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
@@ -80,7 +81,7 @@ static void inspect_dockerfile(struct dfplan *d, const char *name)
 			continue;
 		}
 		if (dfx_df_is(in, "RUN")) {
-			if (dfx_dfu_has_secret_mount(in, "env", name))
+			if (dfx_dfedit_has_secret_mount(in, "env", name))
 				d->mounted = true;
 			continue;
 		}
@@ -95,17 +96,17 @@ static void inspect_dockerfile(struct dfplan *d, const char *name)
 					     (rl == nl + 3 && !strncmp(raw, "${", 2) && !strncmp(raw + 2, name, nl) &&
 					      raw[nl + 2] == '}'));
 
-				if (!copy && in->kvs[k].value && dfx_dfu_mentions_var(in->args_text, name))
+				if (!copy && in->kvs[k].value && dfx_shellwords_mentions_var(in->args_text, name))
 					only_copy = false;
 			}
 			if (!only_copy)
 				d->why = "the Dockerfile uses the variable in ENV: the value would stay in the image";
 			continue;
 		}
-		if (in->args_text && dfx_dfu_mentions_var(in->args_text, name))
+		if (in->args_text && dfx_shellwords_mentions_var(in->args_text, name))
 			d->why = "the Dockerfile uses the variable outside RUN (FROM, COPY, LABEL, ...)";
 		for (size_t k = 0; k < in->nflags; k++)
-			if (in->flags[k].value && dfx_dfu_mentions_var(in->flags[k].value, name))
+			if (in->flags[k].value && dfx_shellwords_mentions_var(in->flags[k].value, name))
 				d->why = "the Dockerfile uses the variable in an instruction flag";
 	}
 }
@@ -119,7 +120,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 	struct dfplan d = {0};
 	struct dfx_cred_plan p;
 	struct dfx_fix *fix = NULL;
-	char *cdir = NULL, *ctxdir = NULL, *dfp = NULL, *id = dfx_dfu_secret_id(a->name), *var = NULL;
+	char *cdir = NULL, *ctxdir = NULL, *dfp = NULL, *id = dfx_dfedit_secret_id(a->name), *var = NULL;
 	bool have_top = false;
 	int rc;
 
@@ -233,7 +234,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 				continue;
 			for (size_t k = 0; k < in->nkvs; k++)
 				if (!strcmp(in->kvs[k].key, a->name))
-					n += dfx_dfu_secret_pair_fix(fix, d.wf->path, df, i, k, false, &lines);
+					n += dfx_dfedit_secret_fix(fix, d.wf->path, df, i, k, false, &lines, NULL);
 		}
 		dedupe(fix);
 		{
@@ -297,7 +298,7 @@ static void check(struct dfx_ctx *ctx)
 				f->secret = a->list_form && !a->span_exact ? a->node->inner : a->value_span;
 			f->fix = build_fix(ctx, svc, a, &why);
 			if (!f->fix) {
-				char *id = dfx_dfu_secret_id(a->name);
+				char *id = dfx_dfedit_secret_id(a->name);
 
 				f->hint = dfx_xasprintf("pass it as a build secret: `build: secrets: [%s]` with a top-level "
 							"secret `%s` (environment: %s, or a git-ignored file), and in the "

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/dfedit.h"
 #include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
@@ -42,7 +43,7 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	const char *kind = NULL;
 	bool byname = dfx_secret_name(kv->key) && kv->value && !dfx_value_is_inert(kv->value) &&
 		      strpbrk(kv->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") &&
-		      (!dfx_dfu_bare_key_name(kv->key) || dfx_dfu_secretish_value(kv->value));
+		      (!dfx_dfhelp_bare_key_name(kv->key) || dfx_dfhelp_secretish_value(kv->value));
 	bool byvalue = !byname && secret_value(kv->value, &kind);
 	struct dfx_finding *f;
 	char *red, *id;
@@ -66,7 +67,7 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	if (!f)
 		return;
 	f->secret = kv->value_span;
-	id = dfx_dfu_secret_id(kv->key);
+	id = dfx_dfedit_secret_id(kv->key);
 	f->hint = dfx_xasprintf("keep the value out of the Dockerfile (an untracked .env for compose, a "
 				"secrets manager); a build step that needs it reads a build secret: `RUN "
 				"--mount=type=secret,id=%s,env=%s ...` with `docker build --secret id=%s,env=%s`",
@@ -74,8 +75,8 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	if (!onbuild && (*fixes)++ < MAX_FIXES) {
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
-		size_t n = dfx_dfu_secret_pair_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k, true,
-						   &lines);
+		size_t n = dfx_dfedit_secret_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k, true, &lines,
+						 NULL);
 
 		free(fix->description);
 		if (n)
@@ -97,14 +98,12 @@ static void check(struct dfx_ctx *ctx)
 	const struct dfx_dockerfile *df = ctx->file->df;
 	size_t fixes = 0;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		bool onbuild = false;
+	const struct dfx_df_instr *in;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub) {
-			in = in->sub;
-			onbuild = true;
-		}
+	DFX_EACH_INSTR(df, in) {
+		/* ONBUILD's wrapped instruction is not one of the file's own */
+		bool onbuild = in < df->instrs || in >= df->instrs + df->ninstrs;
+
 		if (!dfx_df_is(in, "ENV"))
 			continue;
 		for (size_t k = 0; k < in->nkvs; k++)

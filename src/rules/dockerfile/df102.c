@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/dfedit.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
@@ -40,10 +42,10 @@ static bool used_in_from(const struct dfx_dockerfile *df, const char *name)
 	for (size_t s = 0; s < df->nstages; s++) {
 		const struct dfx_df_instr *in = &df->instrs[df->stages[s].from];
 
-		if (dfx_dfu_mentions_var(in->args_text, name))
+		if (dfx_shellwords_mentions_var(in->args_text, name))
 			return true;
 		for (size_t k = 0; k < in->nflags; k++)
-			if (in->flags[k].value && dfx_dfu_mentions_var(in->flags[k].value, name))
+			if (in->flags[k].value && dfx_shellwords_mentions_var(in->flags[k].value, name))
 				return true;
 	}
 	return false;
@@ -56,14 +58,14 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	const char *v = kv->value, *kind = NULL;
 	bool byname = dfx_secret_name(kv->key) &&
 		      (!v || !*v || dfx_value_is_reference(v) || !dfx_value_is_inert(v)) &&
-		      (!dfx_dfu_bare_key_name(kv->key) || (v && dfx_dfu_secretish_value(v)));
+		      (!dfx_dfhelp_bare_key_name(kv->key) || (v && dfx_dfhelp_secretish_value(v)));
 	bool byvalue = !byname && secret_value(v, &kind);
 	struct dfx_finding *f;
 	char *id;
 
 	if (!byname && !byvalue)
 		return;
-	id = dfx_dfu_secret_id(kv->key);
+	id = dfx_dfedit_secret_id(kv->key);
 	if (v && *v && !dfx_value_is_reference(v)) {
 		char *red = dfx_redact(v, strlen(v));
 
@@ -100,7 +102,7 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key)) && (*fixes)++ < MAX_FIXES) {
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
-		size_t nenv, n = dfx_dfu_secret_pair_fix_env(fix, ctx->file->path, df, (size_t)(in - df->instrs), k,
+		size_t nenv, n = dfx_dfedit_secret_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k,
 							 false, &lines, &nenv);
 		const char *env = nenv ? " and the ENV that copies it into the image" : "";
 
@@ -125,14 +127,12 @@ static void check(struct dfx_ctx *ctx)
 	const struct dfx_dockerfile *df = ctx->file->df;
 	size_t fixes = 0;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		bool onbuild = false;
+	const struct dfx_df_instr *in;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub) {
-			in = in->sub;
-			onbuild = true;
-		}
+	DFX_EACH_INSTR(df, in) {
+		/* ONBUILD's wrapped instruction is not one of the file's own */
+		bool onbuild = in < df->instrs || in >= df->instrs + df->ninstrs;
+
 		if (!dfx_df_is(in, "ARG"))
 			continue;
 		for (size_t k = 0; k < in->nkvs; k++)

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dockfix/build.h"
+#include "dockfix/dfedit.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 
 #define MAX_FIX_TRIES 8 /* copies per file whose fix is worked out (each scans the stage) */
@@ -44,57 +46,93 @@ static bool runs_as_root(const struct dfx_dockerfile *df, size_t i)
 	return true;
 }
 
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+}
+
+static bool path_char(char c)
+{
+	return is_name_char(c) || c == '.' || c == '-' || c == '/' || c == '~';
+}
+
+/* `path` in `text`, not as a part of a longer path or name. */
+static bool text_mentions_path(const char *text, const char *path)
+{
+	size_t len = strlen(path);
+
+	if (!text || !len)
+		return false;
+	for (const char *p = strstr(text, path); p; p = strstr(p + 1, path))
+		if ((p == text || !path_char(p[-1])) && !path_char(p[len]))
+			return true;
+	return false;
+}
+
+static bool run_mentions_path(const struct dfx_df_instr *in, const char *path)
+{
+	if (text_mentions_path(in->args_text, path))
+		return true;
+	for (size_t k = 0; k < in->argc; k++)
+		if (text_mentions_path(in->argv[k], path))
+			return true;
+	for (size_t h = 0; h < in->nheredocs; h++)
+		if (text_mentions_path(in->heredocs[h].content, path))
+			return true;
+	return false;
+}
+
 /* Whether instruction `in` mentions the copied file: its absolute path, or
    its name when `rel` (the instruction runs in the file's directory). */
 static bool mentions(const struct dfx_df_instr *in, const char *target, bool rel)
 {
-	const char *base = dfx_sh_base(target);
-	bool hit = dfx_dfu_run_mentions_path(in, target);
+	const char *base = dfx_shellwords_base(target);
+	bool hit = run_mentions_path(in, target);
 
 	if (!hit && rel) {
 		char *dot = dfx_xasprintf("./%s", base);
 
-		hit = dfx_dfu_run_mentions_path(in, base) || dfx_dfu_run_mentions_path(in, dot);
+		hit = run_mentions_path(in, base) || run_mentions_path(in, dot);
 		free(dot);
 	}
 	return hit;
 }
 
 /* Whether a RUN does nothing but remove the copied file. */
-static bool rm_only(const struct dfx_dockerfile *df, size_t i, const char *wd, const struct dfx_dfu_copied *c)
+static bool rm_only(const struct dfx_dockerfile *df, size_t i, const char *wd, const struct dfx_build_copied *c)
 {
-	struct dfx_sh_script sc = {0};
+	struct dfx_shellwords_script sc = {0};
 	char **t;
-	size_t nt = dfx_dfu_rm_targets_wd(df, i, wd, &t);
+	size_t nt = dfx_build_rm_targets(df, i, wd, &t);
 	bool only = nt > 0;
 
 	for (size_t k = 0; k < nt; k++) {
-		only = only && dfx_dfu_removes(c, t[k]);
+		only = only && dfx_build_removes(c, t[k]);
 		free(t[k]);
 	}
 	free(t);
 	if (only) {
-		dfx_sh_run(&sc, &df->instrs[i]);
+		dfx_shellwords_run(&sc, &df->instrs[i]);
 		for (size_t k = 0; k < sc.n && only; k++) {
-			size_t p = dfx_sh_real_prog(&sc.cmds[k]);
-			const char *prog = p < sc.cmds[k].argc ? dfx_sh_base(sc.cmds[k].argv[p]) : "";
+			size_t p = dfx_shellwords_real_prog(&sc.cmds[k]);
+			const char *prog = p < sc.cmds[k].argc ? dfx_shellwords_base(sc.cmds[k].argv[p]) : "";
 
 			only = !strcmp(prog, "rm") || !strcmp(prog, "shred") || !strcmp(prog, "unlink");
 		}
-		dfx_sh_release(&sc);
+		dfx_shellwords_release(&sc);
 	}
 	return only;
 }
 
 /* Whether a RUN removes the copied file among other things. */
-static bool removes(const struct dfx_dockerfile *df, size_t i, const char *wd, const struct dfx_dfu_copied *c)
+static bool removes(const struct dfx_dockerfile *df, size_t i, const char *wd, const struct dfx_build_copied *c)
 {
 	char **t;
-	size_t nt = dfx_dfu_rm_targets_wd(df, i, wd, &t);
+	size_t nt = dfx_build_rm_targets(df, i, wd, &t);
 	bool hit = false;
 
 	for (size_t k = 0; k < nt; k++) {
-		hit = hit || dfx_dfu_removes(c, t[k]);
+		hit = hit || dfx_build_removes(c, t[k]);
 		free(t[k]);
 	}
 	free(t);
@@ -103,7 +141,7 @@ static bool removes(const struct dfx_dockerfile *df, size_t i, const char *wd, c
 
 static char *secret_id(const char *target)
 {
-	const char *base = dfx_sh_base(target);
+	const char *base = dfx_shellwords_base(target);
 	char *id;
 
 	while (*base == '.')
@@ -117,7 +155,7 @@ static char *secret_id(const char *target)
 }
 
 /* The fix for the straightforward case, or NULL. */
-static struct dfx_fix *make_fix(struct dfx_ctx *ctx, const struct dfx_dfu_copied *c, const char *const *wds)
+static struct dfx_fix *make_fix(struct dfx_ctx *ctx, const struct dfx_build_copied *c, const char *const *wds)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_instr *in = &df->instrs[c->instr];
@@ -155,7 +193,7 @@ static struct dfx_fix *make_fix(struct dfx_ctx *ctx, const struct dfx_dfu_copied
 		if (!hit)
 			continue;
 		if (removes(df, i, wds[i], c) || !runs_as_root(df, i) || nreaders == 64 ||
-		    dfx_dfu_has_secret_mount(r, "target", c->target))
+		    dfx_dfedit_has_secret_mount(r, "target", c->target))
 			goto bail;
 		readers[nreaders++] = i;
 	}
@@ -164,10 +202,10 @@ static struct dfx_fix *make_fix(struct dfx_ctx *ctx, const struct dfx_dfu_copied
 	id = secret_id(c->target);
 	mount = dfx_xasprintf("--mount=type=secret,id=%s,target=%s ", id, c->target);
 	fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
-	dfx_dfu_delete_instr(fix, ctx->file->path, df, in);
+	dfx_dfedit_delete_instr(fix, ctx->file->path, df, in);
 	for (size_t k = 0; k < nreaders; k++) {
 		const struct dfx_df_instr *r = &df->instrs[readers[k]];
-		uint32_t at = dfx_dfu_flag_insert_at(r);
+		uint32_t at = r->args.start;
 
 		dfx_fix_edit(fix, ctx->file->path, at, at, mount);
 		dfx_buf_addf(&rl, "%s%u", k ? ", " : "", r->line);
@@ -175,7 +213,7 @@ static struct dfx_fix *make_fix(struct dfx_ctx *ctx, const struct dfx_dfu_copied
 	for (size_t k = 0; k < nrm; k++) {
 		const struct dfx_df_instr *r = &df->instrs[rms[k]];
 
-		dfx_dfu_delete_instr(fix, ctx->file->path, df, r);
+		dfx_dfedit_delete_instr(fix, ctx->file->path, df, r);
 		dfx_buf_addf(&ml, "%s%u", k ? ", " : "", r->line);
 	}
 	free(fix->description);
@@ -199,12 +237,12 @@ bail:
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
-	struct dfx_dfu_copied *v;
-	size_t n = dfx_dfu_copied_secrets(df, &v), tries = 0;
-	struct dfx_dfu_wds wds = {0};
+	struct dfx_build_copied *v;
+	size_t n = dfx_build_copied_secrets(df, &v), tries = 0;
+	struct dfx_build_wds wds = {0};
 
 	for (size_t i = 0; i < n; i++) {
-		const struct dfx_dfu_copied *c = &v[i];
+		const struct dfx_build_copied *c = &v[i];
 		const struct dfx_df_instr *in = &df->instrs[c->instr];
 		const struct dfx_df_flag *from = dfx_df_instr_flag(in, "from");
 		struct dfx_span sp = c->word != (size_t)-1 ? in->words[c->word].span : in->span;
@@ -220,7 +258,7 @@ static void check(struct dfx_ctx *ctx)
 		id = secret_id(c->target);
 		if (!from && tries++ < MAX_FIX_TRIES) {
 			if (!wds.at)
-				dfx_dfu_workdirs(df, &wds);
+				dfx_build_workdirs(df, &wds);
 			f->fix = make_fix(ctx, c, wds.at);
 		}
 		if (!f->fix && strstr(c->what, "SSH"))
@@ -238,8 +276,8 @@ static void check(struct dfx_ctx *ctx)
 						id, c->target, id, c->src);
 		free(id);
 	}
-	dfx_dfu_copied_free(v, n);
-	dfx_dfu_workdirs_release(&wds);
+	dfx_build_copied_free(v, n);
+	dfx_build_workdirs_release(&wds);
 }
 
 const struct dfx_rule dfx_rule_df103 = {

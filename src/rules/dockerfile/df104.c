@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/build.h"
 #include "dockfix/rule.h"
 
 /* Whether stage t is stage s or built FROM it. */
@@ -29,26 +30,26 @@ static bool stage_from(const struct dfx_dockerfile *df, int t, int s)
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
-	struct dfx_dfu_copied *v;
-	size_t n = dfx_dfu_copied_secrets(df, &v);
-	struct dfx_dfu_wds wds = {0};
+	struct dfx_build_copied *v;
+	size_t n = dfx_build_copied_secrets(df, &v);
+	struct dfx_build_wds wds = {0};
 
 	for (size_t i = 0; n && i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
 		char **t;
 		size_t nt;
-		const struct dfx_dfu_copied *hit = NULL;
+		const struct dfx_build_copied *hit = NULL;
 		struct dfx_finding *f;
 
 		if (!dfx_df_is(in, "RUN"))
 			continue;
 		if (!wds.at)
-			dfx_dfu_workdirs(df, &wds);
-		nt = dfx_dfu_rm_targets_wd(df, i, wds.at[i], &t);
+			dfx_build_workdirs(df, &wds);
+		nt = dfx_build_rm_targets(df, i, wds.at[i], &t);
 		for (size_t k = 0; k < nt; k++) {
 			for (size_t c = 0; c < n && !hit; c++)
 				if (v[c].instr < i && stage_from(df, in->stage, df->instrs[v[c].instr].stage) &&
-				    dfx_dfu_removes(&v[c], t[k]))
+				    dfx_build_removes(&v[c], t[k]))
 					hit = &v[c];
 			free(t[k]);
 		}
@@ -59,7 +60,7 @@ static void check(struct dfx_ctx *ctx)
 			       "this RUN deletes %s, which the %s on line %u put into an earlier layer: the file is "
 			       "still in that layer, and anyone who can pull the image can extract it",
 			       hit->target, df->instrs[hit->instr].cmd, df->instrs[hit->instr].line);
-		dfx_dfu_mask_secret(f, in);
+		dfx_dfhelp_mask_secret(f, in);
 		if (f && strstr(hit->what, "SSH"))
 			f->hint = dfx_xasprintf("do not copy SSH keys into the image: forward the agent to the steps "
 						"that need it (`RUN --mount=type=ssh ...`, `docker build --ssh default`); "
@@ -70,8 +71,8 @@ static void check(struct dfx_ctx *ctx)
 						"it (`RUN --mount=type=secret,id=<id>,target=%s ...`); see DF103 on line %u",
 						hit->src, hit->target, df->instrs[hit->instr].line);
 	}
-	dfx_dfu_copied_free(v, n);
-	dfx_dfu_workdirs_release(&wds);
+	dfx_build_copied_free(v, n);
+	dfx_build_workdirs_release(&wds);
 }
 
 const struct dfx_rule dfx_rule_df104 = {

@@ -5,7 +5,9 @@
  * `*.key` at every depth. Safe fix: create the .dockerignore, or append the
  * missing patterns (never removing or reordering a user's line; the user's
  * own `!` re-includes that the new patterns would override are restated
- * after them).
+ * after them, unless they re-include a required path); the result is
+ * checked with the real matcher. References: Docker docs ".dockerignore
+ * files" (moby/patternmatcher: last match wins, `!` re-includes).
  * Seed: "Secrets Baked into Layers", ".dockerignore".
  */
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "dockfix/ignore.h"
 #include "dockfix/rule.h"
+#include "dockfix/shellwords.h"
 
 static const struct {
 	const char *pattern;     /* appended when a probe is not excluded */
@@ -30,6 +33,74 @@ static const struct {
 static bool whole_context(const char *src)
 {
 	return !strcmp(src, ".") || !strcmp(src, "./") || !strcmp(src, "*") || !strcmp(src, "./*");
+}
+
+/* Whether the .dockerignore `ign` (NULL: none) with `add` appended
+   excludes every probe path of the requirements in `use`, as the real
+   matcher reads it. */
+static bool all_excluded(const struct dfx_source *ign, const char *add, size_t addlen, const bool *use)
+{
+	struct dfx_buf all = DFX_BUF_INIT;
+	struct dfx_ignore ig;
+	bool ok = true;
+
+	if (ign)
+		dfx_buf_add(&all, ign->data, ign->len);
+	dfx_buf_add(&all, add ? add : "", add ? addlen : 0);
+	dfx_ignore_parse(&ig, DFX_IGNORE_DOCKER, all.ptr, all.len);
+	for (size_t r = 0; r < NREQ && ok; r++)
+		for (size_t p = 0; use[r] && p < 3 && required[r].probes[p] && ok; p++)
+			ok = dfx_ignore_match(&ig, required[r].probes[p], required[r].dir);
+	dfx_ignore_release(&ig);
+	dfx_buf_release(&all);
+	return ok;
+}
+
+/* The file's own `!` pattern that re-includes a probe path of requirement
+   r on purpose, or NULL. */
+static const char *reincluded(const struct dfx_ignore *ig, size_t r)
+{
+	for (size_t p = 0; p < ig->n; p++) {
+		struct dfx_buf b = DFX_BUF_INIT;
+		struct dfx_ignore one;
+		bool hit = false;
+
+		if (!ig->pats[p].negate)
+			continue;
+		dfx_buf_addf(&b, "**\n!%s\n", ig->pats[p].pat);
+		dfx_ignore_parse(&one, DFX_IGNORE_DOCKER, b.ptr, b.len);
+		for (size_t k = 0; k < 3 && required[r].probes[k] && !hit; k++)
+			hit = !dfx_ignore_match(&one, required[r].probes[k], required[r].dir);
+		dfx_ignore_release(&one);
+		dfx_buf_release(&b);
+		if (hit)
+			return ig->pats[p].pat;
+	}
+	return NULL;
+}
+
+/* Whether a RUN step of the Dockerfile runs git (it may read .git). */
+static bool runs_git(const struct dfx_dockerfile *df)
+{
+	const struct dfx_df_instr *in;
+	bool hit = false;
+
+	DFX_EACH_INSTR(df, in) {
+		struct dfx_shellwords_script sc = {0};
+
+		if (!dfx_df_is(in, "RUN"))
+			continue;
+		dfx_shellwords_run(&sc, in);
+		for (size_t c = 0; c < sc.n && !hit; c++) {
+			size_t p = dfx_shellwords_real_prog(&sc.cmds[c]);
+
+			hit = p < sc.cmds[c].argc && !strcmp(dfx_shellwords_base(sc.cmds[c].argv[p]), "git");
+		}
+		dfx_shellwords_release(&sc);
+		if (hit)
+			break;
+	}
+	return hit;
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -71,9 +142,11 @@ static void check(struct dfx_ctx *ctx)
 		if (!whole)
 			continue;
 
-		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT;
-		const char *nl = ign ? dfx_source_eol(ign) : "\n";
+		struct dfx_buf names = DFX_BUF_INIT, text = DFX_BUF_INIT, used = DFX_BUF_INIT;
+		const char *nl = ign ? dfx_source_eol(ign) : "\n", *overridden = NULL;
 		struct dfx_finding *f;
+		bool use[NREQ];
+		size_t nuse = 0;
 
 		for (size_t r = 0; r < NREQ; r++)
 			if (missing[r])
@@ -87,13 +160,31 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_release(&names);
 			continue;
 		}
+		/* a path the build reads (.git for git) or the file re-includes on purpose
+		   is left to an unsafe fix of its own; the others are excluded safely */
+		for (size_t r = 0; r < NREQ; r++) {
+			const char *re = missing[r] ? reincluded(&ig, r) : NULL;
+			bool needs_git = missing[r] && !strcmp(required[r].pattern, ".git") && runs_git(df);
+
+			use[r] = missing[r] && !re && !needs_git;
+			nuse += use[r];
+			if (re && !overridden)
+				overridden = re;
+		}
+		if (!nuse)
+			for (size_t r = 0; r < NREQ; r++)
+				use[r] = missing[r];
+		for (size_t r = 0; r < NREQ; r++)
+			if (use[r])
+				dfx_buf_addf(&used, "%s%s", used.len ? ", " : "", required[r].pattern);
 		if (ign && ign->len && ign->data[ign->len - 1] != '\n')
 			dfx_buf_adds(&text, nl);
 		dfx_buf_addf(&text, "%s# secrets and VCS data stay out of the build context%s", ign && ign->len ? nl : "", nl);
 		for (size_t r = 0; r < NREQ; r++)
-			if (missing[r])
+			if (use[r])
 				dfx_buf_addf(&text, "%s%s", required[r].pattern, nl);
-		/* restate the user's re-includes that the new patterns would override */
+		/* restate the user's re-includes that the new patterns would override,
+		   unless one would include a required path again */
 		for (size_t p = 0; p < ig.n; p++) {
 			const char *pat = ig.pats[p].pat, *base = strrchr(pat, '/');
 			bool hit = false;
@@ -104,21 +195,45 @@ static void check(struct dfx_ctx *ctx)
 			for (size_t r = 0; r < NREQ; r++) {
 				const char *rp = strrchr(required[r].pattern, '/');
 				rp = rp ? rp + 1 : required[r].pattern;
-				if (missing[r] && dfx_glob_match(rp, base))
+				if (use[r] && dfx_glob_match(rp, base))
 					hit = true;
 			}
-			if (hit)
+			if (!hit)
+				continue;
+			{
+				size_t keep = text.len;
+
 				dfx_buf_addf(&text, "!%s%s", pat, nl);
+				if (!all_excluded(ign, text.ptr, text.len, use))
+					text.ptr[text.len = keep] = '\0'; /* it re-includes what must stay out */
+			}
 		}
-		if (ign)
-			f->fix = dfx_fix_new(DFX_FIX_SAFE, "append %s to %s", names.ptr, file->dockerignore);
-		else
-			f->fix = dfx_fix_new(DFX_FIX_SAFE, "create %s excluding %s", file->dockerignore, names.ptr);
+		if (!all_excluded(ign, text.ptr, text.len, use)) {
+			f->hint = dfx_xasprintf("exclude %s in %s by hand: appending them does not exclude them",
+						used.ptr, file->dockerignore);
+			dfx_buf_release(&names);
+			dfx_buf_release(&used);
+			dfx_buf_release(&text);
+			continue;
+		}
+		{
+			enum dfx_applicability app = nuse ? DFX_FIX_SAFE : DFX_FIX_UNSAFE;
+			char *why = nuse ? dfx_xstrdup("")
+				    : overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)", overridden)
+						 : dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)");
+
+			if (ign)
+				f->fix = dfx_fix_new(app, "append %s to %s%s", used.ptr, file->dockerignore, why);
+			else
+				f->fix = dfx_fix_new(app, "create %s excluding %s%s", file->dockerignore, used.ptr, why);
+			free(why);
+		}
 		if (ign)
 			dfx_fix_edit(f->fix, file->dockerignore, (uint32_t)ign->len, (uint32_t)ign->len, text.ptr);
 		else
 			dfx_fix_create(f->fix, file->dockerignore, text.ptr, 0, 0644);
 		dfx_buf_release(&names);
+		dfx_buf_release(&used);
 		dfx_buf_release(&text);
 	}
 	dfx_ignore_release(&ig);
@@ -145,8 +260,12 @@ const struct dfx_rule dfx_rule_df105 = {
 	.fix_safety = "Safe. The fix only creates the .dockerignore or appends the missing patterns; "
 		      "it never removes or reorders a line. When the file re-includes something with `!` "
 		      "that a new pattern would exclude again, that `!` line is restated after the new "
-		      "patterns so the user's exception still holds. The image loses only files that "
-		      "should never have been in it.",
+		      "patterns so the user's exception still holds - unless it would include a required "
+		      "path again. The result is checked with the .dockerignore matcher itself (order, `!` "
+		      "re-includes): a fix that would not exclude the paths is not offered. A required path "
+		      "the file re-includes on purpose (`!.git`), or .git while a RUN step runs git, is left "
+		      "to an unsafe fix of its own; the other patterns are still appended safely. The "
+		      "image loses only files that should never have been in it.",
 	.refs = "seed: Secrets Baked into Layers (.dockerignore); hadolint DL3045-adjacent; "
 		"Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
 	.check = check,

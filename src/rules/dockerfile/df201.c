@@ -6,11 +6,17 @@
  * RUN/COPY/ADD/USER (so before CMD/ENTRYPOINT in the usual layout).
  * Seed: "Non-Root User"; hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3/8.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dfhelp.h"
+#include "dockfix/build.h"
 #include "dockfix/image.h"
+#include "dockfix/imagebehaviour.h"
+#include "dockfix/path.h"
 #include "dockfix/rule.h"
+#include "dockfix/shellwords.h"
 
 enum family { FAM_UNKNOWN, FAM_NODE, FAM_DISTROLESS, FAM_ALPINE, FAM_SHADOW, FAM_SCRATCH, FAM_WINDOWS };
 
@@ -135,74 +141,680 @@ static const struct dfx_df_instr *last_user(const struct dfx_dockerfile *df, con
 	}
 }
 
-static char *fix_text(const struct dfx_dockerfile *df, enum family fam)
-{
-	const char *nl = dfx_source_eol(df->src);
-	char esc = df->escape ? df->escape : '\\';
+/* ---------------------------------------------------------------- what runs */
 
-	switch (fam) {
-	case FAM_NODE:
-		return dfx_xasprintf("USER node%s", nl);
-	case FAM_DISTROLESS:
-		return dfx_xasprintf("USER 65532:65532%s", nl);
-	case FAM_ALPINE:
-		return dfx_xasprintf("RUN addgroup -S -g 10001 app %c%s"
-				     " && adduser -S -D -H -u 10001 -G app -h /nonexistent -s /sbin/nologin app%s"
-				     "USER 10001:10001%s", esc, nl, nl, nl);
-	case FAM_SHADOW:
-		return dfx_xasprintf("RUN groupadd --system --gid 10001 app %c%s"
-				     " && useradd --system --uid 10001 --gid app --no-create-home "
-				     "--home-dir /nonexistent --shell /usr/sbin/nologin --no-log-init app%s"
-				     "USER 10001:10001%s", esc, nl, nl, nl);
-	default:
-		return dfx_xasprintf("USER 10001:10001%s", nl);
+/* Programs that start as root to give it up (or to set things up as root). */
+static const char *const privileged_progs[] = {
+	"gosu", "su-exec", "setpriv", "su", "sudo", "runuser", "chpst", "s6-setuidgid", "s6-svscan", "s6-overlay",
+	"init", "supervisord", "chown", "chmod", "setcap", "sysctl", "iptables", "service", "rsync", "cron", "crond",
+	"sshd", NULL,
+};
+
+static bool listed(const char *const *v, const char *w)
+{
+	for (size_t i = 0; v[i]; i++)
+		if (!strcmp(v[i], w))
+			return true;
+	return false;
+}
+
+/* The last instruction `cmd` in the stage or the stages it is built from. */
+static const struct dfx_df_instr *last_of(const struct dfx_dockerfile *df, const struct dfx_df_stage *st,
+					  const char *cmd)
+{
+	size_t guard = 0;
+
+	for (;;) {
+		for (size_t i = st->last + 1; i-- > st->first;)
+			if (dfx_df_is(&df->instrs[i], cmd))
+				return &df->instrs[i];
+		if (st->parent < 0 || (size_t)st->parent >= df->nstages || guard++ > df->nstages)
+			return NULL;
+		st = &df->stages[st->parent];
 	}
 }
 
-static const char *fix_desc(enum family fam)
+/* How the container's process starts, as far as the Dockerfile says. */
+struct start {
+	bool own;              /* the Dockerfile sets ENTRYPOINT or CMD */
+	bool entrypoint;       /* it sets ENTRYPOINT (the base image's does not run) */
+	const char *drop;      /* a privilege-dropping program it runs or installs */
+	bool script;           /* it starts a script (judged by script_harmless) */
+	char script_path[256]; /* that script as written */
+	const char *server;    /* a known server it runs, as an image reference of that server */
+	bool privileged;       /* it runs a program that needs root */
+};
+
+/* The image whose server program `prog` is - a server whose master starts
+   as root and runs its workers as another user - or NULL. */
+static const char *server_image(const char *prog)
 {
-	switch (fam) {
-	case FAM_NODE:
-		return "switch to the image's `node` user (uid 1000) before CMD";
-	case FAM_DISTROLESS:
-		return "switch to the image's nonroot user 65532:65532 before CMD";
-	case FAM_ALPINE:
-		return "create system user `app` (10001) with addgroup/adduser and switch to 10001:10001";
-	case FAM_SHADOW:
-		return "create system user `app` (10001) with groupadd/useradd and switch to 10001:10001";
-	default:
-		return "switch to the numeric non-root user 10001:10001 (files the app writes must be owned by it)";
+	static const struct {
+		const char *prog, *image;
+	} servers[] = {
+		{"nginx", "nginx"}, {"openresty", "nginx"}, {"httpd", "httpd"}, {"httpd-foreground", "httpd"},
+		{"apache2", "php:apache"}, {"apache2-foreground", "php:apache"}, {"apache2ctl", "php:apache"},
+		{"apachectl", "httpd"}, {"php-fpm", "php:fpm"},
+	};
+
+	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++)
+		if (!strcmp(prog, servers[i].prog))
+			return servers[i].image;
+	if (!strncmp(prog, "php-fpm", 7))
+		return "php:fpm";
+	return NULL;
+}
+
+static void judge_words(struct start *s, const struct dfx_df_instr *in)
+{
+	struct dfx_shellwords_script sc = {0};
+
+	if (in->json) {
+		/* exec form: the words as they are, or the script of `sh -c "..."` */
+		if (in->argc >= 3 && dfx_shellwords_is_shell(dfx_shellwords_base(in->argv[0])) &&
+		    !strcmp(in->argv[1], "-c")) {
+			dfx_shellwords_parse(&sc, in->argv[2], strlen(in->argv[2]));
+		} else {
+			struct dfx_buf b = DFX_BUF_INIT;
+
+			for (size_t k = 0; k < in->argc; k++)
+				dfx_buf_addf(&b, "%s'%s'", k ? " " : "", strchr(in->argv[k], '\'') ? "" : in->argv[k]);
+			dfx_shellwords_parse(&sc, b.ptr ? b.ptr : "", b.len);
+			dfx_buf_release(&b);
+		}
+	} else if (in->args_text) {
+		dfx_shellwords_parse(&sc, in->args_text, strlen(in->args_text));
 	}
+	for (size_t c = 0; c < sc.n; c++) {
+		const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+
+		for (size_t k = cmd->prog; k < cmd->argc; k++) {
+			static const char *const drops[] = {"gosu", "su-exec", "setpriv", "s6-setuidgid", NULL};
+			const char *w = dfx_shellwords_base(cmd->argv[k]);
+			size_t n = strlen(w), d;
+
+			for (d = 0; drops[d] && strcmp(w, drops[d]); d++)
+				;
+			if (k == cmd->prog && !s->server)
+				s->server = server_image(w);
+			if (drops[d])
+				s->drop = drops[d]; /* a static string: the words are freed below */
+			else if (!strcmp(cmd->argv[k], "/init") && k == cmd->prog)
+				s->drop = "s6-overlay /init";
+			else if (listed(privileged_progs, w) && k == dfx_shellwords_real_prog(cmd))
+				s->privileged = true;
+			if (k == cmd->prog && ((n > 3 && !strcmp(w + n - 3, ".sh")) || !strcmp(w, "entrypoint"))) {
+				if (!s->script)
+					snprintf(s->script_path, sizeof(s->script_path), "%s", cmd->argv[k]);
+				s->script = true;
+			}
+		}
+	}
+	dfx_shellwords_release(&sc);
+}
+
+static void how_it_starts(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct start *s)
+{
+	const struct dfx_df_instr *ep = last_of(df, st, "ENTRYPOINT"), *cmd = last_of(df, st, "CMD");
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->own = ep || cmd;
+	s->entrypoint = ep != NULL;
+	if (ep)
+		judge_words(s, ep);
+	if (cmd)
+		judge_words(s, cmd);
+	/* a stage that installs gosu, su-exec or s6-overlay drops privileges itself */
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->first; i <= t->last; i++) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			const char *txt = in->args_text ? in->args_text : "";
+
+			if (!(dfx_df_is(in, "RUN") || dfx_df_is(in, "ADD") || dfx_df_is(in, "COPY")))
+				continue;
+			if (strstr(txt, "s6-overlay"))
+				s->drop = s->drop ? s->drop : "s6-overlay";
+			else if (dfx_df_is(in, "RUN") && (strstr(txt, " gosu") || strstr(txt, " su-exec")))
+				s->drop = s->drop ? s->drop : strstr(txt, " gosu") ? "gosu" : "su-exec";
+		}
+		idx = t->parent;
+	}
+}
+
+/* ---------------------------------------------------------------- entrypoint scripts */
+
+/* Programs a start-up script may run without root. */
+static const char *const harmless_progs[] = {
+	"exec", "echo", "printf", "set", "export", "test", "[", "[[", "cd", "env", "true", "false", "sleep",
+	"wait", "trap", "shift", "exit", "unset", "local", "read", ":", "node", "npm", "npx", "yarn", "pnpm",
+	"bun", "deno", "python", "python3", "gunicorn", "uvicorn", "hypercorn", "daphne", "celery", "flask",
+	"java", "dotnet", "ruby", "bundle", "rails", "rake", "puma", "php", "$@", "$*", NULL,
+};
+
+/* The build-context file a COPY/ADD (no --from) of the final stage chain puts at image path `abs`. */
+static char *script_source(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, const char *context,
+			   const char *abs)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->last + 1; i-- > t->first;) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			const char **srcs, *dest;
+			size_t ns;
+			char *wdi, *dabs, *found = NULL;
+			bool dir;
+
+			if (!(dfx_df_is(in, "COPY") || dfx_df_is(in, "ADD")) || in->nheredocs ||
+			    dfx_df_instr_flag(in, "from"))
+				continue;
+			ns = dfx_df_copy_sources(in, &srcs);
+			if (!ns)
+				continue;
+			dest = in->json ? in->argv[in->argc - 1] : in->words[in->nwords - 1].text;
+			wdi = dfx_build_workdir(df, i);
+			dabs = dest[0] == '/' ? dfx_path_clean(dest) : dfx_path_join(wdi, dest);
+			dir = ns > 1 || dest[strlen(dest) - 1] == '/' || !strcmp(dest, ".");
+			for (size_t k = 0; k < ns && !found; k++) {
+				const char *s = srcs[k];
+				size_t sl = strlen(s);
+
+				if (strpbrk(s, "*?[$") || strstr(s, "://"))
+					continue;
+				if (!strcmp(s, ".") || !strcmp(s, "./") || (sl && s[sl - 1] == '/')) {
+					/* a directory: the script lies below the destination */
+					size_t dl = strlen(dabs);
+
+					if (!strncmp(abs, dabs, dl) && abs[dl] == '/') {
+						char *in_src = dfx_path_join(s, abs + dl + 1);
+
+						found = dfx_path_join(context, in_src);
+						free(in_src);
+					}
+				} else if (!strcmp(dfx_shellwords_base(s), dfx_shellwords_base(abs))) {
+					char *to = dir ? dfx_path_join(dabs, dfx_shellwords_base(s)) : dfx_xstrdup(dabs);
+
+					if (!strcmp(to, abs))
+						found = dfx_path_join(context, s);
+					free(to);
+				}
+			}
+			free(srcs);
+			free(wdi);
+			free(dabs);
+			if (found)
+				return found;
+		}
+		idx = t->parent;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the start-up script `script` (run in WORKDIR `wd`) is one dockfix
+ * can read from the build context and that runs nothing needing root: only
+ * shell built-ins and application runtimes, `rm` of relative paths, no
+ * redirection into an absolute path other than /dev/.
+ */
+static bool script_harmless(struct dfx_ctx *ctx, const struct dfx_df_stage *st, const char *script, const char *wd)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	const struct dfx_source *src;
+	struct dfx_shellwords_script sc = {0};
+	char *abs, *path;
+	bool ok = true;
+
+	if (!ctx->file->context || strchr(script, '$'))
+		return false;
+	abs = script[0] == '/' ? dfx_path_clean(script) : dfx_path_join(wd, script);
+	path = script_source(df, st, ctx->file->context, abs);
+	src = path ? dfx_ws_read(ctx->ws, path) : NULL;
+	free(path);
+	free(abs);
+	if (!src || !src->len || memchr(src->data, '\0', src->len))
+		return false;
+	for (const char *p = memchr(src->data, '>', src->len); p && ok;
+	     p = memchr(p + 1, '>', src->len - (size_t)(p + 1 - src->data))) {
+		const char *q = p + 1;
+
+		while (q < src->data + src->len && (*q == '>' || *q == '|' || *q == ' ' || *q == '\t'))
+			q++;
+		if (q < src->data + src->len && (*q == '/' || *q == '$' || *q == '~') &&
+		    strncmp(q, "/dev/", 5))
+			ok = false;
+	}
+	dfx_shellwords_parse(&sc, src->data, src->len);
+	for (size_t c = 0; c < sc.n && ok; c++) {
+		const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+		size_t p = dfx_shellwords_real_prog(cmd);
+		const char *prog;
+
+		if (p >= cmd->argc)
+			continue;
+		prog = dfx_shellwords_base(cmd->argv[p]);
+		if (listed(harmless_progs, prog))
+			continue;
+		if (!strcmp(prog, "rm")) {
+			for (size_t k = p + 1; k < cmd->argc && ok; k++)
+				if (cmd->argv[k][0] == '/' || strchr(cmd->raw[k], '$') || strstr(cmd->argv[k], ".."))
+					ok = false;
+			continue;
+		}
+		ok = false;
+	}
+	dfx_shellwords_release(&sc);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- compose services */
+
+/*
+ * The first volume or bind mount target of a compose service (of the
+ * workspace's compose files) that builds this Dockerfile, or NULL. Data in
+ * an existing volume or a host directory keeps its owner, so a new USER may
+ * no longer write it. Caller frees.
+ */
+static char *compose_mount(const struct dfx_ctx *ctx)
+{
+	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
+
+	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
+		const struct dfx_wsfile *cf = ctx->ws->files[i];
+		const struct dfx_compose *c = cf->kind == DFX_KIND_COMPOSE ? cf->compose : NULL;
+		const struct dfx_compose_service *s;
+		char *cdir;
+
+		if (!c)
+			continue;
+		cdir = dfx_path_dir(cf->path);
+		DFX_EACH_SERVICE(c, s) {
+			const struct dfx_compose_build *bd = &s->build;
+			char *bctx, *dfp, *clean;
+			bool mine;
+
+			if (hit || !bd->node || bd->dockerfile_inline)
+				continue;
+			bctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
+			dfp = dfx_path_join(bctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
+			clean = dfx_path_clean(dfp);
+			mine = !strcmp(clean, self);
+			free(clean);
+			free(dfp);
+			free(bctx);
+			if (!mine || s->user.key)
+				continue; /* a compose `user:` decides the user itself */
+			for (size_t v = 0; v < s->nvolumes && !hit; v++) {
+				const struct dfx_compose_volume *vol = &s->volumes[v];
+
+				if (vol->valid && vol->target && (!vol->type || strcmp(vol->type, "tmpfs")) && !vol->read_only)
+					hit = dfx_xasprintf("%s:%s", s->name, vol->target);
+			}
+		}
+		free(cdir);
+	}
+	free(self);
+	return hit;
+}
+
+/* ---------------------------------------------------------------- users */
+
+/* Options of useradd (shadow), adduser (Debian) and adduser (BusyBox) that take a value. */
+static const char *const valued_opts[] = {
+	"-u", "--uid", "-g", "--gid", "-G", "--groups", "-h", "--home", "-d", "--home-dir", "-s", "--shell",
+	"-c", "--comment", "--gecos", "--ingroup", "-k", "--skel", "-K", "--key", "-e", "--expiredate", "-f",
+	"--inactive", "-p", "--password", "--firstuid", "--lastuid", "--conf", "-R", "--root", "-P",
+	"--prefix", "-Z", "--selinux-user", "--extrausers", NULL,
+};
+
+/* A user the Dockerfile creates (useradd/adduser) or hands files to
+   (COPY --chown=name), in the final stage chain; NULL when none. */
+static char *created_user(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+	char *found = NULL;
+
+	while (idx >= 0 && guard++ <= df->nstages && !found) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->last + 1; i-- > t->first && !found;) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+
+			if (dfx_df_is(in, "RUN")) {
+				struct dfx_shellwords_script sc = {0};
+
+				dfx_shellwords_run(&sc, in);
+				for (size_t c = sc.n; c-- > 0 && !found;) {
+					const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+					size_t p = dfx_shellwords_real_prog(cmd);
+					const char *prog;
+
+					if (p >= cmd->argc)
+						continue;
+					prog = dfx_shellwords_base(cmd->argv[p]);
+					if (strcmp(prog, "useradd") && strcmp(prog, "adduser"))
+						continue;
+					/* the user name: the first word that is not an option or an option's value */
+					for (size_t k = p + 1; k < cmd->argc; k++) {
+						const char *w = cmd->argv[k];
+
+						if (!strcmp(w, "--"))
+							continue;
+						if (w[0] == '-') {
+							if (!strchr(w, '=') && listed(valued_opts, w))
+								k++; /* its value */
+							continue;
+						}
+						if (!strchr(cmd->raw[k], '$') && w[0])
+							found = dfx_xstrdup(w);
+						break;
+					}
+				}
+				dfx_shellwords_release(&sc);
+			} else if (dfx_df_is(in, "COPY") || dfx_df_is(in, "ADD")) {
+				const struct dfx_df_flag *fl = dfx_df_instr_flag(in, "chown");
+				const char *v = fl && fl->value ? fl->value : "";
+				size_t n = strcspn(v, ":");
+
+				if (n && !strchr(v, '$') && !(n == 4 && !strncmp(v, "root", 4)) &&
+				    strspn(v, "0123456789") != n)
+					found = dfx_xstrndup(v, n);
+			}
+		}
+		idx = t->parent;
+	}
+	if (found && (!strcmp(found, "root") || !found[0])) {
+		free(found);
+		found = NULL;
+	}
+	return found;
+}
+
+/* ---------------------------------------------------------------- written paths */
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_path(struct paths *p, const char *path)
+{
+	char *c;
+
+	if (!path || path[0] != '/' || strchr(path, '$') || strpbrk(path, "*?[ \t'\"`\\"))
+		return;
+	c = dfx_path_clean(path);
+	if (!strcmp(c, "/")) {
+		free(c);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i], c)) {
+			free(c);
+			return;
+		}
+	DFX_GROW(p->v, p->n + 1, p->cap);
+	p->v[p->n++] = c;
+}
+
+/* Whether path a is b or under it. */
+static bool under(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+
+/* The directories the final stage's RUN steps make with mkdir. */
+static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct paths *p)
+{
+	for (size_t i = st->first; i <= st->last; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		struct dfx_shellwords_script sc = {0};
+		char *wd;
+
+		if (!dfx_df_is(in, "RUN"))
+			continue;
+		wd = dfx_build_workdir(df, i);
+		dfx_shellwords_run(&sc, in);
+		for (size_t c = 0; c < sc.n; c++) {
+			const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+			size_t k = dfx_shellwords_real_prog(cmd);
+
+			if (k >= cmd->argc || strcmp(dfx_shellwords_base(cmd->argv[k]), "mkdir"))
+				continue;
+			for (k++; k < cmd->argc; k++) {
+				const char *a = cmd->argv[k];
+
+				if (a[0] == '-' || strchr(cmd->raw[k], '$'))
+					continue;
+				if (a[0] == '/') {
+					add_path(p, a);
+				} else {
+					char *j = dfx_path_join(wd, a);
+					char *abs = j[0] == '/' ? j : dfx_xasprintf("/%s", j);
+
+					add_path(p, abs);
+					if (abs != j)
+						free(abs);
+					free(j);
+				}
+			}
+		}
+		dfx_shellwords_release(&sc);
+		free(wd);
+	}
+}
+
+static void release_paths(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
+
+/* The VOLUME targets of the final stage chain; *before is set when one
+   comes before instruction index `at`. */
+static void volume_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, size_t at,
+			 struct paths *p, bool *before)
+{
+	int idx = (int)(st - df->stages);
+	size_t guard = 0;
+
+	while (idx >= 0 && guard++ <= df->nstages) {
+		const struct dfx_df_stage *t = &df->stages[idx];
+
+		for (size_t i = t->first; i <= t->last; i++) {
+			const struct dfx_df_instr *in = &df->instrs[i];
+			size_t n = in->json ? in->argc : in->nwords;
+
+			if (!dfx_df_is(in, "VOLUME"))
+				continue;
+			if (i < at || t != st)
+				*before = true;
+			for (size_t k = 0; k < n; k++)
+				add_path(p, in->json ? in->argv[k] : in->words[k].text);
+		}
+		idx = t->parent;
+	}
+}
+
+/* Whether the Dockerfile builds a GitHub Actions container action (its
+   LABELs name one). */
+static bool github_action(const struct dfx_dockerfile *df)
+{
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+
+		if (!dfx_df_is(in, "LABEL"))
+			continue;
+		for (size_t k = 0; k < in->nkvs; k++)
+			if (!strncmp(in->kvs[k].key, "com.github.actions.", 19))
+				return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- the fix */
+
+struct plan {
+	const char *create;    /* "alpine", "shadow" or NULL: no user to create */
+	char *user;            /* the USER value */
+	char *owner;           /* what chown gets */
+	struct paths chown;    /* directories handed to the user */
+	struct paths mkdirs;   /* VOLUME targets made first */
+};
+
+static char *plan_text(const struct dfx_dockerfile *df, const struct plan *pl)
+{
+	const char *nl = dfx_source_eol(df->src);
+	char esc = df->escape ? df->escape : '\\';
+	struct dfx_buf b = DFX_BUF_INIT;
+	const char *sep = "RUN ";
+
+	if (pl->create && !strcmp(pl->create, "alpine")) {
+		dfx_buf_addf(&b, "RUN addgroup -S -g 10001 app %c%s"
+			     " && adduser -S -D -H -u 10001 -G app -h /nonexistent -s /sbin/nologin app", esc, nl);
+		sep = " && ";
+	} else if (pl->create) {
+		dfx_buf_addf(&b, "RUN groupadd --system --gid 10001 app %c%s"
+			     " && useradd --system --uid 10001 --gid app --no-create-home "
+			     "--home-dir /nonexistent --shell /usr/sbin/nologin --no-log-init app", esc, nl);
+		sep = " && ";
+	}
+	if (pl->mkdirs.n) {
+		if (b.len)
+			dfx_buf_addf(&b, " %c%s", esc, nl);
+		dfx_buf_adds(&b, *sep == 'R' ? "RUN mkdir -p" : " && mkdir -p");
+		for (size_t i = 0; i < pl->mkdirs.n; i++)
+			dfx_buf_addf(&b, " %s", pl->mkdirs.v[i]);
+		sep = " && ";
+	}
+	if (pl->chown.n) {
+		if (b.len)
+			dfx_buf_addf(&b, " %c%s", esc, nl);
+		dfx_buf_addf(&b, "%schown -R %s", *sep == 'R' ? "RUN " : " && ", pl->owner);
+		for (size_t i = 0; i < pl->chown.n; i++)
+			dfx_buf_addf(&b, " %s", pl->chown.v[i]);
+	}
+	if (b.len)
+		dfx_buf_adds(&b, nl);
+	dfx_buf_addf(&b, "USER %s%s", pl->user, nl);
+	return dfx_buf_detach(&b);
+}
+
+/* Windows images: ContainerUser is the unprivileged account. */
+static void windows_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_df_instr *after)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	char *text = dfx_xasprintf("USER ContainerUser%s", dfx_source_eol(df->src));
+
+	f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "switch to the unprivileged `ContainerUser` account before CMD "
+			     "(files the application writes must be writable by it)");
+	dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
+	free(text);
+}
+
+/* The unsafe swap to a non-root image of the same service. */
+static void swap_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_df_stage *st,
+		     const struct dfx_imagebehaviour *b)
+{
+	const struct dfx_dockerfile *df = ctx->file->df;
+	const struct dfx_df_instr *from = &df->instrs[st->from];
+	const char *alt = b->nonroot_alt, *colon = strrchr(alt, ':');
+	const char *raw = from->nwords ? from->words[0].raw : "";
+	size_t rl = strlen(raw), nl;
+	struct dfx_span sp = st->image_span;
+	char *name;
+
+	if (st->parent >= 0 || !colon || strpbrk(raw, "$\"'\\`") || sp.end - sp.start != rl ||
+	    memcmp(df->src->data + sp.start, raw, rl) != 0)
+		return;
+	nl = dfx_image_ref_name_len(raw);
+	name = dfx_xstrndup(alt, (size_t)(colon - alt));
+	f->fix = dfx_fix_new(DFX_FIX_UNSAFE,
+			     "build FROM %s (the same server as a non-root user; it listens on port %s, "
+			     "so published ports and a configuration that listens on 80 must follow)",
+			     name, colon + 1);
+	dfx_fix_edit(f->fix, ctx->file->path, sp.start, sp.start + (uint32_t)nl, name);
+	free(name);
 }
 
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st = dfx_df_final_stage(df);
-	const struct dfx_df_instr *user, *from, *after = NULL;
-	const char *base;
+	const struct dfx_df_instr *user, *from, *after = NULL, *prev;
+	const struct dfx_imagebehaviour *b = NULL;
+	const char *base, *unsafe_why = NULL;
 	struct dfx_imageref ref;
 	struct dfx_finding *f;
+	struct start start;
+	struct plan pl;
 	enum family fam;
-	char *text;
+	bool vol_before = false, parsed, official = false, b_from_cmd = false;
+	char *wd, *text, *existing, *mount, *why = NULL;
+	size_t at;
 
 	if (!st)
 		return;
 	from = &df->instrs[st->from];
 	base = dfx_df_stage_base(df, st);
 	user = last_user(df, st);
-	if (user) {
-		if (!user_is_root(df, user))
+	if (user && !user_is_root(df, user))
+		return;
+	parsed = dfx_image_parse(&ref, base, NULL) == 0;
+	if (parsed) {
+		bool nonroot = !user && dfx_image_nonroot(&ref);
+
+		b = dfx_imagebehaviour_lookup(&ref);
+		official = ref.official;
+		dfx_image_release(&ref);
+		if (nonroot || (!user && dfx_imagebehaviour_nonroot_default(b)))
 			return;
-	} else {
-		if (dfx_image_parse(&ref, base, NULL) == 0) {
-			bool nonroot = dfx_image_nonroot(&ref);
-			dfx_image_release(&ref);
-			if (nonroot)
-				return;
-		}
 	}
 	fam = family_of(base);
+	how_it_starts(df, st, &start);
+	if (!b && start.server) {
+		/* the base is not known, but the server it runs is: its behaviour is the server's */
+		char *srv = fam != FAM_ALPINE ? dfx_xstrdup(start.server)
+			    : dfx_xasprintf("%s%salpine", start.server, strchr(start.server, ':') ? "-" : ":");
+
+		b = dfx_imagebehaviour_find(srv);
+		free(srv);
+		b_from_cmd = b != NULL;
+	}
+
+	/* an entrypoint that starts as root to drop privileges itself does not run the service as root */
+	if (!user && (start.drop || (dfx_imagebehaviour_drops(b) && (strcmp(b->drop, "daemon") ? !start.entrypoint
+											 : strcmp(b->nonroot, "no") != 0)))) {
+		const char *how = start.drop ? start.drop : b->drop;
+		bool pinned = !start.drop && b->drop_user && strcmp(b->drop_user, "?");
+
+		if (!strcmp(how, "daemon"))
+			f = dfx_emit(ctx, from->span,
+				       "the container starts as root and its server runs its workers as %s itself",
+				       pinned ? b->drop_user : "an unprivileged user");
+		else
+			f = dfx_emit(ctx, from->span,
+				       "the container starts as root and its entrypoint drops privileges itself (%s%s%s)",
+				       how, pinned ? " to " : "", pinned ? b->drop_user : "");
+		if (f) {
+			f->severity = DFX_SEV_LOW;
+			f->hint = dfx_xstrdup("nothing to change in the Dockerfile: a USER here would skip the "
+					      "entrypoint's own set-up (chown of its data directories, the drop "
+					      "itself); keep its data directories owned by the user it drops to");
+		}
+		return;
+	}
+
 	if (user && user->stage == (int)(st - df->stages))
 		f = dfx_emit(ctx, user->span,
 			       "the final stage's last USER is root: the container runs with root privileges");
@@ -211,10 +823,7 @@ static void check(struct dfx_ctx *ctx)
 			       "the final stage sets no USER: the container runs as root");
 	if (!f)
 		return;
-	if (fam == FAM_WINDOWS) {
-		f->hint = dfx_xstrdup("add `USER ContainerUser` (Windows images) before CMD/ENTRYPOINT");
-		return;
-	}
+
 	/* after the last RUN/COPY/ADD/USER of the stage; else right after FROM */
 	for (size_t i = st->first; i <= st->last; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
@@ -223,21 +832,142 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (!after)
 		after = from;
-	const struct dfx_df_instr *prev = user ? earlier_nonroot(df, user) : NULL;
+	at = (size_t)(after - df->instrs);
+
+	if (fam == FAM_WINDOWS) {
+		windows_fix(ctx, f, after);
+		return;
+	}
+	if (b && !strcmp(b->nonroot, "no")) {
+		if (b->nonroot_alt && !start.own && !b_from_cmd)
+			swap_fix(ctx, f, st, b);
+		f->hint = dfx_xasprintf("%s does not run as a non-root USER out of the box (it needs %s)%s%s",
+					b->image, b->needs ? b->needs : "root", b->nonroot_alt ? "; use " : "",
+					b->nonroot_alt ? b->nonroot_alt : "");
+		return;
+	}
+
+	prev = user ? earlier_nonroot(df, user) : NULL;
+	if (start.script) {
+		char *swd = dfx_build_workdir(df, st->last);
+
+		if (!script_harmless(ctx, st, start.script_path, swd))
+			unsafe_why = "the entrypoint is a script dockfix cannot read, or one that may need root";
+		free(swd);
+	}
+	if (!unsafe_why && start.privileged)
+		unsafe_why = "the container runs a program that needs root";
 	if (prev) {
 		/* the stage already has a non-root user: switch back to it */
 		text = dfx_xasprintf("USER %.*s%s", (int)(prev->args.end - prev->args.start),
 				     df->src->data + prev->args.start, dfx_source_eol(df->src));
-		f->fix = dfx_fix_new(DFX_FIX_SAFE, "switch back to the stage's user `%.*s` before CMD",
-				     (int)(prev->args.end - prev->args.start), df->src->data + prev->args.start);
-	} else {
-		text = fix_text(df, fam);
-		f->fix = dfx_fix_new(DFX_FIX_SAFE, "%s", fix_desc(fam));
+		f->fix = dfx_fix_new(unsafe_why ? DFX_FIX_UNSAFE : DFX_FIX_SAFE,
+				     "switch back to the stage's user `%.*s` before CMD%s%s%s",
+				     (int)(prev->args.end - prev->args.start), df->src->data + prev->args.start,
+				     unsafe_why ? " (unsafe: " : "", unsafe_why ? unsafe_why : "", unsafe_why ? ")" : "");
+		dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
+		free(text);
+		return;
 	}
-	char *ins = dfx_df_after_text(df, after, text);
-	dfx_fix_edit(f->fix, ctx->file->path, after->lines.end, after->lines.end, ins);
-	free(ins);
+
+	memset(&pl, 0, sizeof(pl));
+	existing = created_user(df, st);
+	if (existing) {
+		pl.user = existing;
+		pl.owner = dfx_xstrdup(existing);
+	} else if (fam == FAM_NODE) {
+		pl.user = dfx_xstrdup("node");
+		pl.owner = dfx_xstrdup("node:node");
+	} else if (fam == FAM_DISTROLESS) {
+		pl.user = dfx_xstrdup("65532:65532");
+	} else if (fam == FAM_ALPINE || fam == FAM_SHADOW) {
+		pl.create = fam == FAM_ALPINE ? "alpine" : "shadow";
+		pl.user = dfx_xstrdup("10001:10001");
+		pl.owner = dfx_xstrdup("app:app");
+	} else {
+		pl.user = dfx_xstrdup("10001:10001");
+	}
+
+	/* what the process writes: its WORKDIR, its VOLUMEs, the directories its RUNs make */
+	wd = dfx_build_workdir(df, st->last); /* where the process starts */
+	volume_paths(df, st, at, &pl.mkdirs, &vol_before);
+	if (strcmp(wd, "/"))
+		add_path(&pl.chown, wd);
+	mkdir_paths(df, st, &pl.chown);
+	for (size_t i = 0; i < pl.mkdirs.n; i++)
+		add_path(&pl.chown, pl.mkdirs.v[i]);
+	/* drop paths under another one (chown -R covers them) */
+	for (size_t i = 0; i < pl.chown.n; i++)
+		for (size_t j = 0; j < pl.chown.n; j++)
+			if (i != j && under(pl.chown.v[i], pl.chown.v[j]) && strcmp(pl.chown.v[i], pl.chown.v[j])) {
+				free(pl.chown.v[i]);
+				pl.chown.v[i] = pl.chown.v[--pl.chown.n];
+				i = (size_t)-1;
+				break;
+			}
+	if (!pl.owner)
+		unsafe_why = fam == FAM_DISTROLESS ? "a distroless image has no shell to hand the application's "
+						     "files to the user (COPY --chown=65532:65532 what it writes)"
+		: fam == FAM_SCRATCH ? "a scratch image has no shell to hand the application's files to the user"
+				     : "dockfix does not know this base image's user tools";
+	else if (!unsafe_why && (!b ? !parsed : strcmp(b->nonroot, "yes")))
+		unsafe_why = b ? "the base image needs more than a non-root USER" : "the base image is not known";
+	else if (!unsafe_why && !start.entrypoint && !b && !official)
+		unsafe_why = "the base image's own entrypoint is not known (it may need root)";
+	if (!unsafe_why && (under(wd, "/github") || github_action(df)))
+		unsafe_why = "a GitHub Actions container action must run as root to use the mounted "
+			     "/github/workspace (GitHub's Dockerfile support for actions)";
+	if (!unsafe_why && !strcmp(wd, "/"))
+		unsafe_why = "the stage sets no WORKDIR: dockfix cannot tell where the application writes";
+	if (!unsafe_why && pl.mkdirs.n)
+		unsafe_why = "a VOLUME that already exists keeps its old (root) ownership";
+	if (!unsafe_why && (mount = compose_mount(ctx)) != NULL) {
+		why = dfx_xasprintf("compose mounts %s writable: data already there keeps its owner", mount);
+		unsafe_why = why;
+		free(mount);
+	}
+	if (!unsafe_why && vol_before)
+		unsafe_why = "a VOLUME is declared before the files are handed over";
+	if (!pl.owner) {
+		/* nothing to chown with */
+		release_paths(&pl.chown);
+		memset(&pl.chown, 0, sizeof(pl.chown));
+		release_paths(&pl.mkdirs);
+		memset(&pl.mkdirs, 0, sizeof(pl.mkdirs));
+	}
+	{
+		struct dfx_buf desc = DFX_BUF_INIT;
+
+		if (pl.create)
+			dfx_buf_addf(&desc, "create system user `app` (10001) with %s, ",
+				     fam == FAM_ALPINE ? "addgroup/adduser" : "groupadd/useradd");
+		else if (existing)
+			dfx_buf_addf(&desc, "reuse the Dockerfile's user `%s`, ", existing);
+		else if (fam == FAM_NODE)
+			dfx_buf_adds(&desc, "use the image's `node` user (uid 1000), ");
+		if (pl.chown.n) {
+			dfx_buf_adds(&desc, "hand it ");
+			for (size_t i = 0; i < pl.chown.n; i++)
+				dfx_buf_addf(&desc, "%s%s", i ? ", " : "", pl.chown.v[i]);
+			dfx_buf_adds(&desc, ", ");
+		}
+		if (desc.len >= 2)
+			desc.ptr[desc.len -= 2] = '\0';
+		dfx_buf_addf(&desc, "%sswitch to %s before CMD", desc.len ? " and " : "", pl.user);
+		if (unsafe_why)
+			dfx_buf_addf(&desc, " (unsafe: %s)", unsafe_why);
+		f->fix = dfx_fix_new(unsafe_why ? DFX_FIX_UNSAFE : DFX_FIX_SAFE, "%s", desc.ptr);
+		dfx_buf_release(&desc);
+	}
+	text = plan_text(df, &pl);
+	dfx_dfhelp_insert_after(f->fix, ctx->file->path, df, after, text);
 	free(text);
+	free(wd);
+	free(pl.user);
+	free(pl.owner);
+	free(why);
+	release_paths(&pl.chown);
+	release_paths(&pl.mkdirs);
 }
 
 const struct dfx_rule dfx_rule_df201 = {
@@ -250,20 +980,33 @@ const struct dfx_rule dfx_rule_df201 = {
 	.what = "Checks that the final stage of a Dockerfile switches to a non-root user: it has a USER "
 		"instruction (in the stage or a stage it is built from) and the last one is not root, 0, "
 		"root:* or 0:*. Builder stages are exempt, and so are base images known to run as a "
-		"non-root user (distroless :nonroot, nginx-unprivileged, chainguard).",
+		"non-root user (distroless :nonroot, nginx-unprivileged, chainguard, bitnami, grafana, "
+		"nanoserver's ContainerUser). An image whose entrypoint starts as root to drop privileges "
+		"itself (postgres, mariadb, redis, mongo and others through gosu or setpriv, s6-overlay "
+		"images such as linuxserver's, Apache-based images whose server runs as www-data, or a "
+		"Dockerfile that installs gosu/su-exec) gets a low note naming the user it drops to.",
 	.why = "A process that runs as root in the container is root on the host the moment it escapes "
 	       "the container (a kernel bug, a mounted socket, a privileged flag). It can also modify "
 	       "the image's own files. Running as an unprivileged user removes that whole class of "
 	       "escalation and is required by Kubernetes `runAsNonRoot`.",
-	.example = "FROM node:22\nCOPY . /app\nCMD [\"node\", \"server.js\"]",
+	.example = "FROM node:22\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]",
 	.instead = "FROM node:22\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD [\"node\", \"server.js\"]",
-	.fix_safety = "Safe. The fix inserts user creation fitting the base image (node: the built-in "
-		      "`node` user; distroless/chainguard: 65532; alpine: addgroup/adduser; debian, ubuntu "
-		      "and RHEL-family: groupadd/useradd --system --no-log-init; anything else: a numeric "
-		      "USER 10001:10001) after the stage's last RUN/COPY/ADD, so build steps still run as "
-		      "root and only the running container changes user. Files the application writes at "
-		      "run time must then be owned by that user.",
+	.fix_safety = "Safe only when dockfix knows what the process needs: the base image is one it "
+		      "knows (an official OS or language image, or one of its image-behaviour table that "
+		      "runs under a non-root USER), the user tools fit it (node: the built-in `node` user; "
+		      "alpine: addgroup/adduser; Debian, Ubuntu and RHEL-family: groupadd/useradd; a user "
+		      "the Dockerfile already creates or hands files to is reused), the stage sets a "
+		      "WORKDIR, the entrypoint is not a script and runs nothing that needs root, and no "
+		      "VOLUME holds data an existing volume would keep root-owned. The fix then creates "
+		      "the user after the stage's last RUN/COPY/ADD (so build steps still run as root), "
+		      "hands it the WORKDIR and the directories the RUN steps make (`chown -R`), and "
+		      "switches to it before CMD and before any VOLUME. Otherwise the same fix is unsafe "
+		      "and says why. Images that cannot run as non-root get a hint, nginx an unsafe swap to "
+		      "nginxinc/nginx-unprivileged (port 8080), Windows images an unsafe `USER "
+		      "ContainerUser`.",
 	.refs = "seed: Non-Root User; hadolint DL3002; Trivy DS002; Checkov CKV_DOCKER_3, CKV_DOCKER_8; "
-		"CIS Docker Benchmark 4.1",
+		"CIS Docker Benchmark 4.1; the images' Dockerfiles and entrypoint scripts (docker-library, "
+		"nginxinc/docker-nginx-unprivileged, linuxserver/docker-baseimage-alpine); GitHub Docs: "
+		"Dockerfile support for GitHub Actions (USER)",
 	.check = check,
 };

@@ -11,22 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 
 /* Whether a command runs sudo (or doas) as its program or through a wrapper. */
-static bool runs_sudo(const struct dfx_sh_cmd *c, const char **which)
+static bool runs_sudo(const struct dfx_shellwords_cmd *c, const char **which)
 {
 	size_t p = c->prog, nx, guard = 0;
 
 	while (p < c->argc && guard++ < 16) {
-		const char *b = dfx_sh_base(c->argv[p]);
+		const char *b = dfx_shellwords_base(c->argv[p]);
 
 		if (!strcmp(b, "sudo") || !strcmp(b, "doas")) {
 			*which = !strcmp(b, "sudo") ? "sudo" : "doas";
 			return true;
 		}
-		if (!dfx_sh_wrapper(c, p, &nx))
+		if (!dfx_shellwords_wrapper(c, p, &nx))
 			break;
 		p = nx;
 	}
@@ -37,25 +38,26 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		struct dfx_sh_script sc = {0};
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
+		struct dfx_shellwords_script sc = {0};
 		const char *which = NULL;
 		struct dfx_finding *f;
 
-		if (!dfx_df_is(in, "RUN") && !(dfx_df_is(in, "ONBUILD") && in->sub && dfx_df_is(in->sub, "RUN")))
+		if (!dfx_df_is(in, "RUN"))
 			continue;
-		dfx_sh_run(&sc, in);
+		dfx_shellwords_run(&sc, in);
 		for (size_t k = 0; k < sc.n && !which; k++)
 			runs_sudo(&sc.cmds[k], &which);
-		dfx_sh_release(&sc);
+		dfx_shellwords_release(&sc);
 		if (!which)
 			continue;
 		f = dfx_emit(ctx, in->span,
 			       "RUN uses %s: build steps already run as the stage's USER, and %s in the image lets "
 			       "that user become root at run time",
 			       which, which);
-		dfx_dfu_mask_secret(f, in);
+		dfx_dfhelp_mask_secret(f, in);
 		if (f)
 			f->hint = dfx_xstrdup("drop sudo: put `USER root` before the step and switch back to the "
 					      "unprivileged USER after it; to drop privileges at container start "

@@ -7,12 +7,14 @@
  * dropped), unless the table says the move is only a suggestion (another
  * image, a major jump, an OS release, a Windows tag) - then a hint.
  * Seed: "Image Security - Base Image" (`FROM node:14 # EOL version`);
- * /work/shared/data/eol.md; Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
+ * endoflife.date (https://endoflife.date); Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/build.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 static char *date_text(int d)
@@ -72,7 +74,7 @@ static char *suite_retag(const struct dfx_imageref *ref, const struct dfx_eol_re
 		free(probe);
 		free(seg);
 		if (match)
-			return dfx_xasprintf("%.*s:%.*s%s%s%s", (int)dfx_dfu_ref_name_len(ref->name ? ref->name : ""),
+			return dfx_xasprintf("%.*s:%.*s%s%s%s", (int)dfx_image_ref_name_len(ref->name ? ref->name : ""),
 					     ref->name, (int)(p - tag), tag, alpine ? "alpine" : "", rec, p + n);
 		p += n;
 		if (*p)
@@ -105,7 +107,7 @@ static void check(struct dfx_ctx *ctx)
 		char *why;
 		bool suite = false;
 
-		if (!dfx_dfu_stage_image(df, st, &ref))
+		if (!dfx_build_stage_image(df, st, &ref))
 			continue;
 		if (ref.scratch) {
 			dfx_image_release(&ref);
@@ -141,7 +143,7 @@ static void check(struct dfx_ctx *ctx)
 		if (f && e.has_rec) {
 			if (!e.suggest_only && !suite) {
 				f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "use %s, the recommended supported release", e.rec.text);
-				if (!dfx_dfu_retag(f->fix, ctx->file->path, df, st, e.rec.tag)) {
+				if (!dfx_dfhelp_retag(f->fix, ctx->file->path, df, st, e.rec.tag)) {
 					dfx_fix_free(f->fix);
 					f->fix = NULL;
 				}
@@ -200,7 +202,6 @@ const struct dfx_rule dfx_rule_df301 = {
 		      "eclipse-temurin), a major jump (mysql 5.7, php 7), an OS release, a Windows tag - "
 		      "the finding carries a hint instead.",
 	.refs = "seed: Image Security - Base Image (\"FROM node:14 # EOL version\"); endoflife.date; "
-		"Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to date); "
-		"/work/shared/data/eol.md",
+		"Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to date)",
 	.check = check,
 };

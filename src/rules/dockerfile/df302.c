@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 /* Whether `cand` ("docker.io/bitnami/redis") is under trusted entry `e`. */

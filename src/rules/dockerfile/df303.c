@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/build.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 static void check(struct dfx_ctx *ctx)
@@ -23,7 +25,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_image_suggestion sg;
 		struct dfx_finding *f;
 
-		if (!dfx_dfu_stage_image(df, st, &ref))
+		if (!dfx_build_stage_image(df, st, &ref))
 			continue;
 		if (ref.scratch || ref.digest || (ref.has_tag && strcmp(ref.tag, "latest") != 0)) {
 			dfx_image_release(&ref);
@@ -42,7 +44,7 @@ static void check(struct dfx_ctx *ctx)
 		if (f) {
 			if (dfx_image_pin(&ref, &sg) && !sg.image_changes && sg.tag[0]) {
 				f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "pin %s (the recommended supported release)", sg.text);
-				if (!dfx_dfu_retag(f->fix, ctx->file->path, df, st, sg.tag)) {
+				if (!dfx_dfhelp_retag(f->fix, ctx->file->path, df, st, sg.tag)) {
 					dfx_fix_free(f->fix);
 					f->fix = NULL;
 				}

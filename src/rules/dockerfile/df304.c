@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/build.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 /* A stage name with the word dev, development, debug or test (dev-envs, test_runner). */
@@ -37,7 +39,7 @@ static void check(struct dfx_ctx *ctx)
 
 	const char *fin = df->nstages ? df->stages[df->nstages - 1].name : NULL;
 
-	if (dfx_dfu_nonprod_path(ctx->file->path))
+	if (dfx_build_nonprod_path(ctx->file->path))
 		return; /* a dev, CI or test image */
 	if (fin && dev_stage(fin))
 		return; /* the last stage is a development target */
@@ -47,13 +49,13 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_image_suggestion sg;
 		struct dfx_finding *f;
 
-		struct dfx_dfu_build b;
+		struct dfx_build_steps b;
 
-		if (!dfx_dfu_stage_in_final(df, s) || !dfx_dfu_stage_image(df, st, &ref))
+		if (!dfx_build_stage_in_final(df, s) || !dfx_build_stage_image(df, st, &ref))
 			continue;
 		/* a stage that compiles needs the full image: DF401 splits it instead */
-		if (dfx_dfu_build_scan(df, s, &b) != DFX_ECO_NONE ||
-		    dfx_dfu_build_scan(df, df->nstages - 1, &b) != DFX_ECO_NONE) {
+		if (dfx_build_scan(df, s, &b) != DFX_ECO_NONE ||
+		    dfx_build_scan(df, df->nstages - 1, &b) != DFX_ECO_NONE) {
 			dfx_image_release(&ref);
 			continue;
 		}
@@ -67,7 +69,7 @@ static void check(struct dfx_ctx *ctx)
 			       st->image, sg.text);
 		if (f) {
 			f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "use %s", sg.text);
-			if (!dfx_dfu_retag(f->fix, ctx->file->path, df, st, sg.tag)) {
+			if (!dfx_dfhelp_retag(f->fix, ctx->file->path, df, st, sg.tag)) {
 				dfx_fix_free(f->fix);
 				f->fix = NULL;
 				f->hint = dfx_xasprintf("use %s, or build in a full image and copy the result into "

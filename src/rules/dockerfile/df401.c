@@ -18,7 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/build.h"
+#include "dockfix/shellwords.h"
+#include "dockfix/image.h"
 #include "dockfix/rule.h"
 
 /*
@@ -32,7 +35,7 @@ static bool runs_app(const struct dfx_dockerfile *df, const struct dfx_df_stage 
 	static const char *const bare[] = {"sh", "bash", "ash", "zsh", "dash", "python", "python3", "node", "ruby",
 					   "irb", "php", "perl", "jshell", "pwsh", "powershell", "cmd", NULL};
 	const struct dfx_df_instr *last = NULL;
-	struct dfx_sh_script sc = {0};
+	struct dfx_shellwords_script sc = {0};
 	bool app = true;
 
 	for (size_t i = st->first; i <= st->last; i++)
@@ -42,29 +45,29 @@ static bool runs_app(const struct dfx_dockerfile *df, const struct dfx_df_stage 
 		return false;
 	if (last->json) {
 		for (size_t k = 0; k < last->argc; k++)
-			if (strcmp(dfx_sh_base(last->argv[k]), "gosu") && strcmp(dfx_sh_base(last->argv[k]), "application")) {
+			if (strcmp(dfx_shellwords_base(last->argv[k]), "gosu") && strcmp(dfx_shellwords_base(last->argv[k]), "application")) {
 				size_t rest = last->argc - k;
 
 				for (size_t b = 0; bare[b] && rest == 1; b++)
-					if (!strcmp(dfx_sh_base(last->argv[k]), bare[b]))
+					if (!strcmp(dfx_shellwords_base(last->argv[k]), bare[b]))
 						app = false;
 				break;
 			}
 		return app;
 	}
-	dfx_sh_parse(&sc, last->args_text, strlen(last->args_text));
+	dfx_shellwords_parse(&sc, last->args_text, strlen(last->args_text));
 	if (sc.n == 1) {
-		size_t p = dfx_sh_real_prog(&sc.cmds[0]);
+		size_t p = dfx_shellwords_real_prog(&sc.cmds[0]);
 
 		for (size_t b = 0; bare[b] && p + 1 == sc.cmds[0].argc; b++)
-			if (!strcmp(dfx_sh_base(sc.cmds[0].argv[p]), bare[b]))
+			if (!strcmp(dfx_shellwords_base(sc.cmds[0].argv[p]), bare[b]))
 				app = false;
 	}
-	dfx_sh_release(&sc);
+	dfx_shellwords_release(&sc);
 	return app;
 }
 
-static const char *hint_for(enum dfx_eco e)
+static const char *hint_for(enum dfx_build_eco e)
 {
 	switch (e) {
 	case DFX_ECO_NODE:
@@ -129,7 +132,7 @@ static char *output_dir(const struct dfx_df_instr *cmd, const char *wd)
 	return NULL;
 }
 
-static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build *sc)
+static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_build_steps *sc)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st = &df->stages[0];
@@ -143,7 +146,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 	char *wd = NULL, *out = NULL, *prod = NULL, *builder;
 	const char *raw;
 
-	if (!dfx_dfu_stage_image(df, st, &ref))
+	if (!dfx_build_stage_image(df, st, &ref))
 		return NULL;
 	if (!ref.name || strcmp(ref.name, "node") != 0 || !from->nwords) {
 		dfx_image_release(&ref);
@@ -151,7 +154,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 	}
 	raw = from->words[0].raw;
 	if (!strchr(raw, '$') && dfx_image_slim(&ref, &sg))
-		prod = dfx_xasprintf("%.*s:%s", (int)dfx_dfu_ref_name_len(raw), raw, sg.tag);
+		prod = dfx_xasprintf("%.*s:%s", (int)dfx_image_ref_name_len(raw), raw, sg.tag);
 	else
 		prod = dfx_xstrdup(raw);
 	dfx_image_release(&ref);
@@ -207,7 +210,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 		}
 		wd = dfx_xstrdup("/app");
 	} else {
-		wd = dfx_dfu_workdir(df, sc->build_at);
+		wd = dfx_build_workdir(df, sc->build_at);
 	}
 	out = output_dir(cmd, wd);
 	if (!out)
@@ -226,10 +229,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 	}
 	if (!has_workdir) {
 		char *w = dfx_xasprintf("%s /app%s", upper ? "WORKDIR" : "workdir", nl);
-		char *ins = dfx_df_after_text(df, from, w);
-
-		dfx_fix_edit(fix, ctx->file->path, from->lines.end, from->lines.end, ins);
-		free(ins);
+		dfx_dfhelp_insert_after(fix, ctx->file->path, df, from, w);
 		free(w);
 	}
 	{
@@ -248,12 +248,7 @@ static struct dfx_fix *node_fix(struct dfx_ctx *ctx, const struct dfx_dfu_build 
 		if (!tail_user)
 			dfx_buf_addf(&text, "%s node%s", upper ? "USER" : "user", nl);
 	}
-	{
-		char *ins = dfx_df_after_text(df, split, text.ptr);
-
-		dfx_fix_edit(fix, ctx->file->path, split->lines.end, split->lines.end, ins);
-		free(ins);
-	}
+	dfx_dfhelp_insert_after(fix, ctx->file->path, df, split, text.ptr);
 	free(builder);
 out:
 	dfx_buf_release(&text);
@@ -268,18 +263,18 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 	const struct dfx_df_stage *st;
-	struct dfx_dfu_build s;
+	struct dfx_build_steps s;
 	struct dfx_finding *f;
-	enum dfx_eco e;
+	enum dfx_build_eco e;
 	const char *what;
 	unsigned line;
 
-	if (df->nstages != 1 || dfx_dfu_nonprod_path(ctx->file->path))
+	if (df->nstages != 1 || dfx_build_nonprod_path(ctx->file->path))
 		return;
 	st = &df->stages[0];
 	if (!runs_app(df, st))
 		return; /* a base or build-environment image */
-	e = dfx_dfu_build_scan(df, 0, &s);
+	e = dfx_build_scan(df, 0, &s);
 	if (e == DFX_ECO_NONE)
 		return;
 	what = s.what;
@@ -341,6 +336,6 @@ const struct dfx_rule dfx_rule_df401 = {
 		      "in node_modules until the builder prunes them. Other builds get a hint.",
 	.refs = "seed: Multi-Stage Builds; Docker docs: Multi-stage builds, Building best practices; "
 		"CIS Docker Benchmark 4.3 (no unnecessary packages); hadolint and Trivy have no "
-		"equivalent (research/dockerfile-anchors.md section 9)",
+		"equivalent",
 	.check = check,
 };

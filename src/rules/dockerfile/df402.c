@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
 #include "dockfix/rule.h"
 
 struct argctx {
@@ -127,6 +127,26 @@ static void check(struct dfx_ctx *ctx)
 						      "for the archive it must unpack or the URL it fetches");
 			continue;
 		}
+		const char *unread = NULL, *arch = NULL;
+		size_t n = in->json ? in->argc : in->nwords;
+
+		/* ADD unpacks a tar archive by its content: look at the bytes */
+		for (size_t k = 0; !in->nheredocs && k + 1 < n && !arch; k++) {
+			const char *s = in->json ? in->argv[k] : in->words[k].text;
+
+			switch (dfx_dfhelp_context_source(ctx->ws, ctx->file->context, s)) {
+			case DFX_SRC_ARCHIVE:
+				arch = s;
+				break;
+			case DFX_SRC_UNKNOWN:
+				unread = unread ? unread : s;
+				break;
+			default:
+				break;
+			}
+		}
+		if (arch)
+			continue; /* an archive by its bytes: ADD unpacks it, as intended */
 		f = dfx_emit(ctx, in->keyword,
 			       "ADD copies %s here: use COPY, which does only that (ADD also fetches URLs and "
 			       "unpacks any local tar archive by its content)",
@@ -143,7 +163,13 @@ static void check(struct dfx_ctx *ctx)
 			const char *kw = df->src->data + in->keyword.start;
 			bool lower = kw[0] >= 'a' && kw[0] <= 'z';
 
-			f->fix = dfx_fix_new(DFX_FIX_SAFE, "replace ADD by COPY");
+			if (unread)
+				f->fix = dfx_fix_new(DFX_FIX_UNSAFE,
+						     "replace ADD by COPY (unsafe: %s is not in the build context "
+						     "dockfix can read, so it cannot tell it is no archive ADD unpacks)",
+						     unread);
+			else
+				f->fix = dfx_fix_new(DFX_FIX_SAFE, "replace ADD by COPY");
 			dfx_fix_edit(f->fix, ctx->file->path, in->keyword.start, in->keyword.end, lower ? "copy" : "COPY");
 		}
 	}
@@ -168,10 +194,13 @@ const struct dfx_rule dfx_rule_df402 = {
 	       "copies, nothing else, and is the instruction Docker's best practices ask for.",
 	.example = "ADD requirements.txt /app/\nADD src/ /app/src/",
 	.instead = "COPY requirements.txt /app/\nCOPY src/ /app/src/",
-	.fix_safety = "Safe. The fix only changes the keyword (keeping its case); COPY accepts the same "
-		      "--chown, --chmod, --link and --exclude flags. Sources are judged by name: a local "
-		      "file that is a tar archive under another name would no longer be unpacked. ADDs "
-		      "with ADD-only flags (--checksum, --keep-git-dir, --unpack) get a hint instead.",
+	.fix_safety = "Safe when dockfix reads every source in the build context and none is an archive "
+		      "by its bytes (a tar header, or gzip, bzip2, xz, zstd or lz4 data), or the source is a "
+		      "directory or a heredoc: then COPY puts the same bytes in the image. The fix only "
+		      "changes the keyword (keeping its case); COPY accepts the same --chown, --chmod, "
+		      "--link and --exclude flags. A source dockfix cannot read makes the fix unsafe; one "
+		      "that is an archive under another name gets a hint. ADDs with ADD-only flags "
+		      "(--checksum, --keep-git-dir, --unpack) get a hint instead.",
 	.refs = "hadolint DL3020; Trivy DS-0005 (AVD-DS-0005); Checkov CKV_DOCKER_4; Semgrep "
 		"dockerfile.best-practice.prefer-copy-over-add; CIS Docker Benchmark 4.9",
 	.check = check,

@@ -28,12 +28,11 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
 		size_t n;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub)
-			in = in->sub;
 		if (!dfx_df_is(in, "ADD") || in->nheredocs || dfx_df_instr_flag(in, "checksum"))
 			continue;
 		n = in->json ? in->argc : in->nwords;
@@ -97,7 +96,6 @@ const struct dfx_rule dfx_rule_df403 = {
 	.fix_safety = "No fix: the digest has to come from a trusted source, not from a download at "
 		      "fix time.",
 	.refs = "BuildKit Dockerfile reference: ADD --checksum (frontend 1.6); hadolint DL3020 allows "
-		"URLs and has no checksum rule; research/dockerfile-anchors.md section 0 (nobody checks "
-		"it); SLSA build integrity",
+		"URLs and has no checksum rule; SLSA build integrity",
 	.check = check,
 };

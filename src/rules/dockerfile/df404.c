@@ -4,12 +4,13 @@
  * `wget -qO- ... | sudo bash -`, `sh -c "$(curl ...)"`, `bash <(curl ...)`,
  * also python, perl, ruby, node and php). Detection only.
  * hadolint DL4006 (pipefail, the failure-masking half); Semgrep
- * set-pipefail; research/dockerfile-anchors.md section 10.
+ * set-pipefail.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 
 static bool fetcher(const char *p)
@@ -21,7 +22,7 @@ static bool interpreter(const char *p)
 {
 	static const char *const names[] = {"python", "python2", "python3", "perl", "ruby", "node", "php", "pwsh", NULL};
 
-	if (dfx_sh_is_shell(p))
+	if (dfx_shellwords_is_shell(p))
 		return true;
 	for (size_t k = 0; names[k]; k++)
 		if (!strcmp(p, names[k]))
@@ -30,23 +31,23 @@ static bool interpreter(const char *p)
 	return !strncmp(p, "python3.", 8);
 }
 
-static const char *prog_of(const struct dfx_sh_cmd *c)
+static const char *prog_of(const struct dfx_shellwords_cmd *c)
 {
-	size_t p = dfx_sh_real_prog(c);
+	size_t p = dfx_shellwords_real_prog(c);
 
-	return p < c->argc ? dfx_sh_base(c->argv[p]) : "";
+	return p < c->argc ? dfx_shellwords_base(c->argv[p]) : "";
 }
 
 /* A shell (or eval/source) run on a download: sh -c "$(curl ...)", bash <(wget ...). */
-static bool substituted(const struct dfx_sh_cmd *c, const char **dl)
+static bool substituted(const struct dfx_shellwords_cmd *c, const char **dl)
 {
 	static const char *const pats[] = {"$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget", NULL};
-	size_t p = dfx_sh_real_prog(c);
+	size_t p = dfx_shellwords_real_prog(c);
 	const char *prog;
 
 	if (p >= c->argc)
 		return false;
-	prog = dfx_sh_base(c->argv[p]);
+	prog = dfx_shellwords_base(c->argv[p]);
 	if (!interpreter(prog) && strcmp(prog, "eval") && strcmp(prog, "source") && strcmp(prog, "."))
 		return false;
 	for (size_t k = p + 1; k < c->argc; k++)
@@ -62,18 +63,19 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		struct dfx_sh_script sc = {0};
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
+		struct dfx_shellwords_script sc = {0};
 		const char *dl = NULL, *sh = NULL;
 		struct dfx_finding *f;
 
-		if (!dfx_df_is(in, "RUN") && !(dfx_df_is(in, "ONBUILD") && in->sub && dfx_df_is(in->sub, "RUN")))
+		if (!dfx_df_is(in, "RUN"))
 			continue;
-		dfx_sh_run(&sc, in);
+		dfx_shellwords_run(&sc, in);
 		/* one pass: a fetcher earlier in the same pipeline, then an interpreter */
 		for (size_t k = 0, fetch = (size_t)-1; k < sc.n && !sh; k++) {
-			const struct dfx_sh_cmd *c = &sc.cmds[k];
+			const struct dfx_shellwords_cmd *c = &sc.cmds[k];
 			const char *p = prog_of(c);
 
 			if (substituted(c, &dl)) {
@@ -93,13 +95,13 @@ static void check(struct dfx_ctx *ctx)
 		if (sh) {
 			char *shc = dfx_xstrdup(sh), *dlc = dfx_xstrdup(dl);
 
-			dfx_sh_release(&sc);
+			dfx_shellwords_release(&sc);
 			f = dfx_emit(ctx, in->span,
 				       "RUN runs a script downloaded by %s with %s without verifying it: whoever "
 				       "controls the server controls the build, and a truncated download still runs",
 				       dlc, shc);
 			free(dlc);
-			dfx_dfu_mask_secret(f, in);
+			dfx_dfhelp_mask_secret(f, in);
 			if (f)
 				f->hint = dfx_xstrdup("download to a file, check it against a published checksum "
 						      "or signature (`sha256sum -c`, `gpg --verify`), then run it; or "
@@ -107,7 +109,7 @@ static void check(struct dfx_ctx *ctx)
 			free(shc);
 			continue;
 		}
-		dfx_sh_release(&sc);
+		dfx_shellwords_release(&sc);
 	}
 }
 
@@ -132,7 +134,7 @@ const struct dfx_rule dfx_rule_df404 = {
 		   " && sh /tmp/install.sh && rm /tmp/install.sh",
 	.fix_safety = "No fix: the checksum or signature has to come from the publisher.",
 	.refs = "hadolint DL4006 (pipefail); Semgrep dockerfile.best-practice.set-pipefail; "
-		"research/dockerfile-anchors.md section 10 (not detected by other tools); CIS Docker "
+		"CIS Docker "
 		"Benchmark 4.2 (trusted base and content)",
 	.check = check,
 };

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dfhelp.h"
+#include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 
 static bool ends_with_apk(const char *w)
@@ -50,7 +51,7 @@ static bool curl_insecure(const char *w)
 }
 
 /* Whether an apt-get command fetches packages (install, upgrade, ...), not purge/remove. */
-static bool downloads(const struct dfx_sh_cmd *c, size_t p)
+static bool downloads(const struct dfx_shellwords_cmd *c, size_t p)
 {
 	static const char *const subs[] = {"install", "upgrade", "dist-upgrade", "full-upgrade", "source",
 					   "build-dep", "download", NULL};
@@ -67,7 +68,7 @@ static bool downloads(const struct dfx_sh_cmd *c, size_t p)
 }
 
 /* Whether `apk add` installs only local package files (built in the same build). */
-static bool local_apks(const struct dfx_sh_cmd *c, size_t p)
+static bool local_apks(const struct dfx_shellwords_cmd *c, size_t p)
 {
 	size_t n = 0;
 	bool sub = false;
@@ -115,9 +116,9 @@ static const char *env_switch(const char *name, const char *v)
 }
 
 /* The first verification switch of one command, or NULL. */
-static const char *cmd_switch(const struct dfx_sh_cmd *c)
+static const char *cmd_switch(const struct dfx_shellwords_cmd *c)
 {
-	size_t p = dfx_sh_real_prog(c);
+	size_t p = dfx_shellwords_real_prog(c);
 	const char *prog, *s;
 	bool pip, apt, rpm;
 
@@ -136,7 +137,7 @@ static const char *cmd_switch(const struct dfx_sh_cmd *c)
 	}
 	if (p >= c->argc)
 		return NULL;
-	prog = dfx_sh_base(c->argv[p]);
+	prog = dfx_shellwords_base(c->argv[p]);
 	pip = !strncmp(prog, "pip", 3) || !strncmp(prog, "python", 6) || !strcmp(prog, "uv") || !strcmp(prog, "poetry");
 	apt = !strcmp(prog, "apt-get") || !strcmp(prog, "apt") || !strcmp(prog, "aptitude");
 	rpm = !strcmp(prog, "yum") || !strcmp(prog, "dnf") || !strcmp(prog, "tdnf") || !strcmp(prog, "microdnf") ||
@@ -273,12 +274,11 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
+
+	DFX_EACH_INSTR(df, in) {
 		struct dfx_finding *f;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub)
-			in = in->sub;
 		if (dfx_df_is(in, "ENV") || dfx_df_is(in, "ARG")) {
 			bool env = dfx_df_is(in, "ENV");
 
@@ -299,10 +299,10 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		}
 		if (dfx_df_is(in, "RUN")) {
-			struct dfx_sh_script sc = {0};
+			struct dfx_shellwords_script sc = {0};
 			const char *sw = NULL;
 
-			dfx_sh_run(&sc, in);
+			dfx_shellwords_run(&sc, in);
 			for (size_t k = 0; k < sc.n && !sw; k++)
 				sw = cmd_switch(&sc.cmds[k]);
 			if (!sw)
@@ -312,11 +312,11 @@ static void check(struct dfx_ctx *ctx)
 					       "RUN turns off TLS or signature verification (%s): what it downloads "
 					       "can be replaced in transit",
 					       sw);
-				dfx_dfu_mask_secret(f, in);
+				dfx_dfhelp_mask_secret(f, in);
 				if (f)
 					f->hint = dfx_xstrdup(hint_for(sw));
 			}
-			dfx_sh_release(&sc);
+			dfx_shellwords_release(&sc);
 		}
 	}
 }

@@ -4,7 +4,7 @@
  * needs a BuildKit entitlement (security.insecure, network.host, device)
  * because it gives the build step host privileges. Detection only.
  * BuildKit frontend reference (RUN --security, --network, --device);
- * research/dockerfile-anchors.md 3.5; no hadolint/Trivy/Checkov rule.
+ * BuildKit entitlements; no hadolint/Trivy/Checkov rule.
  */
 #include <string.h>
 
@@ -14,11 +14,9 @@ static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
 
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
+	const struct dfx_df_instr *in;
 
-		if (dfx_df_is(in, "ONBUILD") && in->sub)
-			in = in->sub;
+	DFX_EACH_INSTR(df, in) {
 		if (!dfx_df_is(in, "RUN"))
 			continue;
 		for (size_t k = 0; k < in->nflags; k++) {
@@ -75,7 +73,7 @@ const struct dfx_rule dfx_rule_df406 = {
 	.fix_safety = "No fix: removing the flag can break the step; what it needed instead is a "
 		      "design decision.",
 	.refs = "BuildKit Dockerfile reference: RUN --security, RUN --network, RUN --device and "
-		"builder entitlements; research/dockerfile-anchors.md 3.5; CIS Docker Benchmark 5.4 "
+		"builder entitlements; CIS Docker Benchmark 5.4 "
 		"(privileged) and 5.9 (host network), by analogy",
 	.check = check,
 };

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dfutil.h"
+#include "dockfix/build.h"
 #include "dockfix/rule.h"
 
 struct argctx {
@@ -65,7 +65,7 @@ static void check(struct dfx_ctx *ctx)
 	for (size_t i = 0; i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
 
-		if (!dfx_df_is(in, "EXPOSE") || in->stage < 0 || !dfx_dfu_stage_in_final(df, (size_t)in->stage))
+		if (!dfx_df_is(in, "EXPOSE") || in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage))
 			continue;
 		for (size_t k = 0; k < in->nwords; k++) {
 			struct argctx a = {df, i};
