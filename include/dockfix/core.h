@@ -183,6 +183,12 @@ struct dfx_fix {
 	size_t nedits, cap;
 	char **paths;
 	size_t npaths, pcap;
+	/* Fix group: the fixes of one rule's findings in one file that share a
+	   nonzero group are applied together or not at all (in one pass,
+	   verified as one). Edits that several members need (one append to
+	   .env, one `secrets:` block) are carried by one member; the others may
+	   carry no edits of their own. 0: the fix stands alone. */
+	unsigned group;
 };
 
 struct dfx_fix *dfx_fix_new(enum dfx_applicability a, const char *fmt, ...) DFX_PRINTF(2, 3);

@@ -13,8 +13,11 @@
 
 struct dfx_fix_stats {
 	size_t applied;     /* fixes applied */
-	size_t dropped;     /* fixes that failed verification */
-	size_t passes;        /* each dropped fix is a note in ws->diags: "path:line:col: CODE fix dropped: why" */
+	size_t dropped;     /* fixes that failed verification or did not converge */
+	size_t unconverged; /* of them: the result still raised the finding, or the fix edited again
+	                       what it wrote in an earlier pass */
+	size_t passes;      /* each dropped fix is a note in ws->diags: "path:line:col: CODE fix dropped: why"
+	                       or "... CODE fix did not converge: why" */
 };
 
 /*

@@ -2,10 +2,10 @@
  * secrets.h - the credentials engine: is a variable name a credential name,
  * is a literal value a credential, is a password weak, and fresh secrets.
  *
- * Implements SPEC.md DF101/DF102/DC101/DC102/DC105/DC107/DH101 detection.
- * Name matching extends BuildKit's SecretsUsedInArgOrEnv token rule, Trivy
- * DS-0031 and hadolint DL3064 (research/dockerfile-anchors.md 1.2, 2.2, 4);
- * weak values come from research/compose-anchors.md 7. The word lists and
+ * Implements the detection of the README's rules DF101, DF102, DC101,
+ * DC102, DC105, DC107 and DH101. Name matching extends BuildKit's
+ * SecretsUsedInArgOrEnv check, Trivy DS-0031 and hadolint DL3064; weak
+ * values come from the official images' documentation. The word lists and
  * token formats are data (src/data/secret-names.txt, secret-exempt.txt,
  * token-formats.tsv, weak-passwords.txt, user-vars.tsv) compiled into
  * tables at build time; the formats are PCRE2 patterns compiled once.

@@ -31,13 +31,11 @@
  * files this run created are removed again.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,12 +43,13 @@
 #include "cmd.h"
 #include "options.h"
 #include "dockfix/core.h"
+#include "dockfix/ignore.h"
+#include "dockfix/secrets.h"
 #include "templates.h"
 #include "dockfix/writer.h"
 
 #define MAX_DEPTH 8       /* @include nesting */
 #define MAX_NEST 16       /* @if nesting */
-#define PASSWORD_BYTES 32 /* 256 bits from the OS CSPRNG */
 #define PASSWORD_LEN 43   /* base64url of 32 bytes, no padding */
 
 /* ---------------------------------------------------------------- stacks */
@@ -408,68 +407,20 @@ static int expand(const struct vars *vs, const char *path, struct dfx_buf *out, 
 
 /* ---------------------------------------------------------------- passwords */
 
-static int random_bytes(unsigned char *p, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = getrandom(p + got, n - got, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == ENOSYS)
-			break;
-		if (r < 0)
-			return -1;
-		got += (size_t)r;
-	}
-	if (got < n) { /* a kernel without getrandom(2) */
-		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			return -1;
-		while (got < n) {
-			ssize_t r = read(fd, p + got, n - got);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				close(fd);
-				return -1;
-			}
-			got += (size_t)r;
-		}
-		close(fd);
-	}
-	return 0;
-}
-
-/* A fresh password: 32 random bytes, base64url without padding (43 chars). */
+/* A fresh password from the model's generator: 32 random bytes, base64url without padding. */
 static int make_password(char out[PASSWORD_LEN + 1])
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char raw[PASSWORD_BYTES + 1];
-	size_t o = 0;
+	char *pw = dfx_secret_gen();
+	size_t n = pw ? strlen(pw) : 0;
 
-	if (random_bytes(raw, PASSWORD_BYTES) != 0)
+	if (n != PASSWORD_LEN) {
+		free(pw);
 		return -1;
-	raw[PASSWORD_BYTES] = 0; /* pads the last group; its bits are not emitted */
-	for (size_t i = 0; i < PASSWORD_BYTES; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8;
-
-		if (i + 2 < PASSWORD_BYTES)
-			v |= raw[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		if (i + 1 < PASSWORD_BYTES)
-			out[o++] = alphabet[v >> 6 & 63];
-		if (i + 2 < PASSWORD_BYTES)
-			out[o++] = alphabet[v & 63];
 	}
-	out[o] = '\0';
-	explicit_bzero(raw, sizeof(raw));
-	return o == PASSWORD_LEN ? 0 : -1;
+	memcpy(out, pw, n + 1);
+	explicit_bzero(pw, n);
+	free(pw);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- files */
@@ -583,44 +534,35 @@ static int make_dirs(const char *dir)
 /* ---------------------------------------------------------------- .gitignore */
 
 /*
- * A .gitignore line reduced to the top-level name it ignores: without a
- * leading slash, trailing blanks, or a trailing slash, slash-star or
- * slash-star-star, so that "/secrets/" and "secrets" compare equal.
+ * Whether the .gitignore text already ignores template entry `entry` (a
+ * name, `name/` for a folder), by the one .gitignore matcher: a folder
+ * counts as ignored when a file inside it is (a `secrets` line, or one
+ * that ignores what is inside).
  */
-static size_t ignore_key(const char *s, size_t n, const char **out)
-{
-	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n && s[0] == '/') {
-		s++;
-		n--;
-	}
-	if (n >= 3 && memcmp(s + n - 3, "/**", 3) == 0)
-		n -= 3;
-	else if (n >= 2 && memcmp(s + n - 2, "/*", 2) == 0)
-		n -= 2;
-	else if (n >= 1 && s[n - 1] == '/')
-		n -= 1;
-	*out = s;
-	return n;
-}
-
 static bool ignores(const char *text, size_t len, const char *entry, size_t elen)
 {
-	const char *want, *have;
-	size_t wn = ignore_key(entry, elen, &want);
+	struct dfx_ignore ig;
+	char *e, *probe;
+	bool dir, hit;
 
-	for (size_t pos = 0; pos < len;) {
-		const char *s = text + pos;
-		const char *nl = memchr(s, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - s) : len - pos;
-		size_t hn = ignore_key(s, n, &have);
-
-		if (hn == wn && memcmp(have, want, wn) == 0)
-			return true;
-		pos += n + 1;
+	while (elen && (entry[elen - 1] == '\r' || entry[elen - 1] == ' ' || entry[elen - 1] == '\t'))
+		elen--;
+	if (elen && entry[0] == '/') {
+		entry++;
+		elen--;
 	}
-	return false;
+	dir = elen && entry[elen - 1] == '/';
+	e = dfx_xstrndup(entry, dir ? elen - 1 : elen);
+	dfx_ignore_parse(&ig, DFX_IGNORE_GIT, text, len);
+	hit = dfx_ignore_match(&ig, e, dir);
+	if (!hit && dir) {
+		probe = dfx_xasprintf("%s/dockfix-probe", e);
+		hit = dfx_ignore_match(&ig, probe, false);
+		free(probe);
+	}
+	dfx_ignore_release(&ig);
+	free(e);
+	return hit;
 }
 
 /*

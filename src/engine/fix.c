@@ -2,7 +2,11 @@
  * fix.c - the fix engine (see fix.h). ruff's loop: apply the fixes of one
  * pass that do not overlap, re-parse, re-check, repeat. A fix whose result
  * does not re-parse, or changes YAML paths it did not declare, is dropped
- * and reported; it is never written.
+ * and reported; it is never written. A fix group (core.h: struct dfx_fix
+ * group) is chosen, verified and applied as one, or not at all.
+ *
+ * References: the project's README "Fixes"; ruff's fix loop and its fix
+ * isolation (docs.astral.sh/ruff, "Fixes").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -236,42 +240,351 @@ static char *fix_key(const struct dfx_finding *fd)
 	return dfx_buf_detach(&b);
 }
 
+/* Whether fix `f` has an edit that conflicts with one of the chosen fixes. */
+static bool conflicts(struct dfx_fix *const *chosen, size_t nchosen, const struct dfx_fix *f)
+{
+	for (size_t k = 0; k < nchosen; k++)
+		for (size_t a = 0; a < chosen[k]->nedits; a++)
+			for (size_t b = 0; b < f->nedits; b++)
+				if (edits_conflict(&chosen[k]->edits[a], &f->edits[b]))
+					return true;
+	return false;
+}
+
+/*
+ * The fixes that go with the fix of finding i: itself alone, or every fix
+ * of its group (same rule, same file, same nonzero group), in finding
+ * order. *out is malloc'd.
+ */
+static size_t group_members(const struct dfx_findings *fs, size_t i, struct dfx_fix ***out)
+{
+	const struct dfx_finding *fd = &fs->v[i];
+	size_t n = 0;
+
+	*out = dfx_xmalloc(fs->n * sizeof(**out));
+	if (!fd->fix->group) {
+		(*out)[n++] = fd->fix;
+		return n;
+	}
+	for (size_t k = 0; k < fs->n; k++) {
+		const struct dfx_finding *o = &fs->v[k];
+
+		if (o->fix && o->fix->group == fd->fix->group && o->rule == fd->rule && o->src == fd->src)
+			(*out)[n++] = o->fix;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- convergence */
+
+/* What a finding is across passes: rule, file and message (positions move). */
+static char *finding_id(const struct dfx_finding *fd)
+{
+	return dfx_xasprintf("%s|%s|%s", fd->rule->code, fd->src->path, fd->message ? fd->message : "");
+}
+
+static size_t count_id(const struct dfx_findings *fs, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		char *o = finding_id(&fs->v[i]);
+
+		n += strcmp(o, id) == 0;
+		free(o);
+	}
+	return n;
+}
+
+static bool listed_id(char *const *v, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], id))
+			return true;
+	return false;
+}
+
+/* A finding whose fix was applied in the last pass. */
+struct applied {
+	char *id;
+	struct dfx_wsfile *file; /* the file the finding is in */
+	size_t before;           /* findings with this id in that pass */
+	size_t n;                /* of them fixed */
+};
+
+/* The bytes of a file before the last pass wrote it. */
+struct snap {
+	struct dfx_wsfile *file;
+	char *data;
+	size_t len;
+};
+
+/* Bytes a fix of rule `code` wrote, in the file's current offsets. */
+struct region {
+	const char *code;
+	struct dfx_wsfile *file;
+	uint32_t start, end;
+};
+
+struct guard {
+	struct applied *last;
+	size_t nlast, lcap;
+	struct snap *snaps;
+	size_t nsnaps, scap;
+	struct region *regs;
+	size_t nregs, rcap, regs_before; /* regions from before the last pass */
+	char **stuck;                    /* finding ids never fixed again */
+	size_t nstuck, stcap;
+	size_t last_applied;
+};
+
+static void guard_forget_pass(struct guard *g)
+{
+	for (size_t i = 0; i < g->nlast; i++)
+		free(g->last[i].id);
+	g->nlast = 0;
+	for (size_t i = 0; i < g->nsnaps; i++)
+		free(g->snaps[i].data);
+	g->nsnaps = 0;
+	g->regs_before = g->nregs;
+	g->last_applied = 0;
+}
+
+static void guard_release(struct guard *g)
+{
+	guard_forget_pass(g);
+	free(g->last);
+	free(g->snaps);
+	free(g->regs);
+	for (size_t i = 0; i < g->nstuck; i++)
+		free(g->stuck[i]);
+	free(g->stuck);
+}
+
+static void note_stuck(struct dfx_workspace *ws, struct dfx_fix_stats *st, const struct dfx_finding *fd,
+		       const char *what)
+{
+	unsigned line = 1, col = 1;
+
+	if (fd)
+		dfx_source_linecol(fd->src, fd->span.start, &line, &col);
+	dfx_diag_add(&ws->diags, DFX_DIAG_NOTE, fd ? fd->src->path : NULL, line, col,
+		     "%s fix did not converge: %s; it is not applied", fd ? fd->rule->code : "a", what);
+	st->dropped++;
+	st->unconverged++;
+}
+
+/*
+ * After a pass: does a finding whose fix was applied still show up (as
+ * many findings with its id as before the fix)? Then that pass is undone
+ * (every file it wrote gets its bytes back), the finding is never fixed
+ * again, and the other fixes of the pass come back in the next one.
+ * Returns whether the pass was undone.
+ */
+static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct dfx_findings *fs,
+			bool incremental, struct dfx_fix_stats *st)
+{
+	bool undo = false;
+
+	for (size_t i = 0; i < g->nlast; i++) {
+		struct applied *a = &g->last[i];
+		const struct dfx_finding *fd = NULL;
+
+		if (incremental && !a->file->recheck)
+			continue; /* not checked again: nothing to say */
+		if (count_id(fs, a->id) + a->n <= a->before)
+			continue;
+		for (size_t k = 0; k < fs->n && !fd; k++) {
+			char *o = finding_id(&fs->v[k]);
+
+			if (!strcmp(o, a->id))
+				fd = &fs->v[k];
+			free(o);
+		}
+		if (!listed_id(g->stuck, g->nstuck, a->id)) {
+			DFX_GROW(g->stuck, g->nstuck + 1, g->stcap);
+			g->stuck[g->nstuck++] = dfx_xstrdup(a->id);
+			note_stuck(ws, st, fd, "its result still raises the same finding");
+		}
+		undo = true;
+	}
+	if (!undo)
+		return false;
+	for (size_t i = 0; i < g->nsnaps; i++) {
+		struct snap *sn = &g->snaps[i];
+
+		dfx_ws_set(sn->file, sn->data, sn->len);
+		sn->data = NULL;
+		sn->file->touched = true;
+	}
+	st->applied -= g->last_applied;
+	g->nregs = g->regs_before;
+	guard_forget_pass(g);
+	return true;
+}
+
+/* Whether fix `f` of rule `code` edits bytes that a fix of that rule wrote in an earlier pass
+   (appending right after them is fine). */
+static bool guard_rewrites(const struct guard *g, const char *code, const struct dfx_fix *f)
+{
+	for (size_t r = 0; r < g->nregs; r++) {
+		const struct region *rg = &g->regs[r];
+
+		if (strcmp(rg->code, code) != 0 || rg->start == rg->end)
+			continue;
+		for (size_t j = 0; j < f->nedits; j++) {
+			const struct dfx_edit *e = &f->edits[j];
+
+			if (strcmp(e->path, rg->file->path) != 0)
+				continue;
+			if (e->start == e->end ? (e->start > rg->start && e->start < rg->end)
+					       : (e->start < rg->end && e->end > rg->start))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Offset `x` of a file after `edits` (sorted by start) are spliced in; `end`: x ends a range
+   (an insert at x then goes after it). */
+static uint32_t remap(uint32_t x, const struct dfx_edit *const *edits, size_t n, bool end)
+{
+	long d = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dfx_edit *e = edits[i];
+		size_t tl = e->text ? strlen(e->text) : 0;
+
+		if (e->end < x || (e->end == x && (!end || e->start < e->end)))
+			d += (long)tl - (long)(e->end - e->start);
+	}
+	return (uint32_t)((long)x + d);
+}
+
+/* Record a commit of `use` chosen fixes: snapshots, the regions they write, the old ones moved. */
+static void guard_commit(struct guard *g, struct touched *tv, size_t tn, struct dfx_fix *const *chosen,
+			 const char *const *codes, size_t use)
+{
+	for (size_t i = 0; i < tn; i++) {
+		struct touched *t = &tv[i];
+		const struct dfx_edit **v = dfx_xmalloc((t->n ? t->n : 1) * sizeof(*v));
+
+		DFX_GROW(g->snaps, g->nsnaps + 1, g->scap);
+		g->snaps[g->nsnaps].file = t->file;
+		g->snaps[g->nsnaps].data = dfx_xmalloc(t->file->cur.len + 1);
+		memcpy(g->snaps[g->nsnaps].data, t->file->cur.data, t->file->cur.len);
+		g->snaps[g->nsnaps].data[t->file->cur.len] = '\0';
+		g->snaps[g->nsnaps].len = t->file->cur.len;
+		g->nsnaps++;
+		memcpy(v, t->edits, t->n * sizeof(*v));
+		for (size_t a = 1; a < t->n; a++)
+			for (size_t b = a; b > 0 && v[b - 1]->start > v[b]->start; b--) {
+				const struct dfx_edit *x = v[b];
+				v[b] = v[b - 1];
+				v[b - 1] = x;
+			}
+		for (size_t r = 0; r < g->nregs; r++)
+			if (g->regs[r].file == t->file) {
+				g->regs[r].start = remap(g->regs[r].start, v, t->n, false);
+				g->regs[r].end = remap(g->regs[r].end, v, t->n, true);
+			}
+		{
+			long d = 0;
+
+			for (size_t q = 0; q < t->n; q++) {
+				const struct dfx_edit *e = v[q];
+				size_t tl = e->text ? strlen(e->text) : 0;
+				const char *code = NULL;
+
+				for (size_t k = 0; k < use && !code; k++)
+					if (e >= chosen[k]->edits && e < chosen[k]->edits + chosen[k]->nedits)
+						code = codes[k];
+				if (code && tl) {
+					DFX_GROW(g->regs, g->nregs + 1, g->rcap);
+					g->regs[g->nregs].code = code;
+					g->regs[g->nregs].file = t->file;
+					g->regs[g->nregs].start = (uint32_t)((long)e->start + d);
+					g->regs[g->nregs].end = (uint32_t)((long)e->start + d + (long)tl);
+					g->nregs++;
+				}
+				d += (long)tl - (long)(e->end - e->start);
+			}
+		}
+		free(v);
+	}
+}
+
+/* The chosen members now belong to the pass: clear them from their findings. */
+static void release_members(struct dfx_findings *fs, struct dfx_fix *const *mv, size_t nm)
+{
+	for (size_t k = 0; k < fs->n; k++)
+		for (size_t m = 0; m < nm; m++)
+			if (fs->v[k].fix == mv[m])
+				fs->v[k].fix = NULL;
+}
+
 void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct dfx_fix_stats *st)
 {
 	char **failed = NULL;
 	size_t nfailed = 0, fcap = 0;
+	struct guard g = {0};
 
 	for (st->passes = 0; st->passes < DFX_FIX_MAX_PASSES; st->passes++) {
 		struct dfx_findings fs = {0};
 		struct dfx_fix **chosen = NULL;
-		size_t nchosen = 0, ccap = 0;
+		const char **codes = NULL;
+		struct applied *ids = NULL; /* per chosen fix */
+		size_t nchosen = 0, ccap = 0, kcap = 0, icap = 0;
+		bool incremental = ws->incremental;
 
 		dfx_check_all(ws, &fs);
+		if (guard_check(&g, ws, &fs, incremental, st)) {
+			/* the last pass is undone: check again before choosing */
+			ws->incremental = true;
+			mark_rechecks(ws, &fs, min);
+			dfx_findings_release(&fs);
+			continue;
+		}
+		guard_forget_pass(&g);
 		ws->incremental = true;
 		mark_rechecks(ws, &fs, min);
 		for (size_t i = 0; i < fs.n; i++) {
 			struct dfx_finding *fd = &fs.v[i];
 			struct dfx_buf why = DFX_BUF_INIT;
 			struct touched *tv;
-			size_t tn;
+			size_t tn, nm;
 			bool skip = false;
-			char *key;
+			char *key, *id;
+			struct dfx_fix **mv;
 
-			if (!fd->fix || fd->fix->applicability < min || !fd->fix->nedits)
+			if (!fd->fix || !fd->fix->nedits || (!fd->fix->group && fd->fix->applicability < min))
 				continue;
+			/* a group goes together or not at all: every member must qualify */
+			nm = group_members(&fs, i, &mv);
+			for (size_t m = 0; m < nm && !skip; m++)
+				skip = mv[m]->applicability < min;
 			key = fix_key(fd);
+			id = finding_id(fd);
 			for (size_t k = 0; k < nfailed && !skip; k++)
 				skip = strcmp(failed[k], key) == 0;
+			skip = skip || listed_id(g.stuck, g.nstuck, id);
+			for (size_t m = 0; m < nm && !skip; m++)
+				if (guard_rewrites(&g, fd->rule->code, mv[m])) {
+					DFX_GROW(g.stuck, g.nstuck + 1, g.stcap);
+					g.stuck[g.nstuck++] = dfx_xstrdup(id);
+					note_stuck(ws, st, fd, "it edits again what its fix wrote in an earlier pass");
+					skip = true;
+				}
 			/* overlapping with a fix already chosen this pass: next pass */
-			for (size_t k = 0; k < nchosen && !skip; k++)
-				for (size_t a = 0; a < chosen[k]->nedits && !skip; a++)
-					for (size_t b = 0; b < fd->fix->nedits && !skip; b++)
-						skip = edits_conflict(&chosen[k]->edits[a], &fd->fix->edits[b]);
+			for (size_t m = 0; m < nm && !skip; m++)
+				skip = conflicts(chosen, nchosen, mv[m]);
+			free(id);
 			if (skip) {
+				free(mv);
 				free(key);
 				continue;
 			}
-			if (build(ws, &fd->fix, 1, true, &tv, &tn, &why) != 0) {
+			if (build(ws, mv, nm, true, &tv, &tn, &why) != 0) {
 				unsigned line, col;
 
 				dfx_source_linecol(fd->src, fd->span.start, &line, &col);
@@ -282,16 +595,37 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				failed[nfailed++] = key;
 			} else {
 				free(key);
-				DFX_GROW(chosen, nchosen + 1, ccap);
-				chosen[nchosen++] = fd->fix;
-				fd->fix = NULL; /* owned by chosen now */
+				for (size_t m = 0; m < nm; m++) {
+					DFX_GROW(chosen, nchosen + 1, ccap);
+					DFX_GROW(codes, nchosen + 1, kcap);
+					chosen[nchosen] = mv[m];
+					codes[nchosen++] = fd->rule->code;
+				}
+				/* the finding each fix is for, to see in the next pass that it is gone */
+				for (size_t m = 0; m < nm; m++) {
+					DFX_GROW(ids, nchosen - nm + m + 1, icap);
+					ids[nchosen - nm + m].id = NULL;
+					ids[nchosen - nm + m].n = 1;
+					for (size_t k = 0; k < fs.n && !ids[nchosen - nm + m].id; k++)
+						if (fs.v[k].fix == mv[m]) {
+							struct applied *a = &ids[nchosen - nm + m];
+
+							a->id = finding_id(&fs.v[k]);
+							a->file = dfx_ws_file(ws, fs.v[k].src->path);
+							a->before = count_id(&fs, a->id);
+						}
+				}
+				release_members(&fs, mv, nm); /* owned by chosen now */
 			}
+			free(mv);
 			touched_free(tv, tn);
 			dfx_buf_release(&why);
 		}
 		dfx_findings_release(&fs);
 		if (!nchosen) {
 			free(chosen);
+			free(codes);
+			free(ids);
 			break;
 		}
 		/* all together; if the combination fails, only the first this pass */
@@ -302,19 +636,45 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 
 			if (build(ws, chosen, use, true, &tv, &tn, &why) != 0) {
 				touched_free(tv, tn);
-				use = 1;
+				/* the first fix, with the rest of its group */
+				for (use = 1; use < nchosen && chosen[0]->group && chosen[use]->group == chosen[0]->group;
+				     use++)
+					;
 				build(ws, chosen, use, false, &tv, &tn, &why);
 			}
+			guard_commit(&g, tv, tn, chosen, codes, use);
 			commit(tv, tn, chosen, use);
 			st->applied += use;
+			g.last_applied = use;
 			touched_free(tv, tn);
 			dfx_buf_release(&why);
 		}
+		/* what the next pass must no longer see: the findings of the fixes applied */
+		for (size_t k = 0; k < nchosen; k++) {
+			bool merged = false;
+
+			if (k < g.last_applied && ids[k].id) {
+				for (size_t o = 0; o < g.nlast && !merged; o++)
+					if (!strcmp(g.last[o].id, ids[k].id)) {
+						g.last[o].n++;
+						merged = true;
+					}
+				if (!merged) {
+					DFX_GROW(g.last, g.nlast + 1, g.lcap);
+					g.last[g.nlast++] = ids[k];
+					continue;
+				}
+			}
+			free(ids[k].id);
+		}
+		free(ids);
 		for (size_t k = 0; k < nchosen; k++)
 			dfx_fix_free(chosen[k]);
 		free(chosen);
+		free(codes);
 	}
 	ws->incremental = false;
+	guard_release(&g);
 	for (size_t k = 0; k < nfailed; k++)
 		free(failed[k]);
 	free(failed);

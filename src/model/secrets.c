@@ -1,13 +1,16 @@
 /*
- * secrets.c - the credentials engine (include/secrets.h): credential names
- * by whole-token phrases, credential values by provider formats (PCRE2),
- * embedded URL passwords and entropy, weak passwords, fresh secrets.
+ * secrets.c - the credentials engine (include/dockfix/secrets.h):
+ * credential names by whole-token phrases, credential values by provider
+ * formats (PCRE2), embedded URL passwords and entropy, weak passwords, and
+ * the one generator of fresh secrets (used by the fixes and by `dockfix
+ * init`).
  *
- * Reference: SPEC.md DF101/DF102/DC101/DC102/DC105/DC107/DH101; BuildKit's
- * SecretsUsedInArgOrEnv token rule, Trivy DS-0031 and hadolint DL3064 as
- * summarised in research/dockerfile-anchors.md 1.2, 2.2 and 4; weak values
- * from research/compose-anchors.md 7. The words and patterns live in
- * src/data/ and reach this file as the tables of the generated tables.h.
+ * References: the project's README (rules DF101, DF102, DC101, DC102,
+ * DC105, DC107, DH101); BuildKit's SecretsUsedInArgOrEnv check, Trivy
+ * DS-0031 and hadolint DL3064 (credential names); the official image docs
+ * (documented default passwords); getrandom(2). The words and patterns
+ * live in src/model/data/ and reach this file as the tables of the
+ * generated tables.h.
  *
  * The PCRE2 patterns are compiled (and JIT-compiled where the platform has
  * a JIT) once, under pthread_once; afterwards they are only read, which
@@ -812,6 +815,6 @@ char *dfx_secret_gen(void)
 	*o++ = b64url[v >> 12 & 63];
 	*o++ = b64url[v >> 6 & 63];
 	*o = '\0';
-	memset(raw, 0, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
 	return out;
 }

@@ -2,7 +2,9 @@
  * dc101.c - DC101 plaintext-password: a compose `environment` entry (map
  * or list form, directly or through a `<<` merge) whose name is a
  * credential name and whose value is a literal, or a `${VAR:-default}`
- * whose default is one. Weak and default values are DC102's.
+ * whose default is one. Weak and default values are DC102's: DC102
+ * supersedes DC101 at the same entry, and a weak value is not moved with
+ * the others (it is rotated by DC102).
  * Safe fix: when every service using the entry runs an image that reads
  * `NAME_FILE` (postgres, mysql, mariadb, mongo, wordpress, nextcloud,
  * grafana `__FILE`, minio, bitnami, ...), `NAME_FILE: /run/secrets/S`, the
@@ -16,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include "secretplan.h"
 #include "dockfix/secrets.h"
 
 static bool report_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
@@ -24,28 +26,28 @@ static bool report_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	bool fixed = false;
 
 	struct dfx_finding *f;
-	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
-	struct dfx_cred_plan p;
+	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_credential_ref_var(s->value);
+	struct dfx_secretplan p;
 
-	f = dfx_emit(ctx, dfx_cred_site_span(s),
+	f = dfx_emit(ctx, dfx_credential_site_span(s),
 		       "%s falls back to a plaintext %s (%s) in `${%s:-...}`: the default is in the file "
 		       "and in every copy of the repository", s->name,
-		       dfx_cred_password_name(s->name) ? "password" : "secret", red, var ? var : "VAR");
+		       dfx_credential_password_name(s->name) ? "password" : "secret", red, var ? var : "VAR");
 	free(red);
 	if (!f) {
 		free(var);
 		return false;
 	}
-	f->secret = dfx_cred_site_value_span(s);
-	dfx_cred_plan_init(&p, ctx);
-	dfx_cred_default_to_dotenv(&p, s);
-	f->fix = dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "move the default to .env");
+	f->secret = dfx_credential_value_span(s);
+	dfx_secretplan_init(&p, ctx);
+	dfx_secretplan_default_to_dotenv(&p, s);
+	f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, "move the default to .env");
 	fixed = f->fix != NULL;
 	if (!f->fix)
 		f->hint = dfx_xasprintf("write `${%s:?set %s in .env}` and put %s=... in a git-ignored .env (%s)",
 					var ? var : "VAR", var ? var : "VAR", var ? var : "VAR",
 					p.why ? p.why : "the fix cannot edit this entry");
-	dfx_cred_plan_release(&p);
+	dfx_secretplan_release(&p);
 	free(var);
 	return fixed;
 }
@@ -54,25 +56,23 @@ static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
 	struct dfx_cred_sites sites;
-	bool dc102 = dfx_config_enabled(ctx->ws->config, "DC102");
-
 	const struct dfx_cred_site **fixed_sites;
 	size_t *idx, nfixed = 0;
 
-	dfx_cred_sites_collect(c, &sites);
+	dfx_credential_sites_collect(c, &sites);
 	fixed_sites = dfx_xcalloc(sites.n + 1, sizeof(*fixed_sites));
 	idx = dfx_xcalloc(sites.n + 1, sizeof(*idx));
 	for (size_t i = 0; i < sites.n; i++) {
 		const struct dfx_cred_site *s = &sites.v[i];
-		struct dfx_span at = dfx_cred_site_span(s);
+		struct dfx_span at = dfx_credential_site_span(s);
 		struct dfx_finding *f;
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 		char *red, *svcs;
 
 		if (!s->value)
 			continue;
 		if (!s->literal) {
-			if (s->dflt && !(s->dflt_weak && dc102) && report_default(ctx, s)) {
+			if (s->dflt && report_default(ctx, s) && !s->dflt_weak) {
 				fixed_sites[nfixed] = s;
 				idx[nfixed++] = ctx->out->n - 1;
 			}
@@ -80,23 +80,21 @@ static void check(struct dfx_ctx *ctx)
 		}
 		if (!s->value[0] || s->inert)
 			continue;
-		if (dc102 && dfx_cred_site_dc102(s) && !dfx_compose_suppressed(c, "DC102", at.start))
-			continue;
 		red = dfx_redact(s->value, strlen(s->value));
-		svcs = dfx_cred_site_services(s);
+		svcs = dfx_credential_site_services(s);
 		f = dfx_emit(ctx, at,
 			       "%s holds a plaintext %s (%s): it is in the file and in every copy of the repository%s%s%s",
-			       s->name, dfx_cred_password_name(s->name) ? "password" : "secret", red,
+			       s->name, dfx_credential_password_name(s->name) ? "password" : "secret", red,
 			       s->env->from_anchor ? " (set through an anchor, for " : "",
 			       s->env->from_anchor ? svcs : "", s->env->from_anchor ? ")" : "");
 		free(red);
 		free(svcs);
 		if (!f)
 			continue;
-		f->secret = dfx_cred_site_value_span(s);
-		dfx_cred_plan_init(&p, ctx);
-		dfx_cred_move(&p, s, s->value);
-		f->fix = dfx_cred_plan_fix(&p, DFX_FIX_SAFE, dfx_cred_password_name(s->name)
+		f->secret = dfx_credential_value_span(s);
+		dfx_secretplan_init(&p, ctx);
+		dfx_secretplan_move(&p, s, s->value);
+		f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, dfx_credential_password_name(s->name)
 								  ? "move the password out of the file"
 								  : "move the secret out of the file");
 		if (f->fix && p.notes.len) {
@@ -109,28 +107,28 @@ static void check(struct dfx_ctx *ctx)
 			f->hint = dfx_xasprintf("move the value to a Docker secret (`%s_FILE: /run/secrets/...` where the "
 						"image reads it) or to a git-ignored .env read as `${%s:?...}` (%s)",
 						s->name, s->name, p.why ? p.why : "the fix cannot edit this entry");
-		if (f->fix) {
+		if (f->fix && !s->weak) { /* a weak value is rotated (DC102), not moved with the others */
 			fixed_sites[nfixed] = s;
 			idx[nfixed++] = (size_t)(f - ctx->out->v);
 		}
-		dfx_cred_plan_release(&p);
+		dfx_secretplan_release(&p);
 	}
 	if (nfixed > 1) {
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 
-		dfx_cred_plan_init(&p, ctx);
+		dfx_secretplan_init(&p, ctx);
 		for (size_t k = 0; k < nfixed && !p.failed; k++) {
 			if (fixed_sites[k]->literal)
-				dfx_cred_move(&p, fixed_sites[k], fixed_sites[k]->value);
+				dfx_secretplan_move(&p, fixed_sites[k], fixed_sites[k]->value);
 			else
-				dfx_cred_default_to_dotenv(&p, fixed_sites[k]);
+				dfx_secretplan_default_to_dotenv(&p, fixed_sites[k]);
 		}
-		dfx_cred_combine(ctx, idx, nfixed, dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "move the secrets out of the file"));
-		dfx_cred_plan_release(&p);
+		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_SAFE, "move the secrets out of the file"));
+		dfx_secretplan_release(&p);
 	}
 	free(fixed_sites);
 	free(idx);
-	dfx_cred_sites_release(&sites);
+	dfx_credential_sites_release(&sites);
 }
 
 const struct dfx_rule dfx_rule_dc101 = {
@@ -145,7 +143,9 @@ const struct dfx_rule dfx_rule_dc101 = {
 		"credential name (password, passwd, pwd, secret, token, api key, access key, private key, "
 		"credentials, auth; not `*_FILE`, `*_PATH`, `PUBLIC*`) and whose value is a literal. A "
 		"`${VAR}` reference is not a literal; `${VAR:-default}` is reported when its default is a "
-		"password. Weak and well-known default values are reported by DC102 instead.",
+		"password. Weak and well-known default values are reported by DC102 instead. Values that "
+		"are not secrets are left alone: switch words (`invalid`, `disabled`, `none`, ...), lists of "
+		"names (`EmailAuthBackend,GitHubAuthBackend`), keywords, paths and placeholders.",
 	.why = "The compose file is committed, copied into CI logs, pasted into issues and shared with "
 	       "everyone who can read the repository, and `docker inspect` shows the environment of the "
 	       "running container. A password in it cannot be rotated without rewriting history.",
@@ -159,8 +159,12 @@ const struct dfx_rule dfx_rule_dc101 = {
 		      "image that reads `NAME_FILE` (postgres, mysql, mariadb, mongo, wordpress, nextcloud, "
 		      "grafana's `__FILE`, minio, bitnami, ...) and does not use `$NAME` in its own command or "
 		      "healthcheck, the fix writes `NAME_FILE: /run/secrets/S`, grants secret S to the service, "
-		      "declares `secrets: S: file: ./secrets/S.txt` and creates that file (mode 0600, or 0644 "
-		      "when the image reads it as a non-root user) holding the value; the plain variable is "
+		      "declares `secrets: S: file: ./secrets/S.txt` and creates that file holding the value: "
+		      "mode 0600 when the image reads it as root (postgres, mysql, mariadb read `*_FILE` before "
+		      "dropping privileges), 0644 when it reads it as another uid (mongo after dropping to 999, "
+		      "wordpress and nextcloud as www-data, grafana as 472), because a compose `file:` secret is a "
+		      "bind mount that keeps the host file's owner and mode and ignores `uid`, `gid` and `mode`; "
+		      "0644 also lets every user of the host read the file, so keep secrets/ mode 0700; the plain variable is "
 		      "removed because the entrypoints refuse both. Otherwise the value becomes "
 		      "`${NAME:?set NAME in .env}` and `NAME=value` goes to the .env beside the compose file. "
 		      "secrets/ and .env are added to .gitignore. A value set through an anchor is changed at "

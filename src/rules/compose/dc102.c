@@ -16,9 +16,124 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include <ctype.h>
+
+#include "secretplan.h"
+#include "dockfix/credgraph.h"
+#include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
+
+/* Whether DC102 reports this site: a literal weak value that is not inert. */
+static bool dc102_reports(const struct dfx_cred_site *s)
+{
+	return s->literal && s->weak && !s->inert;
+}
+
+static bool is_word(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+
+static bool in_skip(const struct dfx_yaml_node *n, const struct dfx_yaml_node *const *skip, size_t nskip)
+{
+	for (size_t i = 0; i < nskip; i++)
+		if (skip[i] == n)
+			return true;
+	return false;
+}
+
+/* The word before position i of s (letters, digits, '_', '-', '.'), lower-cased into w. */
+static void word_before(const char *s, size_t i, char *w, size_t wn)
+{
+	size_t e = i, b;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '=' || s[e - 1] == ':' || s[e - 1] == '"' ||
+			 s[e - 1] == '\''))
+		e--;
+	b = e;
+	while (b > 0 && (is_word(s[b - 1]) || s[b - 1] == '.'))
+		b--;
+	if (e - b >= wn)
+		b = e - (wn - 1);
+	for (size_t k = 0; b + k < e; k++)
+		w[k] = (char)tolower((unsigned char)s[b + k]);
+	w[e - b] = '\0';
+}
+
+static bool cred_context(const char *s, size_t n, size_t i, size_t vl)
+{
+	char w[64];
+
+	if (i + vl < n && is_word(s[i + vl]))
+		return false;
+	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_') &&
+	    !(i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p'))
+		return false;
+	if (i > 0 && s[i - 1] == ':' && i + vl < n && s[i + vl] == '@')
+		return true; /* scheme://user:PASS@host */
+	if (i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p' && (i == 2 || s[i - 3] == ' ' || s[i - 3] == '"'))
+		return true; /* mysql -pPASS */
+	if (i == 0 || !(s[i - 1] == ' ' || s[i - 1] == '=' || s[i - 1] == ':' || s[i - 1] == '"' || s[i - 1] == '\''))
+		return false;
+	word_before(s, i, w, sizeof(w));
+	return strstr(w, "pass") || strstr(w, "pwd") || strstr(w, "secret") || strstr(w, "token") ||
+	       strstr(w, "auth") || !strcmp(w, "-a") || !strcmp(w, "-p");
+}
+
+static const struct dfx_yaml_node *find_use(const struct dfx_yaml_node *n, const char *v,
+					    const struct dfx_yaml_node *const *skip, size_t nskip,
+					    unsigned depth)
+{
+	size_t vl = strlen(v);
+
+	if (!n || depth > DFX_YAML_MAX_DEPTH || n->type == DFX_YAML_ALIAS || in_skip(n, skip, nskip))
+		return NULL;
+	if (n->type == DFX_YAML_SCALAR) {
+		if (!n->value || n->is_key || n->vlen < vl)
+			return NULL;
+		if (n->vlen == vl && !memcmp(n->value, v, vl)) {
+			/* a whole value: a credential only under a credential-named key */
+			const struct dfx_yaml_node *par = n->parent;
+
+			if (par && par->type == DFX_YAML_MAPPING && dfx_secret_name(dfx_yaml_str(par->pairs[n->index].key)))
+				return n;
+			return NULL;
+		}
+		for (const char *p = strstr(n->value, v); p; p = strstr(p + 1, v))
+			if (cred_context(n->value, n->vlen, (size_t)(p - n->value), vl))
+				return n;
+		return NULL;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct dfx_yaml_node *hit;
+
+		if (n->type == DFX_YAML_MAPPING) {
+			if (in_skip(n->pairs[i].key, skip, nskip))
+				continue;
+			hit = find_use(n->pairs[i].value, v, skip, nskip, depth + 1);
+		} else {
+			hit = find_use(n->items[i], v, skip, nskip, depth + 1);
+		}
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+static bool value_used(const struct dfx_compose *c, const char *v, const struct dfx_yaml_node *const *skip,
+			 size_t nskip, const struct dfx_yaml_node **where)
+{
+	const struct dfx_yaml_node *hit;
+
+	if (!v || !*v)
+		return false;
+	hit = find_use(c->root, v, skip, nskip, 0);
+	if (where)
+		*where = hit;
+	return hit != NULL;
+}
 
 /* The kind of database, cache or broker image a service of the site runs, or NULL. */
 static const char *database_kind(const struct dfx_cred_site *s)
@@ -27,7 +142,7 @@ static const char *database_kind(const struct dfx_cred_site *s)
 		struct dfx_imageref ref;
 		const char *kind = NULL;
 
-		if (dfx_cred_image(s->svcs[i], &ref)) {
+		if (dfx_credential_image(s->svcs[i], &ref)) {
 			kind = dfx_db_image_kind(&ref);
 			dfx_image_release(&ref);
 		}
@@ -35,6 +150,90 @@ static const char *database_kind(const struct dfx_cred_site *s)
 			return kind;
 	}
 	return NULL;
+}
+
+/* The service whose definition holds node n, or NULL. */
+static const struct dfx_compose_service *service_of(const struct dfx_compose *c, const struct dfx_yaml_node *n)
+{
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_yaml_node *s = c->services[i].node;
+
+		if (s && n->span.start >= s->span.start && n->span.end <= s->span.end)
+			return &c->services[i];
+	}
+	return NULL;
+}
+
+static bool local_path(const char *p)
+{
+	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
+}
+
+/*
+ * A client that a rotation of the group's password cannot update: the old
+ * value in the .env beside the compose file or in an env_file (where a
+ * client reads it as a variable or inside a URL), or a service that
+ * connects to the group's server and sets no password of its own (it uses
+ * a built-in default, or one from outside the file). Returns a sentence
+ * naming it (caller frees), or NULL.
+ */
+static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const *group, size_t ng,
+			  const char *value)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	char *cdir = dfx_path_dir(ctx->file->path), *dotenv = dfx_path_join(cdir, ".env"), *out = NULL;
+	const struct dfx_source *src = dfx_ws_read(ctx->ws, dotenv);
+	char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+
+	if (name)
+		out = dfx_xasprintf("%s in %s holds the same password", name, dotenv);
+	free(name);
+	for (size_t i = 0; i < c->nservices && !out; i++)
+		for (size_t j = 0; j < c->services[i].nenv_files && !out; j++) {
+			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
+			char *path;
+
+			if (!local_path(ef->path))
+				continue;
+			path = dfx_path_join(cdir, ef->path);
+			src = dfx_ws_read(ctx->ws, path);
+			name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+			if (name)
+				out = dfx_xasprintf("%s in %s (env_file of service `%s`) holds the same password", name,
+						    path, c->services[i].name);
+			free(name);
+			free(path);
+		}
+	if (!out) {
+		struct dfx_credgraph g;
+		const struct dfx_compose_service **skip;
+		size_t nskip = 0, total = 1;
+
+		/* the services the fix updates send the new password */
+		for (size_t k = 0; k < ng; k++)
+			total += group[k]->nsvcs;
+		skip = dfx_xcalloc(total, sizeof(*skip));
+		for (size_t k = 0; k < ng; k++)
+			for (size_t t = 0; t < group[k]->nsvcs; t++)
+				skip[nskip++] = group[k]->svcs[t];
+		dfx_credgraph_build(c, &g);
+		for (size_t k = 0; k < ng && !out; k++)
+			for (size_t t = 0; group[k]->server && t < group[k]->nsvcs && !out; t++) {
+				const struct dfx_credlink *l = dfx_credgraph_passwordless(&g, group[k]->svcs[t], skip, nskip);
+
+				if (l)
+					out = dfx_xasprintf("service `%s` connects to `%s`%s%s%s and sets no password for "
+							    "it in the compose file (it uses a built-in default or one "
+							    "from elsewhere)", l->client->name, l->server->name,
+							    l->via ? " (" : "", l->via ? l->via->name : "",
+							    l->via ? ")" : "");
+			}
+		dfx_credgraph_release(&g);
+		free(skip);
+	}
+	free(dotenv);
+	free(cdir);
+	return out;
 }
 
 /* How to set a new password inside a running database of that kind. */
@@ -51,14 +250,14 @@ static const char *change_how(const char *kind)
 
 static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 {
-	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_cred_ref_var(s->value);
+	char *red = dfx_redact(s->dflt, strlen(s->dflt)), *var = dfx_credential_ref_var(s->value);
 	struct dfx_finding *f;
 
-	f = dfx_emit(ctx, dfx_cred_site_span(s),
+	f = dfx_emit(ctx, dfx_credential_site_span(s),
 		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
 		       s->name, red, var ? var : "the variable");
 	if (f) {
-		f->secret = dfx_cred_site_value_span(s);
+		f->secret = dfx_credential_value_span(s);
 		f->hint = dfx_xasprintf("drop the default (`${%s:?set %s in .env}`) and put a strong password in "
 					"a git-ignored .env, e.g. `%s=$(openssl rand -base64 32)`",
 					var ? var : "VAR", var ? var : "VAR", var ? var : "VAR");
@@ -75,7 +274,7 @@ static void check(struct dfx_ctx *ctx)
 	const struct dfx_cred_site **fixed;
 	size_t *idx, nfixed = 0;
 
-	dfx_cred_sites_collect(c, &sites);
+	dfx_credential_sites_collect(c, &sites);
 	fixed = dfx_xcalloc(sites.n + 1, sizeof(*fixed));
 	idx = dfx_xcalloc(sites.n + 1, sizeof(*idx));
 	for (size_t i = 0; i < sites.n; i++) {
@@ -87,27 +286,27 @@ static void check(struct dfx_ctx *ctx)
 		bool server = false, all_edit = true;
 		struct dfx_finding *f;
 		struct dfx_buf others = DFX_BUF_INIT;
-		struct dfx_cred_plan p;
-		char *red, *pw;
+		struct dfx_secretplan p;
+		char *red, *pw, *stuck;
 
 		if (!s->literal && s->dflt && s->dflt_weak) {
 			weak_default(ctx, s);
 			continue;
 		}
-		if (!dfx_cred_site_dc102(s))
+		if (!dc102_reports(s))
 			continue;
 		red = dfx_redact(s->value, strlen(s->value));
 		if (!s->value[0])
-			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is empty%s", s->name,
+			f = dfx_emit(ctx, dfx_credential_site_span(s), "%s is empty%s", s->name,
 				       s->server ? ": the account has no password (or the service refuses to start)" : "");
 		else
-			f = dfx_emit(ctx, dfx_cred_site_span(s), "%s is a weak or default password (%s: %s)%s",
+			f = dfx_emit(ctx, dfx_credential_site_span(s), "%s is a weak or default password (%s: %s)%s",
 				       s->name, red, s->why_weak,
 				       s->server ? ": anyone who can reach the service logs in with it" : "");
 		free(red);
 		if (!f)
 			continue;
-		f->secret = dfx_cred_site_value_span(s);
+		f->secret = dfx_credential_value_span(s);
 
 		/* every credential entry of the file with the same value changes with it */
 		group = dfx_xcalloc(sites.n, sizeof(*group));
@@ -122,7 +321,7 @@ static void check(struct dfx_ctx *ctx)
 			server |= t->server;
 			all_edit &= t->editable;
 			if (t != s) {
-				char *sv = dfx_cred_site_services(t);
+				char *sv = dfx_credential_site_services(t);
 
 				dfx_buf_addf(&others, "%s%s of %s", others.len ? ", " : "", t->name, sv);
 				free(sv);
@@ -134,21 +333,27 @@ static void check(struct dfx_ctx *ctx)
 		} else if (!all_edit) {
 			f->hint = dfx_xstrdup("the entry cannot be rewritten in place (its value is an alias): replace "
 					      "the password at the anchor with a generated one and move it to a secret");
-		} else if (dfx_cred_value_used(c, s->value, skip, ng, &where)) {
+		} else if (value_used(c, s->value, skip, ng, &where)) {
 			unsigned line, col;
+			const struct dfx_compose_service *by = service_of(c, where);
 
 			dfx_source_linecol(c->src, where->span.start, &line, &col);
-			f->hint = dfx_xasprintf("the same password is also used at line %u (not under a credential "
-						"name): generate a new one, change it there and here, and move it to a "
-						"secret", line);
+			f->hint = dfx_xasprintf("the same password is also used at line %u%s%s%s (not under a "
+						"credential name), where the fix cannot change it: generate a new one, "
+						"change it there and here, and move it to a secret", line,
+						by ? " by service `" : "", by ? by->name : "", by ? "`" : "");
+		} else if ((stuck = stuck_client(ctx, group, ng, s->value)) != NULL) {
+			f->hint = dfx_xasprintf("%s, where the fix cannot change it: generate a new password and set "
+						"it there and here", stuck);
+			free(stuck);
 		} else if (!(pw = dfx_secret_gen())) {
 			f->hint = dfx_xstrdup("no random source to generate a password");
 		} else {
-			dfx_cred_plan_init(&p, ctx);
+			dfx_secretplan_init(&p, ctx);
 			p.share = true;
 			for (size_t k = 0; k < ng && !p.failed; k++)
-				dfx_cred_move(&p, group[k], pw);
-			f->fix = dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate a new password");
+				dfx_secretplan_move(&p, group[k], pw);
+			f->fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "generate a new password");
 			if (f->fix) {
 				struct dfx_buf m = DFX_BUF_INIT;
 				bool seen = false;
@@ -166,13 +371,14 @@ static void check(struct dfx_ctx *ctx)
 					dfx_buf_addf(&m, ". The same value is set for %s: the fix changes it there too",
 						     others.ptr);
 				if (database_kind(s))
-					dfx_buf_addf(&m, ". The fix generates a new password: the service keeps the "
-						     "password it was first started with in its data volume, so "
-						     "re-initialise the volume or set the new password inside it%s",
+					dfx_buf_addf(&m, ". The fix generates a new password (unsafe): an existing data "
+						     "volume keeps the old password, which the database was first started "
+						     "with, so re-initialise the volume or set the new password inside it%s",
 						     change_how(database_kind(s)));
 				else
-					dfx_buf_adds(&m, ". The fix generates a new password: change it wherever the "
-							 "old one is still stored (rotate it)");
+					dfx_buf_adds(&m, ". The fix generates a new password (unsafe): an existing data "
+							 "volume keeps the old password, and so does everything that stored "
+							 "it: change it there too (rotate it)");
 				dfx_buf_add(&m, p.notes.ptr ? p.notes.ptr : "", p.notes.len);
 				free(f->message);
 				f->message = dfx_buf_detach(&m);
@@ -180,7 +386,7 @@ static void check(struct dfx_ctx *ctx)
 				f->hint = dfx_xasprintf("generate a strong password and move it to a secret (%s)",
 							p.why ? p.why : "the fix cannot edit this entry");
 			}
-			dfx_cred_plan_release(&p);
+			dfx_secretplan_release(&p);
 			free(pw);
 		}
 		dfx_buf_release(&others);
@@ -189,9 +395,9 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (nfixed > 1) {
 		/* every group at once, each with its own new password */
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 
-		dfx_cred_plan_init(&p, ctx);
+		dfx_secretplan_init(&p, ctx);
 		p.share = true;
 		for (size_t k = 0; k < nfixed && !p.failed; k++) {
 			char *pw = dfx_secret_gen();
@@ -202,18 +408,18 @@ static void check(struct dfx_ctx *ctx)
 				const struct dfx_cred_site *m = &sites.v[t];
 
 				if (m == fixed[k] || (fixed[k]->value[0] && m->literal && !strcmp(m->value, fixed[k]->value)))
-					dfx_cred_move(&p, m, pw);
+					dfx_secretplan_move(&p, m, pw);
 			}
 			if (!pw)
-				dfx_cred_plan_fail(&p, "no random source");
+				dfx_secretplan_fail(&p, "no random source");
 			free(pw);
 		}
-		dfx_cred_combine(ctx, idx, nfixed, dfx_cred_plan_fix(&p, DFX_FIX_SAFE, "generate new passwords"));
-		dfx_cred_plan_release(&p);
+		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "generate new passwords"));
+		dfx_secretplan_release(&p);
 	}
 	free(fixed);
 	free(idx);
-	dfx_cred_sites_release(&sites);
+	dfx_credential_sites_release(&sites);
 }
 
 const struct dfx_rule dfx_rule_dc102 = {
@@ -221,7 +427,8 @@ const struct dfx_rule dfx_rule_dc102 = {
 	.name = "default-credentials",
 	.severity = DFX_SEV_CRITICAL,
 	.kind = DFX_KIND_COMPOSE,
-	.fix = DFX_FIX_SAFE,
+	.fix = DFX_FIX_UNSAFE,
+	.supersedes = "DC101",
 	.summary = "A service uses a default or weak password",
 	.what = "Finds credential-named `environment` entries whose literal value is weak: empty, equal "
 		"to the user name that goes with it (POSTGRES_USER for POSTGRES_PASSWORD; the image's default "
@@ -238,15 +445,19 @@ const struct dfx_rule dfx_rule_dc102 = {
 		   "      POSTGRES_PASSWORD_FILE: /run/secrets/db_postgres_password\n    secrets:\n"
 		   "      - db_postgres_password\nsecrets:\n  db_postgres_password:\n"
 		   "    file: ./secrets/db_postgres_password.txt   # generated, git-ignored",
-	.fix_safety = "Safe for the file, with one step left to the user. The fix generates a password (32 "
-		      "random bytes, base64url) and moves it out of the file as DC101 does: a Docker secret "
-		      "read through `NAME_FILE` when the image supports it, else `${NAME:?...}` with the value "
-		      "in the git-ignored .env. Every credential entry of the file that sets the same weak value "
-		      "(the application's DB_PASSWORD next to the database's POSTGRES_PASSWORD) gets the same new "
-		      "password. The fix is offered only when the service that owns the password is in the "
-		      "file, and not when the old value is also used in a URL or a command line it cannot "
-		      "follow. A database initialised earlier keeps its old password in its data volume: "
-		      "re-initialise it or change the password inside the database, as the message says.",
+	.fix_safety = "Unsafe: changing a password's value is never safe. A database or admin UI "
+		      "initialised earlier keeps the old password in its data volume, so after the fix the "
+		      "clients hold the new one and the server still wants the old one until the volume is "
+		      "re-initialised or the password is changed inside it (the message says how). The fix "
+		      "generates a password (32 random bytes, base64url) and moves it out of the file as DC101 "
+		      "does: a Docker secret read through `NAME_FILE` when the image supports it, else "
+		      "`${NAME:?...}` with the value in the git-ignored .env. Every credential entry of the file "
+		      "that sets the same weak value (the application's DB_PASSWORD next to the database's "
+		      "POSTGRES_PASSWORD) gets the same new password. The fix is withheld, and the hint names the "
+		      "client, when a client cannot be updated with it: the old value in a URL or a command line "
+		      "of the file, in the .env beside it or in an env_file, or a service that connects to the "
+		      "server and sets no password of its own (it uses a built-in default). It is offered only "
+		      "when the service that owns the password is in the file.",
 	.refs = "seed: Default Credentials (No password or default password; Hardening Checklist: Strong "
 		"passwords for all services); KICS a88baa34 Passwords And Secrets (default-password list); "
 		"CWE-1392, CWE-521; official image docs (postgres, mysql, mongo, rabbitmq, minio: documented "

@@ -9,18 +9,84 @@
  * an admin user. Unsafe fix: remove the switch and, where the image has an
  * obvious `_FILE` password variable and no password is set, add a
  * generated password as a Docker secret; otherwise a hint.
- * Seed: "Default Credentials" (No password at all); research/compose-
- * anchors.md 7.1-7.2 (postgres, mysql, mariadb, mongo entrypoints; bitnami,
- * neo4j, elasticsearch, grafana, couchdb, arangodb, clickhouse docs);
+ * Seed: "Default Credentials" (No password at all); the postgres, mysql,
+ * mariadb and mongo images' docker-entrypoint.sh; the bitnami, neo4j,
+ * elasticsearch, grafana, couchdb, arangodb and clickhouse image docs;
  * CWE-306.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "credfix.h"
+#include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
+
+/* Delete an environment entry (map pair or list item). */
+static int env_delete(struct dfx_secretplan *p, const struct dfx_compose_env *e)
+{
+	const struct dfx_yaml_node *n = e->list_form ? e->node : e->key;
+	int rc;
+
+	if (p->failed)
+		return -1;
+	if (e->list_form && e->via && e->via->type == DFX_YAML_ALIAS)
+		return dfx_secretplan_fail(p, "the entry is an alias item of the list");
+	rc = dfx_yaml_edit_delete(p->c->yaml, n, &p->ed);
+	if (rc < 0)
+		return dfx_secretplan_yaml(p, rc, &p->ed);
+	dfx_secretplan_path(p, n->parent ? n->parent : n);
+	return 0;
+}
+
+/* Add `names[i]: values[i]` to a service's environment (map form, list form `- N=V`, or a new
+   `environment:` mapping). */
+static int env_add(struct dfx_secretplan *p, const struct dfx_compose_service *svc, size_t n,
+		     const char *const *names, const char *const *values)
+{
+	struct dfx_yaml *t = p->c->yaml;
+	const struct dfx_yaml_node *env = svc->environment.node;
+	struct dfx_buf path = DFX_BUF_INIT;
+	int rc = 0;
+
+	if (p->failed)
+		return -1;
+	if (svc->environment.key && svc->environment.from_anchor)
+		return dfx_secretplan_fail(p, "the service's environment comes from an anchor");
+	if (!svc->environment.key || (env && env->type == DFX_YAML_SCALAR && dfx_yaml_is_null(env))) {
+		struct dfx_buf y = DFX_BUF_INIT;
+
+		for (size_t i = 0; i < n; i++) {
+			dfx_buf_addf(&y, "%s: ", names[i]);
+			dfx_yaml_render_scalar(t, values[i], false, &y);
+			dfx_buf_addc(&y, '\n');
+		}
+		if (!svc->environment.key)
+			rc = dfx_yaml_edit_map_insert(t, svc->node, "environment", y.ptr, &p->ed);
+		else
+			rc = dfx_yaml_edit_map_set(t, svc->node, "environment", y.ptr, &p->ed);
+		dfx_buf_release(&y);
+	} else if (env && env->type == DFX_YAML_MAPPING) {
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = dfx_yaml_edit_map_insert_scalar(t, env, names[i], values[i], &p->ed);
+	} else if (env && env->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char *item = dfx_xasprintf("%s=%s", names[i], values[i]);
+
+			rc = dfx_yaml_edit_seq_append_scalar(t, env, item, &p->ed);
+			free(item);
+		}
+	} else {
+		return dfx_secretplan_fail(p, "the service's environment is neither a mapping nor a list");
+	}
+	if (rc < 0)
+		return dfx_secretplan_yaml(p, rc, &p->ed);
+	dfx_yaml_node_path(svc->key, &path);
+	dfx_buf_adds(&path, "/environment");
+	dfx_secretplan_path_str(p, path.ptr);
+	dfx_buf_release(&path);
+	return 0;
+}
 
 static bool truthy(const char *v)
 {
@@ -105,20 +171,20 @@ static struct dfx_fix *add_password(struct dfx_ctx *ctx, const struct dfx_compos
 				    const struct dfx_compose_env *e, const char *pwvar, const char *user_var,
 				    const char *user, struct dfx_buf *note, char **why)
 {
-	struct dfx_cred_plan p;
+	struct dfx_secretplan p;
 	struct dfx_imageref ref;
 	struct dfx_fix *fix = NULL;
 	char *filevar = NULL;
 
 	*why = NULL;
-	dfx_cred_plan_init(&p, ctx);
+	dfx_secretplan_init(&p, ctx);
 	if (pwvar && !pw_set(svc, pwvar)) {
 		char *pw, *name, *target;
 		const char *reason = NULL, *names[2], *values[2];
 		unsigned mode;
 		size_t n = 0;
 
-		if (dfx_cred_image(svc, &ref)) {
+		if (dfx_credential_image(svc, &ref)) {
 			filevar = dfx_image_file_var(&ref, pwvar);
 			dfx_image_release(&ref);
 		}
@@ -130,20 +196,20 @@ static struct dfx_fix *add_password(struct dfx_ctx *ctx, const struct dfx_compos
 			*why = dfx_xstrdup("no random source");
 			goto out;
 		}
-		name = dfx_cred_secret_name(&p, svc->name, pwvar);
-		mode = dfx_cred_secret_mode(svc, &reason);
+		name = dfx_secretplan_secret_name(&p, svc->name, pwvar);
+		mode = dfx_secretplan_secret_mode(svc, &reason);
 		target = dfx_xasprintf("/run/secrets/%s", name);
 		/* environment edits first: inserts at one place keep their order */
 		if (user_var && user && !env_get(svc, user_var))
 			names[n] = user_var, values[n++] = user;
 		if (e)
-			dfx_cred_env_rewrite(&p, e, filevar, target); /* the switch becomes the password */
+			dfx_secretplan_env_rewrite(&p, e, filevar, target); /* the switch becomes the password */
 		else
 			names[n] = filevar, values[n++] = target;
 		if (n)
-			dfx_cred_env_add(&p, svc, n, names, values);
-		if (dfx_cred_plan_secret(&p, name, pw, mode))
-			dfx_cred_plan_grant(&p, svc, name);
+			env_add(&p, svc, n, names, values);
+		if (dfx_secretplan_secret(&p, name, pw, mode))
+			dfx_secretplan_grant(&p, svc, name);
 		dfx_buf_addf(&p.desc, "%s%s: %s (generated, secrets/%s.txt%s)", e ? "in its place " : "add ", filevar,
 			     target, name, mode == 0644 ? ", mode 0644" : "");
 		dfx_buf_addf(note, ". The fix adds a generated password (%s); the service applies it only when its "
@@ -155,12 +221,12 @@ static struct dfx_fix *add_password(struct dfx_ctx *ctx, const struct dfx_compos
 		free(name);
 		free(pw);
 	} else if (e) {
-		dfx_cred_env_delete(&p, e);
+		env_delete(&p, e);
 	}
 	if (!p.failed) {
 		char *what = e ? dfx_xasprintf("remove %s", e->name) : dfx_xstrdup("enable authentication");
 
-		fix = dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, what);
+		fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, what);
 		free(what);
 	}
 	if (!fix && !*why)
@@ -171,7 +237,7 @@ out:
 		fix = NULL;
 	}
 	free(filevar);
-	dfx_cred_plan_release(&p);
+	dfx_secretplan_release(&p);
 	return fix;
 }
 
@@ -230,7 +296,7 @@ static bool mongo_server(const struct dfx_compose_service *svc)
 static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service *svc)
 {
 	struct dfx_imageref ref;
-	bool have_ref = dfx_cred_image(svc, &ref);
+	bool have_ref = dfx_credential_image(svc, &ref);
 	const char *base = have_ref && ref.base ? ref.base : "";
 	bool bitnami = have_ref && (strstr(ref.name, "bitnami") != NULL);
 
@@ -330,7 +396,15 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			f->hint = dfx_xasprintf("the switch comes from an anchor shared by other services: remove it "
 						"there and set %s from a Docker secret", pwvar ? pwvar : "a password");
 		} else {
-			f->fix = add_password(ctx, svc, e, pwvar, NULL, NULL, &note, &why);
+			char *clients = dfx_credential_clients(ctx->file->compose, svc);
+
+			if (clients && *clients)
+				why = dfx_xasprintf("%s connect%s to it without a password, and dockfix cannot update %s",
+						    clients, strchr(clients, ',') ? "" : "s",
+						    strchr(clients, ',') ? "those clients" : "that client");
+			else
+				f->fix = add_password(ctx, svc, e, pwvar, NULL, NULL, &note, &why);
+			free(clients);
 			if (f->fix && note.len) {
 				char *m = dfx_xasprintf("%s%s", f->message, note.ptr);
 
@@ -350,7 +424,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	    !env_get(svc, "MONGO_INITDB_ROOT_USERNAME") && !env_get(svc, "MONGO_INITDB_ROOT_USERNAME_FILE") &&
 	    !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD") && !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD_FILE")) {
 		struct dfx_span at = svc->image.node ? svc->image.node->span : svc->key->span;
-		char *clients = dfx_cred_clients(ctx->file->compose, svc);
+		char *clients = dfx_credential_clients(ctx->file->compose, svc);
 		struct dfx_finding *f = dfx_emit(ctx, at,
 						   "service `%s`: mongo without MONGO_INITDB_ROOT_USERNAME/PASSWORD runs "
 						   "with authentication off: anyone who reaches port 27017 owns every "
@@ -360,8 +434,13 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			struct dfx_buf note = DFX_BUF_INIT;
 			char *why = NULL;
 
-			f->fix = add_password(ctx, svc, NULL, "MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_USERNAME",
-					      "root", &note, &why);
+			if (clients && *clients)
+				why = dfx_xasprintf("%s connect%s to it without a password, and dockfix cannot update %s",
+						    clients, strchr(clients, ',') ? "" : "s",
+						    strchr(clients, ',') ? "those clients" : "that client");
+			else
+				f->fix = add_password(ctx, svc, NULL, "MONGO_INITDB_ROOT_PASSWORD",
+						      "MONGO_INITDB_ROOT_USERNAME", "root", &note, &why);
 			if (f->fix) {
 				char *m = dfx_xasprintf("%s%s%s%s%s", f->message, note.ptr ? note.ptr : "",
 							clients && *clients ? ". Clients must now log in as root: " : "",
@@ -425,10 +504,11 @@ const struct dfx_rule dfx_rule_dc103 = {
 		   "      - db_postgres_password\nsecrets:\n  db_postgres_password:\n"
 		   "    file: ./secrets/db_postgres_password.txt",
 	.fix_safety = "Unsafe: clients that relied on logging in without a password stop working until they "
-		      "are given the password. The fix removes the switch and, where the image reads an "
+		      "are given the password, so when services connect to it (depends_on, links, URLs naming "
+		      "it) the fix is withheld and the hint names them. Otherwise the fix removes the switch and, where the image reads an "
 		      "obvious `_FILE` variable (postgres, mysql, mariadb, mongo, grafana `__FILE`, bitnami) and "
 		      "no password is set yet, adds a generated password as a Docker secret (secrets/*.txt, mode "
-		      "0600, or 0644 when the image reads it as a non-root user). The databases apply an init "
+		      "0600, or 0644 when the image reads it as another uid, as mongo does after dropping to 999). The databases apply an init "
 		      "password only to an empty data volume. Other switches get a hint.",
 	.refs = "seed: Default Credentials (No password at all); "
 		"postgres docker-entrypoint.sh (POSTGRES_HOST_AUTH_METHOD warning); mysql/mariadb "

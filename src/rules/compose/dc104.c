@@ -13,13 +13,13 @@
  * that connect to it named in the message.
  * Seed: "Redis without password" ("And no AUTH!"), "redis: image: redis #
  * No password at all"; docker-library/redis#268 (maintainer: ACL file as a
- * secret), research/compose-anchors.md 7.3; CWE-306.
+ * secret), the redis image docs and redis.io "ACL"; CWE-306.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
 
@@ -186,7 +186,7 @@ static void quote_like(struct dfx_yaml *t, const struct dfx_yaml_node *like, con
  * CMD-SHELL command that reads it from the ACL secret. Returns 0 with
  * edits, 1 when there is nothing to do, -1 (why) when it is not simple.
  */
-static int fix_healthcheck(struct dfx_cred_plan *p, const struct dfx_compose_service *svc, const char *secret,
+static int fix_healthcheck(struct dfx_secretplan *p, const struct dfx_compose_service *svc, const char *secret,
 			   const char **why)
 {
 	struct dfx_yaml *t = p->c->yaml;
@@ -284,7 +284,7 @@ static int fix_healthcheck(struct dfx_cred_plan *p, const struct dfx_compose_ser
 		}
 		for (size_t i = 0; i < local.n; i++)
 			dfx_yaml_edits_add(&p->ed, local.v[i].start, local.v[i].end, local.v[i].text);
-		dfx_cred_plan_path(p, test);
+		dfx_secretplan_path(p, test);
 	}
 out:
 	dfx_yaml_edits_release(&local);
@@ -297,7 +297,7 @@ out:
 static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_service *svc, const char *bin,
 				 struct dfx_buf *note, char **why)
 {
-	struct dfx_cred_plan p;
+	struct dfx_secretplan p;
 	struct dfx_yaml *t = ctx->file->compose->yaml;
 	struct dfx_fix *fix = NULL;
 	char *pw = NULL, *name = NULL, *acl = NULL, *target = NULL;
@@ -314,8 +314,8 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 		*why = dfx_xstrdup("no random source");
 		return NULL;
 	}
-	dfx_cred_plan_init(&p, ctx);
-	name = dfx_cred_secret_name(&p, svc->name, "acl");
+	dfx_secretplan_init(&p, ctx);
+	name = dfx_secretplan_secret_name(&p, svc->name, "acl");
 	target = dfx_xasprintf("/run/secrets/%s", name);
 	acl = dfx_xasprintf("user default on >%s ~* &* +@all\n", pw);
 
@@ -347,17 +347,17 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 
 		dfx_yaml_node_path(svc->key, &b);
 		dfx_buf_adds(&b, "/command");
-		dfx_cred_plan_path_str(&p, b.ptr);
+		dfx_secretplan_path_str(&p, b.ptr);
 		dfx_buf_release(&b);
 	}
 	hrc = fix_healthcheck(&p, svc, name, &hwhy);
-	if (dfx_cred_plan_secret(&p, name, acl, 0644))
-		dfx_cred_plan_grant(&p, svc, name);
+	if (dfx_secretplan_secret(&p, name, acl, 0644))
+		dfx_secretplan_grant(&p, svc, name);
 	dfx_buf_addf(&p.desc, "ACL file secret %s (secrets/%s.txt, mode 0644) with a generated password; "
 		     "`--aclfile %s` %s", name, name, target, svc->command.key ? "appended to the command" : "as command");
 	if (hrc == 0)
 		dfx_buf_adds(&p.desc, "; the healthcheck reads the password (REDISCLI_AUTH)");
-	fix = dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "require a password");
+	fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "require a password");
 	if (!fix) {
 		*why = dfx_xstrdup(p.why ? p.why : "the fix cannot edit this service");
 	} else {
@@ -367,7 +367,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 			dfx_buf_addf(note, "; give the healthcheck the password by hand (%s)", hwhy);
 	}
 out:
-	dfx_cred_plan_release(&p);
+	dfx_secretplan_release(&p);
 	free(pw);
 	free(name);
 	free(acl);
@@ -388,14 +388,14 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_buf note = DFX_BUF_INIT;
 		char *clients, *why = NULL;
 
-		if (!svc->node || !dfx_cred_image(svc, &ref))
+		if (!svc->node || !dfx_credential_image(svc, &ref))
 			continue;
 		kind = dfx_db_image_kind(&ref);
 		if (!kind || strcmp(kind, "redis") || !ref.base || strstr(ref.name, "bitnami") || judge(svc, &protected_off) != V_OPEN) {
 			dfx_image_release(&ref);
 			continue;
 		}
-		clients = dfx_cred_clients(c, svc);
+		clients = dfx_credential_clients(c, svc);
 		f = dfx_emit(ctx, svc->image.node->span,
 			       "service `%s` runs %s without a password (no requirepass, --aclfile or configuration "
 			       "file)%s: anyone who reaches port 6379 reads and writes every key, and can turn "
@@ -405,7 +405,13 @@ static void check(struct dfx_ctx *ctx)
 			       clients && *clients ? clients : "");
 		if (f) {
 			bin = server_binary(&ref);
-			if (!bin)
+			if (clients && *clients)
+				f->hint = dfx_xasprintf("start it with a password (an ACL file as a Docker secret and "
+							"`--aclfile /run/secrets/<name>`) and give the same password to %s "
+							"(REDIS_URL `redis://:PASSWORD@host:6379`, CELERY_BROKER_URL, "
+							"REDIS_PASSWORD, REDIS_HOST_PASSWORD, ...): dockfix cannot update "
+							"these clients, so it offers no fix", clients);
+			else if (!bin)
 				f->hint = dfx_xasprintf("start it with a password: an ACL file as a Docker secret "
 							"(`user default on >PASSWORD ~* &* +@all`, readable by the server's "
 							"user) and `--aclfile /run/secrets/<name>`");
@@ -448,8 +454,10 @@ const struct dfx_rule dfx_rule_dc104 = {
 		   "    command: [\"redis-server\", \"--aclfile\", \"/run/secrets/redis_acl\"]\n    secrets:\n"
 		   "      - redis_acl\nsecrets:\n  redis_acl:\n    file: ./secrets/redis_acl.txt   "
 		   "# user default on >PASSWORD ~* &* +@all",
-	.fix_safety = "Unsafe: every client must now authenticate; the message names the services that "
-		      "connect to it (depends_on, links, URLs naming the service). The fix creates an ACL file "
+	.fix_safety = "Unsafe: every client must now authenticate. When services connect to it "
+		      "(depends_on, links, URLs naming the service) the fix is withheld and the hint names "
+		      "them: their REDIS_URL, CELERY_BROKER_URL, REDIS_HOST_PASSWORD and the like would still "
+		      "connect without the password. Otherwise the fix creates an ACL file "
 		      "as a Docker secret, `user default on >PASSWORD ~* &* +@all` with a generated password "
 		      "(mode 0644: the server runs as the redis user and must read it), appends `--aclfile "
 		      "/run/secrets/<name>` to the existing command (string or list) or adds `command: "

@@ -13,8 +13,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "credfix.h"
+#include "secretplan.h"
 #include "dockfix/secrets.h"
 
 /* Same entry seen through an earlier service (a shared anchor)? */
@@ -30,6 +31,24 @@ static bool seen_before(const struct dfx_compose *c, size_t upto, const struct d
 				return true;
 		}
 	return false;
+}
+
+/*
+ * A variable that names public material: MINIO_UPDATE_MINISIGN_PUBKEY
+ * holds the minisign public key that update signatures are checked
+ * against; moving or deleting it switches the check off.
+ */
+static bool public_name(const char *name)
+{
+	static const char *const words[] = {"PUBKEY", "PUBLIC_KEY", "PUBLICKEY", "PUB_KEY", "CERTIFICATE",
+					    "FINGERPRINT", NULL};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; words[i]; i++)
+		for (const char *p = name; *p; p++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
+				return true;
+	return n > 4 && !strcasecmp(name + n - 4, "_PUB");
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -49,17 +68,18 @@ static void check(struct dfx_ctx *ctx)
 			const struct dfx_compose_env *e = &svc->env[j];
 			const char *kind = NULL;
 			struct dfx_finding *f;
-			struct dfx_cred_plan p;
+			struct dfx_secretplan p;
 			struct dfx_span at;
 			char *red, *value;
 
 			if (!e->name || !e->value || !e->value[0] ||
-			    (dfx_secret_name(e->name) && !dfx_cred_userish(e->name)) ||
+			    (dfx_secret_name(e->name) && !dfx_credential_userish(e->name)) ||
 			    !dfx_secret_value(e->value, strlen(e->value), &kind))
 				continue;
 			if (e->from_anchor && seen_before(c, i, e))
 				continue;
-			if (strstr(e->value, "-----BEGIN CERTIFICATE") || strstr(e->value, "PUBLIC KEY-----"))
+			if (strstr(e->value, "-----BEGIN CERTIFICATE") || strstr(e->value, "PUBLIC KEY-----") ||
+			    public_name(e->name))
 				continue; /* public material, whatever its entropy */
 			at = e->list_form ? e->node->span : e->key->span;
 			red = dfx_redact(e->value, strlen(e->value));
@@ -79,17 +99,17 @@ static void check(struct dfx_ctx *ctx)
 				if (r[0] == '$' && r[1] == '$')
 					r++;
 			}
-			dfx_cred_plan_init(&p, ctx);
+			dfx_secretplan_init(&p, ctx);
 			if (dfx_compose_is_interpolated(e->value))
-				dfx_cred_plan_fail(&p, "the value also holds ${...} references");
+				dfx_secretplan_fail(&p, "the value also holds ${...} references");
 			else
-				dfx_cred_to_dotenv(&p, svc, e, value);
-			f->fix = dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "move the value to .env");
+				dfx_secretplan_to_dotenv(&p, svc, e, value);
+			f->fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the value to .env");
 			if (!f->fix)
 				f->hint = dfx_xasprintf("move the value to a git-ignored .env and write `${%s:?set %s in "
 							".env}` (%s)", e->name, e->name,
 							p.why ? p.why : "the fix cannot edit this entry");
-			dfx_cred_plan_release(&p);
+			dfx_secretplan_release(&p);
 			if (f->fix) {
 				if (n + 1 > cap) {
 					cap = cap ? cap * 2 : 8;
@@ -106,13 +126,13 @@ static void check(struct dfx_ctx *ctx)
 		}
 	}
 	if (n > 1) {
-		struct dfx_cred_plan p;
+		struct dfx_secretplan p;
 
-		dfx_cred_plan_init(&p, ctx);
+		dfx_secretplan_init(&p, ctx);
 		for (size_t k = 0; k < n && !p.failed; k++)
-			dfx_cred_to_dotenv(&p, items[k].svc, items[k].e, items[k].value);
-		dfx_cred_combine(ctx, idx, n, dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "move the values to .env"));
-		dfx_cred_plan_release(&p);
+			dfx_secretplan_to_dotenv(&p, items[k].svc, items[k].e, items[k].value);
+		dfx_secretplan_group(ctx, idx, n, dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the values to .env"));
+		dfx_secretplan_release(&p);
 	}
 	for (size_t k = 0; k < n; k++)
 		free(items[k].value);
@@ -131,7 +151,9 @@ const struct dfx_rule dfx_rule_dc105 = {
 		"by its form: provider tokens (AWS access keys, GitHub, GitLab, Slack, Stripe live keys, "
 		"Google API keys, OpenAI, npm, ...), private-key headers, URLs with an embedded password "
 		"(`scheme://user:password@host`; not when the password is a `${VAR}`), and long random-looking "
-		"strings. Values of variables whose name already says credential are DC101/DC102's.",
+		"strings. Values of variables whose name already says credential are DC101/DC102's; "
+		"certificates and public keys (`-----BEGIN CERTIFICATE`, names with PUBKEY, PUBLIC_KEY, "
+		"FINGERPRINT, `*_PUB`) are public material, whatever their entropy.",
 	.why = "A token or a connection string with a password in the compose file is readable by everyone "
 	       "with access to the repository, its forks and CI logs, and stays in the git history after it "
 	       "is removed. A leaked provider token is usually abused within minutes.",

@@ -8,13 +8,36 @@
  * Safe fix: append the path (or its `secrets/` folder) to the nearest
  * .gitignore, or create one beside the compose file.
  * Seed: "Default Credentials" (`file: ./secrets/db_password.txt # MUST NOT
- * be in git!`); SPEC.md 2 (generated secrets are git-ignored); CWE-538.
+ * be in git!`); the README's Fixes (generated secrets are git-ignored);
+ * gitignore(5); CWE-538.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
+#include "secretplan.h"
+#include "dockfix/dotenv.h"
+#include "dockfix/ignore.h"
 #include "dockfix/secrets.h"
+
+/*
+ * Whether `path` lies inside the repository of `from` (a file): under the
+ * directory holding .git above it, or under the directory dockfix runs in.
+ */
+static bool same_repo(const char *from, const char *path)
+{
+	char *clean = dfx_path_clean(path), *top = dfx_ignore_git_top(from);
+	bool in;
+
+	if (!strcmp(top, "."))
+		in = clean[0] != '/' && strcmp(clean, "..") && strncmp(clean, "../", 3);
+	else if (!strcmp(top, "/"))
+		in = clean[0] == '/';
+	else
+		in = dfx_ignore_rel(clean, top) != clean;
+	free(top);
+	free(clean);
+	return in;
+}
 
 /* A path this repository could hold: relative, no variables, not leaving it. */
 static bool local_path(const char *p)
@@ -49,16 +72,17 @@ static char *secret_folder(const char *path)
 struct combined {
 	size_t *idx;
 	size_t n;
-	struct dfx_cred_ignores ig;
+	struct dfx_ignore_paths ig;
 };
 
 static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, const char *what,
 		   struct combined *all)
 {
+	struct dfx_ignore_files files = dfx_secretplan_files(ctx);
 	char *nearest = NULL, *folder = secret_folder(path);
-	enum dfx_cred_git st = dfx_cred_git_status(ctx->ws, path, false, &nearest);
+	enum dfx_ignore_git st = dfx_ignore_git_status(&files, path, false, &nearest);
 	struct dfx_finding *f;
-	struct dfx_cred_ignores ig = {0};
+	struct dfx_ignore_paths ig = {0};
 	struct dfx_buf desc = DFX_BUF_INIT;
 	char *cdir;
 
@@ -74,13 +98,13 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 		goto out;
 	}
 	cdir = dfx_path_dir(ctx->file->path);
-	dfx_cred_ignores_add(&ig, folder ? folder : path, folder != NULL);
+	dfx_ignore_paths_add(&ig, folder ? folder : path, folder != NULL);
 	f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
-	if (!dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, cdir, &desc)) {
+	if (!dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc)) {
 		/* the folder is ignored some other way: add the file itself */
-		dfx_cred_ignores_release(&ig);
-		dfx_cred_ignores_add(&ig, path, false);
-		dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, cdir, &desc);
+		dfx_ignore_paths_release(&ig);
+		dfx_ignore_paths_add(&ig, path, false);
+		dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc);
 	}
 	free(f->fix->description);
 	f->fix->description = dfx_xasprintf("add %s to %s", desc.ptr ? desc.ptr : path,
@@ -93,11 +117,11 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 		all->idx = dfx_xrealloc(all->idx, (all->n + 1) * sizeof(*all->idx));
 		all->idx[all->n++] = (size_t)(f - ctx->out->v);
 		for (size_t i = 0; i < ig.n; i++)
-			dfx_cred_ignores_add(&all->ig, ig.paths[i], ig.dirs[i]);
+			dfx_ignore_paths_add(&all->ig, ig.paths[i], ig.dirs[i]);
 	}
 	free(cdir);
 	dfx_buf_release(&desc);
-	dfx_cred_ignores_release(&ig);
+	dfx_ignore_paths_release(&ig);
 out:
 	free(nearest);
 	free(folder);
@@ -109,8 +133,8 @@ static void check(struct dfx_ctx *ctx)
 	char *cdir = dfx_path_dir(ctx->file->path);
 	char **done = NULL;
 	size_t ndone = 0;
-	bool di101 = dfx_config_enabled(ctx->ws->config, "DI101");
 	struct combined all = {0};
+	struct dfx_ignore_files files = dfx_secretplan_files(ctx);
 
 	for (size_t i = 0; i < c->nsecrets; i++) {
 		const struct dfx_compose_secret *s = &c->secrets[i];
@@ -119,7 +143,7 @@ static void check(struct dfx_ctx *ctx)
 		if (s->external || !local_path(s->file) || !s->file_ref.node)
 			continue;
 		path = dfx_path_join(cdir, s->file);
-		if (dfx_cred_same_repo(ctx->file->path, path)) {
+		if (same_repo(ctx->file->path, path)) {
 			char *what = dfx_xasprintf("secret `%s` reads", s->name);
 
 			report(ctx, s->file_ref.node->span, path, what, &all);
@@ -144,9 +168,9 @@ static void check(struct dfx_ctx *ctx)
 				dup = !strcmp(done[k], path);
 			wf = dfx_ws_file(ctx->ws, path);
 			src = dfx_ws_read(ctx->ws, path);
-			if (dup || !dfx_cred_same_repo(ctx->file->path, path) ||
-			    (wf->target && wf->kind == DFX_KIND_ENVFILE && di101) ||
-			    (src ? !dfx_cred_dotenv_has_secret(src->data, src->len) : (!envish(path) || !ef->required))) {
+			if (dup || !same_repo(ctx->file->path, path) ||
+			    (wf->target && wf->kind == DFX_KIND_ENVFILE) ||
+			    (src ? !dfx_dotenv_has_secret(src->data, src->len) : (!envish(path) || !ef->required))) {
 				free(path);
 				continue;
 			}
@@ -159,14 +183,14 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "x");
 		struct dfx_buf desc = DFX_BUF_INIT;
 
-		dfx_cred_gitignore_fix(ctx->ws, fix, &all.ig, cdir, &desc);
+		dfx_ignore_git_fix(&files, fix, &all.ig, cdir, &desc);
 		free(fix->description);
 		fix->description = dfx_xasprintf("add %s to .gitignore", desc.ptr ? desc.ptr : "the files");
 		dfx_buf_release(&desc);
-		dfx_cred_combine(ctx, all.idx, all.n, fix);
+		dfx_secretplan_group(ctx, all.idx, all.n, fix);
 	}
 	free(all.idx);
-	dfx_cred_ignores_release(&all.ig);
+	dfx_ignore_paths_release(&all.ig);
 	for (size_t k = 0; k < ndone; k++)
 		free(done[k]);
 	free(done);

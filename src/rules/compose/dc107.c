@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfix.h"
 #include "dockfix/dfedit.h"
 #include "dockfix/shellwords.h"
+#include "secretplan.h"
 #include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
@@ -118,7 +118,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 	struct dfx_compose *c = ctx->file->compose;
 	struct dfx_yaml *t = c->yaml;
 	struct dfplan d = {0};
-	struct dfx_cred_plan p;
+	struct dfx_secretplan p;
 	struct dfx_fix *fix = NULL;
 	char *cdir = NULL, *ctxdir = NULL, *dfp = NULL, *id = dfx_dfedit_secret_id(a->name), *var = NULL;
 	bool have_top = false;
@@ -161,18 +161,18 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 			goto out;
 		}
 		dfx_buf_release(&dflt);
-		var = dfx_cred_ref_var(a->value);
+		var = dfx_credential_ref_var(a->value);
 	}
 	for (size_t i = 0; i < c->nsecrets; i++)
 		if (!strcmp(c->secrets[i].name, id))
 			have_top = true;
 
-	dfx_cred_plan_init(&p, ctx);
+	dfx_secretplan_init(&p, ctx);
 	rc = dfx_yaml_edit_delete(t, a->list_form ? a->node : a->key, &p.ed);
 	if (rc < 0)
-		dfx_cred_plan_yaml(&p, rc, &p.ed);
+		dfx_secretplan_yaml(&p, rc, &p.ed);
 	else
-		dfx_cred_plan_path(&p, bd->args_ref.node);
+		dfx_secretplan_path(&p, bd->args_ref.node);
 	if (!p.failed && (d.declared || d.mounted)) {
 		bool granted = false;
 
@@ -189,29 +189,29 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 				free(y);
 			} else {
 				rc = -1;
-				dfx_cred_plan_fail(&p, "build.secrets is not a list");
+				dfx_secretplan_fail(&p, "build.secrets is not a list");
 			}
 			if (rc < 0)
-				dfx_cred_plan_yaml(&p, rc, &p.ed);
+				dfx_secretplan_yaml(&p, rc, &p.ed);
 			else {
 				struct dfx_buf b = DFX_BUF_INIT;
 
 				dfx_yaml_node_path(bd->node, &b);
 				dfx_buf_adds(&b, "/secrets");
-				dfx_cred_plan_path_str(&p, b.ptr);
+				dfx_secretplan_path_str(&p, b.ptr);
 				dfx_buf_release(&b);
 			}
 		}
 		if (!have_top) {
 			if (var)
-				dfx_cred_plan_env_secret(&p, id, var);
+				dfx_secretplan_env_secret(&p, id, var);
 			else {
 				char *file = dfx_xasprintf("%s/secrets/%s.txt", cdir, id), *clean = dfx_path_clean(file);
 
 				if (dfx_ws_read(ctx->ws, clean))
-					dfx_cred_plan_fail(&p, "%s already exists", clean);
+					dfx_secretplan_fail(&p, "%s already exists", clean);
 				else
-					dfx_cred_plan_secret(&p, id, a->value, 0600);
+					dfx_secretplan_secret(&p, id, a->value, 0600);
 				free(file);
 				free(clean);
 			}
@@ -221,7 +221,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 	} else if (!p.failed) {
 		dfx_buf_adds(&p.desc, "the Dockerfile declares no such ARG");
 	}
-	fix = dfx_cred_plan_fix(&p, DFX_FIX_UNSAFE, "turn the build arg into a build secret");
+	fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "turn the build arg into a build secret");
 	if (fix && d.declared) {
 		const struct dfx_dockerfile *df = d.wf->df;
 		struct dfx_buf lines = DFX_BUF_INIT;
@@ -248,7 +248,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 	}
 	if (!fix)
 		*why = dfx_xstrdup(p.why ? p.why : "the fix cannot edit this entry");
-	dfx_cred_plan_release(&p);
+	dfx_secretplan_release(&p);
 out:
 	free(cdir);
 	free(ctxdir);

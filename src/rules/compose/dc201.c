@@ -5,7 +5,9 @@
  * `"0.0.0.0:5432:5432"`, `"[::]:5432:5432"`) or long syntax (no `host_ip`,
  * or `host_ip: 0.0.0.0`). Safe fix: bind it to 127.0.0.1, editing inside
  * the scalar so its quoting stays (`"5432"` becomes `"127.0.0.1::5432"`:
- * the host port stays random), or adding / replacing `host_ip`.
+ * the host port stays random), or adding / replacing `host_ip`. A value
+ * that already binds a specific address, also inside a variable's default
+ * (`"${SQL_PORT:-127.0.0.1:13306}:3306"`), is never rewritten.
  *
  * Seed: "Port Exposure" (Database exposed to host network). KICS
  * 451d79dc "Container Traffic Not Bound To Host Interface"; dclint
@@ -34,6 +36,46 @@ static void colons(const char *v, long *prev, long *last)
 			*last = i;
 		}
 	}
+}
+
+/*
+ * A short spec whose host part hides an address in a variable's default:
+ * `"${SQL_PORT:-127.0.0.1:13306}:3306"` binds 127.0.0.1 unless SQL_PORT is
+ * set. Returns DFX_DC_BOUND for a specific address (nothing to report and
+ * nothing to rewrite), DFX_DC_ALL_BY_VAR for an all-interfaces one, and
+ * DFX_DC_ALL when no default holds an address.
+ */
+static enum dfx_dc_exposure default_address(const char *v)
+{
+	long prev, last;
+	enum dfx_dc_exposure e = DFX_DC_ALL;
+
+	colons(v, &prev, &last);
+	if (last <= 0)
+		return DFX_DC_ALL;
+	for (const char *p = strstr(v, "${"); p && p < v + last; p = strstr(p + 2, "${")) {
+		const char *d = strstr(p, ":-"), *close = strchr(p, '}'), *c;
+		char *addr;
+
+		if (!d || !close || d > close)
+			d = strchr(p, '-');
+		if (!d || !close || d > close || d >= v + last)
+			continue;
+		d += *d == ':' ? 2 : 1;
+		for (c = close; c > d && c[-1] != ':'; c--)
+			;
+		if (c <= d)
+			continue; /* `${PORT:-5432}`: a port, no address */
+		addr = dfx_xstrndup(d, (size_t)(c - 1 - d));
+		if (addr[0] == '[' && strlen(addr) >= 2 && addr[strlen(addr) - 1] == ']') {
+			memmove(addr, addr + 1, strlen(addr));
+			addr[strlen(addr) - 1] = '\0';
+		}
+		e = (!*addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::")) ? DFX_DC_ALL_BY_VAR : DFX_DC_BOUND;
+		free(addr);
+		break;
+	}
+	return e;
 }
 
 /* The scalar's text in the file is exactly its value (no escapes, one line). */
@@ -105,6 +147,8 @@ static void check(struct dfx_ctx *ctx)
 			if (!p->valid)
 				continue;
 			e = dfx_dc_port_exposure(p);
+			if (e == DFX_DC_ALL && !p->long_syntax && p->node && p->node->value)
+				e = default_address(p->node->value);
 			if (e == DFX_DC_BOUND || !dfx_dc_port_db(ctx, s, p, &kind, &by_image, &port))
 				continue;
 			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
@@ -172,7 +216,8 @@ const struct dfx_rule dfx_rule_dc201 = {
 		"`/tcp`) and long syntax (no `host_ip`, or `host_ip: 0.0.0.0`) are both read, as are "
 		"flow sequences and values that come from anchors. Ports bound to 127.0.0.1, ::1 or "
 		"any other specific address are fine; an address from a variable is reported only "
-		"when its default is all interfaces. In an override file, the image is taken from the "
+		"when its default is all interfaces, also when the address is part of a host-port "
+		"variable's default (`\"${SQL_PORT:-127.0.0.1:13306}:3306\"` is bound). In an override file, the image is taken from the "
 		"base compose file next to it.",
 	.why = "A port without an address is published on 0.0.0.0 and [::]: anyone who can reach "
 	       "the host can reach the database, and Docker's own iptables rules bypass host "
@@ -190,7 +235,8 @@ const struct dfx_rule dfx_rule_dc201 = {
 		      "quoting style stays. Containers keep reaching the database over the compose network "
 		      "and tools on the host keep using localhost; only other machines lose access. A port "
 		      "defined in an anchor is fixed in the anchor. When the address comes from a variable "
-		      "(`${BIND:-0.0.0.0}`) the finding only says what to change. Before Docker Engine 28, "
+		      "(`${BIND:-0.0.0.0}`, `${PORT:-0.0.0.0:5432}`) the finding only says what to change; "
+		      "a value that already binds a specific address is never rewritten. Before Docker Engine 28, "
 		      "hosts on the same layer-2 segment could still reach 127.0.0.1-published ports "
 		      "(moby#45610); `expose:` with no publishing at all is the stronger choice.",
 	.refs = "seed: Port Exposure (Database exposed to host network; bind to localhost); KICS "

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../compose/credfix.h"
+#include "dockfix/dotenv.h"
+#include "dockfix/ignore.h"
+#include "dockfix/rule.h"
 
 static bool suppressed(const struct dfx_source *s)
 {
@@ -41,18 +43,24 @@ static bool suppressed(const struct dfx_source *s)
 	return false;
 }
 
+static const struct dfx_source *ws_read(void *ws, const char *path)
+{
+	return dfx_ws_read(ws, path);
+}
+
 static void check(struct dfx_ctx *ctx)
 {
+	struct dfx_ignore_files files = {ws_read, ctx->ws};
 	struct dfx_wsfile *file = ctx->file;
 	const struct dfx_source *s = &file->cur;
 	char *nearest = NULL, *dir;
-	enum dfx_cred_git st;
+	enum dfx_ignore_git st;
 	struct dfx_finding *f;
 	struct dfx_span at = {0, 0}, line1;
 
-	if (!dfx_cred_dotenv_has_secret(s->data, s->len) || suppressed(s))
+	if (!dfx_dotenv_has_secret(s->data, s->len) || suppressed(s))
 		return;
-	st = dfx_cred_git_status(ctx->ws, file->path, false, &nearest);
+	st = dfx_ignore_git_status(&files, file->path, false, &nearest);
 	if (st == DFX_GIT_IGNORED) {
 		free(nearest);
 		return;
@@ -77,20 +85,20 @@ static void check(struct dfx_ctx *ctx)
 		f->hint = dfx_xasprintf("%s re-includes it with a `!` pattern: remove that line, or move the "
 					"credentials to a file that is ignored", nearest ? nearest : ".gitignore");
 	} else {
-		struct dfx_cred_ignores ig = {0};
+		struct dfx_ignore_paths ig = {0};
 		struct dfx_buf desc = DFX_BUF_INIT;
 
 		dir = dfx_path_dir(file->path);
-		dfx_cred_ignores_add(&ig, file->path, false);
+		dfx_ignore_paths_add(&ig, file->path, false);
 		f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
-		dfx_cred_gitignore_fix(ctx->ws, f->fix, &ig, dir, &desc);
+		dfx_ignore_git_fix(&files, f->fix, &ig, dir, &desc);
 		free(f->fix->description);
 		f->fix->description = dfx_xasprintf("add %s to %s%s", desc.ptr ? desc.ptr : file->path,
 						    nearest ? nearest : "a new .gitignore beside it",
 						    " (if it is already committed: `git rm --cached` it and rotate the "
 						    "credentials)");
 		dfx_buf_release(&desc);
-		dfx_cred_ignores_release(&ig);
+		dfx_ignore_paths_release(&ig);
 		free(dir);
 	}
 	free(nearest);

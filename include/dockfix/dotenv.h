@@ -1,0 +1,27 @@
+/*
+ * dotenv.h - `.env` and `env_file:` files: read a variable, tell whether
+ * the file holds a credential, write a `NAME=value` line that reads back
+ * as exactly that value.
+ *
+ * References: Compose Specification 05-services.md env_file (Env_file
+ * format); Compose docs ".env file syntax".
+ */
+#ifndef DOCKFIX_DOTENV_H
+#define DOCKFIX_DOTENV_H
+
+#include "dockfix/core.h"
+
+/*
+ * The value a dotenv text gives `name`, decoded (quotes removed), or NULL
+ * when it does not set it (caller frees). The last assignment wins.
+ */
+char *dfx_dotenv_get(const char *text, size_t len, const char *name);
+/* `NAME=value` in dotenv syntax that reads back as exactly `value` (caller frees); NULL if impossible. */
+char *dfx_dotenv_line(const char *name, const char *value);
+/* The first variable of a dotenv text whose value is `value`, or holds it as the password of a
+   URL (`://user:value@host`), or NULL (caller frees). */
+char *dfx_dotenv_find_value(const char *text, size_t len, const char *value);
+/* Whether a dotenv text sets a credential (a credential name with a real value, or a credential value). */
+bool dfx_dotenv_has_secret(const char *text, size_t len);
+
+#endif

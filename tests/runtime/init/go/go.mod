@@ -1,0 +1,3 @@
+module example.com/initapp
+
+go 1.19
