@@ -162,6 +162,7 @@ e2e: $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix
 	@sh tests/e2e/man_rules.sh $(O)/dockfix
 	@sh tests/e2e/dist.sh $(O)/dockfix
+	@sh tests/e2e/faults.sh $(O)/dockfix
 
 corpus: $(O)/tests/roundtrip $(O)/dockfix
 	@sh tests/corpus/run.sh $(O)/tests/roundtrip $(O)/dockfix

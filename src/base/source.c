@@ -54,7 +54,8 @@ int dfx_source_load(struct dfx_source *s, const char *path, struct dfx_error *er
 	int fd;
 
 	memset(s, 0, sizeof(*s));
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(0);
+	/* O_NONBLOCK: a FIFO swapped in for the file must not hang the run */
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) : dup(0);
 	if (fd < 0) {
 		dfx_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
 		return -1;
@@ -62,6 +63,11 @@ int dfx_source_load(struct dfx_source *s, const char *path, struct dfx_error *er
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		dfx_error_set(err, path, 0, 0, "is a directory");
+		return -1;
+	}
+	if (strcmp(path, "-") != 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		dfx_error_set(err, path, 0, 0, "is not a regular file; not reading it");
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > DFX_MAX_FILE_SIZE) {

@@ -10,11 +10,14 @@
  * which fails when the name exists (renameat2 RENAME_NOREPLACE where hard
  * links are not supported), so an existing file is never overwritten.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -291,4 +294,287 @@ int dfx_write_exclusive(const char *path, const char *data, size_t len, unsigned
 			struct dfx_error *err)
 {
 	return write_file(path, data, len, create_mode, true, err);
+}
+
+/* ------------------------------------------------------------------------
+ * Transaction primitives: everything relative to an open directory.
+ */
+
+#define TEMP_TAG ".dockfix-"
+#define TEMP_RAND 6
+
+int dfx_writer_open_dir(int rootfd, const char *rel, const char *display, char ***made, size_t *nmade,
+			struct dfx_error *err)
+{
+	char *p = dfx_xstrdup(rel ? rel : ""), *s = p;
+	int fd = dup(rootfd);
+	size_t cap = made ? *nmade : 0;
+
+	if (fd < 0) {
+		dfx_error_set(err, display, 0, 0, "cannot write: %s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	while (*s) {
+		char *e = strchr(s, '/');
+		int next;
+
+		if (e)
+			*e = '\0';
+		if (!*s || strcmp(s, ".") == 0)
+			goto advance;
+		if (strcmp(s, "..") == 0) {
+			dfx_error_set(err, display, 0, 0, "cannot write: '..' in the path");
+			goto fail;
+		}
+		next = openat(fd, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && made) {
+			if (mkdirat(fd, s, 0755) == 0) {
+				char *done = dfx_xstrndup(p, (size_t)(s - p) + strlen(s));
+
+				DFX_GROW(*made, *nmade + 1, cap);
+				(*made)[(*nmade)++] = done;
+			} else if (errno != EEXIST) {
+				dfx_error_set(err, display, 0, 0, "cannot create directory '%.*s': %s",
+					      (int)((size_t)(s - p) + strlen(s)), p, strerror(errno));
+				goto fail;
+			}
+			next = openat(fd, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (next < 0) {
+			struct stat st;
+			int e0 = errno;
+
+			if (fstatat(fd, s, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				dfx_error_set(err, display, 0, 0,
+					      "'%.*s' is a symbolic link; not writing through it",
+					      (int)((size_t)(s - p) + strlen(s)), p);
+			else if (e0 == ENOTDIR || (e0 == EEXIST))
+				dfx_error_set(err, display, 0, 0, "cannot write: '%.*s' is not a directory",
+					      (int)((size_t)(s - p) + strlen(s)), p);
+			else
+				dfx_error_set(err, display, 0, 0, "cannot write: '%.*s': %s",
+					      (int)((size_t)(s - p) + strlen(s)), p, strerror(e0));
+			goto fail;
+		}
+		close(fd);
+		fd = next;
+	advance:
+		if (!e)
+			break;
+		*e = '/';
+		s = e + 1;
+	}
+	free(p);
+	return fd;
+fail:
+	close(fd);
+	free(p);
+	return -1;
+}
+
+int dfx_writer_read_at(int dirfd, const char *name, struct stat *st, char **data, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	size_t n = 0, cap;
+	char *buf;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0) {
+		if (errno == ELOOP || errno == EMLINK)
+			errno = ELOOP;
+		else if (errno == ENXIO || errno == ENODEV)
+			errno = EINVAL;
+		return -1;
+	}
+	{
+		int e = 0;
+
+		if (fstat(fd, st) < 0)
+			e = errno;
+		else if (!S_ISREG(st->st_mode))
+			e = EINVAL;
+		else if ((uintmax_t)st->st_size > DFX_MAX_FILE_SIZE)
+			e = EFBIG;
+		if (e) {
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	}
+	cap = (size_t)st->st_size + 1;
+	buf = dfx_xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap > DFX_MAX_FILE_SIZE) {
+				free(buf);
+				close(fd);
+				errno = EFBIG;
+				return -1;
+			}
+			cap *= 2;
+			buf = dfx_xrealloc(buf, cap + 1);
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* Six letters or digits, fresh for each name (not a secret: a name). */
+static void random_tag(char out[TEMP_RAND + 1])
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static unsigned long long state;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	state = (state * 6364136223846793005ULL + 1442695040888963407ULL) ^
+		((unsigned long long)ts.tv_nsec << 16) ^ (unsigned long long)getpid();
+	for (int i = 0; i < TEMP_RAND; i++) {
+		state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+		out[i] = set[(state >> 33) % (sizeof(set) - 1)];
+	}
+	out[TEMP_RAND] = '\0';
+}
+
+/* Creates a fresh temporary name in dirfd with O_EXCL. */
+static int create_temp(int dirfd, const char *name, char **tmp)
+{
+	size_t blen = strlen(name);
+
+	if (blen > TEMP_BASE_MAX)
+		blen = TEMP_BASE_MAX;
+	for (int tries = 0; tries < 100; tries++) {
+		char tag[TEMP_RAND + 1];
+		int fd;
+
+		random_tag(tag);
+		*tmp = dfx_xasprintf(".%.*s" TEMP_TAG "%s", (int)blen, name, tag);
+		fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		free(*tmp);
+		*tmp = NULL;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int dfx_writer_stage(int dirfd, const char *name, const char *data, size_t len, unsigned mode,
+		     const struct stat *owner, const char *display, char **tmp, struct dfx_error *err)
+{
+	int fd = create_temp(dirfd, name, tmp);
+
+	if (fd < 0) {
+		dfx_error_set(err, display, 0, 0, "cannot create a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	if (owner && (owner->st_uid != geteuid() || owner->st_gid != getegid()) &&
+	    fchown(fd, owner->st_uid, owner->st_gid) < 0)
+		errno = 0;
+	if (fchmod(fd, (mode_t)(mode & 07777)) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	dfx_error_set(err, display, 0, 0, "cannot write: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, *tmp, 0);
+	free(*tmp);
+	*tmp = NULL;
+	return -1;
+}
+
+int dfx_writer_publish_new(int dirfd, const char *tmp, const char *name)
+{
+#if defined(__linux__) && defined(SYS_renameat2)
+	if (syscall(SYS_renameat2, dirfd, tmp, dirfd, name, 1u) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	if (linkat(dirfd, tmp, dirfd, name, 0) < 0)
+		return -1;
+	unlinkat(dirfd, tmp, 0);
+	return 0;
+}
+
+void dfx_writer_sync_dir(int dirfd)
+{
+	fsync(dirfd);
+}
+
+bool dfx_writer_is_temp(const char *name)
+{
+	size_t n = strlen(name), t = strlen(TEMP_TAG);
+
+	if (n < 1 + 1 + t + TEMP_RAND || name[0] != '.')
+		return false;
+	if (memcmp(name + n - TEMP_RAND - t, TEMP_TAG, t) != 0)
+		return false;
+	for (size_t i = n - TEMP_RAND; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+size_t dfx_writer_sweep(int dirfd, time_t before)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	size_t removed = 0;
+
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (!dfx_writer_is_temp(de->d_name))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_mtime >= before)
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -20,7 +20,7 @@
 #include "dockfix/discover.h"
 #include "dockfix/fix.h"
 #include "dockfix/report.h"
-#include "dockfix/writer.h"
+#include "dockfix/commit.h"
 
 static const struct dfx_cli_command command = {"dockfix", DFX_CMD_CHECK, 24, dfx_options_usage_error};
 
@@ -80,31 +80,19 @@ static size_t changed_files(struct dfx_workspace *ws, struct dfx_wsfile ***out)
 	return n;
 }
 
-static int write_changes(struct dfx_workspace *ws)
+/* --write: one transaction (src/engine/commit.c); stderr says what was written and what not. */
+static int write_changes(struct dfx_workspace *ws, char **paths, size_t npaths)
 {
-	struct dfx_wsfile **v;
-	size_t n = changed_files(ws, &v);
-	int rc = 0;
+	struct dfx_commit_opts co = {(const char *const *)paths, npaths,
+				     getenv("DOCKFIX_TEST_PAUSE_BEFORE_COMMIT")};
+	struct dfx_commit_result r;
+	int rc = dfx_commit_write(ws, &co, &r);
 
-	for (size_t i = 0; i < n; i++) {
-		struct dfx_wsfile *f = v[i];
-		struct dfx_error err = {0};
-
-		if (!f->changed)
-			continue;
-		if (dfx_write_atomic(f->path, f->cur.data, f->cur.len, f->mode ? f->mode : 0644, &err) != 0) {
-			fprintf(stderr, "%s: error: %s\n", f->path, err.message);
-			dfx_error_release(&err);
-			rc = -1;
-			continue;
-		}
-		if (!f->on_disk)
-			fprintf(stderr, "created %s (mode %04o)%s\n", f->path, f->mode,
-				f->secret ? ": a generated secret; keep it out of version control" : "");
-		else if (f->secret)
-			fprintf(stderr, "updated %s: a secret was added to it\n", f->path);
-	}
-	free(v);
+	fputs(r.log.ptr ? r.log.ptr : "", stderr);
+	if (rc != 0)
+		fprintf(stderr, "wrote %zu of %zu changed file%s; %zu not written, as they are on disk\n", r.written,
+			r.written + r.not_written, r.written + r.not_written == 1 ? "" : "s", r.not_written);
+	dfx_commit_result_release(&r);
 	return rc;
 }
 
@@ -205,11 +193,20 @@ int dfx_cmd_check(int argc, char **argv)
 		dfx_cli_print_diags(&ws.diags);
 	}
 	if (o.mode == DFX_MODE_DIFF) {
+		struct dfx_commit_opts co = {(const char *const *)argv + first, (size_t)(argc - first), NULL};
+		struct dfx_commit_result cr;
+
+		/* only what --write would write: nothing outside the project */
+		dfx_commit_plan(&ws, &co, &cr);
+		fputs(cr.log.ptr ? cr.log.ptr : "", stderr);
+		dfx_commit_result_release(&cr);
 		if (print_diff(&ws))
 			status = 1;
 	} else {
-		if (o.mode == DFX_MODE_WRITE && write_changes(&ws) != 0)
+		if (o.mode == DFX_MODE_WRITE && write_changes(&ws, argv + first, (size_t)(argc - first)) != 0) {
 			status = 2;
+			st.applied = 0; /* the report below is of the disk; stderr said what was written */
+		}
 		dfx_check_all(&ws, &fs);
 		if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors) && status < 1)
 			status = 1;

@@ -82,7 +82,13 @@ static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
 			if (strcmp(names[i], ".git") && strcmp(names[i], "node_modules") && strcmp(names[i], "vendor"))
 				added += walk(ws, p, depth + 1);
 		} else if ((k = dfx_discover_kind(names[i])) != DFX_KIND_UNKNOWN) {
-			if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			int rc = stat(p, &st);
+
+			if (rc == 0 && S_ISREG(st.st_mode)) {
+				dfx_ws_add_target(ws, p, k);
+				added++;
+			} else if ((rc != 0 && errno == ELOOP) || (rc == 0 && !S_ISDIR(st.st_mode))) {
+				/* reported, not skipped (dfx_ws_add_target says why); never opened */
 				dfx_ws_add_target(ws, p, k);
 				added++;
 			}

@@ -157,8 +157,16 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 	if (!f->target) {
 		f->target = true;
 		if (!f->failed && !f->on_disk) {
+			struct stat st;
+			int e = stat(f->path, &st) == 0 ? 0 : errno;
+
 			f->failed = true;
-			dfx_error_set(&f->err, f->path, 0, 0, "cannot read: %s", strerror(ENOENT));
+			if (e == ELOOP)
+				dfx_error_set(&f->err, f->path, 0, 0, "symbolic link loop");
+			else if (e == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+				dfx_error_set(&f->err, f->path, 0, 0, "is not a regular file; not reading it");
+			else
+				dfx_error_set(&f->err, f->path, 0, 0, "cannot read: %s", strerror(e ? e : ENOENT));
 		}
 		if (!f->failed)
 			dfx_ws_parse(f);
