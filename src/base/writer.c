@@ -137,6 +137,28 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Fills, chmods, syncs and closes the open temporary file `fd` (closed also
+   on error, with errno kept). Keeping the owner is best effort: only root
+   may give a file away. */
+static int fill_temp(int fd, const char *data, size_t len, mode_t mode, const struct stat *owner)
+{
+	int e;
+
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	if (owner && (owner->st_uid != geteuid() || owner->st_gid != getegid()) &&
+	    fchown(fd, owner->st_uid, owner->st_gid) < 0)
+		errno = 0;
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto fail;
+	return close(fd);
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 /* Best effort: a directory fsync that fails leaves the rename done anyway. */
 static void sync_dir(const char *dir)
 {
@@ -184,24 +206,11 @@ static int write_temp(struct target *t, const char *data, size_t len, mode_t mod
 		return -1;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (write_all(fd, data, len) < 0)
-		goto fail;
-	/* Keeping the owner is best effort: only root may give a file away. */
-	if (owner && (owner->st_uid != geteuid() || owner->st_gid != getegid()) &&
-	    fchown(fd, owner->st_uid, owner->st_gid) < 0)
-		errno = 0;
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
+	if (fill_temp(fd, data, len, mode, owner) < 0) {
+		dfx_error_set(err, t->path, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
 	}
 	return 0;
-fail:
-	dfx_error_set(err, t->path, 0, 0, "cannot write: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
 }
 
 /* Links the temporary file under the final name only if that name is free. */
@@ -492,22 +501,9 @@ int dfx_writer_stage(int dirfd, const char *name, const char *data, size_t len, 
 		dfx_error_set(err, display, 0, 0, "cannot create a temporary file: %s", strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0)
-		goto fail;
-	if (owner && (owner->st_uid != geteuid() || owner->st_gid != getegid()) &&
-	    fchown(fd, owner->st_uid, owner->st_gid) < 0)
-		errno = 0;
-	if (fchmod(fd, (mode_t)(mode & 07777)) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
+	if (fill_temp(fd, data, len, (mode_t)(mode & 07777), owner) == 0)
+		return 0;
 	dfx_error_set(err, display, 0, 0, "cannot write: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	unlinkat(dirfd, *tmp, 0);
 	free(*tmp);
 	*tmp = NULL;

@@ -381,6 +381,18 @@ done:
 
 /* ================================================================ paths */
 
+/* `p` (taken) as an absolute path in the image: "app" is "/app". */
+static char *rooted(char *p)
+{
+	char *r;
+
+	if (p[0] == '/')
+		return p;
+	r = dfx_xasprintf("/%s", p);
+	free(p);
+	return r;
+}
+
 static char *apply_workdir(const struct dfx_dockerfile *df, size_t i, char *wd);
 
 char *dfx_build_workdir(const struct dfx_dockerfile *df, size_t at)
@@ -418,12 +430,7 @@ static char *apply_workdir(const struct dfx_dockerfile *df, size_t i, char *wd)
 		free(val);
 		return wd; /* no real directory is that long: stop following */
 	}
-	j = dfx_path_join(wd, val);
-	if (j[0] != '/') {
-		char *abs = dfx_xasprintf("/%s", j);
-		free(j);
-		j = abs;
-	}
+	j = rooted(dfx_path_join(wd, val));
 	free(val);
 	free(wd);
 	return j;
@@ -483,12 +490,7 @@ static char *copy_target(const char *src, const char *dest, bool many, const cha
 		abs = t;
 	}
 	dir = many || (dn && dest[dn - 1] == '/') || !strcmp(dest, ".") || !strcmp(abs, workdir);
-	target = dir ? dfx_path_join(abs, dfx_shellwords_base(clean_src)) : dfx_xstrdup(abs);
-	if (target[0] != '/') {
-		char *t = dfx_xasprintf("/%s", target);
-		free(target);
-		target = t;
-	}
+	target = rooted(dir ? dfx_path_join(abs, dfx_shellwords_base(clean_src)) : dfx_xstrdup(abs));
 	free(abs);
 	free(clean_src);
 	return target;

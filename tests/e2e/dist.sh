@@ -28,6 +28,10 @@
 #
 # Prints "dist: N passed, M failed" (and the skipped checks with a reason).
 set -u
+# The builds this script makes (the tarball, the action, make install) are
+# the plain ones a user makes: not the caller's (make sanitize passes O= and
+# CC= down through MAKEFLAGS).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
