@@ -30,8 +30,8 @@
 set -u
 # The builds this script makes (the tarball, the action, make install) are
 # the plain ones a user makes: not the caller's (make sanitize passes O= and
-# CC= down through MAKEFLAGS).
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# CC= down through MAKEFLAGS and the environment).
+unset MAKEFLAGS MFLAGS MAKELEVEL O CC CFLAGS EXTRA_CFLAGS EXTRA_LDFLAGS
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
