@@ -72,7 +72,8 @@ static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
 		names[n++] = dfx_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *p = dfx_path_join(dir, names[i]);
 		struct stat st;
