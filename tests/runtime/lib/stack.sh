@@ -146,9 +146,15 @@ rt_result() { # row mode status note
 	printf '%s|%s\n' "$3" "$4" >"$RT_TMP/res/$1.$2"
 }
 
+# A stack's working copy: its files, and the shared test application
+# (apps/webapp.py) at each path its `apps` file lists.
 rt_copy() { # src dst
 	rm -rf "$2"; mkdir -p "$2"
-	(cd "$1" && tar -c --exclude=./check --exclude=./expect .) | (cd "$2" && tar -x)
+	(cd "$1" && tar -c --exclude=./check --exclude=./expect --exclude=./apps .) | (cd "$2" && tar -x)
+	[ -f "$1/apps" ] || return 0
+	while read -r rt_app; do
+		[ -n "$rt_app" ] && cp "$RT_HERE/apps/webapp.py" "$2/$rt_app"
+	done <"$1/apps"
 }
 
 # Apply fixes in a working copy; keep what dockfix said.
