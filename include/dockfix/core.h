@@ -119,6 +119,31 @@ void dfx_error_set(struct dfx_error *e, const char *path, unsigned line, unsigne
 		   const char *fmt, ...) DFX_PRINTF(5, 6);
 void dfx_error_release(struct dfx_error *e);
 
+/*
+ * Showing file text (src/base/excerpt.c). Control characters, C1 controls
+ * and bytes that are not UTF-8 become `\xNN`, so a file's bytes or name can
+ * never act on a terminal or a CI log.
+ */
+void dfx_buf_add_printable(struct dfx_buf *b, const char *s, size_t n);
+void dfx_buf_adds_printable(struct dfx_buf *b, const char *s);
+char *dfx_printable(const char *s); /* caller frees */
+
+/* A source line made printable, with a caret line under a span. */
+struct dfx_excerpt {
+	unsigned line;
+	char *text, *caret; /* caret: '^' under the span, tabs kept for alignment */
+};
+
+/*
+ * Line `line` of `s` as dfx_buf_add_printable() shows it (tabs kept), the
+ * bytes of each `hide` span (sorted by start, not overlapping) replaced by
+ * dfx_redact() of them, and a caret line marking `mark` (one caret at its
+ * start when it is empty or past the line's end).
+ */
+void dfx_source_excerpt(const struct dfx_source *s, unsigned line, struct dfx_span mark, const struct dfx_span *hide,
+			size_t nhide, struct dfx_excerpt *x);
+void dfx_excerpt_release(struct dfx_excerpt *x);
+
 /* ---------------------------------------------------------------- severity */
 
 enum dfx_severity {

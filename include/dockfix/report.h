@@ -66,7 +66,7 @@ struct dfx_presented {
 	                                span covers one character (SARIF) */
 	struct dfx_region annotation;/* code points, at least one column wide (GitHub) */
 	unsigned source_line;        /* the line shown, 0 when none (empty file) */
-	char *source;                /* that line, secret values redacted, control characters '?' */
+	char *source;                /* that line, secret values redacted, control characters \xNN */
 	char *caret;                 /* the underline of the span below it */
 	const char *fix;             /* the fix's description, or NULL */
 	enum dfx_applicability applicability;

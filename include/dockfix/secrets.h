@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dockfix/core.h"
+
 /*
  * Whether an ENV/ARG/environment/build-arg name is a credential name.
  * The name is split into tokens at '_', '-', '.' and camelCase boundaries;
@@ -95,6 +97,17 @@ bool dfx_weak_password(const char *value, const char *user);
  * to the image's default user name ("postgres", "root", "guest") or NULL.
  */
 const char *dfx_secret_user_var(const char *pass_var, const char **default_user);
+
+/*
+ * The parts of one line of text (n bytes, no line end) that may hold a
+ * credential, for showing a line of a file that could not be parsed: the
+ * value after a key named like a credential (`KEY: v`, `KEY=v`, `"key":
+ * "v"`, to the closing quote or the end of the line), each word that
+ * dfx_secret_value() calls a credential, and the password of a URL's
+ * user information. Spans are offsets into the line, sorted and merged;
+ * at most `max` are stored; returns how many were stored.
+ */
+size_t dfx_secret_line_spans(const char *line, size_t n, struct dfx_span *out, size_t max);
 
 /*
  * A new random secret: 32 bytes from getrandom() (or /dev/urandom),

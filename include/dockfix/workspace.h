@@ -86,5 +86,7 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 int dfx_ws_parse(struct dfx_wsfile *f);
 /* Replace the current bytes (takes ownership of data) and re-parse. */
 void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);
+/* The line of f's error to show under it, redacted and escaped (src/engine/errline.c); false when none. */
+bool dfx_ws_error_excerpt(const struct dfx_wsfile *f, struct dfx_excerpt *x);
 
 #endif

@@ -46,12 +46,14 @@ void dfx_diags_release(struct dfx_diags *d)
 
 void dfx_diag_format(struct dfx_buf *b, const struct dfx_diag *d)
 {
-	if (d->path)
-		dfx_buf_addf(b, "%s:%u:%u: ", d->path, d->line, d->col);
+	if (d->path) {
+		dfx_buf_adds_printable(b, d->path);
+		dfx_buf_addf(b, ":%u:%u: ", d->line, d->col);
+	}
 	if (d->severity == DFX_DIAG_ERROR)
 		dfx_buf_adds(b, "error: ");
 	else if (d->severity == DFX_DIAG_WARNING)
 		dfx_buf_adds(b, "warning: ");
-	dfx_buf_adds(b, d->message);
+	dfx_buf_adds_printable(b, d->message);
 	dfx_buf_addc(b, '\n');
 }

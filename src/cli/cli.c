@@ -71,20 +71,21 @@ bool dfx_cli_format_ok(const char *format)
 void dfx_cli_print_error(const struct dfx_wsfile *f)
 {
 	const struct dfx_error *e = &f->err;
+	struct dfx_buf b = DFX_BUF_INIT;
+	struct dfx_excerpt x;
 
-	fprintf(stderr, "%s:%u:%u: error: %s\n", e->path ? e->path : f->path, e->line ? e->line : 1,
-		e->col ? e->col : 1, e->message ? e->message : "cannot be checked");
-	if (e->line && f->cur.len && !dfx_source_is_binary(&f->cur)) {
-		struct dfx_span ln = dfx_source_line(&f->cur, e->line);
-		int w = snprintf(NULL, 0, "%u", e->line);
+	dfx_buf_adds_printable(&b, e->path ? e->path : f->path);
+	dfx_buf_addf(&b, ":%u:%u: error: ", e->line ? e->line : 1, e->col ? e->col : 1);
+	dfx_buf_adds_printable(&b, e->message ? e->message : "cannot be checked");
+	dfx_buf_addc(&b, '\n');
+	if (dfx_ws_error_excerpt(f, &x)) {
+		int w = snprintf(NULL, 0, "%u", x.line);
 
-		if (ln.end - ln.start > 200)
-			return;
-		fprintf(stderr, "%u | %.*s\n%*s | ", e->line, (int)(ln.end - ln.start), f->cur.data + ln.start, w, "");
-		for (unsigned i = 1; i < e->col && ln.start + i - 1 < ln.end; i++)
-			fputc(f->cur.data[ln.start + i - 1] == '\t' ? '\t' : ' ', stderr);
-		fputs("^\n", stderr);
+		dfx_buf_addf(&b, "%u | %s\n%*s | %s\n", x.line, x.text, w, "", x.caret);
+		dfx_excerpt_release(&x);
 	}
+	fwrite(b.ptr, 1, b.len, stderr);
+	dfx_buf_release(&b);
 }
 
 int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start)

@@ -79,21 +79,67 @@ static bool spans_overlap(struct dfx_span a, struct dfx_span b)
 	return a.start < b.end && b.start < a.end;
 }
 
-/* Drop the findings (from index `from` on, all of one file) that a finding
-   of a superseding rule overlaps. */
+/* A finding of a superseding rule, for resolve_supersedes(). */
+struct superseder {
+	struct dfx_span span;
+	const char *list;   /* its rule's `supersedes` */
+	size_t index;       /* in the findings */
+	uint32_t max_end;   /* the largest span end of this and every earlier superseder */
+};
+
+static int cmp_superseder(const void *a, const void *b)
+{
+	const struct superseder *x = a, *y = b;
+
+	if (x->span.start != y->span.start)
+		return x->span.start < y->span.start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Whether a superseder other than finding `i` that lists f's code overlaps it. */
+static bool superseded(const struct superseder *sv, size_t n, size_t i, const struct dfx_finding *f)
+{
+	uint32_t a = f->span.start, last = f->span.end > a ? f->span.end - 1 : a;
+	size_t lo = 0, hi = n;
+
+	/* superseders starting after the finding's last byte cannot overlap it */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sv[mid].span.start <= last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k-- > 0 && (sv[k].max_end > a || sv[k].max_end == a);)
+		if (sv[k].index != i && spans_overlap(sv[k].span, f->span) && listed(sv[k].list, f->rule->code))
+			return true;
+	return false;
+}
+
+/*
+ * Drop the findings (from index `from` on, all of one file) that a finding
+ * of a superseding rule overlaps. The superseders are sorted by start with
+ * a running maximum of their ends, so each finding looks only at those that
+ * can reach it: linear for the usual short spans, not quadratic in the
+ * number of findings.
+ */
 static void resolve_supersedes(struct dfx_findings *out, size_t from)
 {
-	size_t w = from;
+	struct superseder *sv = dfx_xcalloc(out->n - from + 1, sizeof(*sv));
+	size_t n = 0, w = from;
 
+	for (size_t i = from; i < out->n; i++)
+		if (out->v[i].rule->supersedes)
+			sv[n++] = (struct superseder){out->v[i].span, out->v[i].rule->supersedes, i, 0};
+	if (n > 1)
+		qsort(sv, n, sizeof(*sv), cmp_superseder);
+	for (size_t k = 0; k < n; k++)
+		sv[k].max_end = k && sv[k - 1].max_end > sv[k].span.end ? sv[k - 1].max_end : sv[k].span.end;
 	for (size_t i = from; i < out->n; i++) {
 		struct dfx_finding *f = &out->v[i];
-		bool drop = false;
 
-		for (size_t k = from; k < out->n && !drop; k++)
-			drop = k != i && out->v[k].rule->supersedes &&
-			       listed(out->v[k].rule->supersedes, f->rule->code) &&
-			       spans_overlap(out->v[k].span, f->span);
-		if (drop) {
+		if (n && superseded(sv, n, i, f)) {
 			free(f->message);
 			free(f->hint);
 			dfx_fix_free(f->fix);
@@ -102,6 +148,7 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 		out->v[w++] = *f;
 	}
 	out->n = w;
+	free(sv);
 }
 
 /* A warning for each code of a comma/blank separated list that names no rule. */

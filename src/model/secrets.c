@@ -818,3 +818,164 @@ char *dfx_secret_gen(void)
 	explicit_bzero(raw, sizeof(raw));
 	return out;
 }
+
+/* ------------------------------------------------------------ lines of unparsed files */
+
+static bool key_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+	       c == '.';
+}
+
+static bool word_end(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ',' || c == '[' || c == ']' || c == '{' ||
+	       c == '}' || c == '(' || c == ')' || c == '=' || c == ';' || c == '`';
+}
+
+static size_t add_span(struct dfx_span *out, size_t nout, size_t max, size_t a, size_t b)
+{
+	if (b <= a)
+		return nout;
+	/* spans arrive in increasing start order, except the URL passwords: keep sorted */
+	size_t i = nout;
+
+	while (i && out[i - 1].start > a)
+		i--;
+	if (i && out[i - 1].end >= a) {
+		if (b > out[i - 1].end)
+			out[i - 1].end = (uint32_t)b;
+	} else {
+		if (nout == max)
+			return nout;
+		memmove(out + i + 1, out + i, (nout - i) * sizeof(*out));
+		out[i] = (struct dfx_span){(uint32_t)a, (uint32_t)b};
+		nout++;
+	}
+	/* merge what the grown span now covers */
+	while (i + 1 < nout && out[i + 1].start <= out[i].end) {
+		if (out[i + 1].end > out[i].end)
+			out[i].end = out[i + 1].end;
+		memmove(out + i + 1, out + i + 2, (nout - i - 2) * sizeof(*out));
+		nout--;
+	}
+	return nout;
+}
+
+/*
+ * The value after the key ending at `k` (the key's quote, if any, skipped):
+ * [*a, *b). In a quoted string (`"API_KEY=v"`) the value ends at the quote;
+ * with `space_sep` (the key follows ENV or ARG) a blank separates too.
+ */
+static bool key_value(const char *p, size_t n, size_t k, bool in_quotes, bool space_sep, size_t *a, size_t *b)
+{
+	size_t i = k;
+	char q;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i < n && (p[i] == ':' || p[i] == '='))
+		i++;
+	else if (!space_sep || i == k || i >= n)
+		return false;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i >= n)
+		return false;
+	q = p[i];
+	if (q == '"' || q == '\'') {
+		const char *e = memchr(p + i + 1, q, n - i - 1);
+
+		*a = i + 1;
+		*b = e ? (size_t)(e - p) : n;
+		return true;
+	}
+	*a = i;
+	*b = n;
+	if (in_quotes) {
+		const char *e = memchr(p + i, '"', n - i);
+
+		if (e)
+			*b = (size_t)(e - p);
+	}
+	while (*b > *a && (p[*b - 1] == ' ' || p[*b - 1] == '\t'))
+		(*b)--;
+	return true;
+}
+
+/* Whether the word at `s` is the first after a leading ENV or ARG. */
+static bool after_env_arg(const char *p, size_t s)
+{
+	size_t i = 0;
+
+	while (i < s && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (s < i + 4 || (strncasecmp(p + i, "ENV", 3) != 0 && strncasecmp(p + i, "ARG", 3) != 0))
+		return false;
+	for (i += 3; i < s; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return false;
+	return true;
+}
+
+size_t dfx_secret_line_spans(const char *p, size_t n, struct dfx_span *out, size_t max)
+{
+	size_t nout = 0;
+	char name[128];
+
+	/* KEY: value, KEY=value, "key": "value" */
+	for (size_t i = 0; i < n && nout < max;) {
+		size_t s, a, b;
+
+		if (!key_char((unsigned char)p[i]) || (i && key_char((unsigned char)p[i - 1]))) {
+			i++;
+			continue;
+		}
+		s = i;
+		while (i < n && key_char((unsigned char)p[i]))
+			i++;
+		if (i - s >= sizeof(name))
+			continue;
+		memcpy(name, p + s, i - s);
+		name[i - s] = '\0';
+		if (!dfx_secret_name(name))
+			continue;
+		if (key_value(p, n, i < n && (p[i] == '"' || p[i] == '\'') ? i + 1 : i,
+			      s && p[s - 1] == '"' && (i >= n || p[i] != '"'), after_env_arg(p, s), &a, &b))
+			nout = add_span(out, nout, max, a, b);
+	}
+	/* words that are credentials by their form */
+	for (size_t i = 0; i < n && nout < max;) {
+		size_t s;
+
+		while (i < n && word_end((unsigned char)p[i]))
+			i++;
+		s = i;
+		while (i < n && !word_end((unsigned char)p[i]))
+			i++;
+		if (i > s && dfx_secret_value(p + s, i - s, NULL)) {
+			size_t e = i;
+
+			/* "key:value" words: a trailing ':' or '=' belongs to the syntax */
+			while (e > s && (p[e - 1] == ':'))
+				e--;
+			nout = add_span(out, nout, max, s, e);
+		}
+	}
+	/* scheme://user:password@host */
+	for (size_t k = 0; k + 3 <= n && nout < max; k++) {
+		const char *u = p + k + 3, *end = p + n, *at = NULL, *colon = NULL;
+
+		if (memcmp(p + k, "://", 3) != 0)
+			continue;
+		for (const char *c = u; c < end && *c != '/' && *c != ' ' && *c != '"' && *c != '\''; c++) {
+			if (*c == '@')
+				at = c;
+			else if (*c == ':' && !colon && !at)
+				colon = c;
+		}
+		if (at && colon && colon < at)
+			nout = add_span(out, nout, max, (size_t)(colon + 1 - p), (size_t)(at - p));
+	}
+	return nout;
+}

@@ -118,16 +118,23 @@ static size_t offset_of(const char *data, size_t len, int line, int col)
 /*
  * Check that the text is UTF-8 made of YAML printable characters (as
  * libyaml's reader does: tab, line breaks, U+0020-U+007E, U+0085,
- * U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF). Returns the offset of the
- * first offending byte, or len.
+ * U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF) in lines of at most
+ * DFX_MAX_LINE_LEN bytes. Returns the offset of the first offending byte
+ * (for a long line, the first byte past the limit), or len.
  */
 static size_t check_text(const unsigned char *s, size_t len, const char **what)
 {
-	size_t i = 0;
+	size_t i = 0, line = 0;
 
 	while (i < len) {
 		unsigned c = s[i], cp, n;
 
+		if (i - line >= DFX_MAX_LINE_LEN && c != '\n' && c != '\r') {
+			*what = "line too long";
+			return i;
+		}
+		if (c == '\n')
+			line = i + 1;
 		if (c < 0x80) {
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
 				*what = "control character";
@@ -934,11 +941,20 @@ struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,
 	}
 	bad = check_text((const unsigned char *)t->data, t->len, &what);
 	if (bad < t->len) {
-		if (t->data[bad] == '\r')
+		if (strcmp(what, "line too long") == 0) {
+			const char *nl = memchr(t->data + bad, '\n', t->len - bad);
+			size_t end = nl ? (size_t)(nl - t->data) : t->len;
+
+			if (end > bad && t->data[end - 1] == '\r')
+				end--;
+			fail_at(&b, bad, "line too long (%zu bytes; the limit is %u)", end - (bad - DFX_MAX_LINE_LEN),
+				DFX_MAX_LINE_LEN);
+		} else if (t->data[bad] == '\r') {
 			fail_at(&b, bad, "%s: only LF and CRLF line breaks are supported", what);
-		else
+		} else {
 			fail_at(&b, bad, "%s (byte 0x%02x) is not allowed in YAML", what,
 				(unsigned char)t->data[bad]);
+		}
 		goto fail;
 	}
 

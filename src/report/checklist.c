@@ -107,7 +107,9 @@ static enum state rules_state(const char *codes, unsigned kinds, const struct df
 
 static void finding_line(struct dfx_buf *b, const struct dfx_presented *x)
 {
-	dfx_buf_addf(b, "  %s:%u:%u %s %s\n", x->display, x->pos.line, x->pos.col, x->f->rule->code, x->f->rule->name);
+	dfx_buf_adds(b, "  ");
+	dfx_buf_adds_printable(b, x->display);
+	dfx_buf_addf(b, ":%u:%u %s %s\n", x->pos.line, x->pos.col, x->f->rule->code, x->f->rule->name);
 }
 
 static void checklist(struct dfx_buf *b, const struct dfx_presentation *p)

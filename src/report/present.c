@@ -48,34 +48,152 @@ bool dfx_present_disabled(const struct dfx_presentation *p, const char *code)
 
 /* ------------------------------------------------------------------ secrets */
 
-/* The secret values the findings report: spans of their files' bytes. */
-struct secrets {
-	const struct dfx_finding **v;
-	size_t n, cap;
+/*
+ * The secret values the findings report: spans of their files' bytes,
+ * sorted by file and offset and merged where they overlap, so a line finds
+ * its secrets by binary search; and the values hashed by their first four
+ * bytes, so an edit's text is searched for all of them in one pass. Both
+ * keep the presenter linear in the number of findings.
+ */
+static bool contains(const char *hay, size_t hn, const char *needle, size_t nn);
+
+struct secret_span {
+	const struct dfx_source *src;
+	struct dfx_span sp;
 };
+
+#define PREFIX 4
+
+struct secrets {
+	struct secret_span *v;
+	struct dfx_span *spans; /* v[i].sp, for dfx_source_excerpt */
+	size_t n;
+	size_t *bucket, nbucket;  /* first value index + 1 per hash of a value's first bytes */
+	size_t *next;             /* the next value index + 1 in the same bucket */
+	const struct secret_span **shorts; /* values shorter than PREFIX */
+	size_t nshorts;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct secret_span *x = a, *y = b;
+
+	if (x->src != y->src)
+		return (uintptr_t)x->src < (uintptr_t)y->src ? -1 : 1;
+	if (x->sp.start != y->sp.start)
+		return x->sp.start < y->sp.start ? -1 : 1;
+	return x->sp.end < y->sp.end ? -1 : x->sp.end > y->sp.end;
+}
+
+static size_t hash_prefix(const char *p)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < PREFIX; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
 
 static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs)
 {
+	size_t n = 0;
+
+	memset(sec, 0, sizeof(*sec));
+	sec->v = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*sec->v));
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct dfx_finding *f = &fs->v[i];
 
-		if (f->secret.end > f->secret.start && f->secret.end <= f->src->len) {
-			DFX_GROW(sec->v, sec->n + 1, sec->cap);
-			sec->v[sec->n++] = f;
+		if (f->secret.end > f->secret.start && f->secret.end <= f->src->len)
+			sec->v[n++] = (struct secret_span){f->src, f->secret};
+	}
+	if (n > 1)
+		qsort(sec->v, n, sizeof(*sec->v), cmp_span);
+	sec->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct secret_span *last = sec->n ? &sec->v[sec->n - 1] : NULL;
+
+		if (last && last->src == sec->v[i].src && sec->v[i].sp.start < last->sp.end) {
+			if (sec->v[i].sp.end > last->sp.end)
+				last->sp.end = sec->v[i].sp.end;
+			continue;
 		}
+		sec->v[sec->n++] = sec->v[i];
+	}
+	sec->spans = dfx_xcalloc(sec->n ? sec->n : 1, sizeof(*sec->spans));
+	sec->nbucket = 1;
+	while (sec->nbucket < 2 * sec->n)
+		sec->nbucket <<= 1;
+	sec->bucket = dfx_xcalloc(sec->nbucket, sizeof(*sec->bucket));
+	sec->next = dfx_xcalloc(sec->n ? sec->n : 1, sizeof(*sec->next));
+	sec->shorts = dfx_xcalloc(sec->n ? sec->n : 1, sizeof(*sec->shorts));
+	for (size_t i = 0; i < sec->n; i++) {
+		const struct secret_span *x = &sec->v[i];
+
+		sec->spans[i] = x->sp;
+		if (x->sp.end - x->sp.start < PREFIX) {
+			sec->shorts[sec->nshorts++] = x;
+			continue;
+		}
+		size_t h = hash_prefix(x->src->data + x->sp.start) & (sec->nbucket - 1);
+		sec->next[i] = sec->bucket[h];
+		sec->bucket[h] = i + 1;
 	}
 }
 
-/* The secret span of `src` that byte `off` is in, or NULL. */
-static const struct dfx_span *secret_at(const struct secrets *sec, const struct dfx_source *src, uint32_t off)
+static void release_secrets(struct secrets *sec)
 {
-	for (size_t i = 0; i < sec->n; i++) {
-		const struct dfx_span *s = &sec->v[i]->secret;
+	free(sec->v);
+	free(sec->spans);
+	free(sec->bucket);
+	free(sec->next);
+	free(sec->shorts);
+	memset(sec, 0, sizeof(*sec));
+}
 
-		if (sec->v[i]->src == src && off >= s->start && off < s->end)
-			return s;
+/* The secret spans of `src` that end after `from`: *n of them, in order. */
+static const struct dfx_span *secrets_from(const struct secrets *sec, const struct dfx_source *src, uint32_t from,
+					   size_t *n)
+{
+	struct secret_span key = {src, {from, from}};
+	size_t lo = 0, hi = sec->n, end;
+
+	/* the first span of src (in sorted order) whose end is after `from` */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct secret_span *m = &sec->v[mid];
+		int c = m->src == src ? 0 : cmp_span(m, &key);
+
+		if (c < 0 || (c == 0 && m->sp.end <= from))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	for (end = lo; end < sec->n && sec->v[end].src == src; end++)
+		;
+	*n = end - lo;
+	return sec->spans + lo;
+}
+
+/* Whether `text` contains one of the secret values. */
+static bool holds_secret(const struct secrets *sec, const char *text, size_t tn)
+{
+	for (size_t i = 0; i < sec->nshorts; i++) {
+		const struct secret_span *x = sec->shorts[i];
+
+		if (contains(text, tn, x->src->data + x->sp.start, x->sp.end - x->sp.start))
+			return true;
+	}
+	for (size_t i = 0; i + PREFIX <= tn; i++)
+		for (size_t k = sec->bucket[hash_prefix(text + i) & (sec->nbucket - 1)]; k; k = sec->next[k - 1]) {
+			const struct secret_span *x = &sec->v[k - 1];
+			size_t len = x->sp.end - x->sp.start;
+
+			if (len <= tn - i && memcmp(text + i, x->src->data + x->sp.start, len) == 0)
+				return true;
+		}
+	return false;
 }
 
 static bool contains(const char *hay, size_t hn, const char *needle, size_t nn)
@@ -88,14 +206,48 @@ static bool contains(const char *hay, size_t hn, const char *needle, size_t nn)
 	return false;
 }
 
-static const struct dfx_report_file *run_file(const struct dfx_report_opts *o, const char *path)
+/* The run's files sorted by path (then by their order in the run), for run_file(). */
+struct run_files {
+	const struct dfx_report_file **v;
+	size_t n;
+};
+
+static int cmp_run_file(const void *a, const void *b)
+{
+	const struct dfx_report_file *x = *(const struct dfx_report_file *const *)a;
+	const struct dfx_report_file *y = *(const struct dfx_report_file *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static void index_run_files(struct run_files *rfs, const struct dfx_report_opts *o)
+{
+	rfs->n = o->nrun_files;
+	rfs->v = dfx_xcalloc(rfs->n ? rfs->n : 1, sizeof(*rfs->v));
+	for (size_t i = 0; i < rfs->n; i++)
+		rfs->v[i] = &o->files[i];
+	if (rfs->n > 1)
+		qsort(rfs->v, rfs->n, sizeof(*rfs->v), cmp_run_file);
+}
+
+/* The first of the run's files named `path` (after dfx_path_clean), or NULL. */
+static const struct dfx_report_file *run_file(const struct run_files *rfs, const char *path)
 {
 	char *clean = dfx_path_clean(path);
 	const struct dfx_report_file *hit = NULL;
+	size_t lo = 0, hi = rfs->n;
 
-	for (size_t i = 0; i < o->nrun_files && !hit; i++)
-		if (strcmp(o->files[i].path, clean) == 0)
-			hit = &o->files[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(rfs->v[mid]->path, clean) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < rfs->n && strcmp(rfs->v[lo]->path, clean) == 0)
+		hit = rfs->v[lo];
 	free(clean);
 	return hit;
 }
@@ -111,12 +263,8 @@ static bool secret_edit(const struct dfx_edit *e, const struct dfx_report_file *
 		return true;
 	if (rf && (rf->secret || rf->kind == DFX_KIND_ENVFILE))
 		return true;
-	for (size_t i = 0; i < sec->n; i++) {
-		const struct dfx_span *sp = &sec->v[i]->secret;
-
-		if (contains(e->text, tn, sec->v[i]->src->data + sp->start, sp->end - sp->start))
-			return true;
-	}
+	if (holds_secret(sec, e->text, tn))
+		return true;
 	return false;
 }
 
@@ -199,61 +347,25 @@ static void source_line(struct dfx_presented *x, const struct secrets *sec)
 {
 	const struct dfx_finding *f = x->f;
 	const struct dfx_source *src = f->src;
+	const struct dfx_span *hide;
+	struct dfx_excerpt ex;
 	unsigned line, col;
-	struct dfx_span ln;
-	struct dfx_buf text = DFX_BUF_INIT, caret = DFX_BUF_INIT;
+	size_t nhide;
 
 	if (!src->len)
 		return;
 	dfx_source_linecol(src, f->span.start, &line, &col);
-	ln = dfx_source_line(src, line);
-	for (uint32_t i = ln.start; i < ln.end;) {
-		const struct dfx_span *s = secret_at(sec, src, i);
-		bool in = f->span.start <= i && (i < f->span.end || (f->span.start == f->span.end && i == f->span.start));
-
-		if (s) {
-			char *r = dfx_redact(src->data + s->start, s->end - s->start);
-			size_t rl = strlen(r);
-
-			dfx_buf_adds(&text, r);
-			for (size_t k = 0; k < rl; k++)
-				if (((unsigned char)r[k] & 0xC0) != 0x80)
-					dfx_buf_addc(&caret, in ? '^' : ' ');
-			free(r);
-			i = s->end < ln.end ? s->end : ln.end;
-			continue;
-		}
-		unsigned char c = (unsigned char)src->data[i];
-		if (c == '\t') {
-			dfx_buf_addc(&text, '\t');
-			dfx_buf_addc(&caret, in ? '^' : '\t');
-		} else {
-			dfx_buf_addc(&text, c < 0x20 || c == 0x7f ? '?' : (char)c);
-			if ((c & 0xC0) != 0x80)
-				dfx_buf_addc(&caret, in ? '^' : ' ');
-		}
-		i++;
-	}
-	if (!strchr(caret.ptr ? caret.ptr : "", '^')) {
-		/* empty span or span at end of line: one caret at the column */
-		while (caret.len && (caret.ptr[caret.len - 1] == ' '))
-			caret.len--;
-		if (caret.ptr)
-			caret.ptr[caret.len] = '\0';
-		dfx_buf_addc(&caret, '^');
-	}
-	while (caret.len && caret.ptr[caret.len - 1] != '^')
-		caret.ptr[--caret.len] = '\0';
-	dfx_buf_adds(&text, "");
+	hide = secrets_from(sec, src, dfx_source_line(src, line).start, &nhide);
+	dfx_source_excerpt(src, line, f->span, hide, nhide, &ex);
 	x->source_line = line;
-	x->source = dfx_buf_detach(&text);
-	x->caret = dfx_buf_detach(&caret);
+	x->source = ex.text;
+	x->caret = ex.caret;
 }
 
 /* ------------------------------------------------------------------ fixes */
 
 /* The fix's edits, located, unless one of them would reveal a secret. */
-static void edits(struct dfx_presented *x, const struct dfx_report_opts *o, const struct secrets *sec)
+static void edits(struct dfx_presented *x, const struct run_files *rfs, const struct secrets *sec)
 {
 	const struct dfx_fix *fx = x->f->fix;
 	const struct dfx_report_file **rf;
@@ -262,7 +374,7 @@ static void edits(struct dfx_presented *x, const struct dfx_report_opts *o, cons
 		return;
 	rf = dfx_xcalloc(fx->nedits, sizeof(*rf));
 	for (size_t i = 0; i < fx->nedits; i++) {
-		rf[i] = run_file(o, fx->edits[i].path);
+		rf[i] = run_file(rfs, fx->edits[i].path);
 		if (secret_edit(&fx->edits[i], rf[i], sec)) {
 			free(rf);
 			return;
@@ -308,6 +420,8 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 	uint64_t h = 14695981039346656037ull;
 	unsigned line, col;
 	struct dfx_span ln = {0, 0};
+	const struct dfx_span *hide;
+	size_t nhide;
 
 	h = fnv(h, f->rule->code, strlen(f->rule->code) + 1);
 	h = fnv(h, x->display, strlen(x->display) + 1);
@@ -320,12 +434,13 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 	while (ln.end > ln.start && (s->data[ln.end - 1] == ' ' || s->data[ln.end - 1] == '\t' ||
 				     s->data[ln.end - 1] == '\r'))
 		ln.end--;
+	hide = secrets_from(sec, s, ln.start, &nhide);
 	for (uint32_t i = ln.start; i < ln.end;) {
-		const struct dfx_span *sp = secret_at(sec, s, i);
-
-		if (sp) {
+		while (nhide && hide->end <= i)
+			hide++, nhide--;
+		if (nhide && hide->start <= i) {
 			h = fnv(h, "\x01secret\x01", 8);
-			i = sp->end;
+			i = hide->end;
 			continue;
 		}
 		h = fnv(h, s->data + i, 1);
@@ -336,14 +451,40 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 
 /* ------------------------------------------------------------------ driver */
 
+static int cmp_fingerprint(const void *a, const void *b)
+{
+	const struct dfx_presented *x = *(const struct dfx_presented *const *)a, *y = *(const struct dfx_presented *const *)b;
+
+	if (x->fingerprint != y->fingerprint)
+		return x->fingerprint < y->fingerprint ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Number each finding among those with the same fingerprint, in report order. */
+static void occurrences(struct dfx_presentation *p)
+{
+	const struct dfx_presented **by = dfx_xcalloc(p->n ? p->n : 1, sizeof(*by));
+
+	for (size_t i = 0; i < p->n; i++)
+		by[i] = &p->v[i];
+	if (p->n > 1)
+		qsort(by, p->n, sizeof(*by), cmp_fingerprint);
+	for (size_t i = 0; i < p->n; i++)
+		((struct dfx_presented *)by[i])->occurrence =
+			i && by[i - 1]->fingerprint == by[i]->fingerprint ? by[i - 1]->occurrence + 1 : 1;
+	free(by);
+}
+
 static void present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
-	struct secrets sec = {NULL, 0, 0};
+	struct secrets sec;
+	struct run_files rfs;
 	size_t ecap = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->o = o;
 	collect_secrets(&sec, fs);
+	index_run_files(&rfs, o);
 	summarize(fs, &p->sum);
 	p->v = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*p->v));
 	p->n = fs->n;
@@ -360,15 +501,12 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 			x->fix = f->fix->description ? f->fix->description : "";
 			x->applicability = f->fix->applicability;
 			x->needs_unsafe = f->fix->applicability == DFX_FIX_UNSAFE && !o->unsafe_fixes;
-			edits(x, o, &sec);
+			edits(x, &rfs, &sec);
 		}
 		x->hint = f->hint;
 		x->fingerprint = fingerprint(x, &sec);
-		x->occurrence = 1;
-		for (size_t k = 0; k < i; k++)
-			if (p->v[k].fingerprint == x->fingerprint)
-				x->occurrence++;
 	}
+	occurrences(p);
 	for (size_t i = 0; i < o->nrun_files; i++) {
 		const struct dfx_report_file *rf = &o->files[i];
 
@@ -384,7 +522,8 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 			rf->err && rf->err->message ? rf->err->message : "cannot be checked"};
 		p->nerrors++;
 	}
-	free(sec.v);
+	release_secrets(&sec);
+	free(rfs.v);
 }
 
 static void release(struct dfx_presentation *p)

@@ -2,7 +2,9 @@
  * text.c - the default output (README "Output formats"): `path:line:col:
  * SEVERITY CODE name: message`, the source line (secret values redacted by
  * the presenter) with a caret underline, the fix or hint, and a summary
- * line. Colour only when asked (a terminal, --color, NO_COLOR).
+ * line. Paths and texts taken from files are shown printable
+ * (dfx_buf_add_printable: control characters as \xNN). Colour only when
+ * asked (a terminal, --color, NO_COLOR).
  */
 #include <stdio.h>
 
@@ -41,12 +43,16 @@ static void finding(struct dfx_buf *b, const struct dfx_presentation *p, const s
 	const struct dfx_finding *f = x->f;
 	bool color = p->o->color;
 
-	dfx_buf_addf(b, "%s%s:%u:%u:%s ", color ? C_BOLD : "", x->path, x->pos.line, x->pos.col, color ? C_RESET : "");
+	dfx_buf_adds(b, color ? C_BOLD : "");
+	dfx_buf_adds_printable(b, x->path);
+	dfx_buf_addf(b, ":%u:%u:%s ", x->pos.line, x->pos.col, color ? C_RESET : "");
 	if (color)
 		dfx_buf_adds(b, sev_color(f->severity));
 	upper(b, dfx_severity_name(f->severity));
-	dfx_buf_addf(b, "%s %s%s%s %s: %s\n", color ? C_RESET : "", color ? C_BOLD : "", f->rule->code,
-		     color ? C_RESET : "", f->rule->name, f->message);
+	dfx_buf_addf(b, "%s %s%s%s %s: ", color ? C_RESET : "", color ? C_BOLD : "", f->rule->code,
+		     color ? C_RESET : "", f->rule->name);
+	dfx_buf_adds_printable(b, f->message);
+	dfx_buf_addc(b, '\n');
 	if (p->o->quiet)
 		return;
 	if (x->source) {
@@ -57,11 +63,17 @@ static void finding(struct dfx_buf *b, const struct dfx_presentation *p, const s
 		dfx_buf_addf(b, "%s%*s |%s %s%s%s\n", color ? C_DIM : "", w, "", color ? C_RESET : "",
 			     color ? sev_color(f->severity) : "", x->caret, color ? C_RESET : "");
 	}
-	if (x->fix)
-		dfx_buf_addf(b, "  %s= fix (%s%s):%s %s\n", color ? C_CYAN : "", dfx_applicability_name(x->applicability),
-			     x->needs_unsafe ? ", needs --unsafe-fixes" : "", color ? C_RESET : "", x->fix);
-	if (x->hint)
-		dfx_buf_addf(b, "  %s= hint:%s %s\n", color ? C_CYAN : "", color ? C_RESET : "", x->hint);
+	if (x->fix) {
+		dfx_buf_addf(b, "  %s= fix (%s%s):%s ", color ? C_CYAN : "", dfx_applicability_name(x->applicability),
+			     x->needs_unsafe ? ", needs --unsafe-fixes" : "", color ? C_RESET : "");
+		dfx_buf_adds_printable(b, x->fix);
+		dfx_buf_addc(b, '\n');
+	}
+	if (x->hint) {
+		dfx_buf_addf(b, "  %s= hint:%s ", color ? C_CYAN : "", color ? C_RESET : "");
+		dfx_buf_adds_printable(b, x->hint);
+		dfx_buf_addc(b, '\n');
+	}
 	dfx_buf_addc(b, '\n');
 }
 

@@ -129,6 +129,9 @@ has "missing path: others processed" "$tmp/out" "a/Dockerfile"
 head -c 9000000 /dev/zero | tr '\0' '#' >"$tmp/w/Dockerfile"
 expect "huge file" 2 "$bin" $AS Dockerfile
 has "huge file error" "$tmp/err" "Dockerfile:1:1: error: file too large"
+python3 -c 'print("services:\n  a:\n    image: \"" + "x" * (1024 * 1024 + 1) + "\"")' >"$tmp/w/compose.yaml"
+expect "long yaml line" 2 "$bin" $AS compose.yaml
+has "long yaml line error" "$tmp/err" "compose.yaml:3:1048577: error: line too long"
 if [ "$(id -u)" != 0 ]; then
 	printf 'FROM alpine\n' >"$tmp/w/unreadable.Dockerfile"
 	chmod 000 "$tmp/w/unreadable.Dockerfile"

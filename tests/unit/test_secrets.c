@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -514,6 +515,53 @@ static void test_threads(void **state)
 	}
 }
 
+/* The parts of a line of an unparsed file that are hidden when it is shown. */
+static size_t spans(const char *line, struct dfx_span *out, size_t max)
+{
+	return dfx_secret_line_spans(line, strlen(line), out, max);
+}
+
+static void assert_hidden(const char *line, const char *want)
+{
+	struct dfx_span sp[8];
+	size_t n = spans(line, sp, 8);
+	char got[256] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(got);
+
+		snprintf(got + len, sizeof(got) - len, "%s%.*s", i ? "|" : "", (int)(sp[i].end - sp[i].start),
+			 line + sp[i].start);
+	}
+	assert_string_equal(got, want);
+}
+
+static void test_line_spans(void **state)
+{
+	struct dfx_span sp[2];
+
+	(void)state;
+	assert_hidden("      STRIPE_API_KEY: sk_live_51HxYzAbCdEfGhIjKlMnOpQr: [", "sk_live_51HxYzAbCdEfGhIjKlMnOpQr: [");
+	assert_hidden("  - DB_PASSWORD=hunter2  ", "hunter2");
+	assert_hidden("ENV API_TOKEN \"abc def\" more", "abc def");
+	assert_hidden("{\"password\": \"s3cr3t\", \"user\": \"bob\"}", "s3cr3t");
+	assert_hidden("[{\"Env\":[\"API_KEY=xyz123\", }]", "xyz123");
+	/* a URL with a password is a credential word: all of it is hidden */
+	assert_hidden("url: postgres://app:Tr0ub4dor@db:5432/app", "postgres://app:Tr0ub4dor@db:5432/app");
+	assert_hidden("url=\"redis://:Tr0ub4dor@cache\"", "redis://:Tr0ub4dor@cache");
+	assert_hidden("command: [\"--token\", \"ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\"",
+		      "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789");
+	/* names that describe a credential, and lines without one */
+	assert_hidden("POSTGRES_PASSWORD_FILE: /run/secrets/db", "");
+	assert_hidden("image: nginx:1.27 # password rotation", "");
+	assert_hidden("url: https://example.com/a:b@c", "");
+	assert_hidden("", "");
+	/* a key and a token in the same value are one span */
+	assert_hidden("SECRET_KEY: sk_live_51HxYzAbCdEfGhIjKlMnOpQr", "sk_live_51HxYzAbCdEfGhIjKlMnOpQr");
+	/* at most `max` spans are stored */
+	assert_int_equal(spans("{\"a_password\": \"a\", \"b_password\": \"b\", \"c_password\": \"c\"}", sp, 2), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_weak_passwords),
 		cmocka_unit_test(test_user_vars),
 		cmocka_unit_test(test_gen),
+		cmocka_unit_test(test_line_spans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -505,6 +505,30 @@ static void test_other_errors(void **state)
 		free(msg);
 		free(data);
 	}
+	/* line length cap: a line of exactly DFX_MAX_LINE_LEN bytes is fine, one more is not */
+	for (size_t extra = 0; extra <= 1; extra++) {
+		size_t n = DFX_MAX_LINE_LEN + extra + 6;
+		char *data = dfx_xmalloc(n + 1);
+
+		memcpy(data, "a: ", 3);
+		memset(data + 3, 'x', DFX_MAX_LINE_LEN - 3 + extra);
+		memcpy(data + DFX_MAX_LINE_LEN + extra, "\nb: 1\n", 6);
+		data[n] = '\0';
+		if (extra) {
+			msg = parse_err(data, n, &line, &col);
+			assert_non_null(strstr(msg, "line too long (1048577 bytes; the limit is 1048576)"));
+			assert_int_equal(line, 1);
+			assert_int_equal(col, DFX_MAX_LINE_LEN + 1);
+			free(msg);
+		} else {
+			struct dfx_error err = {0};
+			struct dfx_yaml *t = dfx_yaml_parse(data, n, "t.yml", &err);
+
+			assert_non_null(t);
+			dfx_yaml_free(t);
+		}
+		free(data);
+	}
 	dfx_buf_release(&b);
 }
 
@@ -555,13 +579,15 @@ static void test_node_cap(void **state)
 	char *msg;
 
 	(void)state;
+	/* 1,000 items a line: lines stay under DFX_MAX_LINE_LEN */
 	dfx_buf_addc(&b, '[');
 	for (unsigned i = 0; i < DFX_YAML_MAX_NODES + 10; i++)
-		dfx_buf_adds(&b, "0,");
+		dfx_buf_adds(&b, i % 1000 == 999 ? "0,\n" : "0,");
 	dfx_buf_addc(&b, ']');
 	msg = parse_err(b.ptr, b.len, &line, &col);
 	assert_non_null(strstr(msg, "too many YAML nodes"));
-	assert_int_equal(line, 1);
+	/* the sequence is node 1, so the node past the cap is item 1,000,000, the last of line 1,000 */
+	assert_int_equal(line, DFX_YAML_MAX_NODES / 1000);
 	free(msg);
 	dfx_buf_release(&b);
 }
