@@ -615,8 +615,9 @@ static void report(struct run *rn)
 		if (u->failed) {
 			rn->r->not_written++;
 			if (strcmp(u->why_path, f->path) != 0)
-				dfx_buf_addf(&rn->r->log, "%s: not written: %s was not written\n", f->path,
-					     u->why_path);
+				dfx_buf_addf(&rn->r->log, rn->plan_only ? "%s: note: not written, as %s would not be\n"
+									 : "%s: not written: %s was not written\n",
+					     f->path, u->why_path);
 			continue;
 		}
 		rn->r->written++;
@@ -786,12 +787,54 @@ int dfx_commit_write(struct dfx_workspace *ws, const struct dfx_commit_opts *o, 
 	return finish(&rn);
 }
 
+/*
+ * --diff: the checks of staging that need no writing, so the diff shows
+ * what --write would write: a symbolic link or a special file at a target,
+ * a symbolic link or a non-folder on the way to it. A folder that does not
+ * exist yet is fine (--write creates it).
+ */
+static void probe_unit(struct run *rn, size_t from, size_t to)
+{
+	for (size_t i = from; i < to && !rn->units[rn->items[i].unit].failed; i++) {
+		struct item *it = &rn->items[i];
+		struct dfx_error err = {0};
+		struct stat st;
+		int fd = -1;
+
+		if (rn->rootfd[it->root] < 0)
+			rn->rootfd[it->root] = open(rn->roots[it->root], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (rn->rootfd[it->root] >= 0)
+			fd = dfx_writer_open_dir(rn->rootfd[it->root], it->dir, it->f->path, NULL, NULL, &err);
+		if (fd < 0 && err.message && errno == ENOENT && !it->f->on_disk)
+			dfx_error_release(&err);
+		if (fd >= 0) {
+			if (fstatat(fd, it->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+				if (S_ISLNK(st.st_mode))
+					dfx_error_set(&err, it->f->path, 0, 0, "is a symbolic link; not writing to it");
+				else if (!S_ISREG(st.st_mode))
+					dfx_error_set(&err, it->f->path, 0, 0, "is not a regular file; not writing to it");
+			}
+			close(fd);
+		}
+		if (err.message)
+			fail_unit(rn, it, &err);
+		dfx_error_release(&err);
+	}
+}
+
 int dfx_commit_plan(struct dfx_workspace *ws, const struct dfx_commit_opts *o, struct dfx_commit_result *r)
 {
 	struct run rn = {0};
 
 	rn.plan_only = true;
 	plan(&rn, ws, o, r);
+	for (size_t from = 0, to; from < rn.n; from = to) {
+		to = unit_end(&rn, from);
+		if (rn.items[from].root != (size_t)-1)
+			probe_unit(&rn, from, to);
+	}
+	propagate(&rn);
+	drop_unneeded(&rn, false);
 	return finish(&rn);
 }
 

@@ -165,6 +165,13 @@ cp "$tmp/outside/Dockerfile" "$tmp/before"
 expect "write through symlink" 2 "$bin" $AS --write app/Dockerfile
 has "symlink error" "$tmp/err" "symbolic link"
 if cmp -s "$tmp/before" "$tmp/outside/Dockerfile"; then ok; else bad "file behind a symlink was modified"; fi
+# --diff shows what --write would write: not the symlinked file, nor what depends on it
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY . .\nCMD ["./app"]\n' >"$tmp/outside/Dockerfile"
+expect "diff through symlink" 0 "$bin" $AS --diff app
+has "diff: symlink noted" "$tmp/err" "^app/Dockerfile: note: is a symbolic link; not writing to it"
+has "diff: its .dockerignore held back" "$tmp/err" "^app/.dockerignore: note: not written, as app/Dockerfile would not be"
+hasnt "diff: no hunk for the symlink" "$tmp/out" "^+++ b/app/Dockerfile"
+hasnt "diff: no hunk for the held-back file" "$tmp/out" "^+++ b/app/.dockerignore"
 
 # ---------------------------------------------------------------- stdin
 fresh
