@@ -86,6 +86,12 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 int dfx_ws_parse(struct dfx_wsfile *f);
 /* Replace the current bytes (takes ownership of data) and re-parse. */
 void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);
+/*
+ * Let `len` bytes of `data` stand in for the file at `path` (standard
+ * input, an editor's buffer; src/engine/overlay.c): its original and current
+ * bytes. More than DFX_MAX_FILE_SIZE bytes leave it failed with f->err.
+ */
+struct dfx_wsfile *dfx_ws_overlay(struct dfx_workspace *ws, const char *path, const char *data, size_t len);
 /* The line of f's error to show under it, redacted and escaped (src/engine/errline.c); false when none. */
 bool dfx_ws_error_excerpt(const struct dfx_wsfile *f, struct dfx_excerpt *x);
 

@@ -197,10 +197,8 @@ struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name
 		f->target = true;
 		return f;
 	}
-	dfx_source_init_copy(&f->orig, f->path, s.data, s.len);
-	dfx_source_init_copy(&f->cur, f->path, s.data, s.len);
+	f = dfx_ws_overlay(ws, name, s.data, s.len);
 	dfx_source_release(&s);
-	f->on_disk = true;
 	f->target = false;
 	return dfx_ws_add_target(ws, name, kind);
 }

@@ -12,5 +12,6 @@ int dfx_cmd_init(int argc, char **argv);    /* cmd_init.c */
 int dfx_cmd_rules(int argc, char **argv);   /* cmd_rules.c */
 int dfx_cmd_explain(int argc, char **argv); /* cmd_rules.c */
 int dfx_cmd_inspect(int argc, char **argv); /* cmd_inspect.c */
+int dfx_cmd_lsp(int argc, char **argv);     /* cmd_lsp.c: the language server */
 
 #endif

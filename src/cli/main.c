@@ -15,6 +15,7 @@ static const struct {
 	{"explain", dfx_cmd_explain},
 	{"init", dfx_cmd_init},
 	{"inspect", dfx_cmd_inspect},
+	{"lsp", dfx_cmd_lsp},
 	{"rules", dfx_cmd_rules},
 };
 

@@ -11,7 +11,7 @@
 #include "options.h"
 
 enum { CHECK = DFX_CMD_CHECK, INSPECT = DFX_CMD_INSPECT, RULES = DFX_CMD_RULES, EXPLAIN = DFX_CMD_EXPLAIN,
-       INIT = DFX_CMD_INIT };
+       INIT = DFX_CMD_INIT, LSP = DFX_CMD_LSP };
 
 int dfx_options_usage_error(const struct dfx_cli_command *cmd, const char *fmt, const char *arg)
 {
@@ -191,7 +191,7 @@ static const struct dfx_option options[] = {
 	{"select", 0, "CODE,...", CHECK, "only these rules (a prefix such as DF1 selects a group)", set_select},
 	{"select", 0, "CODE,...", INSPECT, "only these rules", set_select},
 	{"ignore", 0, "CODE,...", CHECK | INSPECT, "not these rules", set_ignore},
-	{"config", 0, "FILE", CHECK | INSPECT, "configuration (default: .dockfix.yaml found upward)", set_config},
+	{"config", 0, "FILE", CHECK | INSPECT | LSP, "configuration (default: .dockfix.yaml found upward)", set_config},
 	{"stdin-filename", 0, "NAME", CHECK, "name of the file read from PATH -", set_stdin_name},
 	{"stdin-filename", 0, "NAME", INSPECT, "name to show for standard input (default: -)", set_stdin_name},
 	{"as-of", 0, "YYYY-MM-DD", CHECK, "evaluate base-image end-of-life on this date", set_as_of},
@@ -209,7 +209,7 @@ static const struct dfx_option options[] = {
 	{"force", 'f', NULL, INIT, "overwrite existing files; existing secrets are kept", set_force},
 	{"help", 'h', NULL, CHECK, "this help", set_help},
 	{"help", 'h', NULL, INSPECT, "this help", set_help},
-	{"help", 'h', NULL, RULES | EXPLAIN | INIT, "show this help", set_help},
+	{"help", 'h', NULL, RULES | EXPLAIN | INIT | LSP, "show this help", set_help},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))

@@ -18,6 +18,7 @@ enum {
 	DFX_CMD_RULES = 1u << 2,   /* dockfix rules */
 	DFX_CMD_EXPLAIN = 1u << 3, /* dockfix explain */
 	DFX_CMD_INIT = 1u << 4,    /* dockfix init */
+	DFX_CMD_LSP = 1u << 5,     /* dockfix lsp */
 };
 
 enum dfx_cli_mode { DFX_MODE_CHECK, DFX_MODE_DIFF, DFX_MODE_WRITE };
