@@ -195,6 +195,7 @@ sanitize: deps-ensure
 bench: deps-ensure
 	@$(MAKE) --no-print-directory dockfix
 	@sh tests/bench/run.sh ./dockfix
+	@sh tests/bench/lsp.sh ./dockfix
 
 fuzz: deps-ensure
 	@sh tests/fuzz/run.sh
