@@ -41,10 +41,13 @@ char *dfx_dfedit_secret_id(const char *name);
  * flags; and declare a frontend that knows `env=` (insert
  * `# syntax=docker/dockerfile:1` as the first line, after a BOM, or
  * upgrade an older `docker/dockerfile:1.N` pin; another frontend is left
- * alone). The lines of the RUNs given a mount are appended to `lines`
- * ("5, 9") when it is not NULL. Returns the number of RUNs given a mount.
+ * alone). When no RUN names it and no known tool reads it, every RUN in
+ * that scope gets the mount (any program may read it from the environment)
+ * and *every (when not NULL) is set. The lines of the RUNs given a mount
+ * are appended to `lines` ("5, 9") when it is not NULL. Returns the number
+ * of RUNs given a mount.
  */
 size_t dfx_dfedit_secret_fix(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df, size_t at,
-			     size_t k, bool inherit, struct dfx_buf *lines, size_t *nenv);
+			     size_t k, bool inherit, struct dfx_buf *lines, size_t *nenv, bool *every);
 
 #endif

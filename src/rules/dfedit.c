@@ -249,7 +249,7 @@ static bool implicit_reader(const struct dfx_df_instr *in, const char *name)
 }
 
 size_t dfx_dfedit_secret_fix(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df,
-				   size_t at, size_t k, bool inherit, struct dfx_buf *lines, size_t *nenv)
+				   size_t at, size_t k, bool inherit, struct dfx_buf *lines, size_t *nenv, bool *every)
 {
 	const struct dfx_df_instr *in = &df->instrs[at];
 	const char *name = in->kvs[k].key;
@@ -260,6 +260,8 @@ size_t dfx_dfedit_secret_fix(struct dfx_fix *fix, const char *path, const struct
 	mount = dfx_xasprintf("--mount=type=secret,id=%s,env=%s ", id, name);
 	if (nenv)
 		*nenv = 0;
+	if (every)
+		*every = false;
 	delete_pair(fix, path, df, in, k);
 	if (stage >= 0) {
 		for (size_t i = at + 1; i < df->ninstrs; i++) {
@@ -292,6 +294,31 @@ size_t dfx_dfedit_secret_fix(struct dfx_fix *fix, const char *path, const struct
 			if (lines)
 				dfx_buf_addf(lines, "%s%u", n ? ", " : "", r->line);
 			n++;
+		}
+		/*
+		 * No step names it and no known tool reads it, yet any program a
+		 * later RUN starts may read it from the environment (sentry-cli
+		 * reads SENTRY_AUTH_TOKEN inside `npm run build`): every RUN that
+		 * had the variable gets it from the secret, so the build still works.
+		 */
+		for (size_t i = at + 1; !n && i < df->ninstrs; i++) {
+			const struct dfx_df_instr *r = &df->instrs[i];
+			bool in_scope = r->stage == stage || (inherit && dfx_df_stage_from(df, r->stage, stage));
+
+			if (!in_scope || !dfx_df_is(r, "RUN") || dfx_dfedit_has_secret_mount(r, "env", name))
+				continue;
+			for (size_t j = i; j < df->ninstrs; j++) {
+				r = &df->instrs[j];
+				in_scope = r->stage == stage || (inherit && dfx_df_stage_from(df, r->stage, stage));
+				if (!in_scope || !dfx_df_is(r, "RUN") || dfx_dfedit_has_secret_mount(r, "env", name))
+					continue;
+				dfx_fix_edit(fix, path, r->args.start, r->args.start, mount);
+				if (lines)
+					dfx_buf_addf(lines, "%s%u", n ? ", " : "", r->line);
+				n++;
+			}
+			if (every)
+				*every = true;
 		}
 	}
 	if (n)

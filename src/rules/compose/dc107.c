@@ -233,7 +233,7 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 				continue;
 			for (size_t k = 0; k < in->nkvs; k++)
 				if (!strcmp(in->kvs[k].key, a->name))
-					n += dfx_dfedit_secret_fix(fix, d.wf->path, df, i, k, false, &lines, NULL);
+					n += dfx_dfedit_secret_fix(fix, d.wf->path, df, i, k, false, &lines, NULL, NULL);
 		}
 		dedupe(fix);
 		{

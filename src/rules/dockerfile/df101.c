@@ -76,7 +76,7 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
 		size_t n = dfx_dfedit_secret_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k, true, &lines,
-						 NULL);
+						 NULL, NULL);
 
 		free(fix->description);
 		if (n)

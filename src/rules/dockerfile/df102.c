@@ -102,20 +102,25 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key)) && (*fixes)++ < MAX_FIXES) {
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
+		bool every = false;
 		size_t nenv, n = dfx_dfedit_secret_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k,
-							 false, &lines, &nenv);
+							 false, &lines, &nenv, &every);
 		const char *env = nenv ? " and the ENV that copies it into the image" : "";
 
 		free(fix->description);
 		if (n)
 			fix->description = dfx_xasprintf("delete ARG %s%s; RUN on line%s %s read%s it from the build "
-							 "secret `%s` (--mount=type=secret,id=%s,env=%s)",
+							 "secret `%s` (--mount=type=secret,id=%s,env=%s)%s; build with "
+							 "`docker build --secret id=%s,env=%s` (compose: `build.secrets`)",
 							 kv->key, env, n > 1 ? "s" : "", lines.ptr, n > 1 ? "" : "s", id,
+							 id, kv->key,
+							 every ? " - every RUN after it, as no step names it and a program "
+								 "may read it from the environment"
+							       : "",
 							 id, kv->key);
 		else
-			fix->description = dfx_xasprintf("delete ARG %s%s (no RUN of its stage uses it; add "
-							 "--mount=type=secret,id=%s,env=%s to a step that needs it)",
-							 kv->key, env, id, kv->key);
+			fix->description = dfx_xasprintf("delete ARG %s%s (no RUN of its stage follows it)", kv->key,
+							 env);
 		f->fix = fix;
 		dfx_buf_release(&lines);
 	}
