@@ -167,7 +167,14 @@ static struct dfx_fix *build_fix(struct dfx_ctx *ctx, const struct dfx_compose_s
 			have_top = true;
 
 	dfx_secretplan_init(&p, ctx);
-	rc = dfx_yaml_edit_delete(t, a->list_form ? a->node : a->key, &p.ed);
+	{
+		/* the only build arg: `args` goes with it, not left behind as `args: {}` */
+		const struct dfx_yaml_node *args = dfx_yaml_resolve(bd->args_ref.node);
+		bool only = args && args->n == 1 && bd->args_ref.key && bd->args_ref.map &&
+			    (args->type == DFX_YAML_MAPPING || args->type == DFX_YAML_SEQUENCE);
+
+		rc = dfx_yaml_edit_delete(t, only ? bd->args_ref.key : a->list_form ? a->node : a->key, &p.ed);
+	}
 	if (rc < 0)
 		dfx_secretplan_yaml(&p, rc, &p.ed);
 	else
