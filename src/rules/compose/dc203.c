@@ -30,8 +30,19 @@ static void check(struct dfx_ctx *ctx)
 			       "host's localhost",
 			       s->name, note);
 		free(note);
+		if (f && dfx_dc_observes_host(s)) {
+			/* a host agent: the host's network is what it reports on */
+			f->hint = dfx_xasprintf("`%s` mounts the host's `%s` to watch the host: it needs the host "
+						"network for that, so dockfix offers no fix; make it listen on 127.0.0.1 "
+						"only (node-exporter: `--web.listen-address=127.0.0.1:9100`) or firewall "
+						"its port",
+						s->name, dfx_dc_observes_host(s));
+			continue;
+		}
 		dfx_dc_fix_remove(ctx, f, s->network_mode.key, "remove `network_mode: host`",
-				  "(publish the ports the service must offer with `ports:`)", NULL);
+				  "(unsafe: the ports it listens on are then reachable only from the project "
+				  "network: publish each one the host must reach with `ports: [\"127.0.0.1:PORT:PORT\"]`)",
+				  NULL);
 	}
 }
 
@@ -55,7 +66,9 @@ const struct dfx_rule dfx_rule_dc203 = {
 	.fix_safety = "Unsafe: removing `network_mode: host` moves the service onto the project "
 		      "network. Ports it listened on are then reachable only from other services until "
 		      "they are published with `ports:`, and anything that needed the host's interfaces "
-		      "(DHCP, mDNS, network monitoring) stops working.",
+		      "(DHCP, mDNS, network monitoring) stops working. A service that bind-mounts the "
+		      "host's `/`, `/proc`, `/sys` or `/run` to watch the host (node-exporter, cAdvisor, "
+		      "netdata) gets no fix: the host network is what it reports on.",
 	.refs = "seed: Network Mode (Host network mode bypasses Docker network isolation); KICS "
 		"071a71ff (Shared Host Network Namespace); CIS Docker Benchmark v1.6.0 5.10 (the host's "
 		"network namespace is not shared)",

@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dcrule.h"
 
@@ -50,6 +51,13 @@ static void check(struct dfx_ctx *ctx)
 				       "service `%s` shares the host's %s namespace (`%s: host`%s): %s", s->name,
 				       keys[k].ns, keys[k].key, note, keys[k].effect);
 			free(note);
+			if (f && !strcmp(keys[k].key, "pid") && dfx_dc_observes_host(s)) {
+				/* a host agent: the host's processes are what it reports on */
+				f->hint = dfx_xasprintf("`%s` mounts the host's `%s` to watch the host: it needs the "
+							"host's process namespace for that, so dockfix offers no fix",
+							s->name, dfx_dc_observes_host(s));
+				continue;
+			}
 			desc = dfx_xasprintf("remove `%s: host`", keys[k].key);
 			dfx_dc_fix_remove(ctx, f, r->key, desc, NULL, NULL);
 			free(desc);
@@ -77,7 +85,9 @@ const struct dfx_rule dfx_rule_dc204 = {
 		   "(the default)",
 	.fix_safety = "Unsafe: removing the key gives the service its own namespace again. Monitoring "
 		      "agents that inspect host processes, tools that share memory with host programs, "
-		      "or images that depend on the host's hostname stop working as before.",
+		      "or images that depend on the host's hostname stop working as before. A service that "
+		      "bind-mounts the host's `/`, `/proc`, `/sys` or `/run` to watch the host gets no fix "
+		      "for `pid: host`: the host's processes are what it reports on.",
 	.refs = "seed: Docker Compose Security (privileges, isolation); KICS 4f31dd9f (Host Namespace is "
 		"Shared), baa3890f (Shared Host IPC Namespace), 8af7162d (Shared Host User Namespace); "
 		"CIS Docker Benchmark v1.6.0 5.16 (process namespace), 5.17 (IPC namespace), 5.21 (UTS "

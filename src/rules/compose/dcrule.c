@@ -280,6 +280,24 @@ void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const struct 
 
 /* ---------------------------------------------------------------- services */
 
+const char *dfx_dc_observes_host(const struct dfx_compose_service *s)
+{
+	static const char *const roots[] = {"/", "/proc", "/sys", "/var/run", "/run", "/var/lib/docker"};
+
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		char *host = dfx_compose_volume_host_path(&s->volumes[i]);
+		const char *hit = NULL;
+
+		for (size_t k = 0; host && k < sizeof(roots) / sizeof(roots[0]) && !hit; k++)
+			if (!strcmp(host, roots[k]))
+				hit = roots[k];
+		free(host);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');

@@ -52,6 +52,13 @@ void dfx_dc_attach(struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_applicab
  */
 void dfx_dc_fix_remove(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_yaml_node *n,
 		       const char *what, const char *extra, const char *hint);
+/*
+ * The host path (`/`, `/proc`, `/sys`, `/run`, `/var/run`, `/var/lib/docker`)
+ * a service bind-mounts to watch the host, or NULL. Such a service is a host
+ * agent (node-exporter, cAdvisor, netdata): it needs the host's network and
+ * PID namespaces for what it reports, so removing them is no fix.
+ */
+const char *dfx_dc_observes_host(const struct dfx_compose_service *s);
 /* ", from the anchor `&x`" when ref came through a merge or alias, else "". Caller frees. */
 char *dfx_dc_ref_note(const struct dfx_yaml_ref *ref);
 /* The same, written " (from the anchor `&x`)". Caller frees. */
