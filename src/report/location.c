@@ -94,7 +94,7 @@ char *dfx_report_srcroot(const char *path)
 	dir = dfx_xstrdup(start);
 	for (;;) {
 		char *git = dfx_path_join(dir, ".git"), *up;
-		bool found = lstat(git, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+		bool found = stat(git, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
 
 		free(git);
 		if (found) {
