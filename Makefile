@@ -7,8 +7,9 @@
 #   make runtime    start real Docker stacks before and after the fixes (root)
 #   make bench      time dockfix over the shared corpus (files/s, MB/s, peak memory)
 #   make deps       install the build dependencies (Debian)
-#   make install    the binary, the man page and bash/zsh/fish completions
-#                   under $(DESTDIR)$(PREFIX); `make uninstall` removes them
+#   make install    the binary, the man page, bash/zsh/fish completions and
+#                   the JSON report's schema under $(DESTDIR)$(PREFIX);
+#                   `make uninstall` removes them
 #   make dist       dockfix-VERSION.tar.gz, the source tree (git archive)
 #
 # O=DIR puts objects elsewhere (default build/); CC=clang works too.
@@ -24,6 +25,7 @@ MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DATADIR     ?= $(PREFIX)/share/dockfix
 VERSION := $(shell sed -n 's/^\#define DFX_VERSION "\(.*\)"/\1/p' include/dockfix/core.h)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -161,6 +163,7 @@ e2e: $(O)/dockfix
 	@sh tests/e2e/lsp.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
+	@sh tests/e2e/formats.sh $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix
 	@sh tests/e2e/man_rules.sh $(O)/dockfix
 	@sh tests/e2e/dist.sh $(O)/dockfix
@@ -205,16 +208,17 @@ fuzz: deps-ensure
 # The files `make install` puts under $(DESTDIR); `make uninstall` removes
 # exactly these (folders stay: other packages share them).
 INSTALLED := $(BINDIR)/dockfix $(MANDIR)/man1/dockfix.1 $(BASHCOMPDIR)/dockfix \
-	$(ZSHCOMPDIR)/_dockfix $(FISHCOMPDIR)/dockfix.fish
+	$(ZSHCOMPDIR)/_dockfix $(FISHCOMPDIR)/dockfix.fish $(DATADIR)/dockfix-report.schema.json
 
 install: dockfix
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(DATADIR)
 	install -m 0755 dockfix $(DESTDIR)$(BINDIR)/dockfix
 	install -m 0644 dockfix.1 $(DESTDIR)$(MANDIR)/man1/dockfix.1
 	install -m 0644 completions/dockfix.bash $(DESTDIR)$(BASHCOMPDIR)/dockfix
 	install -m 0644 completions/_dockfix $(DESTDIR)$(ZSHCOMPDIR)/_dockfix
 	install -m 0644 completions/dockfix.fish $(DESTDIR)$(FISHCOMPDIR)/dockfix.fish
+	install -m 0644 src/report/dockfix-report.schema.json $(DESTDIR)$(DATADIR)/dockfix-report.schema.json
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

@@ -24,7 +24,7 @@ _dockfix()
 	local init_opts='--db --dir --port -f --force -h --help'
 	local inspect_opts='--format --fail-on --select --ignore --config --stdin-filename --color -q --quiet -h --help'
 	local rules_opts='--format -h --help'
-	local formats='text json sarif github checklist'
+	local formats='text json sarif github gitlab checklist'
 	local severities='critical high medium low none'
 	local colors='auto always never'
 	local stacks='node python go java static'

@@ -44,7 +44,7 @@ complete -c dockfix -n '__dockfix_using check; and not string match -q -- "-*" (
 complete -c dockfix -n '__dockfix_using check' -l diff -d 'print the fixes as a unified diff'
 complete -c dockfix -n '__dockfix_using check' -l write -d 'apply the fixes in place'
 complete -c dockfix -n '__dockfix_using check' -l unsafe-fixes -d 'also apply unsafe fixes'
-complete -c dockfix -n '__dockfix_using check' -l format -x -a 'text json sarif github checklist' -d 'output format'
+complete -c dockfix -n '__dockfix_using check' -l format -x -a 'text json sarif github gitlab checklist' -d 'output format'
 complete -c dockfix -n '__dockfix_using check' -l fail-on -x -a 'critical high medium low none' -d 'lowest failing severity'
 complete -c dockfix -n '__dockfix_using check' -l select -x -a '(__dockfix_codes groups)' -d 'only these rules'
 complete -c dockfix -n '__dockfix_using check' -l ignore -x -a '(__dockfix_codes groups)' -d 'not these rules'
@@ -75,7 +75,7 @@ complete -c dockfix -n '__dockfix_using explain' -s h -l help -d 'show help'
 
 # inspect FILE|-
 complete -c dockfix -n '__dockfix_using inspect; and not string match -q -- "-*" (commandline -ct)' -F
-complete -c dockfix -n '__dockfix_using inspect' -l format -x -a 'text json sarif github checklist' -d 'output format'
+complete -c dockfix -n '__dockfix_using inspect' -l format -x -a 'text json sarif github gitlab checklist' -d 'output format'
 complete -c dockfix -n '__dockfix_using inspect' -l fail-on -x -a 'critical high medium low none' -d 'lowest failing severity'
 complete -c dockfix -n '__dockfix_using inspect' -l select -x -a '(__dockfix_codes groups)' -d 'only these rules'
 complete -c dockfix -n '__dockfix_using inspect' -l ignore -x -a '(__dockfix_codes groups)' -d 'not these rules'

@@ -32,7 +32,10 @@ struct dfx_report_opts {
 	bool unsafe_fixes;        /* --unsafe-fixes was given */
 	size_t nfiles;            /* files scanned */
 	size_t nerrors;           /* files that failed to read or parse */
-	const char *root;         /* scan root for SARIF uris ("." ...) */
+	const char *root;         /* the source root SARIF, GitHub and GitLab name files from
+	                             (dfx_report_srcroot; relative: to the current directory;
+	                             NULL: the current directory) */
+	const char *start;        /* the first PATH given, or NULL (SARIF automationDetails.id) */
 	const struct dfx_report_file *files; /* every file of the run */
 	size_t nrun_files;
 	const char *const *disabled; /* rule codes turned off (--select, --ignore, config) */
@@ -55,6 +58,7 @@ struct dfx_presented_edit {
 	const char *path;           /* the file it changes */
 	struct dfx_region deleted;  /* in code points; 1:1-1:1 in a file the fix creates */
 	const char *text;           /* inserted text ("" for a deletion) */
+	bool creates;               /* the fix creates the file */
 };
 
 struct dfx_presented {
@@ -114,6 +118,25 @@ extern const struct dfx_format dfx_format_json;      /* json.c */
 extern const struct dfx_format dfx_format_sarif;     /* sarif.c */
 extern const struct dfx_format dfx_format_github;    /* github.c */
 extern const struct dfx_format dfx_format_checklist; /* checklist.c */
+extern const struct dfx_format dfx_format_gitlab;    /* gitlab.c */
+/* The Markdown job summary that goes with `github` ($GITHUB_STEP_SUMMARY); not a --format. */
+extern const struct dfx_format dfx_format_github_summary; /* github.c */
+
+/* ------------------------------------------------------------------ location.c */
+
+/*
+ * The source root of a run whose first PATH is `path` (NULL or "-": the
+ * current directory): the nearest folder at or above it that holds a
+ * `.git` entry, not climbing into a folder that GIT_CEILING_DIRECTORIES
+ * lists; else `path` itself (its folder when it is a file). Absolute and
+ * clean, or NULL when the current directory is unknown. Caller frees.
+ */
+char *dfx_report_srcroot(const char *path);
+/* `path` relative to folder `root` (both relative to the current directory
+   unless absolute): "." for root itself, NULL when outside it. Caller frees. */
+char *dfx_report_relpath(const char *root, const char *path);
+/* `path` made absolute from the current directory and cleaned, or NULL. Caller frees. */
+char *dfx_report_abspath(const char *path);
 
 /* The format called `name`, or NULL. */
 const struct dfx_format *dfx_format_find(const char *name);

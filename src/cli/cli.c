@@ -3,6 +3,7 @@
  * `dockfix inspect` load the configuration, print diagnostics and errors,
  * and hand the run's facts to the reporters the same way (README "Usage").
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +132,24 @@ void dfx_cli_print_diags(struct dfx_diags *d)
 	dfx_diag_clear(d);
 }
 
+/* --format github: the Markdown summary, appended to the file $GITHUB_STEP_SUMMARY names. */
+static void github_step_summary(const struct dfx_findings *fs, const struct dfx_report_opts *ro)
+{
+	const char *path = getenv("GITHUB_STEP_SUMMARY");
+	struct dfx_buf b = DFX_BUF_INIT;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	dfx_report(&b, &dfx_format_github_summary, fs, ro);
+	f = fopen(path, "a");
+	if (!f || fwrite(b.ptr ? b.ptr : "", 1, b.len, f) != b.len || fclose(f) != 0)
+		fprintf(stderr, "%s: warning: cannot write the step summary: %s\n", path, strerror(errno));
+	dfx_buf_release(&b);
+}
+
 bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    size_t nfiles, size_t nerrors)
+		    size_t nfiles, size_t nerrors, const char *start)
 {
 	const struct dfx_format *fmt = dfx_format_find(o->format ? o->format : "text");
 	struct dfx_report_opts r = {0}, *ro = &r;
@@ -141,6 +158,7 @@ bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs,
 	const char **disabled = dfx_xcalloc(dfx_nrules + 1, sizeof(*disabled));
 	struct dfx_buf out = DFX_BUF_INIT;
 	size_t ndisabled = 0;
+	char *root = dfx_report_srcroot(start);
 
 	for (size_t i = 0; i < ws->n; i++) {
 		const struct dfx_wsfile *f = ws->files[i];
@@ -159,7 +177,8 @@ bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs,
 	ro->unsafe_fixes = ws->config->unsafe_fixes;
 	ro->nfiles = nfiles;
 	ro->nerrors = nerrors;
-	ro->root = ".";
+	ro->root = root;
+	ro->start = start;
 	ro->files = files;
 	ro->nrun_files = ws->n;
 	ro->disabled = disabled;
@@ -167,6 +186,9 @@ bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs,
 	dfx_report(&out, fmt ? fmt : &dfx_format_text, fs, ro);
 	fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
 	dfx_buf_release(&out);
+	if (fmt == &dfx_format_github)
+		github_step_summary(fs, ro);
+	free(root);
 	free(files);
 	free(disabled);
 	if (ws->config->fail_on != DFX_SEV_NONE)

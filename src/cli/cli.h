@@ -36,11 +36,13 @@ void dfx_cli_print_diags(struct dfx_diags *d);
 /*
  * Print the report of `fs` on stdout in o->format (colour by o->color, a
  * terminal and NO_COLOR); the run's files and the rules its configuration
- * turns off are taken from `ws`. Returns whether a finding is at or above
- * the configuration's fail-on severity.
+ * turns off are taken from `ws`, the source root from `start` (the first
+ * PATH, NULL for the current directory). With `github`, also appends the
+ * Markdown summary to $GITHUB_STEP_SUMMARY when that is set. Returns
+ * whether a finding is at or above the configuration's fail-on severity.
  */
 bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    size_t nfiles, size_t nerrors);
+		    size_t nfiles, size_t nerrors, const char *start);
 /* Load standard input as workspace file `name` (a target of kind `kind`):
    a read error leaves it failed with f->err set. */
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind);

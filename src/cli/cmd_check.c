@@ -208,7 +208,7 @@ int dfx_cmd_check(int argc, char **argv)
 			st.applied = 0; /* the report below is of the disk; stderr said what was written */
 		}
 		dfx_check_all(&ws, &fs);
-		if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors) && status < 1)
+		if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors, first < argc ? argv[first] : NULL) && status < 1)
 			status = 1;
 		if (o.mode == DFX_MODE_WRITE && st.applied)
 			fprintf(stderr, "applied %zu fix%s\n", st.applied, st.applied == 1 ? "" : "es");

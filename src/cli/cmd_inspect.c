@@ -116,7 +116,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 		}
 	}
 	dfx_check_all(&ws, &fs);
-	if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors))
+	if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors, start))
 		status = 1;
 	if (nerrors)
 		status = 2;

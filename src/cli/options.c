@@ -63,7 +63,7 @@ static int set_unsafe(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd,
 static int set_format(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
 	if (!dfx_cli_format_ok(v))
-		return err(cmd, "unknown --format '%s' (text, json, sarif, github, checklist)", v);
+		return err(cmd, "unknown --format '%s' (text, json, sarif, github, gitlab, checklist)", v);
 	o->format = v;
 	return 0;
 }
@@ -185,7 +185,7 @@ static const struct dfx_option options[] = {
 	{"diff", 0, NULL, CHECK, "print fixes as a unified diff (exit 1 when non-empty)", set_diff},
 	{"write", 0, NULL, CHECK, "apply fixes in place (atomic per file)", set_write},
 	{"unsafe-fixes", 0, NULL, CHECK, "also apply fixes that may change what the container can do", set_unsafe},
-	{"format", 0, "FORMAT", CHECK | INSPECT, "text (default), json, sarif, github, checklist", set_format},
+	{"format", 0, "FORMAT", CHECK | INSPECT, "text (default), json, sarif, github, gitlab, checklist", set_format},
 	{"format", 0, "FORMAT", RULES, "text (default), json", set_rules_format},
 	{"fail-on", 0, "SEVERITY", CHECK | INSPECT, "critical, high, medium, low (default), none", set_fail_on},
 	{"select", 0, "CODE,...", CHECK, "only these rules (a prefix such as DF1 selects a group)", set_select},

@@ -392,6 +392,7 @@ static void edits(struct dfx_presented *x, const struct run_files *rfs, const st
 			pe->deleted = cp_region(rf[i]->cur, e->start, e->end, true);
 		else
 			pe->deleted = (struct dfx_region){1, 1, 1, 1}; /* a file the fix creates */
+		pe->creates = !rf[i] || !rf[i]->cur;
 	}
 	free(rf);
 }
@@ -413,7 +414,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
  * Hash of the rule, the file and the trimmed text of the finding's first
  * line, with secret values replaced by a marker: stable when lines move.
  */
-static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets *sec)
+static uint64_t fingerprint(const struct dfx_presented *x, const char *path, const struct secrets *sec)
 {
 	const struct dfx_finding *f = x->f;
 	const struct dfx_source *s = f->src;
@@ -424,7 +425,7 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 	size_t nhide;
 
 	h = fnv(h, f->rule->code, strlen(f->rule->code) + 1);
-	h = fnv(h, x->display, strlen(x->display) + 1);
+	h = fnv(h, path, strlen(path) + 1);
 	if (s->len) {
 		dfx_source_linecol(s, f->span.start < s->len ? f->span.start : (uint32_t)s->len, &line, &col);
 		ln = dfx_source_line(s, line);
@@ -447,6 +448,18 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 		i++;
 	}
 	return h;
+}
+
+/*
+ * The file as its fingerprint names it: relative to the source root
+ * (location.c), so that a run from a subfolder fingerprints as a run from
+ * the root does. Caller frees.
+ */
+static char *fingerprint_path(const struct dfx_report_opts *o, const struct dfx_presented *x)
+{
+	char *rel = o->root ? dfx_report_relpath(o->root, x->path) : NULL;
+
+	return rel ? rel : dfx_xstrdup(x->display);
 }
 
 /* ------------------------------------------------------------------ driver */
@@ -504,7 +517,9 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 			edits(x, &rfs, &sec);
 		}
 		x->hint = f->hint;
-		x->fingerprint = fingerprint(x, &sec);
+		char *fp_path = fingerprint_path(o, x);
+		x->fingerprint = fingerprint(x, fp_path, &sec);
+		free(fp_path);
 	}
 	occurrences(p);
 	for (size_t i = 0; i < o->nrun_files; i++) {
@@ -540,6 +555,7 @@ static void release(struct dfx_presentation *p)
 
 static const struct dfx_format *const formats[] = {
 	&dfx_format_text, &dfx_format_json, &dfx_format_sarif, &dfx_format_github, &dfx_format_checklist,
+	&dfx_format_gitlab,
 };
 
 const struct dfx_format *dfx_format_find(const char *name)

@@ -3,10 +3,14 @@
  * Analysis Results Interchange Format, sarif-schema-2.1.0.json) with one
  * run: tool.driver.rules[] for every rule of the registry (with the
  * What / Why / Example / Use instead / Fix safety documentation as help,
- * the default level and GitHub's `security-severity`), results located by
- * a uri relative to %SRCROOT% and a region in Unicode code points, a
- * partialFingerprints hash that survives line moves, and fixes[] with
- * artifactChanges/replacements built from each fix's byte-range edits.
+ * the default level, GitHub's `security-severity` and `precision`, and a
+ * helpUri into README "Rules"), results located by a uri relative to
+ * %SRCROOT% - the git top level (location.c), declared as a file: uri in
+ * originalUriBaseIds - and a region in Unicode code points, a
+ * partialFingerprints hash that survives line moves, fixes[] with
+ * artifactChanges/replacements built from each fix's byte-range edits, and
+ * automationDetails.id naming the audited folder (code scanning's
+ * category: GitHub docs, "SARIF support for code scanning").
  * README "Output formats". The presenter leaves out the edits of a fix
  * that would write a secret (DFX_EDIT_SECRET, secret or .env files, or
  * text holding a reported secret value): such a fix has no fixes[] entry,
@@ -15,14 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dockfix/jsonw.h"
-#include "dockfix/path.h"
 #include "dockfix/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_INFO_URI "https://github.com/dockfix/dockfix"
+/* A rule's documentation: its row of the README rule table (anchor = lower-case code). */
+#define SARIF_HELP_URI SARIF_INFO_URI "#"
 
 /* {"text": s} as the value of key k */
 static void message(struct dfx_jsonw *w, const char *k, const char *s)
@@ -108,20 +112,51 @@ static const struct {
 	{"DF405", "295"},
 };
 
+static bool listed(const char *codes, const char *code);
+
 static const char *cwe_of(const char *code)
+{
+	for (size_t i = 0; i < sizeof(cwes) / sizeof(cwes[0]); i++)
+		if (listed(cwes[i].codes, code))
+			return cwes[i].cwe;
+	return NULL;
+}
+
+/*
+ * How often a finding of the rule is a true problem (SARIF `precision`,
+ * which GitHub code scanning shows and sorts by): very-high where the rule
+ * reads a setting that means exactly what it reports, high where it knows
+ * the images or credentials from its tables, medium where names and
+ * patterns are heuristics. A rule not listed is medium.
+ */
+static const struct {
+	const char *codes;
+	const char *precision;
+} precisions[] = {
+	{"DC201 DC202 DC203 DC204 DC301 DC302 DC303 DC304 DC305 DC401 DF202 DF303 DF402 DF403 DF406 DF407 DH201",
+	 "very-high"},
+	{"DC101 DC102 DC103 DC104 DC106 DC107 DC402 DC501 DF101 DF102 DF103 DF104 DF105 DF201 DF301 DF302 DF404 "
+	 "DF405 DH101 DH102 DI101",
+	 "high"},
+	{"DC105 DF304 DF401", "medium"},
+};
+
+static bool listed(const char *codes, const char *code)
 {
 	size_t n = strlen(code);
 
-	for (size_t i = 0; i < sizeof(cwes) / sizeof(cwes[0]); i++) {
-		const char *p = cwes[i].codes;
+	for (const char *p = codes; (p = strstr(p, code)) != NULL; p += n)
+		if ((p == codes || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
 
-		while ((p = strstr(p, code)) != NULL) {
-			if ((p == cwes[i].codes || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-				return cwes[i].cwe;
-			p += n;
-		}
-	}
-	return NULL;
+static const char *precision_of(const char *code)
+{
+	for (size_t i = 0; i < sizeof(precisions) / sizeof(precisions[0]); i++)
+		if (listed(precisions[i].codes, code))
+			return precisions[i].precision;
+	return "medium";
 }
 
 /* ------------------------------------------------------------------ rules */
@@ -144,8 +179,12 @@ static void help_section(struct dfx_buf *t, struct dfx_buf *md, const char *titl
 
 static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 {
-	struct dfx_buf text = DFX_BUF_INIT, md = DFX_BUF_INIT;
+	struct dfx_buf text = DFX_BUF_INIT, md = DFX_BUF_INIT, uri = DFX_BUF_INIT;
 	const char *lang = code_lang(r->kind), *tag = kind_tag(r->kind), *cwe = cwe_of(r->code);
+
+	dfx_buf_adds(&uri, SARIF_HELP_URI);
+	for (const char *c = r->code; *c; c++)
+		dfx_buf_addc(&uri, *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c);
 
 	help_section(&text, &md, "What it does", r->what, NULL);
 	help_section(&text, &md, "Why is this bad", r->why, NULL);
@@ -161,6 +200,8 @@ static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 	dfx_jsonw_string(w, r->name);
 	message(w, "shortDescription", r->summary ? r->summary : r->name);
 	message(w, "fullDescription", r->what ? r->what : (r->summary ? r->summary : r->name));
+	dfx_jsonw_key(w, "helpUri");
+	dfx_jsonw_string(w, uri.ptr);
 	dfx_jsonw_key(w, "help");
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "text");
@@ -188,6 +229,8 @@ static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 	dfx_jsonw_close(w, ']');
 	dfx_jsonw_key(w, "security-severity");
 	dfx_jsonw_string(w, security_severity(r->severity));
+	dfx_jsonw_key(w, "precision");
+	dfx_jsonw_string(w, precision_of(r->code));
 	dfx_jsonw_key(w, "severity");
 	dfx_jsonw_string(w, dfx_severity_name(r->severity));
 	dfx_jsonw_key(w, "fix");
@@ -196,6 +239,7 @@ static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&text);
 	dfx_buf_release(&md);
+	dfx_buf_release(&uri);
 }
 
 /* The rule's index in tool.driver.rules, or -1 when it is not in the registry. */
@@ -223,78 +267,30 @@ static void uri_encode(struct dfx_buf *b, const char *s)
 	}
 }
 
-/* The scan root without "./" and trailing '/'; "" for the current directory. Caller frees. */
-static char *root_of(const struct dfx_report_opts *o)
+/* `path` as a file: uri. */
+static void file_uri(struct dfx_buf *u, const char *path)
 {
-	const char *r = dfx_present_display_path(o->root ? o->root : ".");
-	size_t n = strlen(r);
+	char *abs = dfx_report_abspath(path);
 
-	while (n > 1 && r[n - 1] == '/')
-		n--;
-	if (n == 1 && r[0] == '.')
-		n = 0;
-	return dfx_xstrndup(r, n);
-}
-
-static char *cwd_path(void)
-{
-	size_t cap = 256;
-
-	for (;;) {
-		char *buf = dfx_xmalloc(cap);
-
-		if (getcwd(buf, cap))
-			return buf;
-		free(buf);
-		if (cap > 65536)
-			return NULL;
-		cap *= 2;
-	}
-}
-
-/* Absolute path of `p` (relative to the working directory). Caller frees. */
-static char *absolute(const char *p)
-{
-	char *cwd, *j, *c;
-
-	if (p[0] == '/')
-		return dfx_path_clean(p);
-	cwd = cwd_path();
-	if (!cwd)
-		return NULL;
-	j = dfx_xasprintf("%s/%s", cwd, p);
-	c = dfx_path_clean(j);
-	free(j);
-	free(cwd);
-	return c;
+	dfx_buf_adds(u, "file://");
+	uri_encode(u, abs ? abs : path);
+	free(abs);
 }
 
 /*
  * The artifactLocation of `path`: a uri relative to %SRCROOT% when the
- * file is under the scan root, else an absolute file: uri.
+ * file is under the source root, else an absolute file: uri.
  */
 static void artifact_location(struct dfx_jsonw *w, const char *path, const char *root)
 {
-	const char *p = dfx_present_display_path(path);
-	size_t rl = strlen(root);
+	char *rel = dfx_report_relpath(root, path);
+	bool based = rel && strcmp(rel, ".") != 0;
 	struct dfx_buf u = DFX_BUF_INIT;
-	bool based = false;
 
-	if (!rl) {
-		based = p[0] != '/' && strncmp(p, "../", 3) != 0 && strcmp(p, "..") != 0;
-	} else if (strncmp(p, root, rl) == 0 && p[rl] == '/') {
-		p = dfx_present_display_path(p + rl + 1);
-		based = p[0] != '/';
-	}
-	if (based) {
-		uri_encode(&u, p);
-	} else {
-		char *abs = absolute(p);
-
-		dfx_buf_adds(&u, "file://");
-		uri_encode(&u, abs ? abs : p);
-		free(abs);
-	}
+	if (based)
+		uri_encode(&u, rel);
+	else
+		file_uri(&u, path);
 	dfx_jsonw_key(w, "artifactLocation");
 	dfx_jsonw_open(w, '{');
 	dfx_jsonw_key(w, "uri");
@@ -305,6 +301,7 @@ static void artifact_location(struct dfx_jsonw *w, const char *path, const char 
 	}
 	dfx_jsonw_close(w, '}');
 	dfx_buf_release(&u);
+	free(rel);
 }
 
 static void region(struct dfx_jsonw *w, const char *name, const struct dfx_region *r)
@@ -467,13 +464,36 @@ static void notifications(struct dfx_jsonw *w, const struct dfx_presentation *p,
 	dfx_jsonw_close(w, ']');
 }
 
+/*
+ * runAutomationDetails: "dockfix/" and the first PATH relative to the
+ * source root, "/"-terminated (a category without a run id), so that
+ * uploads for different folders of one repository are separate
+ * categories and a run from a subfolder is the run from the root.
+ */
+static void automation_details(struct dfx_jsonw *w, const struct dfx_report_opts *o, const char *root)
+{
+	char *rel = dfx_report_relpath(root, o->start && strcmp(o->start, "-") != 0 ? o->start : ".");
+	struct dfx_buf id = DFX_BUF_INIT;
+
+	dfx_buf_adds(&id, "dockfix/");
+	if (rel && strcmp(rel, ".") != 0)
+		dfx_buf_addf(&id, "%s/", rel);
+	dfx_jsonw_key(w, "automationDetails");
+	dfx_jsonw_open(w, '{');
+	dfx_jsonw_key(w, "id");
+	dfx_jsonw_string(w, id.ptr);
+	dfx_jsonw_close(w, '}');
+	dfx_buf_release(&id);
+	free(rel);
+}
+
 /* The whole log: the writer nests, so the format is one callback. */
 static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 {
 	const struct dfx_report_opts *o = p->o;
 	struct dfx_jsonw w;
-	char *root = root_of(o);
-	char *srcroot = absolute(root[0] ? root : ".");
+	const char *root = o->root ? o->root : ".";
+	char *srcroot = dfx_report_abspath(root);
 
 	dfx_jsonw_init(&w, b);
 	dfx_jsonw_open(&w, '{');
@@ -514,6 +534,7 @@ static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 	dfx_jsonw_close(&w, '}');
 	dfx_jsonw_close(&w, ']');
 
+	automation_details(&w, o, root);
 	if (srcroot) {
 		struct dfx_buf u = DFX_BUF_INIT;
 
@@ -544,7 +565,6 @@ static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 	dfx_jsonw_close(&w, ']');
 	dfx_jsonw_close(&w, '}');
 	dfx_buf_addc(b, '\n');
-	free(root);
 	free(srcroot);
 }
 

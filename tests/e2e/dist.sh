@@ -384,11 +384,12 @@ if make -s -C "$repo" install DESTDIR="$d" PREFIX=/usr >"$tmp/install.log" 2>&1;
 	cat "$tmp/install.log"
 fi
 for f in bin/dockfix share/man/man1/dockfix.1 share/bash-completion/completions/dockfix \
-	share/zsh/site-functions/_dockfix share/fish/vendor_completions.d/dockfix.fish; do
+	share/zsh/site-functions/_dockfix share/fish/vendor_completions.d/dockfix.fish \
+	share/dockfix/dockfix-report.schema.json; do
 	[ -s "$d/usr/$f" ] && ok || bad "install: no $d/usr/$f"
 done
 [ -x "$d/usr/bin/dockfix" ] && "$d/usr/bin/dockfix" --version >/dev/null && ok || bad "install: the installed dockfix does not run"
-[ "$(find "$d" -type f | wc -l)" = 5 ] && ok || { bad "install: want 5 files"; find "$d" -type f; }
+[ "$(find "$d" -type f | wc -l)" = 6 ] && ok || { bad "install: want 6 files"; find "$d" -type f; }
 comp=$d/usr/share/bash-completion/completions/dockfix
 check "bash -n completions/dockfix.bash" bash -n "$comp"
 # complete WORDS... : what the bash completion offers for the last word.

@@ -1,7 +1,9 @@
 #!/bin/sh
 # readme_rules.sh DOCKFIX [--update] - the rule table in README.md between
 # <!-- rules-table --> markers must be what `dockfix rules` says. With
-# --update, rewrite it; otherwise fail when it is out of date.
+# --update, rewrite it; otherwise fail when it is out of date. Each row
+# carries an anchor, the lower-case code (`#df201`): the helpUri of the
+# rule in SARIF reports.
 set -eu
 bin=$1
 table=$(mktemp)
@@ -14,7 +16,7 @@ trap 'rm -f "$table" "$new"' EXIT
 		code = $1; name = $2; sev = $3; fix = $4
 		$1 = $2 = $3 = $4 = ""
 		sub(/^ +/, "")
-		printf "| %s | %s | %s | %s | %s |\n", code, name, sev, fix, $0
+		printf "| <a id=\"%s\"></a>%s | %s | %s | %s | %s |\n", tolower(code), code, name, sev, fix, $0
 	}'
 } >"$table"
 awk -v t="$table" '

@@ -26,6 +26,12 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 export NO_COLOR=1
+# the source root of SARIF, GitHub and GitLab reports is the case folder,
+# not this repository (the search for .git stops below golden/); no job
+# summary is written into a CI run's own
+GIT_CEILING_DIRECTORIES=$root
+export GIT_CEILING_DIRECTORIES
+unset GITHUB_STEP_SUMMARY
 
 cases=$*
 if [ -z "$cases" ]; then

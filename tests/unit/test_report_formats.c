@@ -4,8 +4,10 @@
  * (src/report/present.c), on findings built by hand: SARIF uris (percent-encoding, %SRCROOT%), regions
  * in code points, ruleIndex, fixes[] from byte edits (including a file the
  * fix creates), fixes that would reveal a secret left out, fingerprints
- * that survive line moves; GitHub workflow-command escaping and levels;
- * the checklist's item states, finding lines and summary.
+ * that survive line moves; GitHub workflow-command escaping and levels,
+ * the annotation cap and the job summary; the JSON fix edits; the GitLab
+ * Code Quality report; the source root (location.c); the checklist's item
+ * states, finding lines and summary.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -296,6 +298,238 @@ static void test_github(void **state)
 	dfx_config_release(&cfg);
 }
 
+/* The source root: .git folder or file above the PATH, GIT_CEILING_DIRECTORIES, else the PATH. */
+static void test_location(void **state)
+{
+	char *r, *want, *rel;
+
+	(void)state;
+	mkdir("repo", 0755);
+	mkdir("repo/.git", 0755);
+	mkdir("repo/svc", 0755);
+	mkdir("repo/svc/api", 0755);
+	write_file("repo/svc/api/Dockerfile", "FROM alpine\n");
+	mkdir("wt", 0755);
+	write_file("wt/.git", "gitdir: /elsewhere\n");
+	mkdir("wt/app", 0755);
+	mkdir("plain", 0755);
+
+	want = dfx_xasprintf("%s/repo", dir);
+	r = dfx_report_srcroot("repo/svc/api");
+	assert_string_equal(r, want);
+	free(r);
+	r = dfx_report_srcroot("./repo/svc/api/Dockerfile"); /* a file: from its folder */
+	assert_string_equal(r, want);
+	free(r);
+	assert_int_equal(chdir("repo/svc"), 0);
+	r = dfx_report_srcroot("api");
+	assert_string_equal(r, want);
+	rel = dfx_report_relpath(r, "api/Dockerfile");
+	assert_string_equal(rel, "svc/api/Dockerfile");
+	free(rel);
+	rel = dfx_report_relpath(r, "../../plain/x");
+	assert_null(rel);
+	rel = dfx_report_relpath(r, "..");
+	assert_string_equal(rel, ".");
+	free(rel);
+	free(r);
+	r = dfx_report_srcroot(NULL); /* the current directory */
+	assert_string_equal(r, want);
+	free(r);
+	/* the search does not climb into a ceiling folder */
+	free(want);
+	want = dfx_xasprintf("relative:%s/repo/", dir); /* relative entries are ignored, as in git */
+	setenv("GIT_CEILING_DIRECTORIES", want, 1);
+	free(want);
+	r = dfx_report_srcroot("api");
+	want = dfx_xasprintf("%s/repo/svc/api", dir);
+	assert_string_equal(r, want);
+	free(r);
+	free(want);
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	assert_int_equal(chdir("../.."), 0);
+
+	/* a .git file (worktree, submodule) */
+	r = dfx_report_srcroot("wt/app");
+	want = dfx_xasprintf("%s/wt", dir);
+	assert_string_equal(r, want);
+	free(r);
+	free(want);
+	/* no .git anywhere (the test folder is under /tmp): the PATH itself */
+	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
+	r = dfx_report_srcroot("plain");
+	want = dfx_xasprintf("%s/plain", dir);
+	assert_string_equal(r, want);
+	free(r);
+	free(want);
+	unsetenv("GIT_CEILING_DIRECTORIES");
+
+	unlink("repo/svc/api/Dockerfile");
+	rmdir("repo/svc/api");
+	rmdir("repo/svc");
+	rmdir("repo/.git");
+	rmdir("repo");
+	unlink("wt/.git");
+	rmdir("wt/app");
+	rmdir("wt");
+	rmdir("plain");
+}
+
+/* JSON: a fix's edits with byte offsets; a fix holding a secret is withheld. */
+static void test_json_edits(void **state)
+{
+	struct dfx_config cfg;
+	struct dfx_workspace ws;
+	struct dfx_findings fs = {0};
+	struct dfx_report_opts o = {0};
+	struct dfx_wsfile *df;
+	struct dfx_finding *x;
+	uint32_t at;
+	char *out, *want;
+
+	(void)state;
+	write_file("Dockerfile", "FROM node:18\nENV API_KEY=sk_live_51H8mXyZaBcDeFgHiJkLmNoP\nCMD [\"node\"]\n");
+	dfx_config_init(&cfg);
+	dfx_ws_init(&ws, &cfg);
+	df = dfx_ws_add_target(&ws, "Dockerfile", DFX_KIND_DOCKERFILE);
+	x = add(&fs, dfx_rule_find("DF201"), df, 0, 12, "root");
+	x->fix = dfx_fix_new(DFX_FIX_SAFE, "switch");
+	at = offset_of(df, "CMD");
+	dfx_fix_edit(x->fix, df->path, at, at, "USER 10001\n");
+	dfx_fix_create(x->fix, ".dockerignore", ".env\n", 0, 0);
+	x->fix->group = 3;
+	at = offset_of(df, "sk_live");
+	x = add(&fs, &fake_dh101, df, offset_of(df, "ENV"), at + (uint32_t)strlen(secret), "secret");
+	x->secret.start = at;
+	x->secret.end = at + (uint32_t)strlen(secret);
+	x->fix = dfx_fix_new(DFX_FIX_UNSAFE, "move it");
+	dfx_fix_edit(x->fix, df->path, 0, 0, "# sk_live_51H8mXyZaBcDeFgHiJkLmNoP\n");
+	out = render(&dfx_format_json, &fs, &ws, &o);
+	want = dfx_xasprintf("\"fix\":{\"applicability\":\"safe\",\"description\":\"switch\",\"withheld\":false,"
+			     "\"group\":3,\"edits\":[{\"file\":\"Dockerfile\",\"start\":%u,\"end\":%u,"
+			     "\"text\":\"USER 10001\\n\",\"new_file\":false},{\"file\":\".dockerignore\",\"start\":0,"
+			     "\"end\":0,\"text\":\".env\\n\",\"new_file\":true}]}",
+			     offset_of(df, "CMD"), offset_of(df, "CMD"));
+	assert_non_null(strstr(out, want));
+	free(want);
+	assert_non_null(strstr(out, "\"description\":\"move it\",\"withheld\":true,\"group\":null,\"edits\":[]}"));
+	assert_null(strstr(out, "sk_live_51H8"));
+	free(out);
+	dfx_findings_release(&fs);
+	dfx_ws_release(&ws);
+	dfx_config_release(&cfg);
+	unlink("Dockerfile");
+}
+
+/* GitLab Code Quality: fields, severities, the SARIF fingerprint, paths from the root. */
+static void test_gitlab(void **state)
+{
+	struct dfx_config cfg;
+	struct dfx_workspace ws;
+	struct dfx_findings fs = {0};
+	struct dfx_report_opts o = {0};
+	struct dfx_wsfile *df;
+	char *out, *fp, *p;
+
+	(void)state;
+	mkdir("my dir", 0755);
+	write_file("my dir/Dockerfile", "FROM alpine\nRUN curl -s https://x | sh\n");
+	dfx_config_init(&cfg);
+	dfx_ws_init(&ws, &cfg);
+	df = dfx_ws_add_target(&ws, "my dir/Dockerfile", DFX_KIND_DOCKERFILE);
+	add(&fs, &fake_dc201, df, 0, 11, "a \"quoted\" message");
+	add(&fs, &fake_df404, df, offset_of(df, "curl"), offset_of(df, "| sh") + 4, "pipe");
+	o.root = "my dir";
+	out = render(&dfx_format_gitlab, &fs, &ws, &o);
+	assert_non_null(strstr(out, "[\n{\"type\":\"issue\",\"check_name\":\"DC201\",\"description\":\"DC201 "
+				    "database-port-published: a \\\"quoted\\\" message\",\"categories\":[\"Security\"],"
+				    "\"fingerprint\":\""));
+	assert_non_null(strstr(out, "\"severity\":\"critical\",\"location\":{\"path\":\"Dockerfile\",\"lines\":"
+				    "{\"begin\":1,\"end\":1}}}"));
+	assert_non_null(strstr(out, "\"check_name\":\"DX404\""));
+	assert_non_null(strstr(out, "\"severity\":\"minor\",\"location\":{\"path\":\"Dockerfile\",\"lines\":"
+				    "{\"begin\":2,\"end\":2}}}\n]\n"));
+	p = strstr(out, "\"fingerprint\":\"") + strlen("\"fingerprint\":\"");
+	fp = dfx_xstrndup(p, strcspn(p, "\""));
+	free(out);
+	out = render(&dfx_format_sarif, &fs, &ws, &o);
+	p = strstr(out, "\"dockfix/v1\": \"");
+	assert_non_null(p);
+	assert_int_equal(strncmp(p + strlen("\"dockfix/v1\": \""), fp, strlen(fp)), 0);
+	free(fp);
+	free(out);
+	/* nothing found: an empty array */
+	dfx_findings_release(&fs);
+	memset(&fs, 0, sizeof(fs));
+	out = render(&dfx_format_gitlab, &fs, &ws, &o);
+	assert_string_equal(out, "[]\n");
+	free(out);
+	dfx_ws_release(&ws);
+	dfx_config_release(&cfg);
+}
+
+/* GitHub: 10 annotations per level, the most severe first, then log lines and one notice. */
+static void test_github_cap(void **state)
+{
+	struct dfx_config cfg;
+	struct dfx_workspace ws;
+	struct dfx_findings fs = {0};
+	struct dfx_report_opts o = {0};
+	struct dfx_wsfile *df;
+	struct dfx_finding *x;
+	struct dfx_buf text = DFX_BUF_INIT;
+	char *out, *last;
+
+	(void)state;
+	for (int i = 0; i < 30; i++)
+		dfx_buf_addf(&text, "RUN step %d\n", i);
+	write_file("Dockerfile", text.ptr);
+	dfx_buf_release(&text);
+	dfx_config_init(&cfg);
+	dfx_ws_init(&ws, &cfg);
+	df = dfx_ws_add_target(&ws, "Dockerfile", DFX_KIND_DOCKERFILE);
+	/* lines 1-12 high (error), line 13 critical: the critical one must be annotated */
+	for (uint32_t i = 0; i < 13; i++) {
+		x = add(&fs, &fake_dc201, df, df->cur.lines[i], df->cur.lines[i] + 3, "e");
+		x->severity = i == 12 ? DFX_SEV_CRITICAL : DFX_SEV_HIGH;
+	}
+	/* 10 low: 9 annotated, the closing notice takes the tenth slot */
+	for (uint32_t i = 13; i < 23; i++) {
+		x = add(&fs, &fake_df404, df, df->cur.lines[i], df->cur.lines[i] + 3, "n");
+		x->severity = DFX_SEV_LOW;
+	}
+	out = render(&dfx_format_github, &fs, &ws, &o);
+	assert_int_equal(count(out, "::error "), 10);
+	assert_int_equal(count(out, "::notice file="), 9);
+	assert_non_null(strstr(out, "::error file=Dockerfile,line=13,"));
+	/* lines 10, 11, 12 are the high ones left out */
+	assert_non_null(strstr(out, "\nDockerfile:10:1: high DC201 database-port-published: e\n"));
+	assert_non_null(strstr(out, "\nDockerfile:12:1: high DC201 database-port-published: e\n"));
+	assert_null(strstr(out, "::error file=Dockerfile,line=12,"));
+	assert_non_null(strstr(out, "\nDockerfile:23:1: low DX404 pipe-to-shell: n\n"));
+	last = strrchr(out, '\n');
+	*last = '\0';
+	last = strrchr(out, '\n') + 1;
+	assert_string_equal(last, "::notice title=dockfix::4 more findings are not annotated (a step shows 10 annotations "
+				  "of each level): see the lines above and the job summary");
+	free(out);
+
+	/* the summary: counts, rules, the most severe first, Markdown escaped */
+	fs.v[0].message[0] = '|';
+	out = render(&dfx_format_github_summary, &fs, &ws, &o);
+	assert_non_null(strstr(out, "## dockfix\n\n**23 findings** in 0 files: 1 critical, 12 high, 0 medium, 10 low."));
+	assert_non_null(strstr(out, "| critical | 1 |\n| high | 12 |\n| medium | 0 |\n| low | 10 |\n"));
+	assert_non_null(strstr(out, "| DC201 database-port-published | critical | 13 |\n| DX404 pipe-to-shell | low | 10 |\n"));
+	assert_non_null(strstr(out, "|---|---|---|---|\n| critical | DC201 database-port-published | Dockerfile:13 | e |\n"
+				    "| high | DC201 database-port-published | Dockerfile:1 | \\| |\n"));
+	assert_non_null(strstr(out, "\nand 3 more: run `dockfix` for the full report.\n"));
+	free(out);
+	dfx_findings_release(&fs);
+	dfx_ws_release(&ws);
+	dfx_config_release(&cfg);
+	unlink("Dockerfile");
+}
+
 static void test_checklist(void **state)
 {
 	struct dfx_config cfg;
@@ -363,6 +597,10 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_stable),
 		cmocka_unit_test(test_github),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_location),
+		cmocka_unit_test(test_json_edits),
+		cmocka_unit_test(test_gitlab),
+		cmocka_unit_test(test_github_cap),
 	};
 
 	return cmocka_run_group_tests_name("report_formats", tests, setup, teardown);
