@@ -66,7 +66,7 @@ static void check_delete(const char *in, size_t instr, size_t k, const char *wan
 	struct dfx_dockerfile *df2;
 
 	parse(&p, in);
-	assert_int_equal(dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, instr, k, false, NULL, NULL), 0);
+	assert_int_equal(dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, instr, k, false, NULL, NULL, NULL), 0);
 	out = apply(&p, fix);
 	assert_string_equal(out, want);
 	/* the result still parses */
@@ -85,7 +85,7 @@ static void test_delete_pair(void **state)
 {
 	(void)state;
 	/* the only pair: the whole instruction */
-	check_delete("FROM x\nENV A=1\nRUN true\n", 1, 0, "FROM x\nRUN true\n");
+	check_delete("FROM x\nENV A=1\nCMD true\n", 1, 0, "FROM x\nCMD true\n");
 	/* first, middle and last pair of a continuation */
 	check_delete("FROM x\nENV A=1 \\\n    B=2 \\\n    C=3\n", 1, 0, "FROM x\nENV B=2 \\\n    C=3\n");
 	check_delete("FROM x\nENV A=1 \\\n    B=2 \\\n    C=3\n", 1, 1, "FROM x\nENV A=1 \\\n    C=3\n");
@@ -110,7 +110,7 @@ static void check_syntax(const char *in, const char *want)
 	char *out, *expect = dfx_xasprintf("%sRUN --mount=type=secret,id=t,env=T echo $T\n", want);
 
 	parse(&p, text);
-	assert_int_equal(dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, p.df->ninstrs - 2, 0, false, NULL, NULL), 1);
+	assert_int_equal(dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, p.df->ninstrs - 2, 0, false, NULL, NULL, NULL), 1);
 	out = apply(&p, fix);
 	assert_string_equal(out, expect);
 	free(out);
@@ -158,7 +158,7 @@ static void test_secret_pair_fix(void **state)
 		  "RUN --mount=type=secret,id=k,env=AWS_SECRET_ACCESS_KEY echo done\n"
 		  "FROM alpine:3.22\n"
 		  "RUN echo $AWS_SECRET_ACCESS_KEY\n");
-	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 1, 0, false, &lines, &nenv);
+	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 1, 0, false, &lines, &nenv, NULL);
 	assert_int_equal(n, 2);
 	assert_int_equal(nenv, 1);
 	assert_string_equal(lines.ptr, "4, 5");
@@ -187,8 +187,44 @@ static void test_secret_env_inherits(void **state)
 
 	(void)state;
 	parse(&p, "FROM node:24 AS base\nENV NPM_TOKEN=x1y2\nFROM base AS build\nRUN npm ci\nFROM node:24\nRUN npm ci\n");
-	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 1, 0, true, NULL, NULL);
+	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 1, 0, true, NULL, NULL, NULL);
 	assert_int_equal(n, 1); /* the stage built FROM base, not the unrelated one */
+	dfx_fix_free(fix);
+	unparse(&p);
+}
+
+/* No RUN names the variable and no known tool reads it: every RUN that had it gets the secret. */
+static void test_secret_every_run(void **state)
+{
+	struct parsed p;
+	struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "t");
+	struct dfx_buf lines = DFX_BUF_INIT;
+	bool every = false;
+	size_t n;
+	char *out;
+
+	(void)state;
+	parse(&p, "FROM node:22 AS build\nRUN echo before\nARG SENTRY_AUTH_TOKEN\nRUN npm ci\nRUN npm run build\n"
+		  "FROM nginx:1.29\nRUN echo other stage\n");
+	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 2, 0, false, &lines, NULL, &every);
+	assert_int_equal(n, 2);
+	assert_true(every);
+	assert_string_equal(lines.ptr, "4, 5");
+	out = apply(&p, fix);
+	assert_string_equal(out, "# syntax=docker/dockerfile:1\nFROM node:22 AS build\nRUN echo before\n"
+				 "RUN --mount=type=secret,id=sentry_auth_token,env=SENTRY_AUTH_TOKEN npm ci\n"
+				 "RUN --mount=type=secret,id=sentry_auth_token,env=SENTRY_AUTH_TOKEN npm run build\n"
+				 "FROM nginx:1.29\nRUN echo other stage\n");
+	free(out);
+	dfx_buf_release(&lines);
+	dfx_fix_free(fix);
+	unparse(&p);
+	/* a step that names it: only that one, and `every` stays false */
+	fix = dfx_fix_new(DFX_FIX_UNSAFE, "t");
+	parse(&p, "FROM node:22\nARG SENTRY_AUTH_TOKEN\nRUN npm ci\nRUN sentry-cli --auth-token \"$SENTRY_AUTH_TOKEN\" x\n");
+	n = dfx_dfedit_secret_fix(fix, "Dockerfile", p.df, 1, 0, false, NULL, NULL, &every);
+	assert_int_equal(n, 1);
+	assert_false(every);
 	dfx_fix_free(fix);
 	unparse(&p);
 }
@@ -232,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_edit),
 		cmocka_unit_test(test_secret_pair_fix),
 		cmocka_unit_test(test_secret_env_inherits),
+		cmocka_unit_test(test_secret_every_run),
 		cmocka_unit_test(test_has_secret_mount),
 		cmocka_unit_test(test_secret_id_and_delete),
 	};
