@@ -164,8 +164,9 @@ const struct dfx_df_stage *dfx_df_final_stage(const struct dfx_dockerfile *df);
 const char *dfx_df_stage_base(const struct dfx_dockerfile *df, const struct dfx_df_stage *st);
 /* Whether an instruction's keyword is `cmd` (upper case), looking through ONBUILD never. */
 bool dfx_df_is(const struct dfx_df_instr *in, const char *cmd);
-/* Text to insert after instruction `in`: prefixes a line ending when the
-   instruction is the file's last line without one. Caller frees. */
+/* Text to insert after instruction `in`: when the instruction is the
+   file's last line without a line ending, the text gets one in front and
+   loses its own final one (the file still ends without one). Caller frees. */
 char *dfx_df_after_text(const struct dfx_dockerfile *df, const struct dfx_df_instr *in, const char *lines);
 /*
  * The offset of the escape character that leaves instruction `in` open at

@@ -37,8 +37,16 @@ char *dfx_df_after_text(const struct dfx_dockerfile *df, const struct dfx_df_ins
 	const struct dfx_source *s = df->src;
 	uint32_t end = in->lines.end;
 
-	if (end == 0 || s->data[end - 1] != '\n')
-		return dfx_xasprintf("%s%s", dfx_source_eol(s), lines);
+	if (end == 0 || s->data[end - 1] != '\n') {
+		/* the file's last line had no line ending: nor has the new last line */
+		size_t n = strlen(lines);
+
+		if (n && lines[n - 1] == '\n')
+			n--;
+		if (n && lines[n - 1] == '\r')
+			n--;
+		return dfx_xasprintf("%s%.*s", dfx_source_eol(s), (int)n, lines);
+	}
 	return dfx_xstrdup(lines);
 }
 
