@@ -58,7 +58,8 @@ char *dfx_config_relpath(const struct dfx_config *c, const char *path);
 /* Whether per-file-ignores leave `code` enabled for the file at `rel`
    (from dfx_config_relpath(); NULL: always). */
 bool dfx_config_enabled_at(const struct dfx_config *c, const char *rel, const char *code);
-/* Whether `exclude:` matches `rel` (a directory when is_dir). */
+/* Whether `exclude:` matches `rel` itself (a directory when is_dir); its
+   parent directories are not looked at. */
 bool dfx_config_excluded(const struct dfx_config *c, const char *rel, bool is_dir);
 enum dfx_severity dfx_config_severity(const struct dfx_config *c, const struct dfx_rule *r);
 

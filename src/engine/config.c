@@ -144,7 +144,7 @@ bool dfx_config_enabled_at(const struct dfx_config *c, const char *rel, const ch
 
 bool dfx_config_excluded(const struct dfx_config *c, const char *rel, bool is_dir)
 {
-	return c && c->exclude && rel && *rel && dfx_ignore_match(c->exclude, rel, is_dir);
+	return c && c->exclude && rel && *rel && dfx_ignore_match_entry(c->exclude, rel, is_dir);
 }
 
 bool dfx_rule_prefix(const char *prefix)
