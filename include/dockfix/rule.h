@@ -6,7 +6,7 @@
  *
  * 1. Pick the family folder: src/rules/dockerfile/ (DF), compose/ (DC),
  *    image/ (DH: `docker inspect` JSON), ignore/ (DI: .env and ignore
- *    files). The code is the family prefix and the next free number of its
+ *    files), meta/ (DX: about suppression comments, see "meta rules"). The code is the family prefix and the next free number of its
  *    group (README "Rules"); the file is named after it: df408.c.
  * 2. Define exactly one `const struct dfx_rule dfx_rule_<code>` in it, with
  *    code, name, severity, the kind of file it checks, the best

@@ -236,8 +236,9 @@ static size_t walk(struct walk *w, const char *dir, const char *abs, const char 
 		struct stat st;
 		enum dfx_kind k;
 		bool is_dir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		const char *crel = under(pabs, ws->config ? ws->config->root : NULL);
 
-		if (!strcmp(names[i], ".git") || dfx_config_excluded(ws->config, under(pabs, ws->config ? ws->config->root : NULL), is_dir) ||
+		if (!strcmp(names[i], ".git") || dfx_config_excluded(ws->config, crel, is_dir) ||
 		    dfx_ignore_match_entry(&w->git, prel, is_dir)) {
 			/* skipped: git's own folder, excluded or git-ignored */
 		} else if (is_dir) {
