@@ -97,8 +97,12 @@ int dfx_cmd_rules(int argc, char **argv)
 
 			printf("| %s | %s | %s | %s | ", r->code, r->name, dfx_severity_name(r->severity),
 			       r->fix ? dfx_applicability_name(r->fix) : "-");
-			for (const char *p = r->summary; *p; p++)
-				fputs(*p == '|' ? "\\|" : (char[]){*p, 0}, stdout);
+			for (const char *p = r->summary; *p; p++) {
+				if (*p == '|')
+					fputs("\\|", stdout);
+				else
+					putchar(*p);
+			}
 			fputs(" |\n", stdout);
 		}
 		return 0;
