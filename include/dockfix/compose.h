@@ -51,6 +51,7 @@
 #define DOCKFIX_COMPOSE_H
 
 #include "dockfix/core.h"
+#include "dockfix/pragma.h"
 #include "dockfix/yamltree.h"
 
 /* A published port: short syntax "[IP:][HOST:]CONTAINER[/PROTO]" or a long-syntax mapping. */
@@ -215,6 +216,8 @@ struct dfx_compose {
 	size_t nvolumes, nnetworks, nconfigs, nextensions;
 	struct dfx_compose_comment *comments; /* private: comments, for suppression */
 	size_t ncomments;
+	struct dfx_pragma *pragmas;  /* the `# dockfix ignore=` comments in file order */
+	size_t npragmas;
 };
 
 /*
@@ -289,11 +292,10 @@ int dfx_compose_edit_volume_read_only(struct dfx_compose *c, const struct dfx_co
  * True when a `# dockfix ignore=CODE[,CODE]` comment covers `offset`: on the
  * same line (trailing), or trailing on / on the comment lines directly above
  * the first line of the mapping entry (or sequence item) that contains
- * offset, or of any enclosing entry (e.g. above the service key).
+ * offset, or of any enclosing entry (e.g. above the service key). The code
+ * of the comment that covers it is marked used (dfx_pragma_mark()).
  */
 bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint32_t offset);
-/* The i-th `# dockfix ignore=` comment (0-based): its offset and codes. False past the last. */
-bool dfx_compose_pragma(const struct dfx_compose *c, size_t i, uint32_t *off, const char **codes);
 
 /* Compose interpolation: `${VAR}`, `${VAR:-x}`, `$VAR`; `$$` is a literal '$'. */
 bool dfx_compose_is_interpolated(const char *value);

@@ -13,6 +13,7 @@
 #define DOCKFIX_DOCKERFILE_H
 
 #include "dockfix/core.h"
+#include "dockfix/pragma.h"
 
 /* A --name[=value] flag before an instruction's arguments. */
 struct dfx_df_flag {
@@ -109,7 +110,8 @@ struct dfx_dockerfile {
 	size_t nstages;
 	char **global_ignore;  /* "# dockfix global ignore=" codes */
 	size_t nglobal_ignore;
-	struct dfx_span *pragmas;   /* every dockfix pragma comment, for checking codes */
+	struct dfx_pragma *pragmas; /* every dockfix and hadolint pragma comment and
+	                               the `# check=skip=` directive, in file order */
 	size_t npragmas;
 	struct dfx_span *trivia;    /* comment and blank lines between instructions,
 	                               each a whole line with its terminator */

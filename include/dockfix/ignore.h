@@ -37,6 +37,14 @@ void dfx_ignore_parse(struct dfx_ignore *ig, enum dfx_ignore_style style, const 
 void dfx_ignore_release(struct dfx_ignore *ig);
 /* Whether `path` (relative, '/'-separated) is excluded; is_dir for directories. */
 bool dfx_ignore_match(const struct dfx_ignore *ig, const char *path, bool is_dir);
+/* Like dfx_ignore_match() but for `path` alone, not its parent directories:
+   for a walk that does not enter the directories excluded. */
+bool dfx_ignore_match_entry(const struct dfx_ignore *ig, const char *path, bool is_dir);
+/* Append the patterns of a .gitignore text found in directory `prefix`
+   (relative to the repository top; NULL or "" for the top itself). */
+void dfx_ignore_add_git(struct dfx_ignore *all, const char *text, size_t len, const char *prefix);
+/* Drop the patterns from index n on (undoes dfx_ignore_add_git()). */
+void dfx_ignore_truncate(struct dfx_ignore *ig, size_t n);
 /* Glob match with '*', '?', '[..]', '\\' and '**' path segments. */
 bool dfx_glob_match(const char *pat, const char *path);
 

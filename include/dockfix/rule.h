@@ -6,7 +6,7 @@
  *
  * 1. Pick the family folder: src/rules/dockerfile/ (DF), compose/ (DC),
  *    image/ (DH: `docker inspect` JSON), ignore/ (DI: .env and ignore
- *    files). The code is the family prefix and the next free number of its
+ *    files), meta/ (DX: about suppression comments, see "meta rules"). The code is the family prefix and the next free number of its
  *    group (README "Rules"); the file is named after it: df408.c.
  * 2. Define exactly one `const struct dfx_rule dfx_rule_<code>` in it, with
  *    code, name, severity, the kind of file it checks, the best
@@ -43,6 +43,8 @@ struct dfx_ctx {
 	struct dfx_wsfile *file;
 	const struct dfx_rule *rule;
 	struct dfx_findings *out;
+	const char *config_path; /* ctx->file's path relative to the configuration's
+	                            folder (per-file-ignores), or NULL */
 };
 
 /*
@@ -56,6 +58,19 @@ struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const ch
 
 /* Whether a finding of the running rule at `off` would be suppressed. */
 bool dfx_rule_suppressed(const struct dfx_ctx *ctx, uint32_t off);
+
+/* ---------------------------------------------------------------- meta rules */
+
+/*
+ * A rule of kind DFX_KIND_UNKNOWN is a meta rule: it runs on every checked
+ * Dockerfile and compose file after the other rules, and reads what they
+ * did (the `used` bits of the file's pragmas, pragma.h).
+ */
+
+/* Whether the rule `code` is enabled for ctx->file (select, ignore, per-file-ignores). */
+bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code);
+/* The rule code i of a dockfix pragma names (any case), or NULL. */
+const struct dfx_rule *dfx_pragma_rule(const struct dfx_pragma *pg, const char *d, size_t i);
 
 /* ---------------------------------------------------------------- walkers */
 

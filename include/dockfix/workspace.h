@@ -18,8 +18,23 @@ struct dfx_sevmap {
 	enum dfx_severity severity;
 };
 
+struct dfx_ignore;
+
+/* per-file-ignores: codes not reported in the files a pattern matches. */
+struct dfx_file_ignores {
+	char *glob;
+	struct dfx_ignore *match; /* the pattern, gitignore-style */
+	char **codes;             /* codes or prefixes */
+	size_t ncodes;
+};
+
 struct dfx_config {
 	char *path;              /* the config file read, or NULL */
+	char *root;              /* its folder (absolute): patterns are relative to it */
+	char *hadolint;          /* the .hadolint.yaml read, or NULL */
+	struct dfx_ignore *exclude; /* exclude: paths discovery skips (NULL: none) */
+	struct dfx_file_ignores *pfi;
+	size_t npfi;
 	char **ignore;           /* rule codes not to report */
 	size_t nignore;
 	char **select;           /* only these codes (NULL/0: all) */
@@ -37,6 +52,15 @@ void dfx_config_init(struct dfx_config *c);
 void dfx_config_release(struct dfx_config *c);
 /* Whether `code` is enabled by --select / --ignore / config. */
 bool dfx_config_enabled(const struct dfx_config *c, const char *code);
+/* `path` (a workspace path) relative to the configuration's folder, or NULL
+   when it is outside it or there is no configuration (caller frees). */
+char *dfx_config_relpath(const struct dfx_config *c, const char *path);
+/* Whether per-file-ignores leave `code` enabled for the file at `rel`
+   (from dfx_config_relpath(); NULL: always). */
+bool dfx_config_enabled_at(const struct dfx_config *c, const char *rel, const char *code);
+/* Whether `exclude:` matches `rel` itself (a directory when is_dir); its
+   parent directories are not looked at. */
+bool dfx_config_excluded(const struct dfx_config *c, const char *rel, bool is_dir);
 enum dfx_severity dfx_config_severity(const struct dfx_config *c, const struct dfx_rule *r);
 
 /* One file known to the run: a target being checked, or a file rules read or fixes touch. */

@@ -1,17 +1,22 @@
 /*
- * cmd_rules.c - `dockfix rules [--format json]` lists every rule;
- * `dockfix explain RULE` prints one rule's documentation (ruff's layout:
- * What it does / Why is this bad / Example / Use instead / Fix safety).
+ * cmd_rules.c - `dockfix rules [--format text|json|markdown]` lists every
+ * rule; `dockfix explain RULE` prints one rule's documentation (ruff's
+ * layout: What it does / Why is this bad / Example / Use instead / Fix
+ * safety). RULE is a code or a name in any case, or a hadolint or BuildKit
+ * code with a dockfix equivalent (src/engine/compat.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "cmd.h"
 #include "options.h"
+#include "dockfix/compat.h"
 #include "dockfix/jsonw.h"
 
-static const char rules_usage[] = "usage: dockfix rules [--format text|json]\n";
+static const char rules_usage[] = "usage: dockfix rules [--format text|json|markdown]\n";
 static const char explain_usage[] = "usage: dockfix explain RULE\n";
 
 /* "dockfix rules: message" and the usage line on stderr. */
@@ -84,6 +89,31 @@ int dfx_cmd_rules(int argc, char **argv)
 		dfx_buf_release(&b);
 		return 0;
 	}
+	if (o.format && strcmp(o.format, "markdown") == 0) {
+		/* the table of README "Rules" */
+		printf("| code | name | severity | fix | summary |\n|---|---|---|---|---|\n");
+		for (size_t i = 0; i < dfx_nrules; i++) {
+			const struct dfx_rule *r = dfx_rules[i];
+
+			char anchor[16];
+			size_t k;
+
+			/* the anchor is the lower-case code: SARIF's helpUri points at it */
+			for (k = 0; r->code[k] && k + 1 < sizeof(anchor); k++)
+				anchor[k] = (char)(r->code[k] >= 'A' && r->code[k] <= 'Z' ? r->code[k] + 32 : r->code[k]);
+			anchor[k] = '\0';
+			printf("| <a id=\"%s\"></a>%s | %s | %s | %s | ", anchor, r->code, r->name,
+			       dfx_severity_name(r->severity), r->fix ? dfx_applicability_name(r->fix) : "-");
+			for (const char *p = r->summary; *p; p++) {
+				if (*p == '|')
+					fputs("\\|", stdout);
+				else
+					putchar(*p);
+			}
+			fputs(" |\n", stdout);
+		}
+		return 0;
+	}
 	printf("%-6s %-40s %-9s %-10s %s\n", "CODE", "NAME", "SEVERITY", "FIX", "SUMMARY");
 	for (size_t i = 0; i < dfx_nrules; i++) {
 		const struct dfx_rule *r = dfx_rules[i];
@@ -112,6 +142,52 @@ static void section(const char *title, const char *text, bool code)
 	}
 }
 
+/* A code (any case) or a name. */
+static const struct dfx_rule *find_rule(const char *code)
+{
+	for (size_t i = 0; i < dfx_nrules; i++)
+		if (!strcasecmp(dfx_rules[i]->code, code) || !strcasecmp(dfx_rules[i]->name, code))
+			return dfx_rules[i];
+	return NULL;
+}
+
+static void explain_rule(const struct dfx_rule *r);
+
+/* Another tool's code: what it is, then the documentation of each dockfix equivalent. */
+static int explain_equivalent(const struct dfx_compat *e)
+{
+	const char *tool = e->tool == DFX_PRAGMA_HADOLINT ? "hadolint" : "BuildKit build check";
+	bool first = true;
+
+	printf("%s (%s: %s) is equivalent to ", e->code, tool, e->title);
+	for (const char *p = e->dockfix; *p;) {
+		size_t m = strcspn(p, ",");
+
+		printf("%s%.*s", p == e->dockfix ? "" : (p[m] ? ", " : " and "), (int)m, p);
+		p += m + (p[m] == ',');
+	}
+	if (e->tool == DFX_PRAGMA_HADOLINT)
+		printf(": `# hadolint ignore=%s` comments and `.hadolint.yaml` apply to %s in dockfix too.\n", e->code,
+		       strchr(e->dockfix, ',') ? "them" : "it");
+	else
+		printf(": `# check=skip=%s` applies to %s in dockfix too.\n", e->code,
+		       strchr(e->dockfix, ',') ? "them" : "it");
+	for (const char *p = e->dockfix; *p;) {
+		size_t m = strcspn(p, ",");
+		char *code = dfx_xstrndup(p, m);
+		const struct dfx_rule *r = dfx_rule_find(code);
+
+		if (r) {
+			printf("%s", first ? "\n" : "\n\n");
+			explain_rule(r);
+			first = false;
+		}
+		free(code);
+		p += m + (p[m] == ',');
+	}
+	return 0;
+}
+
 int dfx_cmd_explain(int argc, char **argv)
 {
 	const struct dfx_rule *r;
@@ -130,14 +206,20 @@ int dfx_cmd_explain(int argc, char **argv)
 		return 2;
 	}
 	code = argv[first];
-	r = dfx_rule_find(code);
-	for (size_t i = 0; !r && i < dfx_nrules; i++)
-		if (!strcmp(dfx_rules[i]->name, code))
-			r = dfx_rules[i];
+	r = find_rule(code);
 	if (!r) {
+		const struct dfx_compat *e = dfx_compat_find(code, strlen(code));
+
+		if (e)
+			return explain_equivalent(e);
 		fprintf(stderr, "dockfix explain: unknown rule '%s' (see `dockfix rules`)\n", code);
 		return 2;
 	}
+	explain_rule(r);
+	return 0;
+}
+static void explain_rule(const struct dfx_rule *r)
+{
 	printf("# %s %s (%s)\n\n%s\n", r->code, r->name, dfx_severity_name(r->severity), r->summary);
 	section("What it does", r->what, false);
 	section("Why is this bad", r->why, false);
@@ -146,5 +228,4 @@ int dfx_cmd_explain(int argc, char **argv)
 	printf("\n## Fix safety\n\n%s\n", r->fix_safety && *r->fix_safety ? r->fix_safety
 			: "No automatic fix: the finding says what to change by hand.");
 	section("References", r->refs, false);
-	return 0;
 }

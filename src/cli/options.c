@@ -70,8 +70,8 @@ static int set_format(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd,
 
 static int set_rules_format(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
-	if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
-		return err(cmd, "unknown --format '%s' (text, json)", v);
+	if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0 && strcmp(v, "markdown") != 0)
+		return err(cmd, "unknown --format '%s' (text, json, markdown)", v);
 	o->format = v;
 	return 0;
 }
@@ -186,7 +186,7 @@ static const struct dfx_option options[] = {
 	{"write", 0, NULL, CHECK, "apply fixes in place (atomic per file)", set_write},
 	{"unsafe-fixes", 0, NULL, CHECK, "also apply fixes that may change what the container can do", set_unsafe},
 	{"format", 0, "FORMAT", CHECK | INSPECT, "text (default), json, sarif, github, gitlab, checklist", set_format},
-	{"format", 0, "FORMAT", RULES, "text (default), json", set_rules_format},
+	{"format", 0, "FORMAT", RULES, "text (default), json, markdown", set_rules_format},
 	{"fail-on", 0, "SEVERITY", CHECK | INSPECT, "critical, high, medium, low (default), none", set_fail_on},
 	{"select", 0, "CODE,...", CHECK, "only these rules (a prefix such as DF1 selects a group)", set_select},
 	{"select", 0, "CODE,...", INSPECT, "only these rules", set_select},

@@ -3,6 +3,12 @@
  * (SPEC §1): Dockerfiles, compose files, .env files. Directories named
  * .git, node_modules and vendor are skipped; symbolic links to directories
  * are not followed. Results are sorted so output order is deterministic.
+ *
+ * What a walk finds is skipped when the configuration's `exclude:` matches
+ * it, or when git would ignore it (gitignore(5): the .gitignore files from
+ * the repository's top down, the repository's info/exclude; read directly,
+ * without running git; a directory git ignores is not entered, as git does
+ * not). A PATH named on the command line is always checked.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +18,7 @@
 
 #include "dockfix/compose.h"
 #include "dockfix/discover.h"
+#include "dockfix/ignore.h"
 
 static bool has_suffix(const char *s, const char *suf)
 {
@@ -49,8 +56,156 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
+/* One walk: the git patterns seen so far, relative to the repository top. */
+struct walk {
+	struct dfx_workspace *ws;
+	struct dfx_ignore git;
+};
+
+/* `abs` relative to directory `dir` (both absolute, clean), or NULL when outside it. */
+static const char *under(const char *abs, const char *dir)
 {
+	size_t n;
+
+	if (!dir)
+		return NULL;
+	if (!strcmp(dir, "/"))
+		return abs + 1;
+	n = strlen(dir);
+	if (!strcmp(abs, dir))
+		return "";
+	return !strncmp(abs, dir, n) && abs[n] == '/' ? abs + n + 1 : NULL;
+}
+
+static void add_gitignore(struct walk *w, const char *path, const char *prefix)
+{
+	struct dfx_source src;
+	struct dfx_error err = {0};
+	struct stat st;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (dfx_source_load(&src, path, &err) != 0) {
+		dfx_error_release(&err);
+		return;
+	}
+	dfx_ignore_add_git(&w->git, src.data, src.len, prefix && *prefix ? prefix : NULL);
+	dfx_source_release(&src);
+}
+
+/* The repository's info/exclude: in .git, or in the git directory a `.git`
+   file names (a worktree: in its common directory). */
+static void add_info_exclude(struct walk *w, const char *top)
+{
+	char *dotgit = dfx_path_join(top, ".git"), *gitdir = NULL, *ex;
+	struct stat st;
+
+	if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode)) {
+		gitdir = dotgit;
+		dotgit = NULL;
+	} else {
+		struct dfx_source src;
+		struct dfx_error err = {0};
+
+		if (dfx_source_load(&src, dotgit, &err) == 0) {
+			if (src.len > 8 && !strncmp(src.data, "gitdir: ", 8)) {
+				size_t n = strcspn(src.data + 8, "\r\n");
+				char *g = dfx_xstrndup(src.data + 8, n);
+
+				gitdir = g[0] == '/' ? dfx_xstrdup(g) : dfx_path_join(top, g);
+				free(g);
+			}
+			dfx_source_release(&src);
+		} else {
+			dfx_error_release(&err);
+		}
+	}
+	free(dotgit);
+	if (!gitdir)
+		return;
+	{
+		char *cd = dfx_path_join(gitdir, "commondir");
+		struct dfx_source src;
+		struct dfx_error err = {0};
+
+		if (dfx_source_load(&src, cd, &err) == 0) {
+			size_t n = strcspn(src.data, "\r\n");
+			char *c = dfx_xstrndup(src.data, n);
+			char *common = c[0] == '/' ? dfx_xstrdup(c) : dfx_path_join(gitdir, c);
+
+			free(c);
+			free(gitdir);
+			gitdir = common;
+			dfx_source_release(&src);
+		} else {
+			dfx_error_release(&err);
+		}
+		free(cd);
+	}
+	ex = dfx_path_join(gitdir, "info/exclude");
+	add_gitignore(w, ex, NULL);
+	free(ex);
+	free(gitdir);
+}
+
+/*
+ * Start a walk at directory `abs`: its repository's top (the nearest
+ * directory above holding .git; the walk's own directory when there is
+ * none), info/exclude, and the .gitignore files from the top down to it.
+ * Returns the top (caller frees).
+ */
+static char *walk_start(struct walk *w, const char *abs)
+{
+	char *top = dfx_xstrdup(abs), *d;
+	struct stat st;
+
+	for (;;) {
+		char *git = dfx_path_join(top, ".git"), *up;
+		bool found = lstat(git, &st) == 0;
+
+		free(git);
+		if (found)
+			break;
+		if (!strcmp(top, "/")) {
+			free(top);
+			top = dfx_xstrdup(abs);
+			break;
+		}
+		up = dfx_path_dir(top);
+		free(top);
+		top = up;
+	}
+	add_info_exclude(w, top);
+	/* top, then each directory below it down to abs */
+	d = dfx_xstrdup(abs);
+	{
+		char **chain = NULL;
+		size_t n = 0, cap = 0;
+
+		for (;;) {
+			DFX_GROW(chain, n + 1, cap);
+			chain[n++] = d;
+			if (!strcmp(d, top) || !strcmp(d, "/") || n > 64)
+				break;
+			d = dfx_path_dir(d);
+		}
+		for (size_t k = n; k-- > 0;) {
+			char *gi = dfx_path_join(chain[k], ".gitignore");
+
+			add_gitignore(w, gi, under(chain[k], top));
+			free(gi);
+			free(chain[k]);
+		}
+		free(chain);
+	}
+	return top;
+}
+
+/* `dir` is the path as the user wrote it, `abs` the same directory
+   absolute, `grel` it relative to the repository top. */
+static size_t walk(struct walk *w, const char *dir, const char *abs, const char *grel, unsigned depth)
+{
+	struct dfx_workspace *ws = w->ws;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
@@ -76,12 +231,26 @@ static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *p = dfx_path_join(dir, names[i]);
+		char *pabs = dfx_path_join(abs, names[i]);
+		char *prel = *grel ? dfx_path_join(grel, names[i]) : dfx_xstrdup(names[i]);
 		struct stat st;
 		enum dfx_kind k;
+		bool is_dir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		const char *crel = under(pabs, ws->config ? ws->config->root : NULL);
 
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (strcmp(names[i], ".git") && strcmp(names[i], "node_modules") && strcmp(names[i], "vendor"))
-				added += walk(ws, p, depth + 1);
+		if (!strcmp(names[i], ".git") || dfx_config_excluded(ws->config, crel, is_dir) ||
+		    dfx_ignore_match_entry(&w->git, prel, is_dir)) {
+			/* skipped: git's own folder, excluded or git-ignored */
+		} else if (is_dir) {
+			if (strcmp(names[i], "node_modules") && strcmp(names[i], "vendor")) {
+				size_t mark = w->git.n;
+				char *gi = dfx_path_join(p, ".gitignore");
+
+				add_gitignore(w, gi, prel);
+				free(gi);
+				added += walk(w, p, pabs, prel, depth + 1);
+				dfx_ignore_truncate(&w->git, mark);
+			}
 		} else if ((k = dfx_discover_kind(names[i])) != DFX_KIND_UNKNOWN) {
 			int rc = stat(p, &st);
 
@@ -94,6 +263,8 @@ static size_t walk(struct dfx_workspace *ws, const char *dir, unsigned depth)
 				added++;
 			}
 		}
+		free(prel);
+		free(pabs);
 		free(p);
 		free(names[i]);
 	}
@@ -106,8 +277,20 @@ size_t dfx_discover(struct dfx_workspace *ws, const char *path)
 	struct stat st;
 	enum dfx_kind k;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return walk(ws, path, 0);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct walk w = {ws, {DFX_IGNORE_GIT, NULL, 0, 0}};
+		char *abs = realpath(path, NULL), *top;
+		size_t added;
+
+		if (!abs)
+			abs = dfx_path_clean(path);
+		top = walk_start(&w, abs);
+		added = walk(&w, path, abs, under(abs, top) ? under(abs, top) : "", 0);
+		dfx_ignore_release(&w.git);
+		free(top);
+		free(abs);
+		return added;
+	}
 	k = dfx_discover_kind(path);
 	if (k == DFX_KIND_UNKNOWN)
 		k = is_yaml(path) ? DFX_KIND_COMPOSE : DFX_KIND_DOCKERFILE;

@@ -8,24 +8,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dockfix/compat.h"
 #include "dockfix/compose.h"
+#include "dockfix/config.h"
 #include "dockfix/dockerfile.h"
 #include "dockfix/driver.h"
 #include "dockfix/rule.h"
 
+/* Whether code i of pg covers findings of rule `code`: the code itself, or
+   a hadolint or BuildKit code whose dockfix equivalent it is. */
+static bool covers(const struct dfx_pragma *pg, const char *d, size_t i, const char *code)
+{
+	if (pg->tool == DFX_PRAGMA_DOCKFIX)
+		return dfx_pragma_code_is(pg, d, i, code);
+	return dfx_compat_covers(pg->tool, d + pg->codes[i].start, pg->codes[i].end - pg->codes[i].start, code);
+}
+
+/* A pragma of the Dockerfile that applies at `off` names `code` (and is marked used). */
+static bool df_suppressed(struct dfx_dockerfile *df, const char *code, uint32_t off)
+{
+	const struct dfx_df_instr *in = dfx_dockerfile_instr_at(df, off);
+	uint32_t at = in ? (uint32_t)(in - df->instrs) : DFX_PRAGMA_NO_TARGET;
+
+	for (size_t k = 0; k < df->npragmas; k++) {
+		struct dfx_pragma *pg = &df->pragmas[k];
+
+		if (pg->error || !(pg->global || (in && pg->target == at)))
+			continue;
+		for (size_t i = 0; i < pg->ncodes; i++)
+			if (covers(pg, df->src->data, i, code)) {
+				dfx_pragma_mark(pg, i);
+				return true;
+			}
+	}
+	return false;
+}
+
 static bool suppressed(struct dfx_wsfile *f, const char *code, uint32_t off)
 {
-	if (f->kind == DFX_KIND_DOCKERFILE && f->df) {
-		const struct dfx_df_instr *in = dfx_dockerfile_instr_at(f->df, off);
-
-		for (size_t i = 0; i < f->df->nglobal_ignore; i++)
-			if (strcmp(f->df->global_ignore[i], code) == 0)
-				return true;
-		return in && dfx_dockerfile_suppressed(f->df, in, code);
-	}
+	if (f->kind == DFX_KIND_DOCKERFILE && f->df)
+		return df_suppressed(f->df, code, off);
 	if (f->kind == DFX_KIND_COMPOSE && f->compose)
 		return dfx_compose_suppressed(f->compose, code, off);
 	return false;
+}
+
+/* The pragmas of a checked file (Dockerfile or compose file). */
+static struct dfx_pragma *pragmas_of(struct dfx_wsfile *f, size_t *n)
+{
+	*n = 0;
+	if (f->kind == DFX_KIND_DOCKERFILE && f->df) {
+		*n = f->df->npragmas;
+		return f->df->pragmas;
+	}
+	if (f->kind == DFX_KIND_COMPOSE && f->compose) {
+		*n = f->compose->npragmas;
+		return f->compose->pragmas;
+	}
+	return NULL;
 }
 
 struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const char *fmt, ...)
@@ -151,40 +191,27 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 	free(sv);
 }
 
-/* A warning for each code of a comma/blank separated list that names no rule. */
-static size_t check_codes(struct dfx_diags *diags, const struct dfx_source *src, uint32_t off, const char *p,
-			  const char *end)
+bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code)
 {
-	size_t bad = 0;
+	return dfx_config_enabled(ctx->ws->config, code) &&
+	       dfx_config_enabled_at(ctx->ws->config, ctx->config_path, code);
+}
 
-	while (p < end) {
-		const char *s;
-		char *code;
+/* The rule a code of a dockfix pragma names (any case), or NULL. */
+const struct dfx_rule *dfx_pragma_rule(const struct dfx_pragma *pg, const char *d, size_t i)
+{
+	char code[16];
+	size_t n = pg->codes[i].end - pg->codes[i].start;
 
-		while (p < end && (*p == ',' || *p == ' ' || *p == '\t'))
-			p++;
-		s = p;
-		while (p < end && *p != ',' && *p != ' ' && *p != '\t')
-			p++;
-		if (p == s)
-			break;
-		code = dfx_xstrndup(s, (size_t)(p - s));
-		if (!dfx_rule_find(code)) {
-			unsigned line, col;
+	if (n >= sizeof(code))
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		char c = d[pg->codes[i].start + k];
 
-			dfx_source_linecol(src, off, &line, &col);
-			dfx_diag_add(diags, DFX_DIAG_WARNING, src->path, line, col,
-				     "unknown rule code '%s' in a dockfix ignore comment", code);
-			bad++;
-		}
-		free(code);
-		/* free text may follow the list */
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p < end && *p != ',')
-			break;
+		code[k] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
 	}
-	return bad;
+	code[n] = '\0';
+	return dfx_rule_find(code);
 }
 
 size_t dfx_check_pragmas(struct dfx_workspace *ws)
@@ -193,24 +220,36 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
+		struct dfx_pragma *v;
+		size_t n;
 
 		if (!f->target || f->failed)
 			continue;
-		if (f->df) {
-			for (size_t k = 0; k < f->df->npragmas; k++) {
-				struct dfx_span sp = f->df->pragmas[k];
-				const char *d = f->cur.data;
-				const char *eq = memchr(d + sp.start, '=', sp.end - sp.start);
+		v = pragmas_of(f, &n);
+		for (size_t k = 0; k < n; k++) {
+			const struct dfx_pragma *pg = &v[k];
+			unsigned line, col;
 
-				if (eq)
-					bad += check_codes(&ws->diags, &f->cur, sp.start, eq + 1, d + sp.end);
+			if (pg->tool != DFX_PRAGMA_DOCKFIX)
+				continue;
+			if (pg->error) {
+				dfx_source_linecol(&f->cur, pg->text.start, &line, &col);
+				dfx_diag_add(&ws->diags, DFX_DIAG_WARNING, f->cur.path, line, col,
+					     "malformed dockfix ignore comment (%s): it suppresses nothing; write "
+					     "`# dockfix ignore=CODE[,CODE]`",
+					     pg->error);
+				bad++;
+				continue;
 			}
-		} else if (f->compose) {
-			uint32_t off;
-			const char *codes;
-
-			for (size_t k = 0; dfx_compose_pragma(f->compose, k, &off, &codes); k++)
-				bad += check_codes(&ws->diags, &f->cur, off, codes, codes + strlen(codes));
+			for (size_t c = 0; c < pg->ncodes; c++) {
+				if (dfx_pragma_rule(pg, f->cur.data, c))
+					continue;
+				dfx_source_linecol(&f->cur, pg->codes[c].start, &line, &col);
+				dfx_diag_add(&ws->diags, DFX_DIAG_WARNING, f->cur.path, line, col,
+					     "unknown rule code '%.*s' in a dockfix ignore comment",
+					     (int)(pg->codes[c].end - pg->codes[c].start), f->cur.data + pg->codes[c].start);
+				bad++;
+			}
 		}
 	}
 	return bad;
@@ -224,23 +263,36 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 
 		if (!f->target || f->failed || (ws->incremental && !f->recheck))
 			continue;
-		size_t first = out->n;
+		size_t first = out->n, npg;
 		bool any_supersedes = false;
+		struct dfx_pragma *pg = pragmas_of(f, &npg);
+		char *rel = dfx_config_relpath(ws->config, f->path);
 
+		for (size_t k = 0; k < npg; k++)
+			pg[k].used = 0;
 		ws->checking = f;
 		for (size_t r = 0; r < dfx_nrules; r++) {
 			const struct dfx_rule *rule = dfx_rules[r];
-			struct dfx_ctx ctx = {ws, f, rule, out};
+			struct dfx_ctx ctx = {ws, f, rule, out, rel};
 
 			if (rule->kind != f->kind || !rule->check)
 				continue;
-			if (!dfx_config_enabled(ws->config, rule->code))
+			if (!dfx_rule_judged(&ctx, rule->code))
 				continue;
 			rule->check(&ctx);
 			any_supersedes |= rule->supersedes != NULL;
 		}
 		if (any_supersedes)
 			resolve_supersedes(out, first);
+		/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
+		for (size_t r = 0; r < dfx_nrules && npg; r++) {
+			const struct dfx_rule *rule = dfx_rules[r];
+			struct dfx_ctx ctx = {ws, f, rule, out, rel};
+
+			if (rule->kind == DFX_KIND_UNKNOWN && rule->check && dfx_rule_judged(&ctx, rule->code))
+				rule->check(&ctx);
+		}
+		free(rel);
 		ws->checking = NULL;
 	}
 	dfx_findings_sort(out);

@@ -21,7 +21,7 @@ struct dfx_compose_comment {
 	uint32_t off;
 	unsigned line;
 	bool own_line;  /* nothing but blanks before it on its line */
-	char *codes;    /* "DC201,DC301" for a `dockfix ignore=` comment, else NULL */
+	long pragma;    /* index into c->pragmas for a `dockfix ignore=` comment, else -1 */
 };
 
 /* ---------------------------------------------------------------- model building */
@@ -540,54 +540,12 @@ static void collect_scalars(const struct dfx_yaml *y, const struct dfx_yaml_node
 	}
 }
 
-static const char *skip_sp(const char *p, const char *e)
-{
-	while (p < e && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
-/* "# dockfix ignore=DC201, DC301 reason" -> "DC201,DC301"; NULL when not a pragma. */
-static char *pragma_codes(const char *p, const char *e)
-{
-	struct dfx_buf codes = DFX_BUF_INIT;
-
-	p = skip_sp(p + 1, e);
-	if (e - p < 7 || strncmp(p, "dockfix", 7))
-		return NULL;
-	p = skip_sp(p + 7, e);
-	if (e - p < 6 || strncmp(p, "ignore", 6))
-		return NULL;
-	p = skip_sp(p + 6, e);
-	if (p >= e || *p != '=')
-		return NULL;
-	p = skip_sp(p + 1, e);
-	for (;;) {
-		const char *s = p;
-
-		while (p < e && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-				 (*p >= '0' && *p <= '9')))
-			p++;
-		if (p == s)
-			break;
-		if (codes.len)
-			dfx_buf_addc(&codes, ',');
-		for (const char *q = s; q < p; q++)
-			dfx_buf_addc(&codes, (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q));
-		p = skip_sp(p, e);
-		if (p >= e || *p != ',')
-			break;
-		p = skip_sp(p + 1, e);
-	}
-	return dfx_buf_detach(&codes);
-}
-
 static void collect_comments(struct dfx_compose *c)
 {
 	const struct dfx_yaml *y = c->yaml;
 	const char *d = y->data;
 	struct dfx_span *sp = NULL;
-	size_t nsp = 0, spcap = 0, k = 0, cap = 0;
+	size_t nsp = 0, spcap = 0, k = 0, cap = 0, pcap = 0;
 	uint32_t i = 0;
 
 	if (y->root)
@@ -617,7 +575,16 @@ static void collect_comments(struct dfx_compose *c)
 			for (uint32_t q = ls; q < i; q++)
 				if (d[q] != ' ' && d[q] != '\t' && !(ls == 0 && q < 3 && (unsigned char)d[q] >= 0x80))
 					cm->own_line = false;
-			cm->codes = pragma_codes(d + i, d + e);
+			cm->pragma = -1;
+			{
+				struct dfx_pragma pg;
+
+				if (dfx_pragma_parse(d, i, e, false, &pg)) {
+					DFX_GROW(c->pragmas, c->npragmas + 1, pcap);
+					c->pragmas[c->npragmas] = pg;
+					cm->pragma = (long)c->npragmas++;
+				}
+			}
 			i = e;
 			continue;
 		}
@@ -738,8 +705,9 @@ void dfx_compose_free(struct dfx_compose *c)
 		free(s->env_files);
 		free(s->secrets);
 	}
-	for (size_t i = 0; i < c->ncomments; i++)
-		free(c->comments[i].codes);
+	for (size_t i = 0; i < c->npragmas; i++)
+		dfx_pragma_release(&c->pragmas[i]);
+	free(c->pragmas);
 	free(c->comments);
 	free(c->services);
 	free(c->secrets);
@@ -801,19 +769,21 @@ char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const ch
 
 /* ---------------------------------------------------------------- suppression */
 
-static bool codes_have(const char *codes, const char *code)
+/* Whether comment i is a well-formed pragma naming `code`; marks the code used. */
+static bool comment_has(const struct dfx_compose *c, size_t i, const char *code)
 {
-	size_t n = strlen(code);
+	struct dfx_pragma *pg;
 
-	while (codes && *codes) {
-		size_t m = strcspn(codes, ",");
-
-		if (m == n && !strncmp(codes, code, n))
+	if (c->comments[i].pragma < 0)
+		return false;
+	pg = &c->pragmas[c->comments[i].pragma];
+	if (pg->error)
+		return false;
+	for (size_t k = 0; k < pg->ncodes; k++)
+		if (dfx_pragma_code_is(pg, c->src->data, k, code)) {
+			dfx_pragma_mark(pg, k);
 			return true;
-		codes += m;
-		if (*codes == ',')
-			codes++;
-	}
+		}
 	return false;
 }
 
@@ -836,7 +806,7 @@ static size_t first_on_line(const struct dfx_compose *c, unsigned line)
 static bool pragma_on_line(const struct dfx_compose *c, unsigned line, const char *code)
 {
 	for (size_t i = first_on_line(c, line); i < c->ncomments && c->comments[i].line == line; i++)
-		if (codes_have(c->comments[i].codes, code))
+		if (comment_has(c, i, code))
 			return true;
 	return false;
 }
@@ -883,19 +853,3 @@ bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint3
 	return false;
 }
 
-/* The i-th `# dockfix ignore=` comment: its offset and its codes ("DC201,DC301"). */
-bool dfx_compose_pragma(const struct dfx_compose *c, size_t i, uint32_t *off, const char **codes)
-{
-	size_t k = 0;
-
-	for (size_t j = 0; j < c->ncomments; j++) {
-		if (!c->comments[j].codes)
-			continue;
-		if (k++ == i) {
-			*off = c->comments[j].off;
-			*codes = c->comments[j].codes;
-			return true;
-		}
-	}
-	return false;
-}

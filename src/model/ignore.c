@@ -227,7 +227,30 @@ bool dfx_ignore_match(const struct dfx_ignore *ig, const char *path, bool is_dir
 	return excluded;
 }
 
+bool dfx_ignore_match_entry(const struct dfx_ignore *ig, const char *path, bool is_dir)
+{
+	bool excluded = false;
+	char *clean = dfx_path_clean(path);
+	const char *base = strrchr(clean, '/');
+
+	for (size_t i = 0; i < ig->n; i++) {
+		const struct dfx_ignore_pat *pt = &ig->pats[i];
+
+		if (pt->negate == excluded && !(pt->dir_only && !is_dir) &&
+		    path_match(pt->pat, ig->style == DFX_IGNORE_GIT && !pt->anchored && base ? base + 1 : clean))
+			excluded = !pt->negate;
+	}
+	free(clean);
+	return excluded;
+}
+
 /* ---------------------------------------------------------------- the .gitignore chain */
+
+void dfx_ignore_truncate(struct dfx_ignore *ig, size_t n)
+{
+	while (ig->n > n)
+		free(ig->pats[--ig->n].pat);
+}
 
 static bool exists(const char *path)
 {
@@ -298,7 +321,7 @@ char *dfx_ignore_git_top(const char *path)
 	return top;
 }
 
-static void add_pats(struct dfx_ignore *all, const char *text, size_t len, const char *prefix)
+void dfx_ignore_add_git(struct dfx_ignore *all, const char *text, size_t len, const char *prefix)
 {
 	struct dfx_ignore one;
 
@@ -336,7 +359,7 @@ enum dfx_ignore_git dfx_ignore_git_status(const struct dfx_ignore_files *fs, con
 		const struct dfx_source *s = exists(ex) ? fs->read(fs->arg, ex) : NULL;
 
 		if (s)
-			add_pats(&all, s->data, s->len, NULL);
+			dfx_ignore_add_git(&all, s->data, s->len, NULL);
 		free(ex);
 	}
 	for (size_t k = n; k-- > 0;) {
@@ -344,7 +367,7 @@ enum dfx_ignore_git dfx_ignore_git_status(const struct dfx_ignore_files *fs, con
 		const struct dfx_source *s = fs->read(fs->arg, gi);
 
 		if (s) {
-			add_pats(&all, s->data, s->len, strcmp(dirs[k], top) ? dfx_ignore_rel(dirs[k], top) : NULL);
+			dfx_ignore_add_git(&all, s->data, s->len, strcmp(dirs[k], top) ? dfx_ignore_rel(dirs[k], top) : NULL);
 			if (nearest) {
 				free(*nearest);
 				*nearest = gi;

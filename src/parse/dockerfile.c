@@ -153,110 +153,113 @@ static void push_code(char ***v, size_t *n, size_t *cap, const char *s, size_t l
 
 /* ================================================================ pragmas */
 
-static bool match_word(const char *d, uint32_t *k, uint32_t e, const char *w)
-{
-	size_t l = strlen(w);
+/* A pragma above the next instruction, until that instruction is known. */
+#define PENDING (DFX_PRAGMA_NO_TARGET - 1)
 
-	if (e - *k < l || strncasecmp(d + *k, w, l) != 0)
-		return false;
-	*k += (uint32_t)l;
-	return true;
+static void push_pragma_codes(const char *d, const struct dfx_pragma *pg, char ***v, size_t *n, size_t *cap)
+{
+	for (size_t i = 0; i < pg->ncodes; i++)
+		push_code(v, n, cap, d + pg->codes[i].start, pg->codes[i].end - pg->codes[i].start);
 }
 
-/*
- * "# dockfix ignore=CODE[,CODE]" (1) or "# dockfix global ignore=..." (2)
- * between '#' at h and e; 0 when the comment is not a pragma. *list is
- * set to where the codes start.
- */
-static int pragma_kind(const char *d, uint32_t h, uint32_t e, uint32_t *list)
+static struct dfx_pragma *add_pragma(struct parser *p, const struct dfx_pragma *pg)
 {
-	uint32_t k = h + 1;
-	int kind = 1;
+	struct dfx_dockerfile *df = p->df;
 
-	while (k < e && is_blank(d[k]))
-		k++;
-	if (!match_word(d, &k, e, "dockfix") || k >= e || !is_blank(d[k]))
-		return 0;
-	while (k < e && is_blank(d[k]))
-		k++;
-	if (match_word(d, &k, e, "global")) {
-		if (k >= e || !is_blank(d[k]))
-			return 0;
-		while (k < e && is_blank(d[k]))
-			k++;
-		kind = 2;
-	}
-	if (!match_word(d, &k, e, "ignore"))
-		return 0;
-	while (k < e && is_blank(d[k]))
-		k++;
-	if (k >= e || d[k] != '=')
-		return 0;
-	k++;
-	while (k < e && is_blank(d[k]))
-		k++;
-	*list = k;
-	return kind;
-}
-
-/* Codes separated by commas (blanks allowed around them); free text may follow. */
-static void pragma_codes(const char *d, uint32_t k, uint32_t e, char ***v, size_t *n, size_t *cap)
-{
-	for (;;) {
-		uint32_t cs = k, j;
-
-		while (k < e && !is_blank(d[k]) && d[k] != ',')
-			k++;
-		if (k > cs)
-			push_code(v, n, cap, d + cs, k - cs);
-		j = k;
-		while (j < e && is_blank(d[j]))
-			j++;
-		if (j < e && d[j] == ',') {
-			k = j + 1;
-			while (k < e && is_blank(d[k]))
-				k++;
-			continue;
-		}
-		break;
-	}
+	DFX_GROW(df->pragmas, df->npragmas + 1, p->pcap);
+	df->pragmas[df->npragmas] = *pg;
+	return &df->pragmas[df->npragmas++];
 }
 
 /* A comment line: '#' at h, content end e. `above` when it is trivia. */
 static void comment_line(struct parser *p, size_t line, uint32_t h, uint32_t e, bool above)
 {
 	struct dfx_dockerfile *df = p->df;
-	uint32_t list;
-	int kind = pragma_kind(p->d, h, e, &list);
+	struct dfx_pragma pg;
 
 	if (above) {
-		if (!p->npend)
+		if (!p->npend) {
 			p->pend_first = line;
+			p->pend_pragma = df->npragmas;
+		}
 		p->npend++;
 	}
-	if (!kind)
+	if (!dfx_pragma_parse(p->d, h, e, true, &pg))
 		return;
-	DFX_GROW(df->pragmas, df->npragmas + 1, p->pcap);
-	df->pragmas[df->npragmas].start = h;
-	df->pragmas[df->npragmas].end = e;
-	df->npragmas++;
-	if (kind == 2)
-		pragma_codes(p->d, list, e, &df->global_ignore, &df->nglobal_ignore, &p->gcap);
+	if (!pg.global && !pg.error && above)
+		pg.target = PENDING;
+	if (pg.global && !pg.error && pg.tool == DFX_PRAGMA_DOCKFIX)
+		push_pragma_codes(p->d, &pg, &df->global_ignore, &df->nglobal_ignore, &p->gcap);
+	add_pragma(p, &pg);
 }
 
-/* The "# dockfix ignore=" codes of the comment lines directly above. */
+/* The pragmas of the comment lines directly above instruction `in`; with
+   in NULL (a blank line came between), they apply to nothing. */
 static void take_pending(struct parser *p, struct dfx_df_instr *in)
 {
+	struct dfx_dockerfile *df = p->df;
 	size_t cap = 0;
 
-	for (size_t k = p->pend_first; k < p->pend_first + p->npend; k++) {
-		const struct pline *L = &p->pl[k];
-		uint32_t h = (uint32_t)dfx_dfparse_skip_uspace(p->d, L->start, L->cend), list;
+	for (size_t k = p->npend ? p->pend_pragma : df->npragmas; k < df->npragmas; k++) {
+		struct dfx_pragma *pg = &df->pragmas[k];
 
-		if (pragma_kind(p->d, h, L->cend, &list) == 1)
-			pragma_codes(p->d, list, L->cend, &in->ignore, &in->nignore, &cap);
+		if (pg->target != PENDING)
+			continue;
+		pg->target = in ? (uint32_t)(in - df->instrs) : DFX_PRAGMA_NO_TARGET;
+		if (in && pg->tool == DFX_PRAGMA_DOCKFIX)
+			push_pragma_codes(p->d, pg, &in->ignore, &in->nignore, &cap);
 	}
 	p->npend = 0;
+}
+
+/* BuildKit's `# check=skip=A,B;error=true` directive (value at d[vs..ve)):
+   a global pragma of the names after skip= ("all" included). */
+static void check_directive(struct parser *p, uint32_t t, uint32_t e, uint32_t vs, uint32_t ve)
+{
+	const char *d = p->d;
+	struct dfx_pragma pg;
+	size_t cap = 0;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.tool = DFX_PRAGMA_BUILDKIT;
+	pg.global = true;
+	pg.target = DFX_PRAGMA_NO_TARGET;
+	pg.text.start = t;
+	pg.text.end = e;
+	while (pg.text.end > t && (d[pg.text.end - 1] == '\r' || is_blank(d[pg.text.end - 1])))
+		pg.text.end--;
+	for (uint32_t k = vs; k < ve;) {
+		uint32_t s = k, pe;
+
+		while (k < ve && d[k] != ';')
+			k++;
+		pe = k++;
+		while (s < pe && is_blank(d[s]))
+			s++;
+		if (pe - s < 5 || strncasecmp(d + s, "skip", 4) != 0)
+			continue;
+		s += 4;
+		while (s < pe && is_blank(d[s]))
+			s++;
+		if (s >= pe || d[s] != '=')
+			continue;
+		for (uint32_t c = s + 1; c < pe;) {
+			uint32_t cs;
+
+			while (c < pe && (is_blank(d[c]) || d[c] == ','))
+				c++;
+			cs = c;
+			while (c < pe && !is_blank(d[c]) && d[c] != ',')
+				c++;
+			if (c > cs) {
+				DFX_GROW(pg.codes, pg.ncodes + 1, cap);
+				pg.codes[pg.ncodes].start = cs;
+				pg.codes[pg.ncodes++].end = c;
+			}
+		}
+	}
+	if (pg.ncodes)
+		add_pragma(p, &pg);
 }
 
 /* ================================================================ lines */
@@ -393,6 +396,8 @@ static int directive(struct parser *p, size_t i, uint32_t t, uint32_t e)
 	dir->value = dfx_xstrndup(d + vs, ve - vs);
 	dir->lines.start = p->pl[i].start;
 	dir->lines.end = p->pl[i].end;
+	if (strcmp(key, "check") == 0)
+		check_directive(p, t, e, vs, ve);
 	return 1;
 }
 
@@ -491,7 +496,7 @@ static int parse_lines(struct parser *p)
 		}
 		if (t == L->cend) {
 			add_trivia(p, i);
-			p->npend = 0;
+			take_pending(p, NULL);
 			i++;
 			continue;
 		}
@@ -534,6 +539,7 @@ struct dfx_dockerfile *dfx_dockerfile_parse(const struct dfx_source *src, struct
 			rc = parse_lines(&p);
 	}
 	if (rc == 0) {
+		take_pending(&p, NULL);
 		dfx_dfparse_build_stages(&p);
 		for (size_t i = 0; i < df->ninstrs; i++) {
 			struct dfx_df_instr *in = &df->instrs[i];
@@ -613,6 +619,8 @@ void dfx_dockerfile_free(struct dfx_dockerfile *df)
 	}
 	free(df->stages);
 	free_strv(df->global_ignore, df->nglobal_ignore);
+	for (size_t i = 0; i < df->npragmas; i++)
+		dfx_pragma_release(&df->pragmas[i]);
 	free(df->pragmas);
 	free(df->trivia);
 	free(df);

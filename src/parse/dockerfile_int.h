@@ -97,6 +97,7 @@ struct parser {
 	size_t lmapcap;
 	/* comment lines directly above the next instruction */
 	size_t pend_first, npend;
+	size_t pend_pragma;     /* pragmas from this index on may be pending */
 };
 
 /* ---------------------------------------------------------------- across the parts */

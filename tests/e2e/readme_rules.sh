@@ -1,24 +1,15 @@
 #!/bin/sh
 # readme_rules.sh DOCKFIX [--update] - the rule table in README.md between
-# <!-- rules-table --> markers must be what `dockfix rules` says. With
-# --update, rewrite it; otherwise fail when it is out of date. Each row
-# carries an anchor, the lower-case code (`#df201`): the helpUri of the
-# rule in SARIF reports.
+# <!-- rules-table --> markers must be what `dockfix rules --format markdown`
+# says. With --update, rewrite it; otherwise fail when it is out of date.
+# Each row carries an anchor, the lower-case code (`#df201`): the helpUri
+# of the rule in SARIF reports.
 set -eu
 bin=$1
 table=$(mktemp)
 new=$(mktemp)
 trap 'rm -f "$table" "$new"' EXIT
-{
-	echo "| code | name | severity | fix | summary |"
-	echo "|---|---|---|---|---|"
-	"$bin" rules | awk 'NR > 1 {
-		code = $1; name = $2; sev = $3; fix = $4
-		$1 = $2 = $3 = $4 = ""
-		sub(/^ +/, "")
-		printf "| <a id=\"%s\"></a>%s | %s | %s | %s | %s |\n", tolower(code), code, name, sev, fix, $0
-	}'
-} >"$table"
+"$bin" rules --format markdown >"$table"
 awk -v t="$table" '
 	/<!-- rules-table -->/ { print; while ((getline l < t) > 0) print l; skip = 1; next }
 	/<!-- \/rules-table -->/ { skip = 0 }

@@ -198,8 +198,125 @@ printf 'services:\n  a:\n    image: redis:8.10 # dockfix ignore=DC104, XX1\n' >"
 expect "pragma suppresses" 1 "$bin" $AS .
 hasnt "pragma suppresses DF201" "$tmp/out" "DF201"
 hasnt "pragma suppresses DC104" "$tmp/out" "DC104"
-has "unknown code in a Dockerfile pragma" "$tmp/err" "^Dockerfile:1:1: warning: unknown rule code 'DF999'"
+has "unknown code in a Dockerfile pragma" "$tmp/err" "^Dockerfile:1:24: warning: unknown rule code 'DF999'"
 has "unknown code in a compose pragma" "$tmp/err" "^compose.yaml:3:[0-9]*: warning: unknown rule code 'XX1'"
+
+# malformed dockfix comments: a warning with the position, nothing suppressed
+fresh
+printf 'FROM alpine:3.22\n# dockfix ignore\n# dockfix: ignore=\n#  dockfix global ignore = \nCMD ["/a"]\n' >"$tmp/w/Dockerfile"
+expect "malformed pragmas" 1 "$bin" $AS .
+has "bare ignore" "$tmp/err" "^Dockerfile:2:1: warning: malformed dockfix ignore comment"
+has "empty list" "$tmp/err" "^Dockerfile:3:1: warning: malformed dockfix ignore comment (no rule codes"
+has "empty global list" "$tmp/err" "^Dockerfile:4:1: warning: malformed dockfix ignore comment"
+has "malformed suppresses nothing" "$tmp/out" "DF201"
+hasnt "malformed is not DX001" "$tmp/out" "DX001"
+
+# DX001: reported, removed by --write byte-exactly, and a second run is clean
+fresh
+printf 'FROM alpine:3.22\r\n# dockfix ignore=DF402, DF201 keep\r\nUSER root\r\nCMD ["/a"]\r\n' >"$tmp/w/Dockerfile"
+expect "unused code" 1 "$bin" $AS .
+has "unused code reported" "$tmp/out" "^Dockerfile:2:1: LOW DX001 unused-suppression: unused suppression: DF402 suppresses no finding here"
+expect "unused code removed" 0 "$bin" $AS --write .
+printf 'FROM alpine:3.22\r\n# dockfix ignore=DF201 keep\r\nUSER root\r\nCMD ["/a"]\r\n' >"$tmp/want"
+if cmp -s "$tmp/want" "$tmp/w/Dockerfile"; then ok; else bad "DX001 --write is byte-exact"; od -c "$tmp/w/Dockerfile" | head; fi
+expect "DX001 clean after write" 0 "$bin" $AS .
+expect "--select keeps other codes unjudged" 0 "$bin" $AS --select DX001 .
+expect "DX001 can be ignored" 0 "$bin" $AS --ignore DX001,DF201 .
+
+# ---------------------------------------------------------------- explain and rules
+fresh
+expect "explain lower case" 0 "$bin" explain df201
+has "explain lower case" "$tmp/out" "^# DF201 runs-as-root"
+expect "explain hadolint code" 0 "$bin" explain DL3002
+has "explain hadolint says equivalent" "$tmp/out" "^DL3002 (hadolint: .*) is equivalent to DF201"
+has "explain hadolint shows DF201" "$tmp/out" "^# DF201 runs-as-root"
+expect "explain BuildKit check" 0 "$bin" explain secretsusedinargorenv
+has "explain BuildKit DF101" "$tmp/out" "^# DF101 secret-in-env"
+has "explain BuildKit DF102" "$tmp/out" "^# DF102 secret-in-arg"
+expect "explain no equivalent" 2 "$bin" explain DL3008
+expect "rules markdown" 0 "$bin" rules --format markdown
+has "rules markdown header" "$tmp/out" "^| code | name | severity | fix | summary |$"
+has "rules markdown row" "$tmp/out" "^| <a id=\"dx001\"></a>DX001 | unused-suppression | low | safe | "
+
+# ---------------------------------------------------------------- configuration
+fresh
+printf 'FROM alpine:3.22\n' >"$tmp/w/Dockerfile"
+printf 'ignore:\n  - DF302\n bad: [\n' >"$tmp/w/.dockfix.yaml"
+expect "config yaml error" 2 "$bin" $AS .
+has "config yaml error position" "$tmp/err" "^.dockfix.yaml:3:2: error: invalid YAML: "
+hasnt "no libfyaml text" "$tmp/err" "memory-@"
+printf 'ignore: [DF302]\nseverity:\n  DF201: loud\n' >"$tmp/w/.dockfix.yaml"
+expect "config bad severity" 2 "$bin" $AS .
+has "config bad severity position" "$tmp/err" "^.dockfix.yaml:3:10: error: severity: unknown severity 'loud'"
+printf 'ignore: [DF302,\n   XX9]\n' >"$tmp/w/.dockfix.yaml"
+expect "config unknown code" 2 "$bin" $AS .
+has "config unknown code position" "$tmp/err" "^.dockfix.yaml:2:4: error: ignore: unknown rule 'XX9'"
+printf 'exclude: [a]\nper-file-ignores: [x]\n' >"$tmp/w/.dockfix.yaml"
+expect "config bad per-file-ignores" 2 "$bin" $AS .
+has "config bad per-file-ignores position" "$tmp/err" "^.dockfix.yaml:2:19: error: per-file-ignores: expected a mapping"
+mkdir -p "$tmp/w/sub"
+expect "config error from a subfolder" 2 "$bin" $AS sub
+has "config error path" "$tmp/err" "^.dockfix.yaml:2:19: error"
+
+# exclude and per-file-ignores
+fresh
+mkdir -p "$tmp/w/app" "$tmp/w/tests/fixtures/x" "$tmp/w/legacy"
+for d in app tests/fixtures/x legacy; do printf 'FROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/$d/Dockerfile"; done
+printf 'FROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/app/gen.Dockerfile"
+printf 'exclude: [tests/fixtures/, "*.Dockerfile"]\nper-file-ignores:\n  legacy/: [DF2]\n' >"$tmp/w/.dockfix.yaml"
+expect "exclude" 1 "$bin" $AS .
+has "exclude keeps app" "$tmp/out" "^app/Dockerfile:1:1: HIGH DF201"
+hasnt "exclude skips a folder" "$tmp/out" "tests/fixtures"
+hasnt "exclude skips a glob" "$tmp/out" "gen.Dockerfile"
+hasnt "per-file-ignores" "$tmp/out" "^legacy/Dockerfile:1:1: HIGH DF201"
+expect "named file is checked" 1 "$bin" $AS app/gen.Dockerfile
+has "named file is checked" "$tmp/out" "^app/gen.Dockerfile:1:1: HIGH DF201"
+expect "named folder is walked" 1 "$bin" $AS tests/fixtures
+has "named folder is walked" "$tmp/out" "^tests/fixtures/x/Dockerfile:1:1: HIGH DF201"
+expect "per-file-ignores on a named file" 0 "$bin" $AS --select DF201 legacy/Dockerfile
+
+# .hadolint.yaml beside the project
+fresh
+printf 'FROM alpine:3.22\nUSER root\n' >"$tmp/w/Dockerfile"
+printf 'ignored: [DL3002]\n' >"$tmp/w/.hadolint.yaml"
+expect "hadolint ignored" 0 "$bin" $AS --select DF201 .
+printf 'ignored: DL3002\noverride:\n  error: DL3020\n  warning: [DL3020\n' >"$tmp/w/.hadolint.yaml"
+expect "hadolint yaml error" 2 "$bin" $AS .
+has "hadolint yaml error position" "$tmp/err" "^.hadolint.yaml:[0-9]*:[0-9]*: error: invalid YAML"
+
+# ---------------------------------------------------------------- discovery and git
+fresh
+mkdir -p "$tmp/w/.git/info" "$tmp/w/build/out" "$tmp/w/svc/gen" "$tmp/w/svc/keep" "$tmp/w/local"
+for d in .git build/out svc svc/gen svc/keep local; do printf 'FROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/$d/Dockerfile"; done
+printf 'build/\n*.local\n' >"$tmp/w/.gitignore"
+printf 'gen/\n!keep/\n' >"$tmp/w/svc/.gitignore"
+printf 'local/\n' >"$tmp/w/.git/info/exclude"
+printf 'A=1\n' >"$tmp/w/.env.local"
+expect "git-ignored" 1 "$bin" $AS .
+has "not ignored is checked" "$tmp/out" "^svc/Dockerfile:1:1"
+has "re-included is checked" "$tmp/out" "^svc/keep/Dockerfile:1:1"
+hasnt ".git is skipped" "$tmp/out" "^.git/"
+hasnt ".gitignore folder" "$tmp/out" "^build/"
+hasnt "nested .gitignore" "$tmp/out" "^svc/gen/"
+hasnt "info/exclude" "$tmp/out" "^local/"
+hasnt "ignored .env" "$tmp/out" ".env.local"
+expect "git-ignored from a subfolder" 1 "$bin" $AS svc
+hasnt "subfolder: nested .gitignore" "$tmp/out" "gen/Dockerfile"
+(cd "$tmp/w/svc" && "$bin" $AS .) >"$tmp/out" 2>&1
+hasnt "from inside: the top's patterns apply" "$tmp/out" "gen/Dockerfile"
+expect "git-ignored named folder" 1 "$bin" $AS build
+has "git-ignored named folder is walked" "$tmp/out" "^build/out/Dockerfile"
+expect "git-ignored named file" 1 "$bin" $AS svc/gen/Dockerfile
+# a worktree: .git is a file naming the git directory; info/exclude is in the common one
+fresh
+mkdir -p "$tmp/main/.git/worktrees/w/info" "$tmp/main/.git/info" "$tmp/w/x" "$tmp/w/y"
+printf 'gitdir: %s\n' "$tmp/main/.git/worktrees/w" >"$tmp/w/.git"
+printf '../..\n' >"$tmp/main/.git/worktrees/w/commondir"
+printf 'x/\n' >"$tmp/main/.git/info/exclude"
+for d in x y; do printf 'FROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/$d/Dockerfile"; done
+expect "worktree" 1 "$bin" $AS .
+has "worktree keeps y" "$tmp/out" "^y/Dockerfile"
+hasnt "worktree info/exclude" "$tmp/out" "^x/Dockerfile"
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

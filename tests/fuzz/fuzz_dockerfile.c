@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < df->nstages; i++)
 		check_span(&src, df->stages[i].image_span);
 	for (size_t i = 0; i < df->npragmas; i++)
-		check_span(&src, df->pragmas[i]);
+		check_span(&src, df->pragmas[i].text);
 	dfx_dockerfile_free(df);
 	dfx_source_release(&src);
 	return 0;

@@ -940,10 +940,10 @@ static void test_pragmas(void **state)
 	assert_int_equal(df->instrs[2].nignore, 0);
 	assert_int_equal(df->instrs[4].nignore, 0);
 	assert_int_equal(df->npragmas, 6);
-	assert_string_equal(text_of(df->pragmas[0]), "# dockfix global ignore=DF302");
-	assert_string_equal(text_of(df->pragmas[1]), "#dockfix ignore=DF101, DF102 because reasons");
-	assert_string_equal(text_of(df->pragmas[4]), "# dockfix global ignore=DF404,DF406");
-	assert_string_equal(text_of(df->pragmas[5]), "# dockfix ignore=");
+	assert_string_equal(text_of(df->pragmas[0].text), "# dockfix global ignore=DF302");
+	assert_string_equal(text_of(df->pragmas[1].text), "#dockfix ignore=DF101, DF102 because reasons");
+	assert_string_equal(text_of(df->pragmas[4].text), "# dockfix global ignore=DF404,DF406");
+	assert_string_equal(text_of(df->pragmas[5].text), "# dockfix ignore=");
 
 	assert_true(dfx_dockerfile_suppressed(df, &df->instrs[1], "DF101"));
 	assert_true(dfx_dockerfile_suppressed(df, &df->instrs[1], "df405"));

@@ -139,10 +139,11 @@ static void test_insert_after(void **state)
 {
 	(void)state;
 	check_insert("FROM x\nRUN a\nCMD b\n", 1, "FROM x\nRUN a\nUSER app\nCMD b\n");
-	check_insert("FROM x\nRUN a", 1, "FROM x\nRUN a\nUSER app\n");
+	/* no final newline: nor after the insertion */
+	check_insert("FROM x\nRUN a", 1, "FROM x\nRUN a\nUSER app");
 	/* an open continuation at the end of the file is closed, not extended */
 	check_insert("FROM x\nRUN apk add curl \\\n", 1, "FROM x\nRUN apk add curl\nUSER app\n");
-	check_insert("FROM x\nRUN a \\", 1, "FROM x\nRUN a\nUSER app\n");
+	check_insert("FROM x\nRUN a \\", 1, "FROM x\nRUN a\nUSER app");
 	check_insert("FROM x\nRUN a \\\n# last\n", 1, "FROM x\nRUN a\n# last\nUSER app\n");
 }
 
