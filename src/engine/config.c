@@ -6,6 +6,7 @@
  *   select: [DF, DC2]
  *   severity: {DF304: medium}
  *   trusted-registries: [registry.example.com, ghcr.io/acme]
+ *   untrusted-registries: [quay.io/libpod]   # built-in entries not to trust
  *   fail-on: high
  *   unsafe-fixes: false
  */
@@ -39,6 +40,7 @@ void dfx_config_release(struct dfx_config *c)
 	free_strv(c->ignore, c->nignore);
 	free_strv(c->select, c->nselect);
 	free_strv(c->trusted, c->ntrusted);
+	free_strv(c->untrusted, c->nuntrusted);
 	for (size_t i = 0; i < c->nsevs; i++)
 		free(c->sevs[i].code);
 	free(c->sevs);
@@ -288,6 +290,8 @@ int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct 
 				rc = check_codes(&p, c->select, c->nselect, "select");
 		} else if (!strcmp(key, "trusted-registries")) {
 			rc = read_list(&p, &c->trusted, &c->ntrusted);
+		} else if (!strcmp(key, "untrusted-registries")) {
+			rc = read_list(&p, &c->untrusted, &c->nuntrusted);
 		} else if (!strcmp(key, "severity")) {
 			rc = read_severity(&p, c);
 		} else if (!strcmp(key, "fail-on") || !strcmp(key, "unsafe-fixes")) {
@@ -306,7 +310,7 @@ int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct 
 				fy_parser_event_free(p.fyp, vev);
 			}
 		} else {
-			mark_error(&p, kev, "unknown key '%s' (ignore, select, severity, trusted-registries, fail-on, unsafe-fixes)", key);
+			mark_error(&p, kev, "unknown key '%s' (ignore, select, severity, trusted-registries, untrusted-registries, fail-on, unsafe-fixes)", key);
 			rc = -1;
 		}
 		free(key);
