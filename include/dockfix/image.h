@@ -243,7 +243,8 @@ struct dfx_trust_lists {
  * The most specific matching entry of the built-in table, `trusted` and
  * `untrusted` decides; an `untrusted` entry wins a tie. Official images
  * are always trusted. *reason (if not NULL) is the table's reason for a
- * DFX_TRUST_BUILTIN answer, else NULL. `lists` may be NULL.
+ * DFX_TRUST_BUILTIN answer, else NULL. `lists` may be NULL. A variable in
+ * the tag does not matter; one in the name gives DFX_TRUST_NONE.
  */
 enum dfx_image_trust dfx_image_trust(const struct dfx_imageref *ref, const struct dfx_trust_lists *lists,
 				     const char **reason);

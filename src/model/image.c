@@ -1129,7 +1129,7 @@ enum dfx_image_trust dfx_image_trust(const struct dfx_imageref *ref, const struc
 
 	if (reason)
 		*reason = NULL;
-	if (!ref || !ref->registry || !ref->path || ref->unresolved)
+	if (!ref || !ref->registry || !ref->path) /* no name, or a variable in it */
 		return DFX_TRUST_NONE;
 	if (ref->official || official_alias(ref))
 		return DFX_TRUST_OFFICIAL;

@@ -50,7 +50,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	bool by_var;
 	int as_of = ctx->ws->config ? ctx->ws->config->as_of : 0;
 
-	if (!dfx_dc_image_get(ctx, s, &im))
+	if (!dfx_dc_image_get(ctx, s, false, &im))
 		return;
 	img = im.text;
 	by_var = im.by_var;

@@ -24,7 +24,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	const struct dfx_imageref *ref = &im.ref;
 	enum dfx_tag_channel ch;
 
-	if (!dfx_dc_image_get(ctx, s, &im))
+	if (!dfx_dc_image_get(ctx, s, false, &im))
 		return;
 	ch = ref->has_tag ? dfx_image_tag_channel(ref->tag) : DFX_TAG_RELEASE;
 	if (ref->digest || ch == DFX_TAG_VERSION) {

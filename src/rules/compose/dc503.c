@@ -4,7 +4,8 @@
  * registry of the built-in table (data/trusted-registries.tsv), and not
  * under a registry or namespace of `trusted-registries` in .dockfix.yaml
  * (`untrusted-registries` takes built-in entries back); variables are
- * replaced by their defaults. No fix. Services with `build:` are skipped:
+ * replaced by their defaults, and a variable without one in the tag does
+ * not matter (`acme/app:${TAG}`). No fix. Services with `build:` are skipped:
  * their `image:` names what is built.
  *
  * Seed: "Image Security" (unverified base images); hadolint DL3026
@@ -23,7 +24,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	struct dfx_dc_image im;
 	struct dfx_finding *f;
 
-	if (!dfx_dc_image_get(ctx, s, &im))
+	if (!dfx_dc_image_get(ctx, s, true, &im))
 		return;
 	if (cf)
 		l = (struct dfx_trust_lists){cf->trusted, cf->ntrusted, cf->untrusted, cf->nuntrusted};

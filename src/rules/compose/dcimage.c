@@ -12,7 +12,8 @@
 
 #include "dcimage.h"
 
-bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, struct dfx_dc_image *im)
+bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, bool name_only,
+		      struct dfx_dc_image *im)
 {
 	struct dfx_compose *c = ctx->file->compose;
 	const char *img = s->image_name;
@@ -24,15 +25,16 @@ bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 		return false;
 	if (strchr(img, '$')) {
 		resolved = dfx_compose_with_defaults(img);
-		if (!resolved)
+		if (!resolved && !name_only)
 			return false;
-		im->by_var = strcmp(resolved, img) != 0;
+		im->by_var = resolved && strcmp(resolved, img) != 0;
 	}
 	rc = dfx_image_parse(&im->ref, resolved ? resolved : img, NULL);
 	free(resolved);
 	if (rc != 0)
 		return false;
-	if (im->ref.unresolved || im->ref.scratch || !im->ref.name) {
+	/* with name_only, a variable in the tag is allowed: ref.name is then known */
+	if ((im->ref.unresolved && !(name_only && im->ref.registry)) || im->ref.scratch || !im->ref.name) {
 		dfx_image_release(&im->ref);
 		return false;
 	}

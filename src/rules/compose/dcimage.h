@@ -26,10 +26,13 @@ struct dfx_dc_image {
  * The image of service s: false (nothing to check) without `image:`, with
  * `build:` (the image names what is built), for a value that is not a
  * scalar or does not parse, and when a variable in it has no default
- * (`${TAG}`: its value is unknown). `${REPO_PREFIX-}cypress/base` is
- * checked as `cypress/base`. Release with dfx_dc_image_release().
+ * (`${TAG}`: its value is unknown) - unless `name_only` and the variables
+ * are all in the tag (`acme/app:${TAG}`: the publisher is known), then
+ * im->ref.unresolved is set. `${REPO_PREFIX-}cypress/base` is checked as
+ * `cypress/base`. Release with dfx_dc_image_release().
  */
-bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, struct dfx_dc_image *im);
+bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, bool name_only,
+		      struct dfx_dc_image *im);
 void dfx_dc_image_release(struct dfx_dc_image *im);
 
 /*
