@@ -51,6 +51,7 @@ complete -c dockfix -n '__dockfix_using check' -l ignore -x -a '(__dockfix_codes
 complete -c dockfix -n '__dockfix_using check' -l config -r -F -d 'configuration file'
 complete -c dockfix -n '__dockfix_using check' -l stdin-filename -r -F -d 'name of the file read from -'
 complete -c dockfix -n '__dockfix_using check' -l as-of -x -d 'judge end of life on YYYY-MM-DD'
+complete -c dockfix -n '__dockfix_using check' -l eol-data -r -F -d 'end-of-life table file'
 complete -c dockfix -n '__dockfix_using check' -l color -x -a 'auto always never' -d 'when to use colour'
 complete -c dockfix -n '__dockfix_using check' -s j -l jobs -x -d threads
 complete -c dockfix -n '__dockfix_using check' -s q -l quiet -d 'findings only'

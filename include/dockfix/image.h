@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct dfx_diags;
+
 /* ---------------------------------------------------------------- references */
 
 /*
@@ -159,12 +161,93 @@ bool dfx_image_pin(const struct dfx_imageref *ref, struct dfx_image_suggestion *
  */
 bool dfx_image_slim(const struct dfx_imageref *ref, struct dfx_image_suggestion *out);
 
-/* Newest source date of the EOL table ("2026-08-22"), for --version. */
+/*
+ * A version newer than every release cycle the table lists for the image
+ * (node:27 when the newest node row is 26, python:3.15 after 3.14): the
+ * table cannot say whether it is supported. Fills out->image, product and
+ * cycle (the newest cycle the table knows). False for images outside the
+ * table, tags it matches, and tags that do not start with a version.
+ */
+bool dfx_image_eol_newer(const struct dfx_imageref *ref, struct dfx_eol_result *out);
+
+/*
+ * Read an end-of-life table in eol.tsv's format (a header row naming the
+ * columns, among them supported_on_YYYY_MM_DD; TAB-separated rows) from
+ * `path` and use it instead of the compiled-in one for the rest of the
+ * process (--eol-data). Its date is the date of its supported_on_ column.
+ * Returns 0, or -1 with an error diagnostic at the offending line and
+ * column in *d (the table in use is then unchanged). Call it before any
+ * check runs: the lookups above read the table without locking.
+ */
+int dfx_image_eol_load(const char *path, struct dfx_diags *d);
+/* Whether a table was loaded by dfx_image_eol_load(). */
+bool dfx_image_eol_loaded(void);
+/*
+ * A warning in *d when the table in use is older than six months on
+ * `today` (YYYYMMDD; the --as-of date): releases that ended since are then
+ * not known to be end of life.
+ */
+void dfx_image_eol_warn_stale(int today, struct dfx_diags *d);
+
+/* Source date of the EOL table in use ("2026-08-22"), for --version. */
 const char *dfx_image_eol_data_date(void);
 /* The date the table's supported column judges (20261128). */
 int dfx_image_eol_judged_on(void);
-/* Days from the data date to `today` (YYYYMMDD); warn above about 90. */
+/* Days from the data date to `today` (YYYYMMDD). */
 int dfx_image_eol_data_age(int today);
+/* Whether `today` is more than six calendar months after the data date. */
+bool dfx_image_eol_stale(int today);
+
+/* ---------------------------------------------------------------- pinning and trust */
+
+/*
+ * Whether `tag` names a moving release channel rather than a version
+ * (floating-tags.tsv): its first '-'-separated segment is latest, stable,
+ * lts, current, edge, nightly, mainline, rolling, ... and no later segment
+ * starts with a digit or v and a digit (stable-20260803 is a dated
+ * snapshot, stable-v0.35.5 a release). lts-alpine and stable-slim
+ * float; 1.2-stable and node:26 do not.
+ */
+bool dfx_image_tag_floating(const char *tag);
+
+enum dfx_tag_channel {
+	DFX_TAG_VERSION = 0,  /* not floating (or no tag: the caller decides) */
+	DFX_TAG_RELEASE,      /* latest, stable, lts, current, mainline, ...: released versions */
+	DFX_TAG_DEVELOPMENT,  /* edge, nightly, tip, testing, sid, dev, ...: pre-releases */
+};
+/* Which kind of floating tag `tag` is (floating-tags.tsv, column kind). */
+enum dfx_tag_channel dfx_image_tag_channel(const char *tag);
+
+enum dfx_image_trust {
+	DFX_TRUST_NONE = 0, /* unverified */
+	DFX_TRUST_OFFICIAL, /* a Docker Official Image, its per-architecture namespace
+			       (arm64v8/node) or an official mirror (mirror.gcr.io/library,
+			       public.ecr.aws/docker/library) */
+	DFX_TRUST_BUILTIN,  /* under an entry of trusted-registries.tsv (vendor registries) */
+	DFX_TRUST_CONFIG,   /* under a `trusted-registries` entry of the configuration */
+};
+
+/* The project's entries (`trusted-registries`, `untrusted-registries`). */
+struct dfx_trust_lists {
+	char *const *trusted;
+	size_t ntrusted;
+	char *const *untrusted;
+	size_t nuntrusted;
+};
+
+/*
+ * Who vouches for `ref` (DF302, DC503). An entry is a registry
+ * ("mcr.microsoft.com"), a registry or Docker Hub namespace prefix
+ * ("ghcr.io/acme", "bitnami"), compared per path component and without
+ * regard to case, or "*.example.com" for the sub-domains of a registry.
+ * The most specific matching entry of the built-in table, `trusted` and
+ * `untrusted` decides; an `untrusted` entry wins a tie. Official images
+ * are always trusted. *reason (if not NULL) is the table's reason for a
+ * DFX_TRUST_BUILTIN answer, else NULL. `lists` may be NULL. A variable in
+ * the tag does not matter; one in the name gives DFX_TRUST_NONE.
+ */
+enum dfx_image_trust dfx_image_trust(const struct dfx_imageref *ref, const struct dfx_trust_lists *lists,
+				     const char **reason);
 
 /* ---------------------------------------------------------------- databases */
 

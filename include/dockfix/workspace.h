@@ -41,8 +41,10 @@ struct dfx_config {
 	size_t nselect;
 	struct dfx_sevmap *sevs; /* severity overrides */
 	size_t nsevs;
-	char **trusted;          /* trusted registries / namespaces for DF302 */
+	char **trusted;          /* trusted registries / namespaces (DF302, DC503) */
 	size_t ntrusted;
+	char **untrusted;        /* built-in trusted registries not to trust */
+	size_t nuntrusted;
 	enum dfx_severity fail_on;
 	bool unsafe_fixes;
 	int as_of;               /* evaluation date as YYYYMMDD (base-image EOL) */

@@ -21,6 +21,7 @@
 #include "dockfix/fix.h"
 #include "dockfix/report.h"
 #include "dockfix/commit.h"
+#include "dockfix/image.h"
 
 static const struct dfx_cli_command command = {"dockfix", DFX_CMD_CHECK, 24, dfx_options_usage_error};
 
@@ -47,6 +48,19 @@ static int today(void)
 
 	gmtime_r(&t, &tm);
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* --eol-data FILE, then the warning when the table in use is old on the evaluation date. */
+static int eol_table(const struct dfx_cli_opts *o, int as_of)
+{
+	struct dfx_diags d = {0};
+	int rc = o->eol_data ? dfx_image_eol_load(o->eol_data, &d) : 0;
+
+	if (rc == 0)
+		dfx_image_eol_warn_stale(as_of, &d);
+	dfx_cli_print_diags(&d);
+	dfx_diags_release(&d);
+	return rc;
 }
 
 /* The kind of the file read from standard input, from its --stdin-filename. */
@@ -153,6 +167,11 @@ int dfx_cmd_check(int argc, char **argv)
 	if (o.unsafe)
 		config.unsafe_fixes = true;
 	config.as_of = o.as_of ? o.as_of : today();
+	if (eol_table(&o, config.as_of) != 0) {
+		status = 2;
+		dfx_config_release(&config);
+		goto out_opts;
+	}
 
 	dfx_ws_init(&ws, &config);
 	if (first >= argc) {

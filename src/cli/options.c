@@ -117,6 +117,12 @@ static int set_as_of(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, 
 	return 0;
 }
 
+static int set_eol_data(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	o->eol_data = v;
+	return 0;
+}
+
 static int set_color(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
 	if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
@@ -195,6 +201,8 @@ static const struct dfx_option options[] = {
 	{"stdin-filename", 0, "NAME", CHECK, "name of the file read from PATH -", set_stdin_name},
 	{"stdin-filename", 0, "NAME", INSPECT, "name to show for standard input (default: -)", set_stdin_name},
 	{"as-of", 0, "YYYY-MM-DD", CHECK, "evaluate base-image end-of-life on this date", set_as_of},
+	{"eol-data", 0, "FILE", CHECK, "end-of-life table to use instead of the built-in one (eol.tsv format)",
+	 set_eol_data},
 	{"color", 0, "WHEN", CHECK | INSPECT, "auto (default), always, never; NO_COLOR is honoured", set_color},
 	{"jobs", 'j', "N", CHECK, "threads (accepted; files are checked in order)", set_jobs},
 	{"quiet", 'q', NULL, CHECK | INSPECT, "findings only: no source lines, no summary", set_quiet},

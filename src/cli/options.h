@@ -34,6 +34,7 @@ struct dfx_cli_opts {
 	const char *config;      /* --config */
 	const char *stdin_name;  /* --stdin-filename */
 	int as_of;               /* --as-of as YYYYMMDD, 0 when not given */
+	const char *eol_data;    /* --eol-data */
 	const char *color;       /* --color */
 	int jobs;                /* -j */
 	bool quiet;              /* -q */

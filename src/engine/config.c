@@ -7,6 +7,7 @@
  *   select: [DF, DC2]
  *   severity: {DF304: medium}
  *   trusted-registries: [registry.example.com, ghcr.io/acme]
+ *   untrusted-registries: [quay.io/libpod]   # built-in entries not to trust
  *   fail-on: high
  *   unsafe-fixes: false
  *   exclude: [tests/fixtures/, "*.generated.Dockerfile"]
@@ -64,6 +65,7 @@ void dfx_config_release(struct dfx_config *c)
 	free_strv(c->ignore, c->nignore);
 	free_strv(c->select, c->nselect);
 	free_strv(c->trusted, c->ntrusted);
+	free_strv(c->untrusted, c->nuntrusted);
 	for (size_t i = 0; i < c->nsevs; i++)
 		free(c->sevs[i].code);
 	free(c->sevs);
@@ -344,7 +346,7 @@ static int parse_tree(struct cfgparse *p)
 	return 0;
 }
 
-static const char keys[] = "ignore, select, severity, trusted-registries, fail-on, unsafe-fixes, exclude, "
+static const char keys[] = "ignore, select, severity, trusted-registries, untrusted-registries, fail-on, unsafe-fixes, exclude, "
 			   "per-file-ignores";
 
 int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct dfx_error *err)
@@ -377,6 +379,8 @@ int dfx_config_parse(struct dfx_config *c, const struct dfx_source *src, struct 
 			rc = read_list(&p, key, v, CODES, &c->select, &c->nselect);
 		} else if (!strcmp(key, "trusted-registries")) {
 			rc = read_list(&p, key, v, ANY, &c->trusted, &c->ntrusted);
+		} else if (!strcmp(key, "untrusted-registries")) {
+			rc = read_list(&p, key, v, ANY, &c->untrusted, &c->nuntrusted);
 		} else if (!strcmp(key, "severity")) {
 			rc = read_severity(&p, v, c);
 		} else if (!strcmp(key, "exclude")) {

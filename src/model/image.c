@@ -19,6 +19,7 @@
 #include "dockfix/core.h"
 #include "dockfix/image.h"
 #include "dockfix/imagebehaviour.h"
+#include "eoltable.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -367,6 +368,35 @@ size_t dfx_image_ref_name_len(const char *ref)
 	return strlen(ref);
 }
 
+/* ------------------------------------------------------------------ the table in use */
+
+/*
+ * The end-of-life table the lookups read: the compiled-in one, or the one
+ * dfx_image_eol_load() read (eoltable.c). Set before any check runs and
+ * never changed while checks run.
+ */
+static struct {
+	const struct dfx_tab_eol *rows;
+	size_t n;
+	int judged;        /* YYYYMMDD the supported column judges */
+	char date[11];     /* "YYYY-MM-DD" of the data */
+	bool loaded;       /* n is valid (the built-in count is not a constant expression) */
+} eol = {dfx_tab_eol, 0, DFX_EOL_JUDGED_ON, DFX_EOL_DATA_DATE, false};
+
+static size_t eol_count(void)
+{
+	return eol.loaded ? eol.n : dfx_tab_eol_n;
+}
+
+void dfx_eoltable_install(const struct dfx_tab_eol *rows, size_t n, int judged, const char *date)
+{
+	eol.rows = rows;
+	eol.n = n;
+	eol.judged = judged;
+	snprintf(eol.date, sizeof(eol.date), "%s", date);
+	eol.loaded = true;
+}
+
 /* ------------------------------------------------------------------ table lookup */
 
 /* eol.md section 5 step 2: the variant named by the tag text. */
@@ -409,8 +439,8 @@ static bool patterns_match(const char *patterns, const char *tag)
 /* Steps 3-4: first row for image/variant (or "any") whose patterns match. */
 static long find_row_variant(const char *image, const char *tag, const char *variant)
 {
-	for (size_t i = 0; i < dfx_tab_eol_n; i++) {
-		const struct dfx_tab_eol *r = &dfx_tab_eol[i];
+	for (size_t i = 0; i < eol_count(); i++) {
+		const struct dfx_tab_eol *r = &eol.rows[i];
 
 		if (strcmp(r->image, image) != 0)
 			continue;
@@ -585,7 +615,7 @@ static bool make_suggestion(const struct dfx_tab_eol *r, const char *value, cons
 static bool same_row(const struct dfx_image_suggestion *sg, long row)
 {
 	return !sg->image_changes && sg->tag[0] &&
-	       find_row(dfx_tab_eol[row].image, sg->tag) == row;
+	       find_row(eol.rows[row].image, sg->tag) == row;
 }
 
 /* The facts of table row `r` that both end-of-life lookups report. */
@@ -618,9 +648,9 @@ int dfx_image_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eol_resu
 	row = find_row(ref->name, tag);
 	if (row < 0)
 		return DFX_EOL_UNKNOWN;
-	r = &dfx_tab_eol[row];
+	r = &eol.rows[row];
 	if (as_of <= 0)
-		as_of = DFX_EOL_JUDGED_ON;
+		as_of = eol.judged;
 	eol_row(out, r, tag_variant(tag));
 	out->floating = r->flags & DFX_TAB_EOL_FLOATING;
 	out->deprecated = r->flags &
@@ -654,8 +684,8 @@ int dfx_image_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eol_resu
 /* The first cycle row (not floating or deprecated) of image for variant. */
 static const struct dfx_tab_eol *first_cycle_row(const char *name, const char *variant)
 {
-	for (size_t i = 0; i < dfx_tab_eol_n; i++) {
-		const struct dfx_tab_eol *r = &dfx_tab_eol[i];
+	for (size_t i = 0; i < eol_count(); i++) {
+		const struct dfx_tab_eol *r = &eol.rows[i];
 
 		if (strcmp(r->image, name) != 0 || strcmp(r->variant, variant) != 0)
 			continue;
@@ -719,14 +749,14 @@ static long suite_row(const char *seg, size_t n, const char **os)
 	if (n > 6 && strncmp(word, "alpine", 6) == 0 && is_digit((unsigned char)word[6])) {
 		*os = "alpine";
 		row = find_row("alpine", word + 6);
-		return row >= 0 && !(dfx_tab_eol[row].flags & DFX_TAB_EOL_FLOATING) ? row : -1;
+		return row >= 0 && !(eol.rows[row].flags & DFX_TAB_EOL_FLOATING) ? row : -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!is_lower((unsigned char)word[i]))
 			return -1;
 	for (size_t i = 0; i < sizeof(oses) / sizeof(oses[0]); i++) {
 		row = find_row(oses[i], word);
-		if (row >= 0 && !(dfx_tab_eol[row].flags & DFX_TAB_EOL_FLOATING)) {
+		if (row >= 0 && !(eol.rows[row].flags & DFX_TAB_EOL_FLOATING)) {
 			*os = oses[i];
 			return row;
 		}
@@ -758,9 +788,9 @@ int dfx_image_suite_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eo
 	}
 	if (row < 0)
 		return DFX_EOL_UNKNOWN;
-	r = &dfx_tab_eol[row];
+	r = &eol.rows[row];
 	if (as_of <= 0)
-		as_of = DFX_EOL_JUDGED_ON;
+		as_of = eol.judged;
 	eol_row(out, r, "default");
 	out->derived = r->flags & DFX_TAB_EOL_DERIVED;
 	out->os_image = true;
@@ -786,8 +816,8 @@ static const struct dfx_tab_slim *slim_entry(const char *name)
 /* Whether the table has a slim row for image and cycle. */
 static bool cycle_has_slim(const struct dfx_tab_eol *r)
 {
-	for (size_t i = 0; i < dfx_tab_eol_n; i++) {
-		const struct dfx_tab_eol *s = &dfx_tab_eol[i];
+	for (size_t i = 0; i < eol_count(); i++) {
+		const struct dfx_tab_eol *s = &eol.rows[i];
 
 		if (strcmp(s->image, r->image) == 0 && strcmp(s->cycle, r->cycle) == 0 &&
 		    strcmp(s->variant, "slim") == 0)
@@ -819,7 +849,7 @@ bool dfx_image_slim(const struct dfx_imageref *ref, struct dfx_image_suggestion 
 	row = find_row(ref->name, tag);
 	if (row < 0)
 		return false;
-	r = &dfx_tab_eol[row];
+	r = &eol.rows[row];
 	if (r->flags & (DFX_TAB_EOL_DEPRECATED | DFX_TAB_EOL_STALE))
 		return false;
 
@@ -858,12 +888,17 @@ bool dfx_image_slim(const struct dfx_imageref *ref, struct dfx_image_suggestion 
 
 const char *dfx_image_eol_data_date(void)
 {
-	return DFX_EOL_DATA_DATE;
+	return eol.date;
 }
 
 int dfx_image_eol_judged_on(void)
 {
-	return DFX_EOL_JUDGED_ON;
+	return eol.judged;
+}
+
+bool dfx_image_eol_loaded(void)
+{
+	return eol.loaded;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar). */
@@ -879,18 +914,248 @@ static long days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/* The data date as YYYYMMDD ("YYYY-MM-DD", checked when the table was made or read). */
+static int data_date_int(void)
+{
+	const char *d = eol.date;
+	int v = 0;
+
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7)
+			v = v * 10 + (d[i] - '0');
+	return v;
+}
+
 int dfx_image_eol_data_age(int today)
 {
-	const char *d = DFX_EOL_DATA_DATE;
-	int y = 0, m = 0, dd = 0;
+	int d = data_date_int();
 
-	/* "YYYY-MM-DD", checked by gentables.sh */
-	for (int i = 0; i < 4; i++)
-		y = y * 10 + (d[i] - '0');
-	m = (d[5] - '0') * 10 + (d[6] - '0');
-	dd = (d[8] - '0') * 10 + (d[9] - '0');
 	return (int)(days_from_civil(today / 10000, today / 100 % 100, today % 100) -
-		     days_from_civil(y, m, dd));
+		     days_from_civil(d / 10000, d / 100 % 100, d % 100));
+}
+
+bool dfx_image_eol_stale(int today)
+{
+	int d = data_date_int(), y = d / 10000, m = d / 100 % 100 + 6, day = d % 100;
+
+	if (m > 12) {
+		m -= 12;
+		y++;
+	}
+	/* six calendar months later; a day past the month's end is its last day */
+	if (day > 28) {
+		static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+
+		if (day > last)
+			day = last;
+	}
+	return today > y * 10000 + m * 100 + day;
+}
+
+/* ------------------------------------------------------------------ versions beyond the table */
+
+/* Up to 4 leading dotted numbers of s ("27.1-alpine" -> 27 1); their count. */
+static int version_parts(const char *s, long v[4])
+{
+	int n = 0;
+
+	if (*s == 'v')
+		s++;
+	while (n < 4 && is_digit((unsigned char)*s)) {
+		long x = 0;
+
+		while (is_digit((unsigned char)*s) && x < 1000000)
+			x = x * 10 + (*s++ - '0');
+		v[n++] = x;
+		if (*s != '.' || !is_digit((unsigned char)s[1]))
+			break;
+		s++;
+	}
+	return n;
+}
+
+/* Compare the first `n` parts (missing parts are 0). */
+static int version_cmp(const long *a, int na, const long *b, int nb, int n)
+{
+	for (int i = 0; i < n; i++) {
+		long x = i < na ? a[i] : 0, y = i < nb ? b[i] : 0;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+bool dfx_image_eol_newer(const struct dfx_imageref *ref, struct dfx_eol_result *out)
+{
+	const struct dfx_tab_eol *newest = NULL;
+	long tv[4], nv[4] = {0};
+	int tn, nn = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!ref || !ref->name || ref->scratch || ref->unresolved || !ref->has_tag)
+		return false;
+	tn = version_parts(ref->tag, tv);
+	if (tn == 0 || find_row(ref->name, ref->tag) >= 0)
+		return false;
+	for (size_t i = 0; i < eol_count(); i++) {
+		const struct dfx_tab_eol *r = &eol.rows[i];
+		long cv[4];
+		int cn;
+
+		if (strcmp(r->image, ref->name) != 0 ||
+		    (r->flags & (DFX_TAB_EOL_FLOATING | DFX_TAB_EOL_ALIAS | DFX_TAB_EOL_DEPRECATED)))
+			continue;
+		cn = version_parts(r->cycle, cv);
+		if (cn && (!newest || version_cmp(cv, cn, nv, nn, 4) > 0)) {
+			newest = r;
+			memcpy(nv, cv, sizeof(nv));
+			nn = cn;
+		}
+	}
+	/* compared at the cycle's precision (python 3.15.1 against 3.14); a
+	   first number far beyond the newest cycle is a build number or a date */
+	if (!newest || version_cmp(tv, tn, nv, nn, nn) <= 0 || tv[0] > nv[0] + 5)
+		return false;
+	eol_row(out, newest, tag_variant(ref->tag));
+	out->os_image = newest->flags & DFX_TAB_EOL_OS;
+	return true;
+}
+
+/* ------------------------------------------------------------------ floating tags */
+
+enum dfx_tag_channel dfx_image_tag_channel(const char *tag)
+{
+	const struct dfx_tab_floating *hit = NULL;
+	size_t n;
+
+	if (!tag || !*tag)
+		return DFX_TAG_VERSION;
+	n = strcspn(tag, "-");
+	for (size_t i = 0; i < dfx_tab_floating_tags_n && !hit; i++)
+		if (strlen(dfx_tab_floating_tags[i].word) == n && !strncmp(dfx_tab_floating_tags[i].word, tag, n))
+			hit = &dfx_tab_floating_tags[i];
+	if (!hit)
+		return DFX_TAG_VERSION;
+	/* a dated or versioned snapshot of the channel is pinned: stable-20260803, edge-3.21, stable-v0.35.5 */
+	for (const char *p = tag + n; *p; p++)
+		if (*p == '-' && (is_digit((unsigned char)p[1]) || (p[1] == 'v' && is_digit((unsigned char)p[2]))))
+			return DFX_TAG_VERSION;
+	return hit->development ? DFX_TAG_DEVELOPMENT : DFX_TAG_RELEASE;
+}
+
+bool dfx_image_tag_floating(const char *tag)
+{
+	return dfx_image_tag_channel(tag) != DFX_TAG_VERSION;
+}
+
+/* ------------------------------------------------------------------ trust */
+
+/*
+ * Docker Official Images under another name: the per-architecture
+ * namespaces the official images are published to (arm64v8/debian) and
+ * the official mirrors (mirror.gcr.io/library, public.ecr.aws/docker/library).
+ */
+static bool official_alias(const struct dfx_imageref *ref)
+{
+	static const char *const arch[] = {"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386", "mips64le",
+					   "ppc64le", "riscv64", "s390x", "windows-amd64", NULL};
+	const char *slash;
+
+	if (!strcmp(ref->registry, "mirror.gcr.io")) /* the Docker Hub mirror: library/ is implied */
+		return !strchr(ref->path, '/') || (!strncmp(ref->path, "library/", 8) && !strchr(ref->path + 8, '/'));
+	if (!strcmp(ref->registry, "public.ecr.aws"))
+		return !strncmp(ref->path, "docker/library/", 15) && !strchr(ref->path + 15, '/');
+	if (strcmp(ref->registry, "docker.io") != 0)
+		return false;
+	slash = strchr(ref->path, '/');
+	if (!slash || strchr(slash + 1, '/'))
+		return false;
+	for (size_t k = 0; arch[k]; k++)
+		if (strlen(arch[k]) == (size_t)(slash - ref->path) && !strncmp(ref->path, arch[k], strlen(arch[k])))
+			return true;
+	return false;
+}
+
+/* Length of entry `e` when `cand` ("docker.io/bitnami/redis") is under it, else 0. */
+static size_t under(const char *cand, const char *e)
+{
+	size_t n = strlen(e);
+
+	while (n && e[n - 1] == '/')
+		n--;
+	if (!n || strncasecmp(cand, e, n) != 0)
+		return 0;
+	return cand[n] == '\0' || cand[n] == '/' || cand[n] == ':' || cand[n] == '@' ? n : 0;
+}
+
+/* How specifically entry `e` matches ref (its length), 0 when it does not. */
+static size_t entry_match(const struct dfx_imageref *ref, const char *full, const char *e)
+{
+	size_t a, b;
+
+	if (!strncmp(e, "*.", 2)) {
+		size_t rl = strlen(ref->registry), el = strlen(e + 1);
+
+		return (rl > el && !strcasecmp(ref->registry + rl - el, e + 1)) || !strcasecmp(ref->registry, e + 2)
+			       ? el
+			       : 0;
+	}
+	a = under(full, e);
+	b = ref->name ? under(ref->name, e) : 0;
+	return a > b ? a : b;
+}
+
+static size_t best_match(const struct dfx_imageref *ref, const char *full, char *const *v, size_t n)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t m = entry_match(ref, full, v[i]);
+
+		if (m > best)
+			best = m;
+	}
+	return best;
+}
+
+enum dfx_image_trust dfx_image_trust(const struct dfx_imageref *ref, const struct dfx_trust_lists *lists,
+				     const char **reason)
+{
+	size_t user = 0, builtin = 0, distrust = 0;
+	long builtin_row = -1;
+	char *full;
+
+	if (reason)
+		*reason = NULL;
+	if (!ref || !ref->registry || !ref->path) /* no name, or a variable in it */
+		return DFX_TRUST_NONE;
+	if (ref->official || official_alias(ref))
+		return DFX_TRUST_OFFICIAL;
+	full = dfx_xasprintf("%s/%s", ref->registry, ref->path);
+	if (lists) {
+		user = best_match(ref, full, lists->trusted, lists->ntrusted);
+		distrust = best_match(ref, full, lists->untrusted, lists->nuntrusted);
+	}
+	for (size_t i = 0; i < dfx_tab_trusted_n; i++) {
+		size_t m = entry_match(ref, full, dfx_tab_trusted[i].entry);
+
+		if (m > builtin) {
+			builtin = m;
+			builtin_row = (long)i;
+		}
+	}
+	free(full);
+	/* the most specific entry decides; on a tie, distrust wins */
+	if (user > distrust && user >= builtin)
+		return DFX_TRUST_CONFIG;
+	if (builtin > distrust) {
+		if (reason)
+			*reason = dfx_tab_trusted[builtin_row].reason;
+		return DFX_TRUST_BUILTIN;
+	}
+	return DFX_TRUST_NONE;
 }
 
 /* ------------------------------------------------------------------ image patterns */

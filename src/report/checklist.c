@@ -41,7 +41,7 @@ static const struct item {
 	{"Multi-stage build for production images", "DF401", ON_DOCKERFILE, "no Dockerfile"},
 	{"No privileged: true", "DC301 DC302 DC303 DC203 DC204", ON_COMPOSE, "no compose file"},
 	{"No docker.sock mount (unless required)", "DC401", ON_COMPOSE, "no compose file"},
-	{"Base images are official and recent", "DF301 DF302 DF303 DF304 DC501", ON_DOCKERFILE | ON_COMPOSE,
+	{"Base images are official and recent", "DF301 DF302 DF303 DF304 DC501 DC502 DC503", ON_DOCKERFILE | ON_COMPOSE,
 	 "no Dockerfile or compose file"},
 	{"Images scanned for vulnerabilities", NULL, 0, NULL},
 };

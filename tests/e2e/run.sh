@@ -318,5 +318,45 @@ expect "worktree" 1 "$bin" $AS .
 has "worktree keeps y" "$tmp/out" "^y/Dockerfile"
 hasnt "worktree info/exclude" "$tmp/out" "^x/Dockerfile"
 
+# ---------------------------------------------------------------- end-of-life table
+fresh
+printf 'FROM node:27\nFROM node:14\nUSER 1000\nCMD ["node"]\n' >"$tmp/w/Dockerfile"
+expect "newer than the table" 1 "$bin" $AS --select DF301 .
+has "newer than the table: low" "$tmp/out" "Dockerfile:1:6: LOW DF301 base-image-eol: base image node:27 is newer than every node release"
+has "newer than the table: --eol-data" "$tmp/out" "hint: pass a newer end-of-life table with --eol-data FILE"
+hasnt "no staleness warning on the table's own date" "$tmp/err" "six months"
+expect "stale table" 1 "$bin" --as-of 2027-03-01 --select DF301 .
+has "stale table warning" "$tmp/err" "^warning: the built-in end-of-life table is from 2026-08-22, more than six months before 2027-03-01"
+has "stale table suggests --eol-data" "$tmp/err" "pass --eol-data FILE"
+# a newer table: node 27 is known, node 14 still end of life, the header's date is the table's
+printf 'image\tcycle\ttag_patterns\teol_date\tsupported_on_2027_06_01\trecommended_replacement_tag\tvariant\tproduct\textended_support_end\tminimal_upgrade_tag\tcarry_tokens\tsource\tnotes\n' >"$tmp/w/eol.tsv"
+printf 'node\t27\t27|27.*|27-*\t2030-04-30\tyes\t27\tdefault\tnodejs\t\t\t\tendoflife.date\t\n' >>"$tmp/w/eol.tsv"
+printf 'node\t14\t14|14.*|14-*\t2023-04-30\tno\t27\tdefault\tnodejs\t\t\t\tendoflife.date\t\n' >>"$tmp/w/eol.tsv"
+expect "eol-data" 1 "$bin" --as-of 2027-06-01 --eol-data eol.tsv --select DF301 --unsafe-fixes .
+hasnt "eol-data knows node 27" "$tmp/out" "base image node:27"
+has "eol-data: node 14 end of life" "$tmp/out" "Dockerfile:2:6: HIGH DF301 base-image-eol: base image node:14 is end of life"
+has "eol-data: its recommendation" "$tmp/out" "use node:27, the recommended supported release"
+hasnt "eol-data: not stale on its own date" "$tmp/err" "warning"
+expect "eol-data stale" 1 "$bin" --as-of 2028-01-01 --eol-data=eol.tsv --select DF301 .
+has "eol-data stale warning" "$tmp/err" "^warning: the loaded end-of-life table is from 2027-06-01"
+sed '3s/2023-04-30/2023-04-31x/' "$tmp/w/eol.tsv" >"$tmp/w/bad.tsv"
+expect "eol-data malformed" 2 "$bin" $AS --eol-data bad.tsv .
+has "eol-data malformed: FILE:line:col" "$tmp/err" "^bad.tsv:3:22: error: bad date '2023-04-31x'"
+hasnt "eol-data malformed: no report" "$tmp/out" "DF301"
+expect "eol-data missing" 2 "$bin" $AS --eol-data missing.tsv .
+has "eol-data missing: FILE:1:1" "$tmp/err" "^missing.tsv:1:1: error:"
+
+# ---------------------------------------------------------------- trusted registries
+fresh
+printf 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nFROM quay.io/libpod/alpine:3.22\nUSER 1000\n' >"$tmp/w/Dockerfile"
+expect "vendor registries trusted" 0 "$bin" $AS --select DF302 .
+printf 'untrusted-registries: [quay.io/libpod]\n' >"$tmp/w/.dockfix.yaml"
+expect "untrusted-registries" 1 "$bin" $AS --select DF302 .
+has "untrusted-registries reports" "$tmp/out" "Dockerfile:2:6: MEDIUM DF302"
+hasnt "untrusted-registries keeps the rest" "$tmp/out" "mcr.microsoft.com"
+printf 'untrusted-registries: {a: 1}\n' >"$tmp/w/.dockfix.yaml"
+expect "untrusted-registries not a list" 2 "$bin" $AS --select DF302 .
+has "untrusted-registries error" "$tmp/err" "^.*\.dockfix\.yaml:1:23: error: untrusted-registries: expected a list"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

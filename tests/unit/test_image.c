@@ -3,8 +3,9 @@
  * (src/image.c, include/image.h): reference parsing and Docker Hub
  * normalisation (distribution/reference normalize.go), the end-of-life
  * lookup against the test vectors of eol.md section 9 judged on
- * 2026-11-28, pinning, slim variants, database images and ports, *_FILE
- * variables and non-root images.
+ * 2026-11-28, versions newer than the table, its staleness, floating
+ * tags, trusted registries, pinning, slim variants, database images and
+ * ports, *_FILE variables and non-root images.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "dockfix/core.h"
+#include "dockfix/diag.h"
 #include "dockfix/image.h"
 
 #define AS_OF 20261128
@@ -388,6 +390,186 @@ static void test_data_date(void **state)
 	assert_int_equal(dfx_image_eol_data_age(20270101), 132);
 }
 
+
+/* ------------------------------------------------------------------ newer than the table, staleness */
+
+static void test_newer(void **state)
+{
+	static const struct {
+		const char *in;
+		bool newer;
+		const char *newest;
+	} cases[] = {
+		{"node:27", true, "26"},
+		{"node:27-alpine", true, "26"},
+		{"node:v27.1.0", true, "26"},
+		{"python:3.15.1-slim", true, "3.14"},
+		{"python:4", true, "3.14"},
+		{"node:26", false, NULL},       /* in the table */
+		{"node:26.99", false, NULL},
+		{"node:2026", false, NULL},     /* a build number, not a release */
+		{"node:lts", false, NULL},      /* no version */
+		{"node", false, NULL},
+		{"python:3.14.9", false, NULL},
+		{"someuser/node:99", false, NULL}, /* not in the table */
+		{"node:${V}", false, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dfx_imageref ref;
+		struct dfx_eol_result r;
+		bool got;
+
+		parse_ok(&ref, cases[i].in);
+		got = dfx_image_eol_newer(&ref, &r);
+		if (got != cases[i].newer)
+			fail_msg("%s: newer is %d, want %d", cases[i].in, got, cases[i].newer);
+		if (got)
+			assert_str_or_null(r.cycle, cases[i].newest, "newest cycle", cases[i].in);
+		dfx_image_release(&ref);
+	}
+}
+
+static void test_stale(void **state)
+{
+	(void)state;
+	/* data of 2026-08-22: six calendar months end on 2027-02-22 */
+	assert_false(dfx_image_eol_stale(20261128));
+	assert_false(dfx_image_eol_stale(20270222));
+	assert_true(dfx_image_eol_stale(20270223));
+	assert_true(dfx_image_eol_stale(20300101));
+	{
+		struct dfx_diags d = {0};
+
+		dfx_image_eol_warn_stale(20270222, &d);
+		assert_int_equal(d.n, 0);
+		dfx_image_eol_warn_stale(20270301, &d);
+		assert_int_equal(d.n, 1);
+		assert_int_equal(d.v[0].severity, DFX_DIAG_WARNING);
+		assert_non_null(strstr(d.v[0].message, "2026-08-22"));
+		assert_non_null(strstr(d.v[0].message, "--eol-data"));
+		dfx_diags_release(&d);
+	}
+}
+
+/* ------------------------------------------------------------------ floating tags, trust */
+
+static void test_floating(void **state)
+{
+	static const struct {
+		const char *tag;
+		enum dfx_tag_channel want;
+	} cases[] = {
+		{"latest", DFX_TAG_RELEASE},
+		{"stable", DFX_TAG_RELEASE},
+		{"lts", DFX_TAG_RELEASE},
+		{"lts-alpine", DFX_TAG_RELEASE},
+		{"stable-slim", DFX_TAG_RELEASE},
+		{"mainline-alpine-perl", DFX_TAG_RELEASE},
+		{"current", DFX_TAG_RELEASE},
+		{"edge", DFX_TAG_DEVELOPMENT},
+		{"nightly", DFX_TAG_DEVELOPMENT},
+		{"rolling", DFX_TAG_DEVELOPMENT},
+		{"tip-alpine", DFX_TAG_DEVELOPMENT},
+		{"stable-20260803", DFX_TAG_VERSION}, /* a dated snapshot */
+		{"edge-3.21", DFX_TAG_VERSION},
+		{"stable-v0.35.5", DFX_TAG_VERSION},
+		{"lts-jdk17", DFX_TAG_RELEASE},
+		{"latest-vnc", DFX_TAG_RELEASE},
+		{"26-stable", DFX_TAG_VERSION},
+		{"1.2.3", DFX_TAG_VERSION},
+		{"stabler", DFX_TAG_VERSION},
+		{"alpine", DFX_TAG_VERSION},
+		{"", DFX_TAG_VERSION},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (dfx_image_tag_channel(cases[i].tag) != cases[i].want)
+			fail_msg("%s: channel %d, want %d", cases[i].tag, dfx_image_tag_channel(cases[i].tag),
+				 cases[i].want);
+	assert_false(dfx_image_tag_channel(NULL));
+	assert_true(dfx_image_tag_floating("lts"));
+	assert_false(dfx_image_tag_floating("26"));
+}
+
+static void test_trust(void **state)
+{
+	static char *trusted[] = {"ghcr.io/acme", "bitnami", "*.corp.example.com", "mcr.microsoft.com/dotnet"};
+	static char *untrusted[] = {"quay.io/libpod", "mcr.microsoft.com"};
+	static const struct {
+		const char *in;
+		bool with_lists;
+		enum dfx_image_trust want;
+	} cases[] = {
+		{"node:26", false, DFX_TRUST_OFFICIAL},
+		{"docker.io/library/node", false, DFX_TRUST_OFFICIAL},
+		{"arm64v8/alpine:3.22", false, DFX_TRUST_OFFICIAL},
+		{"mirror.gcr.io/library/debian", false, DFX_TRUST_OFFICIAL},
+		{"public.ecr.aws/docker/library/redis:8", false, DFX_TRUST_OFFICIAL},
+		{"mcr.microsoft.com/dotnet/sdk:10.0", false, DFX_TRUST_BUILTIN},
+		{"mcr.microsoft.com/windows/nanoserver:ltsc2022", false, DFX_TRUST_BUILTIN},
+		{"gcr.io/distroless/static-debian12", false, DFX_TRUST_BUILTIN},
+		{"registry.access.redhat.com/ubi9/ubi", false, DFX_TRUST_BUILTIN},
+		{"REGISTRY.REDHAT.IO/rhel9/postgresql-16", false, DFX_TRUST_BUILTIN},
+		{"cgr.dev/chainguard/static", false, DFX_TRUST_BUILTIN},
+		{"quay.io/jupyter/base-notebook", false, DFX_TRUST_BUILTIN},
+		{"quay.io/libpod/alpine", false, DFX_TRUST_BUILTIN},
+		{"ghcr.io/astral-sh/uv:0.9", false, DFX_TRUST_BUILTIN},
+		{"docker.elastic.co/elasticsearch/elasticsearch:9", false, DFX_TRUST_BUILTIN},
+		{"cgr.dev/someone/static", false, DFX_TRUST_NONE},
+		{"gcr.io/someproject/app", false, DFX_TRUST_NONE},
+		{"quay.io/jupyter-forks/base", false, DFX_TRUST_NONE},
+		{"mcr.microsoft.com.evil.example/app", false, DFX_TRUST_NONE},
+		{"microsoft/nanoserver", false, DFX_TRUST_NONE},
+		{"someuser/app", false, DFX_TRUST_NONE},
+		{"ghcr.io/acme/api", false, DFX_TRUST_NONE},
+		/* with the project's lists */
+		{"ghcr.io/acme/api", true, DFX_TRUST_CONFIG},
+		{"ghcr.io/acme-forks/api", true, DFX_TRUST_NONE},
+		{"bitnami/redis", true, DFX_TRUST_CONFIG},
+		{"docker.io/bitnami/redis", true, DFX_TRUST_CONFIG},
+		{"registry.corp.example.com/x/y", true, DFX_TRUST_CONFIG},
+		{"corp.example.com/x", true, DFX_TRUST_CONFIG},
+		{"quay.io/libpod/alpine", true, DFX_TRUST_NONE},
+		{"quay.io/jupyter/base-notebook", true, DFX_TRUST_BUILTIN},
+		{"mcr.microsoft.com/mssql/server", true, DFX_TRUST_NONE},   /* untrusted registry */
+		{"mcr.microsoft.com/dotnet/sdk", true, DFX_TRUST_CONFIG},   /* more specific */
+		{"node:26", true, DFX_TRUST_OFFICIAL},
+	};
+	struct dfx_trust_lists l = {trusted, 4, untrusted, 2};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dfx_imageref ref;
+		const char *why = NULL;
+		enum dfx_image_trust got;
+
+		parse_ok(&ref, cases[i].in);
+		got = dfx_image_trust(&ref, cases[i].with_lists ? &l : NULL, &why);
+		if (got != cases[i].want)
+			fail_msg("%s%s: trust %d, want %d", cases[i].in, cases[i].with_lists ? " (lists)" : "", got,
+				 cases[i].want);
+		if ((got == DFX_TRUST_BUILTIN) != (why != NULL))
+			fail_msg("%s: a reason only for built-in trust", cases[i].in);
+		dfx_image_release(&ref);
+	}
+	{
+		/* a tie between a trusted and an untrusted entry: untrusted wins */
+		static char *t[] = {"quay.io/acme"}, *u[] = {"quay.io/acme/"};
+		struct dfx_trust_lists tie = {t, 1, u, 1};
+		struct dfx_imageref ref;
+
+		parse_ok(&ref, "quay.io/acme/app");
+		assert_int_equal(dfx_image_trust(&ref, &tie, NULL), DFX_TRUST_NONE);
+		dfx_image_release(&ref);
+		parse_ok(&ref, "${REG}/app");
+		assert_int_equal(dfx_image_trust(&ref, &tie, NULL), DFX_TRUST_NONE);
+		dfx_image_release(&ref);
+	}
+}
+
 /* ------------------------------------------------------------------ pinning */
 
 static void test_recommended_tag(void **state)
@@ -755,6 +937,10 @@ int main(void)
 		cmocka_unit_test(test_eol_details),
 		cmocka_unit_test(test_suite_eol),
 		cmocka_unit_test(test_data_date),
+		cmocka_unit_test(test_newer),
+		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_floating),
+		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_recommended_tag),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_slim),

@@ -10,6 +10,8 @@
 #   weak-passwords.txt, user-vars.tsv                          credentials
 #   db-images.tsv, db-ports.tsv, file-env.tsv                  images
 #   image-behaviour.tsv       image run-time behaviour, default users
+#   trusted-registries.tsv    registries trusted by default (DF302, DC503)
+#   floating-tags.tsv         tag words that name a release channel (DF303, DC502)
 # eol.tsv is read by column name (header row), (endoflife.date
 # release cycles); the judgement date comes from its
 # supported_on_YYYY_MM_DD column.
@@ -35,7 +37,8 @@ mkdir -p "$out"
 
 for f in eol.tsv eol-meta.txt eol-policy.tsv slim-variants.tsv secret-names.txt \
 	secret-exempt.txt token-formats.tsv weak-passwords.txt user-vars.tsv \
-	db-images.tsv db-ports.tsv file-env.tsv image-behaviour.tsv; do
+	db-images.tsv db-ports.tsv file-env.tsv image-behaviour.tsv trusted-registries.tsv \
+	floating-tags.tsv; do
 	if [ ! -r "$src/$f" ]; then
 		echo "gentables.sh: missing $src/$f" >&2
 		exit 1
@@ -150,6 +153,29 @@ struct dfx_tab_eol {
 };
 extern const struct dfx_tab_eol dfx_tab_eol[];
 extern const size_t dfx_tab_eol_n;
+
+/* eol-policy.tsv (a table loaded at run time, --eol-data, takes its flags from it). */
+struct dfx_tab_eol_policy {
+	const char *product;
+	unsigned flag;        /* DFX_TAB_EOL_OS or DFX_TAB_EOL_MAJOR */
+};
+extern const struct dfx_tab_eol_policy dfx_tab_eol_policy[];
+extern const size_t dfx_tab_eol_policy_n;
+
+/* trusted-registries.tsv */
+struct dfx_tab_trusted {
+	const char *entry, *reason;
+};
+extern const struct dfx_tab_trusted dfx_tab_trusted[];
+extern const size_t dfx_tab_trusted_n;
+
+/* floating-tags.tsv */
+struct dfx_tab_floating {
+	const char *word;
+	int development;      /* 1: a pre-release or branch channel */
+};
+extern const struct dfx_tab_floating dfx_tab_floating_tags[];
+extern const size_t dfx_tab_floating_tags_n;
 
 struct dfx_tab_slim {
 	const char *image;
@@ -355,6 +381,73 @@ END {
 	print ""
 }
 ' "$src/eol-policy.tsv" "$src/eol.tsv" "$src/eol.tsv" >>"$tmpc"
+
+# ------------------------------------------------------------------ policy, trust, floating tags
+
+$AWK -F'\t' "$lib"'
+BEGIN { print "const struct dfx_tab_eol_policy dfx_tab_eol_policy[] = {" }
+skip() { next }
+{
+	need_fields(2)
+	printf "\t{%s, %s},\n", cstr($1), $2 == "os" ? "DFX_TAB_EOL_OS" : "DFX_TAB_EOL_MAJOR"
+	n++
+}
+END {
+	if (failed)
+		exit 1
+	print "};"
+	print "const size_t dfx_tab_eol_policy_n = " n + 0 ";"
+	print ""
+}
+' "$src/eol-policy.tsv" >>"$tmpc"
+
+$AWK -F'\t' "$lib"'
+BEGIN { print "const struct dfx_tab_trusted dfx_tab_trusted[] = {" }
+skip() { next }
+{
+	need_fields(2)
+	if ($1 !~ /^[a-z0-9][a-z0-9.:-]*[a-z0-9](\/[a-z0-9][a-z0-9._-]*)*$/)
+		fail("bad entry \"" $1 "\" (registry or registry/namespace, lower case)")
+	if ($2 == "")
+		fail("empty reason")
+	if ($1 in seen)
+		fail("duplicate entry " $1)
+	seen[$1] = 1
+	printf "\t{%s, %s},\n", cstr($1), cstr($2)
+	n++
+}
+END {
+	if (failed)
+		exit 1
+	print "};"
+	print "const size_t dfx_tab_trusted_n = " n + 0 ";"
+	print ""
+}
+' "$src/trusted-registries.tsv" >>"$tmpc"
+
+$AWK -F'\t' "$lib"'
+BEGIN { print "const struct dfx_tab_floating dfx_tab_floating_tags[] = {" }
+skip() { next }
+{
+	need_fields(3)
+	if ($1 !~ /^[a-z][a-z0-9]*$/)
+		fail("a floating tag word is lower-case letters and digits")
+	if ($2 != "release" && $2 != "development")
+		fail("kind must be release or development")
+	if ($1 in seen)
+		fail("duplicate word " $1)
+	seen[$1] = 1
+	printf "\t{%s, %d},\n", cstr($1), $2 == "development"
+	n++
+}
+END {
+	if (failed)
+		exit 1
+	print "};"
+	print "const size_t dfx_tab_floating_tags_n = " n + 0 ";"
+	print ""
+}
+' "$src/floating-tags.tsv" >>"$tmpc"
 
 # ------------------------------------------------------------------ slim
 

@@ -5,7 +5,8 @@
  * operating system release that is (node:18-buster). Unsafe fix: the tag
  * becomes the table's recommended supported one, variant kept (digest
  * dropped), unless the table says the move is only a suggestion (another
- * image, a major jump, an OS release, a Windows tag) - then a hint.
+ * image, a major jump, an OS release, a Windows tag) - then a hint. A
+ * version newer than the table knows (node:27 after 26) is a low finding.
  * Seed: "Image Security - Base Image" (`FROM node:14 # EOL version`);
  * endoflife.date (https://endoflife.date); Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
  */
@@ -92,6 +93,23 @@ static bool severity_overridden(const struct dfx_config *c)
 	return false;
 }
 
+/* A version the table does not know because it is newer than every release it lists. */
+static void report_newer(struct dfx_ctx *ctx, const struct dfx_df_stage *st, const struct dfx_eol_result *e)
+{
+	struct dfx_finding *f =
+		dfx_emit(ctx, st->image_span,
+			 "base image %s is newer than every %s release the end-of-life table (data of %s) knows, "
+			 "the newest being %s: whether it is supported cannot be judged",
+			 st->image, e->image, dfx_image_eol_data_date(), e->cycle);
+
+	if (!f)
+		return;
+	if (!severity_overridden(ctx->ws->config))
+		f->severity = DFX_SEV_LOW;
+	f->hint = dfx_xstrdup("pass a newer end-of-life table with --eol-data FILE (eol.tsv format), or use a "
+			      "newer dockfix");
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -115,6 +133,8 @@ static void check(struct dfx_ctx *ctx)
 		}
 		if (dfx_image_eol(&ref, as_of, &e) != DFX_EOL_EXPIRED) {
 			if (dfx_image_suite_eol(&ref, as_of, &e) != DFX_EOL_EXPIRED) {
+				if (dfx_image_eol_newer(&ref, &e))
+					report_newer(ctx, st, &e);
 				dfx_image_release(&ref);
 				continue;
 			}
@@ -188,7 +208,9 @@ const struct dfx_rule dfx_rule_df301 = {
 		"release is past its end of life or the image itself is deprecated (openjdk, centos), and "
 		"when the tag names an operating-system release that is (`-buster`, `-alpine3.12`). "
 		"While free Debian LTS still covers a Debian release (official images keep being rebuilt) "
-		"the finding is reported as medium instead of high.",
+		"the finding is reported as medium instead of high. A version newer than every release "
+		"the table knows (`node:27` when its newest node row is 26) is reported as low: the table "
+		"cannot judge it, and `--eol-data FILE` loads a newer one.",
 	.why = "An end-of-life release gets no more security fixes: every vulnerability found after "
 	       "that date stays in the image for good, and official images stop being rebuilt, so "
 	       "even the OS packages underneath go stale. Scanners will flag it, and upgrading later "

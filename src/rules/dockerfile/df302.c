@@ -1,9 +1,13 @@
 /*
  * df302.c - DF302 base-image-unverified: a FROM image (or an image a
  * `COPY --from=` copies from) that is not a Docker Official Image
- * (docker.io/library/<name>) and is not under a registry or namespace the
- * project trusts (`trusted-registries` in .dockfix.yaml; prefix match on
- * registry/namespace, `*.example.com` matches sub-domains). scratch,
+ * (docker.io/library/<name>, its per-architecture namespaces and official
+ * mirrors), not under a vendor registry of the built-in table
+ * (src/model/data/trusted-registries.tsv: mcr.microsoft.com, Red Hat,
+ * Elastic, distroless, Chainguard, ...) and not under a registry or
+ * namespace the project trusts (`trusted-registries` in .dockfix.yaml;
+ * prefix match on registry/namespace, `*.example.com` matches sub-domains;
+ * `untrusted-registries` takes built-in entries back). scratch,
  * stage references and unresolved variables are skipped. Detection only.
  * Seed: "Image Security - Base Image" (`FROM random-user/node-app #
  * Unverified`); hadolint DL3026 (trustedRegistries); CIS Docker
@@ -11,72 +15,18 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dockfix/image.h"
 #include "dockfix/rule.h"
 
-/* Whether `cand` ("docker.io/bitnami/redis") is under trusted entry `e`. */
-static bool under(const char *cand, const char *e)
-{
-	size_t n = strlen(e);
-
-	while (n && e[n - 1] == '/')
-		n--;
-	if (!n)
-		return false;
-	return !strncasecmp(cand, e, n) && (cand[n] == '\0' || cand[n] == '/' || cand[n] == ':' || cand[n] == '@');
-}
-
+/* The project's entries and the built-in vendor registries decide (image.c). */
 static bool trusted(const struct dfx_config *cfg, const struct dfx_imageref *ref)
 {
-	char *full;
-	bool ok = false;
+	struct dfx_trust_lists l = {0};
 
-	if (!cfg || !ref->registry || !ref->path)
-		return false;
-	full = dfx_xasprintf("%s/%s", ref->registry, ref->path);
-	for (size_t i = 0; i < cfg->ntrusted && !ok; i++) {
-		const char *e = cfg->trusted[i];
-
-		if (!strncmp(e, "*.", 2)) {
-			size_t rl = strlen(ref->registry), el = strlen(e + 1);
-
-			ok = (rl > el && !strcasecmp(ref->registry + rl - el, e + 1)) || !strcasecmp(ref->registry, e + 2);
-		} else {
-			ok = under(full, e) || (ref->name && under(ref->name, e));
-		}
-	}
-	free(full);
-	return ok;
-}
-
-/*
- * Docker Official Images under another name: the per-architecture
- * namespaces the official images are published to (arm64v8/debian) and
- * the official mirrors (mirror.gcr.io/library, public.ecr.aws/docker/library).
- */
-static bool official_alias(const struct dfx_imageref *ref)
-{
-	static const char *const arch[] = {"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386", "mips64le",
-					   "ppc64le", "riscv64", "s390x", "windows-amd64", NULL};
-	const char *slash;
-
-	if (!ref->registry || !ref->path)
-		return false;
-	if (!strcmp(ref->registry, "mirror.gcr.io")) /* the Docker Hub mirror: library/ is implied */
-		return !strchr(ref->path, '/') || (!strncmp(ref->path, "library/", 8) && !strchr(ref->path + 8, '/'));
-	if (!strcmp(ref->registry, "public.ecr.aws"))
-		return !strncmp(ref->path, "docker/library/", 15) && !strchr(ref->path + 15, '/');
-	if (strcmp(ref->registry, "docker.io") != 0)
-		return false;
-	slash = strchr(ref->path, '/');
-	if (!slash || strchr(slash + 1, '/'))
-		return false;
-	for (size_t k = 0; arch[k]; k++)
-		if (strlen(arch[k]) == (size_t)(slash - ref->path) && !strncmp(ref->path, arch[k], strlen(arch[k])))
-			return true;
-	return false;
+	if (cfg)
+		l = (struct dfx_trust_lists){cfg->trusted, cfg->ntrusted, cfg->untrusted, cfg->nuntrusted};
+	return dfx_image_trust(ref, &l, NULL) != DFX_TRUST_NONE;
 }
 
 static const char *const hint_text =
@@ -90,8 +40,7 @@ static void check_ref(struct dfx_ctx *ctx, const char *text, struct dfx_span sp,
 
 	if (dfx_image_parse(&ref, text, NULL) != 0)
 		return;
-	if (!ref.unresolved && !ref.scratch && !ref.official && !official_alias(&ref) &&
-	    !trusted(ctx->ws->config, &ref)) {
+	if (!ref.unresolved && !ref.scratch && !trusted(ctx->ws->config, &ref)) {
 		f = dfx_emit(ctx, sp,
 			       "%s %s is not a Docker Official Image and not from a trusted registry or namespace: "
 			       "nobody has vetted who builds it and what it contains",
@@ -137,10 +86,16 @@ const struct dfx_rule dfx_rule_df302 = {
 	.what = "Checks every FROM image (ARG defaults resolved) and every image a `COPY --from=` "
 		"copies from: it must be a Docker Official Image (`node`, `docker.io/library/node`, the "
 		"per-architecture `arm64v8/node` and the official mirrors `mirror.gcr.io/library/node`, "
-		"`public.ecr.aws/docker/library/node`) or "
-		"sit under a registry or namespace listed in `trusted-registries` of .dockfix.yaml "
-		"(`ghcr.io/acme`, `registry.example.com`, `bitnami`, `*.example.com`). scratch, FROM "
-		"another stage and references with unresolved variables are skipped.",
+		"`public.ecr.aws/docker/library/node`), come from a vendor registry that only the vendor "
+		"publishes to (built in: `mcr.microsoft.com`, `registry.access.redhat.com`, "
+		"`registry.redhat.io`, `gcr.io/distroless`, `cgr.dev/chainguard`, `docker.elastic.co`, "
+		"`registry.k8s.io`, and project namespaces on quay.io and ghcr.io such as "
+		"`quay.io/jupyter` and `ghcr.io/astral-sh`; the list and its sources are "
+		"src/model/data/trusted-registries.tsv), or sit under a registry or namespace listed in "
+		"`trusted-registries` of .dockfix.yaml (`ghcr.io/acme`, `registry.example.com`, "
+		"`bitnami`, `*.example.com`). `untrusted-registries` removes built-in entries "
+		"(`untrusted-registries: [quay.io/libpod]`); the most specific entry decides. scratch, "
+		"FROM another stage and references with unresolved variables are skipped.",
 	.why = "Anyone can push an image under their own name. An unvetted base image decides what "
 	       "runs in every container built on it - a backdoor, a cryptominer, or simply stale "
 	       "packages nobody rebuilds. Official images are reviewed and rebuilt for security "
