@@ -193,7 +193,7 @@ static const struct dfx_option options[] = {
 	{"unsafe-fixes", 0, NULL, CHECK, "also apply fixes that may change what the container can do", set_unsafe},
 	{"format", 0, "FORMAT", CHECK | INSPECT, "text (default), json, sarif, github, gitlab, checklist", set_format},
 	{"format", 0, "FORMAT", RULES, "text (default), json, markdown", set_rules_format},
-	{"fail-on", 0, "SEVERITY", CHECK | INSPECT, "critical, high, medium, low (default), none", set_fail_on},
+	{"fail-on", 0, "SEVERITY", CHECK | INSPECT, "critical, high, medium (default), low, none", set_fail_on},
 	{"select", 0, "CODE,...", CHECK, "only these rules (a prefix such as DF1 selects a group)", set_select},
 	{"select", 0, "CODE,...", INSPECT, "only these rules", set_select},
 	{"ignore", 0, "CODE,...", CHECK | INSPECT, "not these rules", set_ignore},

@@ -38,7 +38,7 @@
 void dfx_config_init(struct dfx_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->fail_on = DFX_SEV_LOW;
+	c->fail_on = DFX_SEV_MEDIUM; /* low findings are hardening advice: reported, not failing */
 	c->as_of = 0;
 }
 

@@ -173,6 +173,18 @@ has "diff: its .dockerignore held back" "$tmp/err" "^app/.dockerignore: note: no
 hasnt "diff: no hunk for the symlink" "$tmp/out" "^+++ b/app/Dockerfile"
 hasnt "diff: no hunk for the held-back file" "$tmp/out" "^+++ b/app/.dockerignore"
 
+# ---------------------------------------------------------------- advice
+# low findings are hardening advice: reported, not failing unless --fail-on low
+fresh
+printf 'FROM alpine:3.22\nWORKDIR /app\nADD run.sh /app/\nUSER 1000\nCMD ["/app/run.sh"]\n' >"$tmp/w/Dockerfile"
+printf '#!/bin/sh\n' >"$tmp/w/run.sh"
+printf '.git\n**/.env*\n' >"$tmp/w/.dockerignore"
+expect "low advice does not fail by default" 0 "$bin" $AS .
+has "low advice is reported" "$tmp/out" "LOW DF402"
+expect "--fail-on low fails on advice" 1 "$bin" $AS --fail-on low .
+printf 'fail-on: low\n' >"$tmp/w/.dockfix.yaml"
+expect "fail-on: low in the config" 1 "$bin" $AS .
+
 # ---------------------------------------------------------------- stdin
 fresh
 printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/w/in"
@@ -195,7 +207,7 @@ hasnt "secret not in json" "$tmp/out" "sk_live_51HqLyjWDarjtT1zdp7dcXUDvAo2bFxQ"
 fresh
 printf '# dockfix ignore=DF201,DF999 runs as root on purpose\nFROM alpine:3.22\nCMD ["/a"]\n' >"$tmp/w/Dockerfile"
 printf 'services:\n  a:\n    image: redis:8.10 # dockfix ignore=DC104, XX1\n' >"$tmp/w/compose.yaml"
-expect "pragma suppresses" 1 "$bin" $AS .
+expect "pragma suppresses" 1 "$bin" $AS --fail-on low .
 hasnt "pragma suppresses DF201" "$tmp/out" "DF201"
 hasnt "pragma suppresses DC104" "$tmp/out" "DC104"
 has "unknown code in a Dockerfile pragma" "$tmp/err" "^Dockerfile:1:24: warning: unknown rule code 'DF999'"
@@ -214,7 +226,7 @@ hasnt "malformed is not DX001" "$tmp/out" "DX001"
 # DX001: reported, removed by --write byte-exactly, and a second run is clean
 fresh
 printf 'FROM alpine:3.22\r\n# dockfix ignore=DF402, DF201 keep\r\nUSER root\r\nCMD ["/a"]\r\n' >"$tmp/w/Dockerfile"
-expect "unused code" 1 "$bin" $AS .
+expect "unused code" 1 "$bin" $AS --fail-on low .
 has "unused code reported" "$tmp/out" "^Dockerfile:2:1: LOW DX001 unused-suppression: unused suppression: DF402 suppresses no finding here"
 expect "unused code removed" 0 "$bin" $AS --write .
 printf 'FROM alpine:3.22\r\n# dockfix ignore=DF201 keep\r\nUSER root\r\nCMD ["/a"]\r\n' >"$tmp/want"
