@@ -51,6 +51,18 @@ struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const ch
 	return f;
 }
 
+void dfx_finding_severity(const struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_severity s)
+{
+	const struct dfx_config *c = ctx->ws->config;
+
+	if (!f)
+		return;
+	for (size_t i = 0; c && i < c->nsevs; i++)
+		if (strcmp(c->sevs[i].code, ctx->rule->code) == 0)
+			return;
+	f->severity = s;
+}
+
 bool dfx_rule_suppressed(const struct dfx_ctx *ctx, uint32_t off)
 {
 	return suppressed(ctx->file, ctx->rule->code, off);
@@ -100,6 +112,84 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 			continue;
 		}
 		out->v[w++] = *f;
+	}
+	out->n = w;
+}
+
+/* The service a message names (after "service `"), as [*at, *at + *len); false when none. */
+static bool named_service(const char *msg, const char **at, size_t *len)
+{
+	const char *p = strstr(msg, "service `"), *e;
+
+	if (!p)
+		return false;
+	p += 9;
+	e = strchr(p, '`');
+	if (!e)
+		return false;
+	*at = p;
+	*len = (size_t)(e - p);
+	return true;
+}
+
+/* Same message but for the service it names. */
+static bool same_but_service(const char *a, const char *b)
+{
+	const char *pa, *pb;
+	size_t na, nb;
+
+	if (!named_service(a, &pa, &na) || !named_service(b, &pb, &nb))
+		return false;
+	if (pa - a != pb - b || strncmp(a, b, (size_t)(pa - a)))
+		return false;
+	/* a may already name the services merged into it */
+	nb = strlen(pb + nb);
+	pb += strlen(pb) - nb;
+	pa += na;
+	return !strncmp(pa, pb, nb) && (!pa[nb] || !strncmp(pa + nb, "; it also applies to `", 22));
+}
+
+/*
+ * One finding per cause: a value that several services get from one place
+ * (an anchor, a base service they extend, a document they share) is
+ * reported once, at that place, naming every service it applies to.
+ */
+static void merge_copies(struct dfx_findings *out, size_t from)
+{
+	size_t w = from;
+
+	for (size_t i = from; i < out->n; i++) {
+		struct dfx_finding *f = &out->v[i];
+		struct dfx_finding *first = NULL;
+
+		for (size_t k = from; k < w && !first; k++)
+			if (out->v[k].rule == f->rule && out->v[k].src == f->src &&
+			    out->v[k].span.start == f->span.start && out->v[k].span.end == f->span.end &&
+			    same_but_service(out->v[k].message, f->message))
+				first = &out->v[k];
+		if (!first) {
+			out->v[w++] = *f;
+			continue;
+		}
+		{
+			const char *at = NULL;
+			size_t len = 0;
+			struct dfx_buf m = DFX_BUF_INIT;
+
+			named_service(f->message, &at, &len);
+			dfx_buf_adds(&m, first->message);
+			dfx_buf_adds(&m, strstr(first->message, "; it also applies to `") ? ", `" :
+					 "; it also applies to `");
+			dfx_buf_add(&m, at, len);
+			dfx_buf_addc(&m, '`');
+			free(first->message);
+			first->message = dfx_buf_detach(&m);
+		}
+		if (first->severity < f->severity)
+			first->severity = f->severity;
+		free(f->message);
+		free(f->hint);
+		dfx_fix_free(f->fix);
 	}
 	out->n = w;
 }
@@ -194,6 +284,7 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 		}
 		if (any_supersedes)
 			resolve_supersedes(out, first);
+		merge_copies(out, first);
 		ws->checking = NULL;
 	}
 	dfx_findings_sort(out);

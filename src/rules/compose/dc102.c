@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/credgraph.h"
 #include "dockfix/dotenv.h"
@@ -256,6 +257,8 @@ static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	f = dfx_emit(ctx, dfx_credential_site_span(s),
 		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
 		       s->name, red, var ? var : "the variable");
+	if (s->server)
+		dfx_dc_reach_severity(ctx, f, s->svcs, s->nsvcs);
 	if (f) {
 		f->secret = dfx_credential_value_span(s);
 		f->hint = dfx_xasprintf("drop the default (`${%s:?set %s in .env}`) and put a strong password in "
@@ -264,6 +267,36 @@ static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	}
 	free(red);
 	free(var);
+}
+
+/*
+ * Severity by reachability: an init password is judged by the services
+ * that set it up; a client's copy by the servers in the file that set up
+ * the same value; a password for a server outside the file keeps the
+ * rule's severity.
+ */
+static void reach(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_cred_sites *sites,
+		  const struct dfx_cred_site *s)
+{
+	const struct dfx_compose_service **svcs;
+	size_t n = 0;
+
+	if (s->server) {
+		dfx_dc_reach_severity(ctx, f, s->svcs, s->nsvcs);
+		return;
+	}
+	svcs = dfx_xcalloc(sites->n * 4 + 1, sizeof(*svcs));
+	for (size_t k = 0; k < sites->n; k++) {
+		const struct dfx_cred_site *t = &sites->v[k];
+
+		if (!t->server || !t->literal || !s->value[0] || strcmp(t->value, s->value))
+			continue;
+		for (size_t j = 0; j < t->nsvcs && n < sites->n * 4; j++)
+			svcs[n++] = t->svcs[j];
+	}
+	if (n)
+		dfx_dc_reach_severity(ctx, f, svcs, n);
+	free(svcs);
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -306,6 +339,7 @@ static void check(struct dfx_ctx *ctx)
 		free(red);
 		if (!f)
 			continue;
+		reach(ctx, f, &sites, s);
 		f->secret = dfx_credential_value_span(s);
 
 		/* every credential entry of the file with the same value changes with it */

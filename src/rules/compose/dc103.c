@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -390,6 +391,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		f = dfx_emit(ctx, at, "service `%s`: %s", svc->name, msg);
 		if (!f)
 			continue;
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (hint) {
 			f->hint = dfx_xstrdup(hint);
 		} else if (e->from_anchor) {
@@ -430,6 +432,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 						   "with authentication off: anyone who reaches port 27017 owns every "
 						   "database", svc->name);
 
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f) {
 			struct dfx_buf note = DFX_BUF_INIT;
 			char *why = NULL;
@@ -463,6 +466,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 						   "service `%s`: couchdb without COUCHDB_USER/COUCHDB_PASSWORD runs in "
 						   "\"admin party\" mode: every request is an admin", svc->name);
 
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f)
 			f->hint = dfx_xstrdup("set COUCHDB_USER and COUCHDB_PASSWORD (from a git-ignored .env: "
 					      "`COUCHDB_PASSWORD: ${COUCHDB_PASSWORD:?...}`)");

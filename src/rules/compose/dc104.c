@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -403,6 +404,7 @@ static void check(struct dfx_ctx *ctx)
 			       svc->name, ref.base, protected_off ? " and with --protected-mode no" : "",
 			       clients && *clients ? ". Services that connect to it and must then authenticate: " : "",
 			       clients && *clients ? clients : "");
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f) {
 			bin = server_binary(&ref);
 			if (clients && *clients)

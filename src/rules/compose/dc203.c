@@ -25,12 +25,14 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		note = dfx_dc_ref_note(&s->network_mode);
 		f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->network_mode),
-			       "service `%s` uses the host's network stack (`network_mode: host`%s): no network "
+			       "service `%s` uses the host's network stack (`%s: host`%s): no network "
 			       "isolation, it can bind any host port and reach every service listening on the "
 			       "host's localhost",
-			       s->name, note);
+			       s->name, dfx_yaml_str(s->network_mode.key), note);
 		free(note);
-		dfx_dc_fix_remove(ctx, f, s->network_mode.key, "remove `network_mode: host`",
+		dfx_dc_fix_remove(ctx, f, s->network_mode.key,
+				  dfx_yaml_str_eq(s->network_mode.key, "net") ? "remove `net: host`" :
+				  "remove `network_mode: host`",
 				  "(publish the ports the service must offer with `ports:`)", NULL);
 	}
 }
@@ -42,8 +44,9 @@ const struct dfx_rule dfx_rule_dc203 = {
 	.kind = DFX_KIND_COMPOSE,
 	.fix = DFX_FIX_UNSAFE,
 	.summary = "A service uses the host's network stack",
-	.what = "Finds services with `network_mode: host`, also when the key comes from an anchor "
-		"through a `<<` merge.",
+	.what = "Finds services with `network_mode: host` (`net: host` in a version 1 file), also "
+		"when the key comes from an anchor through a `<<` merge, a base service it `extends:`, "
+		"or an earlier document of the file.",
 	.why = "With the host network the container has no network namespace of its own: it sees "
 	       "every host interface, can bind any port (also ports other services need), can talk "
 	       "to daemons that listen only on 127.0.0.1 (the Docker API over TCP, databases, cloud "

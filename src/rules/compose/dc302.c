@@ -96,6 +96,9 @@ static void check(struct dfx_ctx *ctx)
 			free(note);
 			if (!f)
 				continue;
+			/* loading a module is running code in the host kernel: as bad as privileged */
+			if (!strcmp(caps[k].cap, "SYS_MODULE") || !strcmp(caps[k].cap, "ALL"))
+				dfx_finding_severity(ctx, f, DFX_SEV_CRITICAL);
 			if (flagged == n) {
 				dfx_dc_fix_remove(ctx, f, s->cap_add.key, "remove `cap_add`",
 						  "(every capability it adds is dangerous)", NULL);

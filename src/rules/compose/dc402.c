@@ -60,6 +60,24 @@ static bool home_dir(const char *path)
 	return !strncmp(path, "/home/", 6) && path[6] && !strchr(path + 6, '/');
 }
 
+/*
+ * Paths whose write access is root on the host at the next login, cron
+ * run or boot: the whole filesystem, /etc and its account, sudo, cron and
+ * preload files, root's home. A writable bind of these is critical.
+ */
+static bool host_root(const char *path)
+{
+	static const char *const root[] = {
+		"/", "/etc", "/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/crontab",
+		"/etc/ld.so.preload", "/root", NULL,
+	};
+
+	for (size_t i = 0; root[i]; i++)
+		if (!strcmp(path, root[i]))
+			return true;
+	return under(path, "/etc/sudoers.d") || under(path, "/etc/cron.d") || under(path, "/var/spool/cron");
+}
+
 static bool sensitive(const char *path)
 {
 	size_t n = strlen(path);
@@ -107,6 +125,8 @@ static void check(struct dfx_ctx *ctx)
 				       "container can change the host's %s",
 				       s->name, v->source, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",
 				       anchor ? "`)" : "", !strcmp(host, "/") ? "whole filesystem" : "files there");
+			if (host_root(host))
+				dfx_finding_severity(ctx, f, DFX_SEV_CRITICAL);
 			free(host);
 			if (!f)
 				continue;

@@ -462,3 +462,27 @@ const char *dfx_dc_security_opt_disables(const char *opt)
 		return "the masking of /proc and /sys paths";
 	return NULL;
 }
+
+/* ---------------------------------------------------------------- reachability */
+
+void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
+			   const struct dfx_compose_service *const *svcs, size_t nsvcs)
+{
+	enum dfx_severity was;
+	char *m;
+
+	if (!f || f->severity <= DFX_SEV_HIGH)
+		return;
+	for (size_t i = 0; i < nsvcs; i++)
+		if (dfx_compose_service_exposed(svcs[i]))
+			return;
+	was = f->severity;
+	dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
+	if (f->severity == was)
+		return;
+	m = dfx_xasprintf("%s; only the host and containers on %s networks reach %s (no port published beyond "
+			  "loopback, no host network)",
+			  f->message, nsvcs > 1 ? "their" : "its", nsvcs > 1 ? "them" : "it");
+	free(f->message);
+	f->message = m;
+}

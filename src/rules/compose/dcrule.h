@@ -93,6 +93,17 @@ char *dfx_dc_port_text(const struct dfx_compose_port *p);
  */
 const char *dfx_dc_security_opt_disables(const char *opt);
 
+/*
+ * Reachability (README "Severity"): a finding whose harm needs network
+ * access to `s` (a default password, authentication off, redis without a
+ * password) keeps the rule's severity when any of the services is
+ * exposed (dfx_compose_service_exposed: a port published beyond
+ * loopback, or the host network) and becomes high otherwise, with the
+ * reason appended to the message. `f` may be NULL.
+ */
+void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
+			   const struct dfx_compose_service *const *svcs, size_t nsvcs);
+
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
 

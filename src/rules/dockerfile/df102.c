@@ -90,6 +90,8 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 			       "(docker history) and build provenance: pass it as a build secret instead (`docker "
 			       "build --secret id=%s,env=%s`)",
 			       kv->key, id, kv->key);
+		/* no secret in the file: it leaks only when a build passes one (high, not critical) */
+		dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
 	}
 	if (!f) {
 		free(id);
