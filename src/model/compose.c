@@ -6,10 +6,17 @@
  * (interpolation, port and volume specs) are in compose_syntax.c, the
  * compose-level edits in compose_edit.c.
  *
+ * A service is the merge of its layers (struct dfx_compose_service): the
+ * bases it `extends:` in the file, then its definitions in each YAML
+ * document; version 1 files (services at the top level) are read into the
+ * same model.
+ *
  * References: the Compose Specification (compose-spec/compose-spec
  * 05-services.md, 07-volumes.md, 09-secrets.md, 10-fragments.md for
- * anchors and `<<` merges). Merge keys are applied through the YAML
- * lookups, which report when a value came through an anchor.
+ * anchors and `<<` merges, 13-merge.md for how layers merge and for
+ * `!reset`/`!override`, 05-services.md `extends`); Docker's "Compose file
+ * versions and upgrading" for version 1. Merge keys are applied through
+ * the YAML lookups, which report when a value came through an anchor.
  */
 #include <stdlib.h>
 #include <string.h>

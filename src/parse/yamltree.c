@@ -8,9 +8,9 @@
  * fy_mark): quoted scalars, '*' and '&' excluded from marks, block scalar
  * headers excluded, block collections ending at the next token, no mark for
  * implicit nulls; the YAML merge-key type (yaml.org/type/merge.html) for
- * `<<`. Duplicate keys, several documents, unknown aliases and control
- * characters are rejected as Docker Compose's YAML reader (go-yaml v3)
- * rejects them.
+ * `<<`. Duplicate keys, unknown aliases and control characters are
+ * rejected as Docker Compose's YAML reader (go-yaml v3) rejects them;
+ * several documents are kept (t->docs), each with its own anchors.
  *
  * The document builder of libfyaml is never used (quadratic duplicate-key
  * check, unbounded alias resolution); aliases are kept as nodes pointing at

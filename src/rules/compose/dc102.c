@@ -473,7 +473,8 @@ const struct dfx_rule dfx_rule_dc102 = {
 		"placeholder). A `${VAR:-weak}` default is reported too.",
 	.why = "Default and example passwords are the first thing anyone tries: scanners log into "
 	       "databases, caches and admin UIs with them within minutes of a port becoming reachable, "
-	       "and a password copied from the image's documentation is public.",
+	       "and a password copied from the image's documentation is public."
+	       "\n\nSeverity: critical when a service that sets up the account (or the server a client's copy of the password belongs to) is exposed: it publishes a port on an address other than loopback, or uses the host network; high otherwise, since only the host and containers on its networks can try the password. A weak password for a server outside the file stays critical.",
 	.example = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: postgres",
 	.instead = "services:\n  db:\n    image: postgres\n    environment:\n"
 		   "      POSTGRES_PASSWORD_FILE: /run/secrets/db_postgres_password\n    secrets:\n"

@@ -500,7 +500,8 @@ const struct dfx_rule dfx_rule_dc103 = {
 		"`COUCHDB_USER/COUCHDB_PASSWORD`. Redis is DC104.",
 	.why = "With authentication off, whoever reaches the port (another container, a published port, "
 	       "a misconfigured firewall, an SSRF in the application) reads, changes and deletes all data. "
-	       "Open databases are found and wiped by automated scanners within hours.",
+	       "Open databases are found and wiped by automated scanners within hours."
+	       "\n\nSeverity: critical when the service is exposed (a port published on an address other than loopback, or the host network), high otherwise: without a published port only the host and containers on its networks reach the open server.",
 	.example = "services:\n  db:\n    image: postgres:17\n    environment:\n"
 		   "      POSTGRES_HOST_AUTH_METHOD: trust",
 	.instead = "services:\n  db:\n    image: postgres:17\n    environment:\n"

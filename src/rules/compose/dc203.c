@@ -51,7 +51,8 @@ const struct dfx_rule dfx_rule_dc203 = {
 	       "every host interface, can bind any port (also ports other services need), can talk "
 	       "to daemons that listen only on 127.0.0.1 (the Docker API over TCP, databases, cloud "
 	       "metadata proxies), and can sniff traffic with NET_RAW. Published ports and network "
-	       "isolation between services no longer apply.",
+	       "isolation between services no longer apply."
+	       "\n\nSeverity: high: the host network removes network isolation and makes the service exposed for the reachability of DC102, DC103 and DC104.",
 	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    network_mode: host",
 	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    ports:\n      - "
 		   "\"127.0.0.1:8080:8080\"",

@@ -127,7 +127,8 @@ const struct dfx_rule dfx_rule_dc302 = {
 	       "the host kernel. SYS_ADMIN allows mounts and namespace tricks behind most container "
 	       "escapes, SYS_MODULE and BPF load code into the kernel, DAC_READ_SEARCH opens host "
 	       "files by handle, SYS_PTRACE injects into processes, NET_ADMIN rewrites the network. "
-	       "`ALL` is `privileged` without the device access.",
+	       "`ALL` is `privileged` without the device access."
+	       "\n\nSeverity: critical for SYS_MODULE and ALL (a kernel module is code in the host kernel: as good as `privileged`), high for the others, which need a further step to escape.",
 	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    cap_add:\n      - SYS_ADMIN\n      "
 		   "- NET_ADMIN",
 	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    cap_drop:\n      - ALL\n    "

@@ -139,7 +139,8 @@ const struct dfx_rule dfx_rule_dc401 = {
 	.why = "Whoever can talk to the engine's API can start a privileged container that mounts "
 	       "the host's root filesystem: access to the socket is root on the host. A `:ro` mount "
 	       "does not change that, since connecting to a socket is not a write. A compromised "
-	       "dashboard, CI runner or reverse proxy with the socket becomes a host compromise.",
+	       "dashboard, CI runner or reverse proxy with the socket becomes a host compromise."
+	       "\n\nSeverity: critical: the engine API is root on the host, read-only or not. A socket path behind a variable (`${DOCKER_SOCKET_LOCATION:-/var/run/docker.sock}`) is judged by its default, which Compose mounts when the variable is unset.",
 	.example = "services:\n  traefik:\n    image: traefik:v3.6\n    volumes:\n      - "
 		   "/var/run/docker.sock:/var/run/docker.sock:ro",
 	.instead = "services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy   # pin a release\n    "

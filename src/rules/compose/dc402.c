@@ -166,7 +166,8 @@ const struct dfx_rule dfx_rule_dc402 = {
 	.why = "A writable mount of these paths lets the container change the host outside any "
 	       "isolation: add a user or an SSH key, drop a cron job or systemd unit, replace a "
 	       "binary in /usr, write to /proc/sys or /sys/fs/cgroup to escape, or edit Docker's own "
-	       "data. Credential folders give away keys to other systems.",
+	       "data. Credential folders give away keys to other systems."
+	       "\n\nSeverity: critical for the host root and what gives it away at the next login, cron run or boot (`/`, `/etc`, `/etc/passwd`, `/etc/shadow`, `/etc/sudoers(.d)`, `/etc/crontab`, `/etc/cron.d`, `/etc/ld.so.preload`, `/root`, `/var/spool/cron`), high for the other sensitive paths. Variable sources are judged by their default (`${ROOTFS:-/}`).",
 	.example = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
 		   "/etc:/host/etc\n      - /root/.ssh:/root/.ssh",
 	.instead = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "

@@ -327,7 +327,8 @@ const struct dfx_rule dfx_rule_df105 = {
 		"compose `build.context` when a compose file builds this Dockerfile).",
 	.why = "Everything in the context is copied into a layer: `.env` files, TLS and SSH keys, and "
 	       "the whole git history. Deleting them in a later layer does not help; anyone who can "
-	       "pull the image can extract them.",
+	       "pull the image can extract them."
+	       "\n\nSeverity: critical when the build context holds a secret-looking file the .dockerignore lets in (`.env*`, `*.pem`, `*.key`, `*.p12`, `id_rsa*`; the message names the first one found), high when it lets in a `.git` folder (the history), medium when neither is there yet.",
 	.example = "COPY . /app/    # copies .env, .git, *.pem ...",
 	.instead = "# .dockerignore\n**/.env*\n.git\n**/*.pem\n**/*.key\n\n# or copy explicitly\n"
 		   "COPY package*.json /app/\nCOPY src/ /app/src/",
