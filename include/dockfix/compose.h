@@ -174,7 +174,10 @@ struct dfx_compose_service {
 	 */
 	const struct dfx_yaml_node **layers;
 	size_t nlayers;
-	const char *extends_name;        /* the service of this file it extends, or NULL */
+	const char *extends_name;        /* the service it extends (of extends_file when set, else of
+					    this file), or NULL */
+	const char *extends_file;        /* `extends: {file: F}`: F as written (its layers are not
+					    merged here; F is checked as a file of its own), or NULL */
 	const struct dfx_yaml_node *alias; /* the alias its mapping was written as (`svc: *x`), or NULL */
 	/* keys (merges applied; key == NULL when absent) */
 	struct dfx_yaml_ref image, build_ref, ports_ref, environment, env_file_ref, secrets_ref,
@@ -273,6 +276,16 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
  */
 char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const char *compose_path,
 				   char **context);
+
+/*
+ * The other compose files a file pulls in: `extends: {file: F}` of its
+ * services and its top-level `include:` (a path, a list of paths, or
+ * `path:` entries, string or list), resolved against the directory of
+ * the file at `compose_path`, as the Compose Specification resolves them.
+ * Interpolated and remote (`://`) paths are left out. Returns the count;
+ * *out (caller frees each and the array) lists them without duplicates.
+ */
+size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out);
 
 /* ---------------------------------------------------------------- edits */
 

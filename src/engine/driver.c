@@ -11,6 +11,7 @@
 #include "dockfix/compose.h"
 #include "dockfix/dockerfile.h"
 #include "dockfix/driver.h"
+#include "dockfix/path.h"
 #include "dockfix/rule.h"
 
 static bool suppressed(struct dfx_wsfile *f, const char *code, uint32_t off)
@@ -194,6 +195,54 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 	out->n = w;
 }
 
+/*
+ * A finding about service S of compose file f also applies to the
+ * services of other files that `extends: {file: f, service: S}`: the
+ * message names them (the cause, and its fix, stay in f).
+ */
+static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++) {
+		struct dfx_finding *fd = &out->v[i];
+		struct dfx_buf m = DFX_BUF_INIT;
+		const char *at;
+		size_t len, nnamed = 0;
+
+		if (!named_service(fd->message, &at, &len))
+			continue;
+		for (size_t k = 0; k < ws->n; k++) {
+			struct dfx_wsfile *w = ws->files[k];
+			char *dir;
+
+			if (w == f || w->kind != DFX_KIND_COMPOSE || !w->compose)
+				continue;
+			dir = dfx_path_dir(w->path);
+			for (size_t j = 0; j < w->compose->nservices; j++) {
+				const struct dfx_compose_service *s = &w->compose->services[j];
+				char *base;
+
+				if (!s->extends_file || !s->extends_name || strlen(s->extends_name) != len ||
+				    strncmp(s->extends_name, at, len))
+					continue;
+				base = dfx_path_join(dir, s->extends_file);
+				if (!strcmp(base, f->path)) {
+					dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", s->name, w->path);
+				}
+				free(base);
+			}
+			free(dir);
+		}
+		if (nnamed) {
+			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
+						  nnamed > 1 ? "" : "s");
+
+			free(fd->message);
+			fd->message = msg;
+		}
+		dfx_buf_release(&m);
+	}
+}
+
 /* A warning for each code of a comma/blank separated list that names no rule. */
 static size_t check_codes(struct dfx_diags *diags, const struct dfx_source *src, uint32_t off, const char *p,
 			  const char *end)
@@ -285,6 +334,8 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 		if (any_supersedes)
 			resolve_supersedes(out, first);
 		merge_copies(out, first);
+		if (f->kind == DFX_KIND_COMPOSE)
+			note_extenders(ws, f, out, first);
 		ws->checking = NULL;
 	}
 	dfx_findings_sort(out);

@@ -836,19 +836,23 @@ static void add_services(struct builder *b, const struct dfx_yaml_node *services
 	}
 }
 
-/* `extends: NAME` or `extends: {service: NAME}` without `file:`: the base's name, else NULL. */
-static const char *extends_local(struct builder *b, const struct dfx_compose_service *s)
+/* `extends: NAME` or `extends: {service: NAME[, file: F]}`: the base's name, else NULL
+   (*file: F, when the base is in another file). */
+static const char *extends_local(struct builder *b, const struct dfx_compose_service *s, const char **file)
 {
 	const struct dfx_yaml_node *e = NULL;
 
+	*file = NULL;
 	for (size_t i = s->nlayers; i-- > 0 && !e;)
 		e = dfx_yaml_get(b->c->yaml, s->layers[i], "extends");
 	if (!e)
 		return NULL;
 	if (e->type == DFX_YAML_SCALAR)
 		return scalar_text(e);
-	if (e->type != DFX_YAML_MAPPING || dfx_yaml_get(b->c->yaml, e, "file"))
+	if (e->type != DFX_YAML_MAPPING)
 		return NULL;
+	if (dfx_yaml_get(b->c->yaml, e, "file"))
+		*file = scalar_text(dfx_yaml_get(b->c->yaml, e, "file"));
 	return scalar_text(dfx_yaml_get(b->c->yaml, e, "service"));
 }
 
@@ -861,7 +865,7 @@ static void collect_extends(struct builder *b, size_t i, const struct dfx_yaml_n
 	const char *base = c->services[i].extends_name;
 	const struct dfx_compose_service *bs;
 
-	if (!base || depth > 16)
+	if (!base || c->services[i].extends_file || depth > 16)
 		return;
 	bs = dfx_compose_service_find(c, base);
 	if (!bs || bs == &c->services[i])
@@ -880,7 +884,7 @@ static void resolve_extends(struct builder *b)
 	const struct dfx_yaml_node **own;
 
 	for (size_t i = 0; i < c->nservices; i++) {
-		c->services[i].extends_name = extends_local(b, &c->services[i]);
+		c->services[i].extends_name = extends_local(b, &c->services[i], &c->services[i].extends_file);
 		total += c->services[i].nlayers;
 	}
 	own = dfx_xcalloc(total + 1, sizeof(*own));
@@ -898,7 +902,7 @@ static void resolve_extends(struct builder *b)
 		const struct dfx_yaml_node **v = NULL;
 		size_t n = 0, cap = 0;
 
-		if (!s->extends_name)
+		if (!s->extends_name || s->extends_file)
 			continue;
 		collect_extends(b, i, &v, &n, &cap, 0, own, nown, first);
 		for (size_t k = 0; k < nown[i]; k++) {
@@ -1115,6 +1119,74 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
 		if (!strcmp(c->services[i].name, name))
 			return &c->services[i];
 	return NULL;
+}
+
+/* ---------------------------------------------------------------- related files */
+
+static void add_related(const char *dir, const char *p, char ***out, size_t *n, size_t *cap)
+{
+	char *full;
+
+	if (!p || !*p || dfx_compose_is_interpolated(p) || strstr(p, "://"))
+		return;
+	full = dfx_path_join(dir, p);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*out)[i], full)) {
+			free(full);
+			return;
+		}
+	DFX_GROW(*out, *n + 1, *cap);
+	(*out)[(*n)++] = full;
+}
+
+/* `include:` entry: a path, or a mapping whose `path:` is a path or a list of them. */
+static void include_entry(const struct dfx_compose *c, const struct dfx_yaml_node *it, const char *dir,
+			  char ***out, size_t *n, size_t *cap)
+{
+	const struct dfx_yaml_node *p;
+
+	it = dfx_yaml_resolve(it);
+	if (!it)
+		return;
+	if (it->type == DFX_YAML_SCALAR) {
+		add_related(dir, scalar_text(it), out, n, cap);
+		return;
+	}
+	if (it->type != DFX_YAML_MAPPING)
+		return;
+	p = dfx_yaml_get(c->yaml, it, "path");
+	if (p && p->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < p->n; i++)
+			add_related(dir, scalar_text(p->items[i]), out, n, cap);
+	} else {
+		add_related(dir, scalar_text(p), out, n, cap);
+	}
+}
+
+size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out)
+{
+	char *dir = dfx_path_dir(compose_path);
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < c->nservices; i++)
+		add_related(dir, c->services[i].extends_file, out, &n, &cap);
+	for (size_t d = 0; d < c->yaml->ndocs; d++) {
+		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
+		const struct dfx_yaml_node *inc = r && r->type == DFX_YAML_MAPPING ?
+						  dfx_yaml_get(c->yaml, r, "include") : NULL;
+
+		if (!inc)
+			continue;
+		if (inc->type == DFX_YAML_SEQUENCE) {
+			for (size_t i = 0; i < inc->n; i++)
+				include_entry(c, inc->items[i], dir, out, &n, &cap);
+		} else {
+			include_entry(c, inc, dir, out, &n, &cap);
+		}
+	}
+	free(dir);
+	return n;
 }
 
 /* ---------------------------------------------------------------- build */

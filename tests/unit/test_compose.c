@@ -498,6 +498,32 @@ static void test_extends(void **state)
 	unload(&f);
 }
 
+/* Files a compose file pulls in: extends file: and include:, resolved against its folder. */
+static void test_related(void **state)
+{
+	struct fixture f;
+	char **v;
+	size_t n;
+
+	(void)state;
+	load(&f, "include:\n  - infra/db.yaml\n  - path: [a.yaml, ../b.yaml]\n  - path: ${X:-c.yaml}\n"
+		 "  - https://example.com/x.yaml\nservices:\n  web:\n    extends:\n      file: common.yml\n"
+		 "      service: base\n  api:\n    extends: {file: common.yml, service: api}\n");
+	assert_string_equal(dfx_compose_service_find(f.c, "web")->extends_file, "common.yml");
+	assert_string_equal(dfx_compose_service_find(f.c, "web")->extends_name, "base");
+	assert_int_equal(dfx_compose_service_find(f.c, "web")->nlayers, 1);
+	n = dfx_compose_related(f.c, "proj/compose.yaml", &v);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "proj/common.yml");
+	assert_string_equal(v[1], "proj/infra/db.yaml");
+	assert_string_equal(v[2], "proj/a.yaml");
+	assert_string_equal(v[3], "b.yaml");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	unload(&f);
+}
+
 static void test_alias_bomb(void **state)
 {
 	struct dfx_buf b = DFX_BUF_INIT;
@@ -674,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_legacy),
 		cmocka_unit_test(test_extends),
+		cmocka_unit_test(test_related),
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_suppression),
 		cmocka_unit_test(test_build_dockerfile),

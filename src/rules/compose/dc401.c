@@ -82,7 +82,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (!v->source)
 				continue;
-			host = dfx_compose_volume_host_path(v);
+			host = dfx_dc_volume_host_path(ctx, v);
 			if (host)
 				what = exposed(host, &dir);
 			if (!what && (strstr(v->source, "pipe/docker_engine") || strstr(v->source, "pipe\\docker_engine")))

@@ -113,7 +113,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (v->read_only || !v->source)
 				continue;
-			host = dfx_compose_volume_host_path(v);
+			host = dfx_dc_volume_host_path(ctx, v);
 			if (!host || !sensitive(host)) {
 				free(host);
 				continue;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dcrule.h"
+#include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 
 /* ---------------------------------------------------------------- text */
@@ -465,6 +466,46 @@ const char *dfx_dc_security_opt_disables(const char *opt)
 
 /* ---------------------------------------------------------------- reachability */
 
+static bool is_override(const char *path)
+{
+	const char *b = base_name(path);
+
+	if (!strncmp(b, "docker-", 7))
+		b += 7;
+	return !strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml");
+}
+
+/*
+ * Compose merges compose.override.y(a)ml into compose.y(a)ml by default
+ * (docker-compose.* alike): the service is exposed when the same service
+ * of the other file of the pair, in the same directory and in the run,
+ * publishes a port or uses the host network.
+ */
+static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
+{
+	bool base = is_base(ctx->file->path), ovr = is_override(ctx->file->path), hit = false;
+	char *dir;
+
+	if (!base && !ovr)
+		return false;
+	dir = dfx_path_dir(ctx->file->path);
+	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
+		struct dfx_wsfile *w = ctx->ws->files[i];
+		const struct dfx_compose_service *o;
+		char *d;
+
+		if (w == ctx->file || w->kind != DFX_KIND_COMPOSE || !w->compose ||
+		    !(base ? is_override(w->path) : is_base(w->path)))
+			continue;
+		d = dfx_path_dir(w->path);
+		if (!strcmp(d, dir) && (o = dfx_compose_service_find(w->compose, name)) != NULL)
+			hit = dfx_compose_service_exposed(o);
+		free(d);
+	}
+	free(dir);
+	return hit;
+}
+
 void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
 			   const struct dfx_compose_service *const *svcs, size_t nsvcs)
 {
@@ -474,7 +515,7 @@ void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
 	if (!f || f->severity <= DFX_SEV_HIGH)
 		return;
 	for (size_t i = 0; i < nsvcs; i++)
-		if (dfx_compose_service_exposed(svcs[i]))
+		if (dfx_compose_service_exposed(svcs[i]) || merged_exposed(ctx, svcs[i]->name))
 			return;
 	was = f->severity;
 	dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
@@ -485,4 +526,91 @@ void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
 			  f->message, nsvcs > 1 ? "their" : "its", nsvcs > 1 ? "them" : "it");
 	free(f->message);
 	f->message = m;
+}
+
+/* ---------------------------------------------------------------- .env values */
+
+/*
+ * `v` with each `${NAME...}` / `$NAME` that the .env text sets replaced by
+ * its value (`${NAME:-x}` takes x when the value is empty, as Compose
+ * does); references the .env does not set are kept for the defaults.
+ */
+static char *with_dotenv(const char *v, const struct dfx_source *env)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; v[i];) {
+		size_t s = i, ns, ne, end;
+		bool colon = false, brace;
+		char *name, *val;
+
+		if (v[i] != '$' || !v[i + 1]) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		if (v[i + 1] == '$') {
+			dfx_buf_add(&b, "$$", 2);
+			i += 2;
+			continue;
+		}
+		brace = v[i + 1] == '{';
+		ns = ne = i + 1 + brace;
+		while ((v[ne] >= 'A' && v[ne] <= 'Z') || (v[ne] >= 'a' && v[ne] <= 'z') ||
+		       (v[ne] >= '0' && v[ne] <= '9') || v[ne] == '_')
+			ne++;
+		end = ne;
+		if (brace) {
+			size_t depth = 1;
+
+			colon = v[ne] == ':';
+			while (v[end] && depth) {
+				if (v[end] == '{')
+					depth++;
+				else if (v[end] == '}')
+					depth--;
+				end++;
+			}
+			if (depth) {
+				dfx_buf_adds(&b, v + s);
+				break;
+			}
+		}
+		if (ne == ns) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		name = dfx_xstrndup(v + ns, ne - ns);
+		val = dfx_dotenv_get(env->data, env->len, name);
+		if (val && !(colon && !*val) && !strchr(val, '$'))
+			dfx_buf_adds(&b, val);
+		else
+			dfx_buf_add(&b, v + s, end - s);
+		free(val);
+		free(name);
+		i = end;
+	}
+	return dfx_buf_detach(&b);
+}
+
+char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v)
+{
+	struct dfx_compose_volume t;
+	const struct dfx_source *env;
+	char *dir, *path, *src, *r;
+
+	if (!v->source || !dfx_compose_is_interpolated(v->source))
+		return dfx_compose_volume_host_path(v);
+	dir = dfx_path_dir(ctx->file->path);
+	path = dfx_path_join(dir, ".env");
+	env = dfx_ws_read(ctx->ws, path);
+	free(dir);
+	free(path);
+	if (!env)
+		return dfx_compose_volume_host_path(v);
+	src = with_dotenv(v->source, env);
+	t = *v;
+	t.source = src;
+	r = dfx_compose_volume_host_path(&t);
+	free(src);
+	return r;
 }

@@ -104,6 +104,15 @@ const char *dfx_dc_security_opt_disables(const char *opt);
 void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
 			   const struct dfx_compose_service *const *svcs, size_t nsvcs);
 
+/*
+ * The host path of a bind mount as Compose mounts it
+ * (dfx_compose_volume_host_path), variables of the source replaced by the
+ * values the `.env` beside the compose file gives them, else by their
+ * defaults (`${DOCKER_SOCKET_LOCATION:-/var/run/docker.sock}`). NULL when
+ * not a host path or a variable has neither. Caller frees.
+ */
+char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v);
+
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
 
