@@ -150,10 +150,26 @@ static bool same_but_service(const char *a, const char *b)
 	return !strncmp(pa, pb, nb) && (!pa[nb] || !strncmp(pa + nb, "; it also applies to `", 22));
 }
 
+/* Fixes that make exactly the same edits (a value in an anchor several services merge). */
+static bool same_fix(const struct dfx_fix *a, const struct dfx_fix *b)
+{
+	if (!a || !b || !a->nedits || a->nedits != b->nedits)
+		return false;
+	for (size_t i = 0; i < a->nedits; i++) {
+		const struct dfx_edit *x = &a->edits[i], *y = &b->edits[i];
+
+		if (x->start != y->start || x->end != y->end || strcmp(x->path, y->path) ||
+		    strcmp(x->text ? x->text : "", y->text ? y->text : ""))
+			return false;
+	}
+	return true;
+}
+
 /*
  * One finding per cause: a value that several services get from one place
- * (an anchor, a base service they extend, a document they share) is
- * reported once, at that place, naming every service it applies to.
+ * (a base service they extend, a document they share: the same span; an
+ * anchor they merge: the same fix) is reported once, at the first place,
+ * naming every service it applies to.
  */
 static void merge_copies(struct dfx_findings *out, size_t from)
 {
@@ -165,7 +181,8 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 
 		for (size_t k = from; k < w && !first; k++)
 			if (out->v[k].rule == f->rule && out->v[k].src == f->src &&
-			    out->v[k].span.start == f->span.start && out->v[k].span.end == f->span.end &&
+			    ((out->v[k].span.start == f->span.start && out->v[k].span.end == f->span.end) ||
+			     same_fix(out->v[k].fix, f->fix)) &&
 			    same_but_service(out->v[k].message, f->message))
 				first = &out->v[k];
 		if (!first) {
