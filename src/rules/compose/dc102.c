@@ -130,7 +130,9 @@ static bool value_used(const struct dfx_compose *c, const char *v, const struct 
 
 	if (!v || !*v)
 		return false;
-	hit = find_use(c->root, v, skip, nskip, 0);
+	hit = NULL;
+	for (size_t d = 0; d < c->yaml->ndocs && !hit; d++) /* every document of the file */
+		hit = find_use(c->yaml->docs[d], v, skip, nskip, 0);
 	if (where)
 		*where = hit;
 	return hit != NULL;

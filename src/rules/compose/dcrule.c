@@ -151,11 +151,14 @@ bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const struct dfx_yaml_node *n, cons
 {
 	struct dfx_compose *c = ctx->file->compose;
 	const char *code = ctx->rule->code;
+	const struct dfx_yaml_node *root = n;
 
 	*why = NULL;
 	if (!dfx_dc_anchor_of(n))
 		return true;
-	if (dfx_compose_suppressed(c, code, n->span.start) || alias_suppressed(c, c->yaml->root, n, code, 0)) {
+	while (root->parent) /* aliases stay in their document */
+		root = root->parent;
+	if (dfx_compose_suppressed(c, code, n->span.start) || alias_suppressed(c, root, n, code, 0)) {
 		*why = "the value is defined in an anchor that a service with this rule suppressed also "
 		       "uses: edit it by hand";
 		return false;
