@@ -985,17 +985,12 @@ struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_e
 	resolve_extends(&b);
 	for (size_t i = 0; i < c->nservices && !b.failed; i++)
 		read_service(&b, &c->services[i]);
-	for (size_t d = 0; d < c->ndocs; d++) {
+	/* top-level secrets: the first document that declares them */
+	for (size_t d = 0; d < c->ndocs && !c->secrets_ref.key; d++) {
 		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
 
-		if (!r || r->type != DFX_YAML_MAPPING)
-			continue;
-		if (r != root) {
+		if (r && r != root && r->type == DFX_YAML_MAPPING)
 			get(&b, r, "secrets", &c->secrets_ref);
-			if (!c->secrets_ref.key)
-				continue;
-		}
-		break;
 	}
 	read_top_secrets(&b);
 	read_named(c->volumes_ref.node, &c->volumes, &c->nvolumes);
