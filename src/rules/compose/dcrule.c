@@ -595,21 +595,40 @@ static char *with_dotenv(const char *v, const struct dfx_source *env)
 	return dfx_buf_detach(&b);
 }
 
+/* The .env beside the checked compose file, or NULL. */
+static const struct dfx_source *dotenv_of(struct dfx_ctx *ctx)
+{
+	char *dir = dfx_path_dir(ctx->file->path), *path = dfx_path_join(dir, ".env");
+	const struct dfx_source *env = dfx_ws_read(ctx->ws, path);
+
+	free(dir);
+	free(path);
+	return env;
+}
+
+char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value)
+{
+	const struct dfx_source *env;
+	char *sub, *r;
+
+	if (!value)
+		return NULL;
+	env = dfx_compose_is_interpolated(value) ? dotenv_of(ctx) : NULL;
+	sub = env ? with_dotenv(value, env) : dfx_xstrdup(value);
+	r = dfx_compose_with_defaults(sub);
+	free(sub);
+	return r;
+}
+
 char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v)
 {
 	struct dfx_compose_volume t;
 	const struct dfx_source *env;
-	char *dir, *path, *src, *r;
+	char *src, *r;
 
-	if (!v->source || !dfx_compose_is_interpolated(v->source))
+	if (!v->source || !dfx_compose_is_interpolated(v->source) || !(env = dotenv_of(ctx)))
 		return dfx_compose_volume_host_path(v);
-	dir = dfx_path_dir(ctx->file->path);
-	path = dfx_path_join(dir, ".env");
-	env = dfx_ws_read(ctx->ws, path);
-	free(dir);
-	free(path);
-	if (!env)
-		return dfx_compose_volume_host_path(v);
+	/* the .env's values first; ~, $HOME and the defaults as without it */
 	src = with_dotenv(v->source, env);
 	t = *v;
 	t.source = src;

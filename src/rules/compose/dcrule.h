@@ -112,6 +112,9 @@ void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
  * not a host path or a variable has neither. Caller frees.
  */
 char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v);
+/* A value with the .env's values and then the defaults applied (`$$` -> `$`); NULL when a
+   variable has neither (its value is unknown). Caller frees. */
+char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value);
 
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
