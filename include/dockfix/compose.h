@@ -162,8 +162,24 @@ struct dfx_compose_build {
 
 struct dfx_compose_service {
 	const char *name;
-	const struct dfx_yaml_node *key;  /* the name under services: */
+	const struct dfx_yaml_node *key;  /* the name under services: (its first definition) */
 	const struct dfx_yaml_node *node; /* the service mapping (NULL when not a mapping) */
+	/*
+	 * The mappings Compose merges into the service, base first: the bases
+	 * it `extends:` in this file (recursively), then its own definitions
+	 * in document order (node is the first of those). A key's value is
+	 * the one of the last layer that sets it (`!reset` unsets it);
+	 * ports, volumes, environment, env_file and secrets merge as Compose
+	 * merges them (merge.md: sequences append, environment by name,
+	 * volumes by target; `!override` replaces).
+	 */
+	const struct dfx_yaml_node **layers;
+	size_t nlayers;
+	const char *extends_name;        /* the service it extends (of extends_file when set, else of
+					    this file), or NULL */
+	const char *extends_file;        /* `extends: {file: F}`: F as written (its layers are not
+					    merged here; F is checked as a file of its own), or NULL */
+	const struct dfx_yaml_node *alias; /* the alias its mapping was written as (`svc: *x`), or NULL */
 	/* keys (merges applied; key == NULL when absent) */
 	struct dfx_yaml_ref image, build_ref, ports_ref, environment, env_file_ref, secrets_ref,
 		volumes_ref, command, entrypoint, user, privileged, cap_add, cap_drop,
@@ -218,6 +234,9 @@ struct dfx_compose {
 	size_t ncomments;
 	struct dfx_pragma *pragmas;  /* the `# dockfix ignore=` comments in file order */
 	size_t npragmas;
+	bool legacy;                     /* a version 1 file: services at the top level, no
+					    `services:` (`net:` read as network_mode) */
+	size_t ndocs;                    /* YAML documents merged (`---`) */
 };
 
 /*
@@ -229,9 +248,20 @@ struct dfx_compose {
 struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_error *err);
 void dfx_compose_free(struct dfx_compose *c);
 
-/* A key of a service (merges applied). Returns 1 found, 0 absent, -1 budget spent. */
+/* A key of a service (merges and layers applied: the last layer that sets it).
+   Returns 1 found, 0 absent (or `!reset`), -1 budget spent. */
 int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_service *s,
 			    const char *key, struct dfx_yaml_ref *ref);
+/*
+ * Whether a service is reachable from outside the host: it publishes a
+ * port on an address other than loopback (no host IP, 0.0.0.0, ::, a
+ * LAN address, or a variable whose default is one of those), or it uses
+ * the host network (`network_mode: host`, v1 `net: host`). `expose:`
+ * alone does not publish anything.
+ */
+bool dfx_compose_service_exposed(const struct dfx_compose_service *s);
+/* A published port whose host IP is loopback (127.0.0.0/8, ::1, localhost), defaults applied. */
+bool dfx_compose_port_loopback(const struct dfx_compose_port *p);
 /* The service of that name, or NULL. */
 const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_compose *c,
 							   const char *name);
@@ -249,6 +279,16 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
  */
 char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const char *compose_path,
 				   char **context);
+
+/*
+ * The other compose files a file pulls in: `extends: {file: F}` of its
+ * services and its top-level `include:` (a path, a list of paths, or
+ * `path:` entries, string or list), resolved against the directory of
+ * the file at `compose_path`, as the Compose Specification resolves them.
+ * Interpolated and remote (`://`) paths are left out. Returns the count;
+ * *out (caller frees each and the array) lists them without duplicates.
+ */
+size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out);
 
 /* ---------------------------------------------------------------- edits */
 

@@ -56,6 +56,14 @@ struct dfx_ctx {
 struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const char *fmt, ...)
 	DFX_PRINTF(3, 4);
 
+/*
+ * Give a finding its severity from what the rule knows of the case (a
+ * service that is not reachable from outside the host, a secret in the
+ * build context) instead of the rule's default. A severity set in the
+ * configuration for the rule still wins. `f` may be NULL.
+ */
+void dfx_finding_severity(const struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_severity s);
+
 /* Whether a finding of the running rule at `off` would be suppressed. */
 bool dfx_rule_suppressed(const struct dfx_ctx *ctx, uint32_t off);
 

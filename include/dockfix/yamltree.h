@@ -28,6 +28,7 @@
 /* Caps on untrusted input (the file size cap is DFX_MAX_FILE_SIZE). */
 #define DFX_YAML_MAX_DEPTH 64
 #define DFX_YAML_MAX_NODES 1000000u
+#define DFX_YAML_MAX_DOCS 256
 /*
  * Node visits that lookups (through merge keys and aliases) may spend per
  * tree: this, plus 8 per node of the tree, so that big files still work
@@ -99,11 +100,13 @@ struct dfx_yaml_node {
 struct dfx_yaml_arena;
 struct dfx_yaml_layout;
 
-/* A parsed single-document YAML stream. */
+/* A parsed YAML stream: one document, or several separated by `---`. */
 struct dfx_yaml {
 	const char *data;           /* borrowed: the parsed bytes */
 	size_t len;
-	struct dfx_yaml_node *root; /* NULL when the stream holds no document */
+	struct dfx_yaml_node *root; /* the first document; NULL when the stream holds none */
+	struct dfx_yaml_node **docs; /* every document's root, in order (docs[0] == root) */
+	size_t ndocs;
 	size_t nnodes;
 	unsigned long visits;       /* lookup visits spent */
 	unsigned long budget;       /* visits allowed (see DFX_YAML_VISIT_BUDGET) */
@@ -113,10 +116,11 @@ struct dfx_yaml {
 };
 
 /*
- * Parse `len` bytes (a single YAML document). Returns the tree, or NULL with
+ * Parse `len` bytes (one or more YAML documents; anchors are per document).
+ * Returns the tree, or NULL with
  * *err set to `path:line:col: message` parts (1-based line, byte column) for
  * invalid YAML, invalid UTF-8 or control characters, duplicate mapping keys,
- * an unknown alias, several documents, or a cap (size, depth, node count).
+ * an unknown alias, or a cap (size, depth, node count, documents).
  * Never crashes on any input. `data` must outlive the tree.
  */
 struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,

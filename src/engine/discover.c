@@ -314,15 +314,33 @@ static void set_context(struct dfx_workspace *ws, struct dfx_wsfile *f, const ch
 	}
 }
 
+/* The compose files a target pulls in (`extends: {file:}`, `include:`) are checked too:
+   what they set is part of the application. */
+static void add_related(struct dfx_workspace *ws, struct dfx_wsfile *c)
+{
+	char **rel;
+	size_t n = dfx_compose_related(c->compose, c->path, &rel);
+
+	for (size_t k = 0; k < n; k++) {
+		struct dfx_wsfile *r = dfx_ws_file(ws, rel[k]);
+
+		if (r->on_disk && !r->target && (r->kind == DFX_KIND_UNKNOWN || r->kind == DFX_KIND_COMPOSE))
+			dfx_ws_add_target(ws, rel[k], DFX_KIND_COMPOSE);
+		free(rel[k]);
+	}
+	free(rel);
+}
+
 void dfx_discover_link(struct dfx_workspace *ws)
 {
-	size_t n = ws->n;
-
-	for (size_t i = 0; i < n; i++) {
+	/* ws->n grows as related compose files join: they are linked in turn */
+	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *c = ws->files[i];
 
 		if (c->kind != DFX_KIND_COMPOSE || !c->compose)
 			continue;
+		if (c->target)
+			add_related(ws, c);
 		for (size_t b = 0; b < c->compose->nservices; b++) {
 			char *ctx;
 			char *dfp = dfx_compose_build_dockerfile(&c->compose->services[b], c->path, &ctx);

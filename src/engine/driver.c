@@ -13,6 +13,7 @@
 #include "dockfix/config.h"
 #include "dockfix/dockerfile.h"
 #include "dockfix/driver.h"
+#include "dockfix/path.h"
 #include "dockfix/rule.h"
 
 /* Whether code i of pg covers findings of rule `code`: the code itself, or
@@ -89,6 +90,18 @@ struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const ch
 	va_end(ap);
 	f->message = dfx_buf_detach(&b);
 	return f;
+}
+
+void dfx_finding_severity(const struct dfx_ctx *ctx, struct dfx_finding *f, enum dfx_severity s)
+{
+	const struct dfx_config *c = ctx->ws->config;
+
+	if (!f)
+		return;
+	for (size_t i = 0; c && i < c->nsevs; i++)
+		if (strcmp(c->sevs[i].code, ctx->rule->code) == 0)
+			return;
+	f->severity = s;
 }
 
 bool dfx_rule_suppressed(const struct dfx_ctx *ctx, uint32_t off)
@@ -191,6 +204,149 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 	free(sv);
 }
 
+/* The service a message names (after "service `"), as [*at, *at + *len); false when none. */
+static bool named_service(const char *msg, const char **at, size_t *len)
+{
+	const char *p = strstr(msg, "service `"), *e;
+
+	if (!p)
+		return false;
+	p += 9;
+	e = strchr(p, '`');
+	if (!e)
+		return false;
+	*at = p;
+	*len = (size_t)(e - p);
+	return true;
+}
+
+/* Same message but for the service it names. */
+static bool same_but_service(const char *a, const char *b)
+{
+	const char *pa, *pb;
+	size_t na, nb;
+
+	if (!named_service(a, &pa, &na) || !named_service(b, &pb, &nb))
+		return false;
+	if (pa - a != pb - b || strncmp(a, b, (size_t)(pa - a)))
+		return false;
+	/* a may already name the services merged into it */
+	nb = strlen(pb + nb);
+	pb += strlen(pb) - nb;
+	pa += na;
+	return !strncmp(pa, pb, nb) && (!pa[nb] || !strncmp(pa + nb, "; it also applies to `", 22));
+}
+
+/* Fixes that make exactly the same edits (a value in an anchor several services merge). */
+static bool same_fix(const struct dfx_fix *a, const struct dfx_fix *b)
+{
+	if (!a || !b || !a->nedits || a->nedits != b->nedits)
+		return false;
+	for (size_t i = 0; i < a->nedits; i++) {
+		const struct dfx_edit *x = &a->edits[i], *y = &b->edits[i];
+
+		if (x->start != y->start || x->end != y->end || strcmp(x->path, y->path) ||
+		    strcmp(x->text ? x->text : "", y->text ? y->text : ""))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * One finding per cause: a value that several services get from one place
+ * (a base service they extend, a document they share: the same span; an
+ * anchor they merge: the same fix) is reported once, at the first place,
+ * naming every service it applies to.
+ */
+static void merge_copies(struct dfx_findings *out, size_t from)
+{
+	size_t w = from;
+
+	for (size_t i = from; i < out->n; i++) {
+		struct dfx_finding *f = &out->v[i];
+		struct dfx_finding *first = NULL;
+
+		for (size_t k = from; k < w && !first; k++)
+			if (out->v[k].rule == f->rule && out->v[k].src == f->src &&
+			    ((out->v[k].span.start == f->span.start && out->v[k].span.end == f->span.end) ||
+			     same_fix(out->v[k].fix, f->fix)) &&
+			    same_but_service(out->v[k].message, f->message))
+				first = &out->v[k];
+		if (!first) {
+			out->v[w++] = *f;
+			continue;
+		}
+		{
+			const char *at = NULL;
+			size_t len = 0;
+			struct dfx_buf m = DFX_BUF_INIT;
+
+			named_service(f->message, &at, &len);
+			dfx_buf_adds(&m, first->message);
+			dfx_buf_adds(&m, strstr(first->message, "; it also applies to `") ? ", `" :
+					 "; it also applies to `");
+			dfx_buf_add(&m, at, len);
+			dfx_buf_addc(&m, '`');
+			free(first->message);
+			first->message = dfx_buf_detach(&m);
+		}
+		if (first->severity < f->severity)
+			first->severity = f->severity;
+		free(f->message);
+		free(f->hint);
+		dfx_fix_free(f->fix);
+	}
+	out->n = w;
+}
+
+/*
+ * A finding about service S of compose file f also applies to the
+ * services of other files that `extends: {file: f, service: S}`: the
+ * message names them (the cause, and its fix, stay in f).
+ */
+static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++) {
+		struct dfx_finding *fd = &out->v[i];
+		struct dfx_buf m = DFX_BUF_INIT;
+		const char *at;
+		size_t len, nnamed = 0;
+
+		if (!named_service(fd->message, &at, &len))
+			continue;
+		for (size_t k = 0; k < ws->n; k++) {
+			struct dfx_wsfile *w = ws->files[k];
+			char *dir;
+
+			if (w == f || w->kind != DFX_KIND_COMPOSE || !w->compose)
+				continue;
+			dir = dfx_path_dir(w->path);
+			for (size_t j = 0; j < w->compose->nservices; j++) {
+				const struct dfx_compose_service *s = &w->compose->services[j];
+				char *base;
+
+				if (!s->extends_file || !s->extends_name || strlen(s->extends_name) != len ||
+				    strncmp(s->extends_name, at, len))
+					continue;
+				base = dfx_path_join(dir, s->extends_file);
+				if (!strcmp(base, f->path)) {
+					dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", s->name, w->path);
+				}
+				free(base);
+			}
+			free(dir);
+		}
+		if (nnamed) {
+			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
+						  nnamed > 1 ? "" : "s");
+
+			free(fd->message);
+			fd->message = msg;
+		}
+		dfx_buf_release(&m);
+	}
+}
+
 bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code)
 {
 	return dfx_config_enabled(ctx->ws->config, code) &&
@@ -284,6 +440,9 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 		}
 		if (any_supersedes)
 			resolve_supersedes(out, first);
+		merge_copies(out, first);
+		if (f->kind == DFX_KIND_COMPOSE)
+			note_extenders(ws, f, out, first);
 		/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
 		for (size_t r = 0; r < dfx_nrules && npg; r++) {
 			const struct dfx_rule *rule = dfx_rules[r];

@@ -6,10 +6,17 @@
  * (interpolation, port and volume specs) are in compose_syntax.c, the
  * compose-level edits in compose_edit.c.
  *
+ * A service is the merge of its layers (struct dfx_compose_service): the
+ * bases it `extends:` in the file, then its definitions in each YAML
+ * document; version 1 files (services at the top level) are read into the
+ * same model.
+ *
  * References: the Compose Specification (compose-spec/compose-spec
  * 05-services.md, 07-volumes.md, 09-secrets.md, 10-fragments.md for
- * anchors and `<<` merges). Merge keys are applied through the YAML
- * lookups, which report when a value came through an anchor.
+ * anchors and `<<` merges, 13-merge.md for how layers merge and for
+ * `!reset`/`!override`, 05-services.md `extends`); Docker's "Compose file
+ * versions and upgrading" for version 1. Merge keys are applied through
+ * the YAML lookups, which report when a value came through an anchor.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,23 +153,57 @@ static void env_from_item(struct env_list *l, const struct dfx_yaml *y, const st
 	}
 }
 
-static void read_env(struct builder *b, const struct dfx_yaml_ref *field, struct dfx_compose_env **out,
-		     size_t *nout)
+/* Read one layer's environment (or build args) into l. */
+static void read_env_layer(struct builder *b, const struct dfx_yaml_ref *field, struct env_list *l)
 {
-	struct env_list l = {NULL, 0, 0, field->from_anchor, field->via};
 	const struct dfx_yaml_node *n = field->node;
 
+	l->from_anchor = field->from_anchor;
+	l->via = field->via;
 	if (!n)
 		return;
 	if (n->type == DFX_YAML_MAPPING) {
-		if (dfx_yaml_map_foreach(b->c->yaml, n, env_from_ref, &l) < 0)
+		if (dfx_yaml_map_foreach(b->c->yaml, n, env_from_ref, l) < 0)
 			fail_at(b, n->span.start, "too many alias and merge-key expansions");
 	} else if (n->type == DFX_YAML_SEQUENCE) {
 		for (size_t i = 0; i < n->n; i++)
-			env_from_item(&l, b->c->yaml, n->items[i]);
+			env_from_item(l, b->c->yaml, n->items[i]);
 	}
+}
+
+/* Environment of every layer, merged by name: a later layer's entry replaces an earlier one's. */
+static void read_env_refs(struct builder *b, const struct dfx_yaml_ref *refs, size_t nrefs,
+			  struct dfx_compose_env **out, size_t *nout)
+{
+	struct env_list l = {NULL, 0, 0, false, NULL};
+	size_t *layer_end = dfx_xcalloc(nrefs + 1, sizeof(*layer_end)), w = 0, li = 0;
+
+	for (size_t i = 0; i < nrefs; i++) {
+		read_env_layer(b, &refs[i], &l);
+		layer_end[i] = l.n;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		bool later = false;
+
+		while (li < nrefs && layer_end[li] <= i)
+			li++;
+		for (size_t j = li < nrefs ? layer_end[li] : l.n; j < l.n && !later; j++)
+			later = l.v[i].name && l.v[j].name && !strcmp(l.v[i].name, l.v[j].name);
+		if (later) {
+			free(l.v[i].storage);
+			continue;
+		}
+		l.v[w++] = l.v[i];
+	}
+	free(layer_end);
 	*out = l.v;
-	*nout = l.n;
+	*nout = w;
+}
+
+static void read_env(struct builder *b, const struct dfx_yaml_ref *field, struct dfx_compose_env **out,
+		     size_t *nout)
+{
+	read_env_refs(b, field, 1, out, nout);
 }
 
 /* --- secrets granted to a service or a build */
@@ -171,8 +212,8 @@ static void read_secret_refs(struct builder *b, const struct dfx_yaml_ref *field
 			     struct dfx_compose_secret_ref **out, size_t *nout)
 {
 	const struct dfx_yaml_node *n = field->node;
-	struct dfx_compose_secret_ref *v = NULL;
-	size_t cnt = 0, cap = 0;
+	struct dfx_compose_secret_ref *v = *out;
+	size_t cnt = *nout, cap = *nout;
 
 	if (!n || n->type != DFX_YAML_SEQUENCE)
 		return;
@@ -205,10 +246,10 @@ static void read_secret_refs(struct builder *b, const struct dfx_yaml_ref *field
 
 /* --- ports */
 
-static void read_ports(struct builder *b, struct dfx_compose_service *s)
+static void read_ports(struct builder *b, struct dfx_compose_service *s, const struct dfx_yaml_ref *field)
 {
-	const struct dfx_yaml_node *n = s->ports_ref.node;
-	size_t cap = 0;
+	const struct dfx_yaml_node *n = field->node;
+	size_t cap = s->nports;
 
 	if (!n || n->type != DFX_YAML_SEQUENCE)
 		return;
@@ -250,16 +291,16 @@ static void read_ports(struct builder *b, struct dfx_compose_service *s)
 		}
 		p->item = n->items[i];
 		p->node = it;
-		p->from_anchor = s->ports_ref.from_anchor || via_alias(n->items[i]);
+		p->from_anchor = field->from_anchor || via_alias(n->items[i]);
 	}
 }
 
 /* --- volumes */
 
-static void read_volumes(struct builder *b, struct dfx_compose_service *s)
+static void read_volumes(struct builder *b, struct dfx_compose_service *s, const struct dfx_yaml_ref *field)
 {
-	const struct dfx_yaml_node *n = s->volumes_ref.node;
-	size_t cap = 0;
+	const struct dfx_yaml_node *n = field->node;
+	size_t cap = s->nvolumes;
 
 	if (!n || n->type != DFX_YAML_SEQUENCE)
 		return;
@@ -291,16 +332,16 @@ static void read_volumes(struct builder *b, struct dfx_compose_service *s)
 				v->type = v->source && dfx_compose_is_host_path(v->source) ? "bind" : "volume";
 		}
 		v->node = it;
-		v->from_anchor = s->volumes_ref.from_anchor || via_alias(n->items[i]);
+		v->from_anchor = field->from_anchor || via_alias(n->items[i]);
 	}
 }
 
 /* --- env_file */
 
-static void read_env_files(struct builder *b, struct dfx_compose_service *s)
+static void read_env_files(struct builder *b, struct dfx_compose_service *s, const struct dfx_yaml_ref *field)
 {
-	const struct dfx_yaml_node *n = s->env_file_ref.node;
-	size_t cap = 0, cnt;
+	const struct dfx_yaml_node *n = field->node;
+	size_t cap = s->nenv_files, cnt;
 	const struct dfx_yaml_node *one[1];
 	const struct dfx_yaml_node *const *items;
 
@@ -395,66 +436,147 @@ static const struct {
 #undef F
 };
 
-/* The alias a service's mapping was written as (`svc: *x`), or NULL. */
-static const struct dfx_yaml_node *service_alias(const struct dfx_compose_service *s)
-{
-	const struct dfx_yaml_node *v;
+#define NFIELDS (sizeof(service_fields) / sizeof(service_fields[0]))
 
-	if (!s->key || !s->key->parent)
-		return NULL;
-	v = s->key->parent->pairs[s->key->index].value;
-	return via_alias(v) ? v : NULL;
+/* A value tagged `!reset` (merge.md: the key is removed) or `!override` (replaces, no merge). */
+static bool tagged(const struct dfx_yaml_node *v, const char *tag)
+{
+	return v && v->tag && !strcmp(v->tag, tag);
 }
 
-/* One pass over the service's effective keys (merges applied) fills the known fields. */
+struct field_pass {
+	struct dfx_compose_service *s;
+	bool legacy;
+	bool done[NFIELDS];
+};
+
+/* One pass over a layer's effective keys (merges applied) fills the fields no later layer set. */
 static int service_field(const struct dfx_yaml_ref *ref, void *arg)
 {
-	struct dfx_compose_service *s = arg;
+	struct field_pass *fp = arg;
 	const char *k = dfx_yaml_str(ref->key);
 
 	if (!k)
 		return 0;
-	for (size_t i = 0; i < sizeof(service_fields) / sizeof(service_fields[0]); i++) {
+	if (fp->legacy && !strcmp(k, "net"))
+		k = "network_mode";
+	for (size_t i = 0; i < NFIELDS; i++) {
 		if (!strcmp(k, service_fields[i].key)) {
-			struct dfx_yaml_ref *f = (struct dfx_yaml_ref *)((char *)s + service_fields[i].off);
+			struct dfx_yaml_ref *f = (struct dfx_yaml_ref *)((char *)fp->s + service_fields[i].off);
 
-			if (!f->key)
-				*f = *ref;
+			if (!fp->done[i]) {
+				fp->done[i] = true;
+				if (!tagged(ref->value, "!reset"))
+					*f = *ref;
+			}
 			break;
 		}
 	}
 	return 0;
 }
 
+/*
+ * The refs of `key` in each layer, base first, as Compose merges them: a
+ * `!reset` value drops what came before and adds nothing, `!override`
+ * drops what came before. Returns the count (refs has room for nlayers).
+ */
+static size_t layer_refs(struct builder *b, const struct dfx_compose_service *s, const char *key,
+			 struct dfx_yaml_ref *refs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nlayers; i++) {
+		struct dfx_yaml_ref r;
+
+		get(b, s->layers[i], key, &r);
+		if (!r.key)
+			continue;
+		if (tagged(r.value, "!reset") || tagged(r.value, "!override"))
+			n = 0;
+		if (tagged(r.value, "!reset"))
+			continue;
+		if (s->alias && s->layers[i] == s->node) {
+			r.from_anchor = true;
+			if (!r.via)
+				r.via = s->alias;
+		}
+		refs[n++] = r;
+	}
+	return n;
+}
+
+/* Volumes merge by mount target: a later layer's volume replaces an earlier one at the same target. */
+static void volumes_by_target(struct dfx_compose_service *s, size_t from)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		bool later = false;
+
+		for (size_t j = i < from ? from : s->nvolumes; j < s->nvolumes && !later; j++)
+			later = s->volumes[i].target && s->volumes[j].target &&
+				!strcmp(s->volumes[i].target, s->volumes[j].target);
+		if (later) {
+			dfx_compose_volume_release(&s->volumes[i]);
+			continue;
+		}
+		s->volumes[w++] = s->volumes[i];
+	}
+	s->nvolumes = w;
+}
+
 static void read_service(struct builder *b, struct dfx_compose_service *s)
 {
-	const struct dfx_yaml_node *alias = service_alias(s);
+	struct field_pass fp;
+	struct dfx_yaml_ref *refs;
+	size_t n;
 
 	if (!s->node)
 		return;
-	if (dfx_yaml_map_foreach(b->c->yaml, s->node, service_field, s) < 0) {
-		fail_at(b, s->node->span.start,
-			"too many alias and merge-key expansions (the limit protects against alias bombs)");
-		return;
+	memset(&fp, 0, sizeof(fp));
+	fp.s = s;
+	fp.legacy = b->c->legacy;
+	for (size_t i = s->nlayers; i-- > 0;) {
+		if (dfx_yaml_map_foreach(b->c->yaml, s->layers[i], service_field, &fp) < 0) {
+			fail_at(b, s->layers[i]->span.start,
+				"too many alias and merge-key expansions (the limit protects against alias bombs)");
+			return;
+		}
 	}
-	if (alias) {
-		for (size_t i = 0; i < sizeof(service_fields) / sizeof(service_fields[0]); i++) {
+	if (s->alias) {
+		for (size_t i = 0; i < NFIELDS; i++) {
 			struct dfx_yaml_ref *f = (struct dfx_yaml_ref *)((char *)s + service_fields[i].off);
 
-			if (f->key) {
+			if (f->key && f->map == s->node) {
 				f->from_anchor = true;
 				if (!f->via)
-					f->via = alias;
+					f->via = s->alias;
 			}
 		}
 	}
 	s->image_name = scalar_text(s->image.node);
 	read_build(b, s);
-	read_ports(b, s);
-	read_env(b, &s->environment, &s->env, &s->nenv);
-	read_env_files(b, s);
-	read_secret_refs(b, &s->secrets_ref, &s->secrets, &s->nsecrets);
-	read_volumes(b, s);
+	refs = dfx_xcalloc(s->nlayers, sizeof(*refs));
+	n = layer_refs(b, s, "ports", refs);
+	for (size_t i = 0; i < n; i++)
+		read_ports(b, s, &refs[i]);
+	n = layer_refs(b, s, "environment", refs);
+	read_env_refs(b, refs, n, &s->env, &s->nenv);
+	n = layer_refs(b, s, "env_file", refs);
+	for (size_t i = 0; i < n; i++)
+		read_env_files(b, s, &refs[i]);
+	n = layer_refs(b, s, "secrets", refs);
+	for (size_t i = 0; i < n; i++)
+		read_secret_refs(b, &refs[i], &s->secrets, &s->nsecrets);
+	n = layer_refs(b, s, "volumes", refs);
+	for (size_t i = 0; i < n; i++) {
+		size_t from = s->nvolumes;
+
+		read_volumes(b, s, &refs[i]);
+		if (i > 0)
+			volumes_by_target(s, from);
+	}
+	free(refs);
 }
 
 static void read_named(const struct dfx_yaml_node *n, struct dfx_compose_named **out, size_t *nout)
@@ -548,8 +670,8 @@ static void collect_comments(struct dfx_compose *c)
 	size_t nsp = 0, spcap = 0, k = 0, cap = 0, pcap = 0;
 	uint32_t i = 0;
 
-	if (y->root)
-		collect_scalars(y, y->root, &sp, &nsp, &spcap);
+	for (size_t di = 0; di < y->ndocs; di++)
+		collect_scalars(y, y->docs[di], &sp, &nsp, &spcap);
 	while (i < y->len) {
 		while (k < nsp && sp[k].end <= i)
 			k++;
@@ -595,11 +717,180 @@ static void collect_comments(struct dfx_compose *c)
 
 /* ---------------------------------------------------------------- parse */
 
+/* Top-level keys of the Compose Specification (02-model.md .. 13-merge.md). */
+static bool top_level_key(const char *k)
+{
+	static const char *const keys[] = {"version", "name", "services", "networks", "volumes",
+					   "secrets", "configs", "include", "models"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(k, keys[i]))
+			return true;
+	return !strncmp(k, "x-", 2);
+}
+
+/*
+ * A version 1 file (docs.docker.com "Compose file versions and
+ * upgrading"): no `services:` or `version:`, and a top-level entry is a
+ * service, a mapping with `image:` or `build:`.
+ */
+static bool legacy_doc(struct dfx_yaml *y, const struct dfx_yaml_node *root)
+{
+	bool service = false;
+
+	for (size_t i = 0; i < root->n; i++) {
+		const struct dfx_yaml_node *k = dfx_yaml_resolve(root->pairs[i].key);
+		const struct dfx_yaml_node *v = dfx_yaml_resolve(root->pairs[i].value);
+
+		if (!k || k->type != DFX_YAML_SCALAR)
+			continue;
+		if (!strcmp(k->value, "services") || !strcmp(k->value, "version"))
+			return false;
+		if (!top_level_key(k->value) && v && v->type == DFX_YAML_MAPPING &&
+		    (dfx_yaml_get(y, v, "image") || dfx_yaml_get(y, v, "build")))
+			service = true;
+	}
+	return service;
+}
+
+static void add_layer(struct dfx_compose_service *s, const struct dfx_yaml_node *n, size_t *cap)
+{
+	DFX_GROW(s->layers, s->nlayers + 1, *cap);
+	s->layers[s->nlayers++] = n;
+}
+
+/* Services of one document (its `services:`, or its top level in a version 1 file). */
+static void add_services(struct builder *b, const struct dfx_yaml_node *services, bool legacy, size_t *cap,
+			 size_t **lcaps)
+{
+	struct dfx_compose *c = b->c;
+
+	for (size_t i = 0; i < services->n && !b->failed; i++) {
+		const struct dfx_yaml_node *k = dfx_yaml_resolve(services->pairs[i].key);
+		const struct dfx_yaml_node *v = dfx_yaml_resolve(services->pairs[i].value);
+		const struct dfx_yaml_node *raw = services->pairs[i].value;
+		struct dfx_compose_service *s = NULL;
+
+		if (!k || k->type != DFX_YAML_SCALAR || dfx_yaml_is_merge_key(services->pairs[i].key) ||
+		    !strncmp(k->value, "x-", 2) || (legacy && top_level_key(k->value)))
+			continue;
+		for (size_t j = 0; j < c->nservices && !s; j++)
+			if (!strcmp(c->services[j].name, k->value))
+				s = &c->services[j];
+		if (!s) {
+			size_t old = *cap;
+
+			DFX_GROW(c->services, c->nservices + 1, *cap);
+			if (*cap != old) {
+				*lcaps = dfx_xrealloc(*lcaps, *cap * sizeof(**lcaps));
+			}
+			(*lcaps)[c->nservices] = 0;
+			s = &c->services[c->nservices++];
+			memset(s, 0, sizeof(*s));
+			s->name = k->value;
+			s->key = services->pairs[i].key;
+			s->node = v && v->type == DFX_YAML_MAPPING ? v : NULL;
+			s->alias = via_alias(raw) ? raw : NULL;
+		} else if (tagged(raw, "!reset") || (v && tagged(v, "!reset"))) {
+			s->nlayers = 0;
+			continue;
+		} else if (!s->node && v && v->type == DFX_YAML_MAPPING) {
+			s->key = services->pairs[i].key;
+			s->node = v;
+		}
+		if (v && v->type == DFX_YAML_MAPPING)
+			add_layer(s, v, &(*lcaps)[s - c->services]);
+	}
+}
+
+/* `extends: NAME` or `extends: {service: NAME[, file: F]}`: the base's name, else NULL
+   (*file: F, when the base is in another file). */
+static const char *extends_local(struct builder *b, const struct dfx_compose_service *s, const char **file)
+{
+	const struct dfx_yaml_node *e = NULL;
+
+	*file = NULL;
+	for (size_t i = s->nlayers; i-- > 0 && !e;)
+		e = dfx_yaml_get(b->c->yaml, s->layers[i], "extends");
+	if (!e)
+		return NULL;
+	if (e->type == DFX_YAML_SCALAR)
+		return scalar_text(e);
+	if (e->type != DFX_YAML_MAPPING)
+		return NULL;
+	if (dfx_yaml_get(b->c->yaml, e, "file"))
+		*file = scalar_text(dfx_yaml_get(b->c->yaml, e, "file"));
+	return scalar_text(dfx_yaml_get(b->c->yaml, e, "service"));
+}
+
+/* Layers of the bases of service i (recursively; a cycle or a missing base ends the chain). */
+static void collect_extends(struct builder *b, size_t i, const struct dfx_yaml_node ***out, size_t *n,
+			    size_t *cap, unsigned depth, const struct dfx_yaml_node **own, const size_t *nown,
+			    const size_t *first)
+{
+	struct dfx_compose *c = b->c;
+	const char *base = c->services[i].extends_name;
+	const struct dfx_compose_service *bs;
+
+	if (!base || c->services[i].extends_file || depth > 16)
+		return;
+	bs = dfx_compose_service_find(c, base);
+	if (!bs || bs == &c->services[i])
+		return;
+	collect_extends(b, (size_t)(bs - c->services), out, n, cap, depth + 1, own, nown, first);
+	for (size_t k = 0; k < nown[bs - c->services]; k++) {
+		DFX_GROW(*out, *n + 1, *cap);
+		(*out)[(*n)++] = own[first[bs - c->services] + k];
+	}
+}
+
+static void resolve_extends(struct builder *b)
+{
+	struct dfx_compose *c = b->c;
+	size_t total = 0, *nown, *first;
+	const struct dfx_yaml_node **own;
+
+	for (size_t i = 0; i < c->nservices; i++) {
+		c->services[i].extends_name = extends_local(b, &c->services[i], &c->services[i].extends_file);
+		total += c->services[i].nlayers;
+	}
+	own = dfx_xcalloc(total + 1, sizeof(*own));
+	nown = dfx_xcalloc(c->nservices + 1, sizeof(*nown));
+	first = dfx_xcalloc(c->nservices + 1, sizeof(*first));
+	total = 0;
+	for (size_t i = 0; i < c->nservices; i++) {
+		first[i] = total;
+		nown[i] = c->services[i].nlayers;
+		for (size_t k = 0; k < nown[i]; k++)
+			own[total++] = c->services[i].layers[k];
+	}
+	for (size_t i = 0; i < c->nservices; i++) {
+		struct dfx_compose_service *s = &c->services[i];
+		const struct dfx_yaml_node **v = NULL;
+		size_t n = 0, cap = 0;
+
+		if (!s->extends_name || s->extends_file)
+			continue;
+		collect_extends(b, i, &v, &n, &cap, 0, own, nown, first);
+		for (size_t k = 0; k < nown[i]; k++) {
+			DFX_GROW(v, n + 1, cap);
+			v[n++] = own[first[i] + k];
+		}
+		free(s->layers);
+		s->layers = v;
+		s->nlayers = n;
+	}
+	free(own);
+	free(nown);
+	free(first);
+}
+
 struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_error *err)
 {
 	struct dfx_compose *c = dfx_xcalloc(1, sizeof(*c));
 	struct builder b = {c, err, false};
-	const struct dfx_yaml_node *root, *services;
+	const struct dfx_yaml_node *root;
+	size_t cap = 0, *lcaps = NULL;
 
 	c->src = src;
 	c->yaml = dfx_yaml_parse(src->data, src->len, src->path, err);
@@ -607,14 +898,24 @@ struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_e
 		free(c);
 		return NULL;
 	}
+	c->ndocs = c->yaml->ndocs;
 	root = c->root = dfx_yaml_resolve(c->yaml->root);
+	for (size_t d = 1; d < c->ndocs && root && dfx_yaml_is_null(root); d++)
+		root = c->root = dfx_yaml_resolve(c->yaml->docs[d]);
 	if (!root || dfx_yaml_is_null(root)) {
 		fail_at(&b, 0, "empty compose file");
 		goto fail;
 	}
-	if (root->type != DFX_YAML_MAPPING) {
-		fail_at(&b, root->span.start, "the top level of a compose file must be a mapping");
-		goto fail;
+	/* every document is a mapping (or empty); Compose merges them in order */
+	for (size_t d = 0; d < c->ndocs; d++) {
+		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
+
+		if (r && !dfx_yaml_is_null(r) && r->type != DFX_YAML_MAPPING) {
+			fail_at(&b, r->span.start, "the top level of a compose file must be a mapping");
+			goto fail;
+		}
+		if (r && r->type == DFX_YAML_MAPPING && legacy_doc(c->yaml, r))
+			c->legacy = true;
 	}
 	get(&b, root, "version", &c->version);
 	get(&b, root, "name", &c->name);
@@ -624,44 +925,53 @@ struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_e
 	get(&b, root, "networks", &c->networks_ref);
 	get(&b, root, "configs", &c->configs_ref);
 	get(&b, root, "include", &c->include);
-	services = c->services_ref.node;
-	if (services && !dfx_yaml_is_null(services) && services->type != DFX_YAML_MAPPING) {
-		fail_at(&b, services->span.start, "`services` must be a mapping");
-		goto fail;
-	}
-	if (services && services->type == DFX_YAML_MAPPING) {
-		size_t cap = 0;
+	for (size_t d = 0; d < c->ndocs && !b.failed; d++) {
+		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
+		struct dfx_yaml_ref sref;
+		const struct dfx_yaml_node *services;
 
-		for (size_t i = 0; i < services->n && !b.failed; i++) {
-			const struct dfx_yaml_node *k = dfx_yaml_resolve(services->pairs[i].key);
-			const struct dfx_yaml_node *v = dfx_yaml_resolve(services->pairs[i].value);
-			struct dfx_compose_service *s;
-
-			if (!k || k->type != DFX_YAML_SCALAR || dfx_yaml_is_merge_key(services->pairs[i].key) ||
-			    !strncmp(k->value, "x-", 2))
-				continue;
-			DFX_GROW(c->services, c->nservices + 1, cap);
-			s = &c->services[c->nservices++];
-			memset(s, 0, sizeof(*s));
-			s->name = k->value;
-			s->key = services->pairs[i].key;
-			s->node = v && v->type == DFX_YAML_MAPPING ? v : NULL;
-			read_service(&b, s);
+		if (!r || r->type != DFX_YAML_MAPPING)
+			continue;
+		if (c->legacy && legacy_doc(c->yaml, r)) {
+			add_services(&b, r, true, &cap, &lcaps);
+			continue;
 		}
+		get(&b, r, "services", &sref);
+		services = sref.node;
+		if (services && !dfx_yaml_is_null(services) && services->type != DFX_YAML_MAPPING) {
+			fail_at(&b, services->span.start, "`services` must be a mapping");
+			goto fail;
+		}
+		if (!c->services_ref.key && sref.key)
+			c->services_ref = sref;
+		if (services && services->type == DFX_YAML_MAPPING)
+			add_services(&b, services, false, &cap, &lcaps);
+	}
+	free(lcaps);
+	lcaps = NULL;
+	resolve_extends(&b);
+	for (size_t i = 0; i < c->nservices && !b.failed; i++)
+		read_service(&b, &c->services[i]);
+	/* top-level secrets: the first document that declares them */
+	for (size_t d = 0; d < c->ndocs && !c->secrets_ref.key; d++) {
+		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
+
+		if (r && r != root && r->type == DFX_YAML_MAPPING)
+			get(&b, r, "secrets", &c->secrets_ref);
 	}
 	read_top_secrets(&b);
 	read_named(c->volumes_ref.node, &c->volumes, &c->nvolumes);
 	read_named(c->networks_ref.node, &c->networks, &c->nnetworks);
 	read_named(c->configs_ref.node, &c->configs, &c->nconfigs);
 	{
-		size_t cap = 0;
+		size_t ecap = 0;
 
 		for (size_t i = 0; i < root->n; i++) {
 			const struct dfx_yaml_node *k = dfx_yaml_resolve(root->pairs[i].key);
 
 			if (!k || k->type != DFX_YAML_SCALAR || strncmp(k->value, "x-", 2))
 				continue;
-			DFX_GROW(c->extensions, c->nextensions + 1, cap);
+			DFX_GROW(c->extensions, c->nextensions + 1, ecap);
 			c->extensions[c->nextensions].name = k->value;
 			c->extensions[c->nextensions].key = root->pairs[i].key;
 			c->extensions[c->nextensions].node = dfx_yaml_resolve(root->pairs[i].value);
@@ -675,6 +985,7 @@ struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_e
 	collect_comments(c);
 	return c;
 fail:
+	free(lcaps);
 	dfx_compose_free(c);
 	return NULL;
 }
@@ -699,6 +1010,7 @@ void dfx_compose_free(struct dfx_compose *c)
 			dfx_compose_volume_release(&s->volumes[j]);
 		free(s->ports);
 		free(s->volumes);
+		free(s->layers);
 		free_env(s->env, s->nenv);
 		free_env(s->build.args, s->build.nargs);
 		free(s->build.secrets);
@@ -722,18 +1034,46 @@ void dfx_compose_free(struct dfx_compose *c)
 int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_service *s,
 			    const char *key, struct dfx_yaml_ref *ref)
 {
-	int rc;
-
 	memset(ref, 0, sizeof(*ref));
 	if (!s->node)
 		return 0;
-	rc = dfx_yaml_map_get(c->yaml, s->node, key, ref);
-	if (rc == 1 && service_alias(s)) {
-		ref->from_anchor = true;
-		if (!ref->via)
-			ref->via = service_alias(s);
+	for (size_t i = s->nlayers; i-- > 0;) {
+		int rc = dfx_yaml_map_get(c->yaml, s->layers[i], key, ref);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && c->legacy && !strcmp(key, "network_mode"))
+			rc = dfx_yaml_map_get(c->yaml, s->layers[i], "net", ref);
+		if (rc == 0)
+			continue;
+		if (tagged(ref->value, "!reset")) {
+			memset(ref, 0, sizeof(*ref));
+			return 0;
+		}
+		if (s->alias && s->layers[i] == s->node) {
+			ref->from_anchor = true;
+			if (!ref->via)
+				ref->via = s->alias;
+		}
+		return 1;
 	}
-	return rc;
+	return 0;
+}
+
+bool dfx_compose_service_exposed(const struct dfx_compose_service *s)
+{
+	const char *nm = scalar_text(s->network_mode.node);
+
+	if (nm && !strcmp(nm, "host"))
+		return true;
+	for (size_t i = 0; i < s->nports; i++) {
+		const struct dfx_compose_port *p = &s->ports[i];
+
+		/* a port without a host part is published on an ephemeral port of every address */
+		if (p->target && !dfx_compose_port_loopback(p))
+			return true;
+	}
+	return false;
 }
 
 const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_compose *c, const char *name)
@@ -742,6 +1082,74 @@ const struct dfx_compose_service *dfx_compose_service_find(const struct dfx_comp
 		if (!strcmp(c->services[i].name, name))
 			return &c->services[i];
 	return NULL;
+}
+
+/* ---------------------------------------------------------------- related files */
+
+static void add_related(const char *dir, const char *p, char ***out, size_t *n, size_t *cap)
+{
+	char *full;
+
+	if (!p || !*p || dfx_compose_is_interpolated(p) || strstr(p, "://"))
+		return;
+	full = dfx_path_join(dir, p);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*out)[i], full)) {
+			free(full);
+			return;
+		}
+	DFX_GROW(*out, *n + 1, *cap);
+	(*out)[(*n)++] = full;
+}
+
+/* `include:` entry: a path, or a mapping whose `path:` is a path or a list of them. */
+static void include_entry(const struct dfx_compose *c, const struct dfx_yaml_node *it, const char *dir,
+			  char ***out, size_t *n, size_t *cap)
+{
+	const struct dfx_yaml_node *p;
+
+	it = dfx_yaml_resolve(it);
+	if (!it)
+		return;
+	if (it->type == DFX_YAML_SCALAR) {
+		add_related(dir, scalar_text(it), out, n, cap);
+		return;
+	}
+	if (it->type != DFX_YAML_MAPPING)
+		return;
+	p = dfx_yaml_get(c->yaml, it, "path");
+	if (p && p->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < p->n; i++)
+			add_related(dir, scalar_text(p->items[i]), out, n, cap);
+	} else {
+		add_related(dir, scalar_text(p), out, n, cap);
+	}
+}
+
+size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out)
+{
+	char *dir = dfx_path_dir(compose_path);
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < c->nservices; i++)
+		add_related(dir, c->services[i].extends_file, out, &n, &cap);
+	for (size_t d = 0; d < c->yaml->ndocs; d++) {
+		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
+		const struct dfx_yaml_node *inc = r && r->type == DFX_YAML_MAPPING ?
+						  dfx_yaml_get(c->yaml, r, "include") : NULL;
+
+		if (!inc)
+			continue;
+		if (inc->type == DFX_YAML_SEQUENCE) {
+			for (size_t i = 0; i < inc->n; i++)
+				include_entry(c, inc->items[i], dir, out, &n, &cap);
+		} else {
+			include_entry(c, inc, dir, out, &n, &cap);
+		}
+	}
+	free(dir);
+	return n;
 }
 
 /* ---------------------------------------------------------------- build */

@@ -71,6 +71,8 @@ int dfx_compose_edit_grant_secret(struct dfx_compose *c, const struct dfx_compos
 
 	if (!svc || svc->type != DFX_YAML_MAPPING || !name || !*name)
 		return decline(out, "not a service mapping");
+	if (c->legacy)
+		return decline(out, "a version 1 compose file has no secrets");
 	rc = dfx_yaml_map_get(t, svc, "secrets", &ref);
 	if (rc < 0)
 		return decline(out, "alias expansion budget spent");
@@ -118,6 +120,8 @@ int dfx_compose_edit_declare_secret(struct dfx_compose *c, const char *name, con
 
 	if (!root || root->type != DFX_YAML_MAPPING)
 		return decline(out, "the file is not a mapping");
+	if (c->legacy)
+		return decline(out, "a version 1 compose file has no top-level secrets");
 	if (!name || !*name || !file || !*file)
 		return decline(out, "no secret name or file");
 	for (size_t i = 0; i < root->n; i++)

@@ -241,6 +241,16 @@ static char *store(char **w, const char *s, size_t n)
 	return r;
 }
 
+/* The port range of a value's defaults (`${PORT:-5432}`); 0 when it has none or it is no range. */
+static void range_of_default(const char *v, unsigned *lo, unsigned *hi)
+{
+	char *d = dfx_compose_with_defaults(v);
+
+	if (!d || !dfx_compose_port_range(d, lo, hi))
+		*lo = *hi = 0;
+	free(d);
+}
+
 int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p)
 {
 	size_t len, starts[64], ends[64], n = 0, i = 0, depth = 0;
@@ -300,6 +310,11 @@ int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p)
 	if (p->published && !dfx_compose_is_interpolated(p->published) &&
 	    !dfx_compose_port_range(p->published, &p->published_lo, &p->published_hi))
 		p->valid = false;
+	/* `${DB_PORT:-3306}`: the numbers of the default, as Compose uses it when DB_PORT is unset */
+	if (p->valid && dfx_compose_is_interpolated(p->target))
+		range_of_default(p->target, &p->target_lo, &p->target_hi);
+	if (p->valid && p->published && dfx_compose_is_interpolated(p->published))
+		range_of_default(p->published, &p->published_lo, &p->published_hi);
 	if (p->host_ip && !valid_ip(p->host_ip))
 		p->valid = false;
 	if (p->protocol && !dfx_compose_is_interpolated(p->protocol) &&
@@ -315,6 +330,12 @@ void dfx_compose_port_release(struct dfx_compose_port *p)
 	p->storage = NULL;
 }
 
+static bool any_address(const char *ip)
+{
+	return !*ip || !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::") || !strcmp(ip, "[::]") ||
+	       !strcmp(ip, "0:0:0:0:0:0:0:0");
+}
+
 bool dfx_compose_port_all_interfaces(const struct dfx_compose_port *p)
 {
 	const char *ip = p->host_ip;
@@ -323,8 +344,21 @@ bool dfx_compose_port_all_interfaces(const struct dfx_compose_port *p)
 		return true;
 	if (dfx_compose_is_interpolated(ip))
 		return false;
-	return !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::") || !strcmp(ip, "[::]") ||
-	       !strcmp(ip, "0:0:0:0:0:0:0:0");
+	return any_address(ip);
+}
+
+bool dfx_compose_port_loopback(const struct dfx_compose_port *p)
+{
+	char *d;
+	bool r;
+
+	if (!p->host_ip || !*p->host_ip)
+		return false;
+	d = dfx_compose_with_defaults(p->host_ip);
+	r = d && (!strncmp(d, "127.", 4) || !strcmp(d, "::1") || !strcmp(d, "[::1]") ||
+		  !strcmp(d, "localhost") || !strcmp(d, "0:0:0:0:0:0:0:1"));
+	free(d);
+	return r;
 }
 
 /* ---------------------------------------------------------------- volumes */
@@ -334,13 +368,27 @@ static bool letter(char c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-bool dfx_compose_is_host_path(const char *s)
+static bool literal_host_path(const char *s)
 {
 	if (!s || !*s)
 		return false;
 	if (s[0] == '.' || s[0] == '/' || s[0] == '~' || s[0] == '\\')
 		return true;
 	return letter(s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/');
+}
+
+bool dfx_compose_is_host_path(const char *s)
+{
+	char *d;
+	bool r;
+
+	if (!s || s[0] != '$' || s[1] == '$')
+		return literal_host_path(s);
+	/* `${DATA_DIR:-./data}`: a bind mount when the default is a path */
+	d = dfx_compose_with_defaults(s);
+	r = d && !strchr(d, '$') && literal_host_path(d);
+	free(d);
+	return r;
 }
 
 int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v)
@@ -361,10 +409,20 @@ int dfx_compose_volume_parse(const char *spec, struct dfx_compose_volume *v)
 		v->type = "volume";
 		return 0;
 	}
-	for (size_t i = 0; i <= len; i++) {
+	for (size_t i = 0, depth = 0; i <= len; i++) {
 		bool end = i == len;
 
-		if (!end && spec[i] != ':')
+		/* `${SOCK:-/var/run/docker.sock}:/var/run/docker.sock`: no split inside ${...} */
+		if (!end && spec[i] == '$' && spec[i + 1] == '{') {
+			depth++;
+			i++;
+			continue;
+		}
+		if (!end && spec[i] == '}' && depth) {
+			depth--;
+			continue;
+		}
+		if (!end && (spec[i] != ':' || depth))
 			continue;
 		/* a Windows drive letter ("C:\...") is not a separator */
 		if (!end && i - start == 1 && letter(spec[start]))
@@ -464,6 +522,18 @@ char *dfx_compose_volume_host_path(const struct dfx_compose_volume *v)
 		rest = s + k;
 	} else if (s[0] == '/') {
 		rest = s;
+	} else if (s[0] == '$' && s[1] != '$') {
+		/* `${DOCKER_SOCKET_LOCATION:-/var/run/docker.sock}`: the default, as Compose mounts it
+		   when the variable is unset */
+		struct dfx_compose_volume t = *v;
+		char *d = dfx_compose_with_defaults(s), *r = NULL;
+
+		if (d && !strchr(d, '$') && (d[0] == '/' || d[0] == '~')) {
+			t.source = d;
+			r = dfx_compose_volume_host_path(&t);
+		}
+		free(d);
+		return r;
 	} else {
 		return NULL;
 	}

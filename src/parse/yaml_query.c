@@ -58,8 +58,9 @@ int dfx_yaml_print(const struct dfx_yaml *t, struct dfx_buf *out)
 {
 	uint32_t cur = 0;
 
-	if (t->root && print_node(t, t->root, out, &cur, (uint32_t)t->len) < 0)
-		return -1;
+	for (size_t i = 0; i < t->ndocs; i++)
+		if (print_node(t, t->docs[i], out, &cur, (uint32_t)t->len) < 0)
+			return -1;
 	dfx_buf_add(out, t->data + cur, t->len - cur);
 	return 0;
 }
@@ -350,9 +351,12 @@ static bool contains(const struct dfx_yaml_node *n, uint32_t off)
 
 const struct dfx_yaml_node *dfx_yaml_node_at(const struct dfx_yaml *t, uint32_t off)
 {
-	const struct dfx_yaml_node *n = t->root, *next;
+	const struct dfx_yaml_node *n = NULL, *next;
 
-	if (!n || !contains(n, off))
+	for (size_t i = 0; i < t->ndocs && !n; i++)
+		if (contains(t->docs[i], off))
+			n = t->docs[i];
+	if (!n)
 		return NULL;
 	for (;;) {
 		next = NULL;

@@ -205,6 +205,13 @@ static void on_event(struct flattener *f, const yaml_event_t *ev)
 		if (f->sp)
 			f->sp--;
 		break;
+	case YAML_DOCUMENT_START_EVENT:
+		/* each document's paths start again at the root (documents merge, as in Compose) */
+		f->sp = 0;
+		f->path.len = 0;
+		if (f->path.ptr)
+			f->path.ptr[0] = '\0';
+		break;
 	default:
 		break;
 	}

@@ -8,9 +8,9 @@
  * fy_mark): quoted scalars, '*' and '&' excluded from marks, block scalar
  * headers excluded, block collections ending at the next token, no mark for
  * implicit nulls; the YAML merge-key type (yaml.org/type/merge.html) for
- * `<<`. Duplicate keys, several documents, unknown aliases and control
- * characters are rejected as Docker Compose's YAML reader (go-yaml v3)
- * rejects them.
+ * `<<`. Duplicate keys, unknown aliases and control characters are
+ * rejected as Docker Compose's YAML reader (go-yaml v3) rejects them;
+ * several documents are kept (t->docs), each with its own anchors.
  *
  * The document builder of libfyaml is never used (quadratic duplicate-key
  * check, unbounded alias resolution); aliases are kept as nodes pointing at
@@ -205,6 +205,7 @@ struct builder {
 	struct strmap anchors;
 	uint32_t last;    /* end of the last token seen */
 	int ndocs;
+	struct dfx_yaml_node **prev_docs; /* t->docs so far (arena) */
 };
 
 static void fail_at(struct builder *b, size_t off, const char *fmt, ...) DFX_PRINTF(3, 4);
@@ -473,8 +474,14 @@ static int add_node(struct builder *b, struct dfx_yaml_node *n)
 			n->is_key = nchildren(b) % 2 == 0;
 		DFX_GROW(b->kids, b->nkids + 1, b->kcap);
 		b->kids[b->nkids++] = n;
-	} else if (!t->root) {
-		t->root = n;
+	} else if (t->ndocs < (size_t)b->ndocs) {
+		t->docs = arena_alloc(t->arena, (size_t)b->ndocs * sizeof(*t->docs));
+		for (size_t i = 0; i < t->ndocs; i++)
+			t->docs[i] = b->prev_docs[i];
+		t->docs[t->ndocs++] = n;
+		b->prev_docs = t->docs;
+		if (!t->root)
+			t->root = n;
 	} else {
 		fail_at(b, n->span.start, "more than one root node");
 		return -1;
@@ -856,11 +863,14 @@ static int on_event(struct builder *b, struct fy_event *ev)
 {
 	switch (ev->type) {
 	case FYET_DOCUMENT_START:
-		if (++b->ndocs > 1) {
+		/* anchors do not cross documents (YAML 1.2, 3.2.2.2) */
+		if (++b->ndocs > 1)
+			strmap_release(&b->anchors);
+		if (b->ndocs > DFX_YAML_MAX_DOCS) {
 			const struct fy_mark *m = fy_event_start_mark(ev);
 
 			fail_at(b, m ? mark_pos(m, b->t) : b->last,
-				"more than one YAML document in the file (only one is supported)");
+				"too many YAML documents in the file (the limit is %d)", DFX_YAML_MAX_DOCS);
 			return -1;
 		}
 		return 0;

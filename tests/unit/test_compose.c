@@ -403,10 +403,125 @@ static void test_errors(void **state)
 	msg = load_err("services:\n  web:\n    image: [\n", &line, &col);
 	assert_true(line >= 3);
 	free(msg);
-	msg = load_err("services: {}\n---\nservices: {}\n", &line, &col);
-	assert_non_null(strstr(msg, "more than one YAML document"));
-	assert_int_equal(line, 2);
+	msg = load_err("services: {}\n---\n- a\n", &line, &col);
+	assert_non_null(strstr(msg, "must be a mapping"));
+	assert_int_equal(line, 3);
 	free(msg);
+}
+
+/* Several documents merge in order, as Compose merges them. */
+static void test_documents(void **state)
+{
+	struct fixture f;
+	const struct dfx_compose_service *s;
+
+	(void)state;
+	load(&f, "services:\n  db:\n    image: mysql:8\n    environment:\n      A: one\n      B: two\n"
+		 "    ports: [\"127.0.0.1:3306:3306\"]\n---\nservices:\n  db:\n    privileged: true\n"
+		 "    environment:\n      A: three\n    ports: [\"8080:80\"]\n  web:\n    image: nginx\n");
+	assert_int_equal(f.c->ndocs, 2);
+	assert_int_equal(f.c->nservices, 2);
+	s = dfx_compose_service_find(f.c, "db");
+	assert_int_equal(s->nlayers, 2);
+	assert_string_equal(s->image_name, "mysql:8");
+	assert_non_null(s->privileged.key);
+	assert_int_equal(s->nports, 2);
+	assert_int_equal(s->nenv, 2);
+	for (size_t i = 0; i < s->nenv; i++)
+		if (!strcmp(s->env[i].name, "A"))
+			assert_string_equal(s->env[i].value, "three");
+	assert_true(dfx_compose_service_exposed(s));
+	assert_false(dfx_compose_service_exposed(dfx_compose_service_find(f.c, "web")));
+	unload(&f);
+	/* !reset and !override */
+	load(&f, "services:\n  db:\n    image: redis\n    ports: [\"6379:6379\"]\n    privileged: true\n"
+		 "    volumes: [\"va:/data\", \"/:/host\"]\n---\nservices:\n  db:\n    ports: !reset []\n"
+		 "    privileged: !reset null\n    volumes: !override [\"vb:/data\"]\n");
+	s = dfx_compose_service_find(f.c, "db");
+	assert_int_equal(s->nports, 0);
+	assert_null(s->privileged.key);
+	assert_int_equal(s->nvolumes, 1);
+	assert_string_equal(s->volumes[0].source, "vb");
+	assert_false(dfx_compose_service_exposed(s));
+	unload(&f);
+}
+
+/* Version 1 files: services at the top level, `net:` is network_mode. */
+static void test_legacy(void **state)
+{
+	struct fixture f;
+	const struct dfx_compose_service *s;
+	struct dfx_yaml_ref r;
+
+	(void)state;
+	load(&f, "db:\n  image: mysql\n  net: host\n  links: [web]\nweb:\n  build: .\n  expose: [\"80\"]\n");
+	assert_true(f.c->legacy);
+	assert_int_equal(f.c->nservices, 2);
+	s = dfx_compose_service_find(f.c, "db");
+	assert_non_null(s->network_mode.key);
+	assert_string_equal(dfx_yaml_str(s->network_mode.node), "host");
+	assert_int_equal(dfx_compose_service_get(f.c, s, "network_mode", &r), 1);
+	assert_true(dfx_compose_service_exposed(s));
+	assert_false(dfx_compose_service_exposed(dfx_compose_service_find(f.c, "web")));
+	unload(&f);
+	/* a file with only top-level volumes is not a version 1 file */
+	load(&f, "volumes:\n  data: {}\n");
+	assert_false(f.c->legacy);
+	assert_int_equal(f.c->nservices, 0);
+	unload(&f);
+	load(&f, "version: '2'\nweb:\n  image: nginx\n");
+	assert_false(f.c->legacy);
+	unload(&f);
+}
+
+/* `extends:` within the file: the base's keys first, the service's own win. */
+static void test_extends(void **state)
+{
+	struct fixture f;
+	const struct dfx_compose_service *s;
+
+	(void)state;
+	load(&f, "services:\n  base:\n    image: app\n    privileged: true\n    ports: [\"80:80\"]\n"
+		 "  web:\n    extends: base\n    image: app2\n  worker:\n    extends:\n      service: web\n"
+		 "    ports: [\"127.0.0.1:81:81\"]\n  loop:\n    extends: loop\n    image: x\n");
+	s = dfx_compose_service_find(f.c, "web");
+	assert_string_equal(s->extends_name, "base");
+	assert_string_equal(s->image_name, "app2");
+	assert_non_null(s->privileged.key);
+	assert_int_equal(s->nports, 1);
+	s = dfx_compose_service_find(f.c, "worker");
+	assert_int_equal(s->nlayers, 3);
+	assert_string_equal(s->image_name, "app2");
+	assert_int_equal(s->nports, 2);
+	s = dfx_compose_service_find(f.c, "loop");
+	assert_int_equal(s->nlayers, 1);
+	unload(&f);
+}
+
+/* Files a compose file pulls in: extends file: and include:, resolved against its folder. */
+static void test_related(void **state)
+{
+	struct fixture f;
+	char **v;
+	size_t n;
+
+	(void)state;
+	load(&f, "include:\n  - infra/db.yaml\n  - path: [a.yaml, ../b.yaml]\n  - path: ${X:-c.yaml}\n"
+		 "  - https://example.com/x.yaml\nservices:\n  web:\n    extends:\n      file: common.yml\n"
+		 "      service: base\n  api:\n    extends: {file: common.yml, service: api}\n");
+	assert_string_equal(dfx_compose_service_find(f.c, "web")->extends_file, "common.yml");
+	assert_string_equal(dfx_compose_service_find(f.c, "web")->extends_name, "base");
+	assert_int_equal(dfx_compose_service_find(f.c, "web")->nlayers, 1);
+	n = dfx_compose_related(f.c, "proj/compose.yaml", &v);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "proj/common.yml");
+	assert_string_equal(v[1], "proj/infra/db.yaml");
+	assert_string_equal(v[2], "proj/a.yaml");
+	assert_string_equal(v[3], "b.yaml");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	unload(&f);
 }
 
 static void test_alias_bomb(void **state)
@@ -582,6 +697,10 @@ int main(void)
 		cmocka_unit_test(test_environment),
 		cmocka_unit_test(test_service_fields),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_documents),
+		cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_extends),
+		cmocka_unit_test(test_related),
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_suppression),
 		cmocka_unit_test(test_build_dockerfile),

@@ -37,6 +37,60 @@ struct port_case {
 	bool all;
 };
 
+/* Variables in a volume source: no split inside ${...}; the default is the host path. */
+static void test_volume_variables(void **state)
+{
+	struct dfx_compose_volume v;
+	char *h;
+
+	(void)state;
+	assert_int_equal(dfx_compose_volume_parse("${SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro", &v), 0);
+	assert_string_equal(v.source, "${SOCK:-/var/run/docker.sock}");
+	assert_string_equal(v.target, "/var/run/docker.sock");
+	assert_string_equal(v.mode, "ro");
+	assert_string_equal(v.type, "bind");
+	h = dfx_compose_volume_host_path(&v);
+	assert_string_equal(h, "/var/run/docker.sock");
+	free(h);
+	dfx_compose_volume_release(&v);
+	assert_int_equal(dfx_compose_volume_parse("${ROOT:-/}:/host", &v), 0);
+	h = dfx_compose_volume_host_path(&v);
+	assert_string_equal(h, "/");
+	free(h);
+	dfx_compose_volume_release(&v);
+	assert_int_equal(dfx_compose_volume_parse("${SOCK}:/var/run/docker.sock", &v), 0);
+	assert_null(dfx_compose_volume_host_path(&v));
+	assert_string_equal(v.type, "volume");
+	dfx_compose_volume_release(&v);
+	assert_int_equal(dfx_compose_volume_parse("${DATA:-./data}:/data", &v), 0);
+	assert_string_equal(v.type, "bind");
+	assert_null(dfx_compose_volume_host_path(&v));
+	dfx_compose_volume_release(&v);
+}
+
+/* Loopback host IPs, defaults applied (reachability). */
+static void test_port_loopback(void **state)
+{
+	static const struct {
+		const char *spec;
+		bool loopback;
+	} t[] = {
+		{"127.0.0.1:80:80", true}, {"127.0.0.2:80:80", true}, {"[::1]:80:80", true},
+		{"${BIND:-127.0.0.1}:80:80", true}, {"80:80", false}, {"0.0.0.0:80:80", false},
+		{"192.168.1.10:80:80", false}, {"${BIND}:80:80", false}, {"${BIND:-0.0.0.0}:80:80", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct dfx_compose_port p;
+
+		dfx_compose_port_parse(t[i].spec, &p);
+		if (dfx_compose_port_loopback(&p) != t[i].loopback)
+			fail_msg("%s: loopback should be %d", t[i].spec, t[i].loopback);
+		dfx_compose_port_release(&p);
+	}
+}
+
 static void test_port_table(void **state)
 {
 	static const struct port_case cases[] = {
@@ -59,7 +113,7 @@ static void test_port_table(void **state)
 		{"127.0.0.1:53:53/udp", 0, "127.0.0.1", "53", "53", "udp", 53, 53, 53, 53, false},
 		{"80/tcp", 0, NULL, NULL, "80", "tcp", 0, 0, 80, 80, true},
 		{"9/sctp", 0, NULL, NULL, "9", "sctp", 0, 0, 9, 9, true},
-		{"${PORT:-5432}:5432", 0, NULL, "${PORT:-5432}", "5432", NULL, 0, 0, 5432, 5432, true},
+		{"${PORT:-5432}:5432", 0, NULL, "${PORT:-5432}", "5432", NULL, 5432, 5432, 5432, 5432, true},
 		{"${BIND}:${P}:80", 0, "${BIND}", "${P}", "80", NULL, 0, 0, 80, 80, false},
 		{"80:80/bogus", -1, NULL, "80", "80", "bogus", 80, 80, 80, 80, true},
 		{"1.2.3:80:80", -1, "1.2.3", "80", "80", NULL, 80, 80, 80, 80, false},
@@ -275,6 +329,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_table),
+		cmocka_unit_test(test_port_loopback),
+		cmocka_unit_test(test_volume_variables),
 		cmocka_unit_test(test_port_range),
 		cmocka_unit_test(test_volume_table),
 		cmocka_unit_test(test_host_path),

@@ -217,6 +217,17 @@ static void test_roundtrip_basic(void **state)
 	roundtrip("\n\n");
 	roundtrip("a: 1");
 	roundtrip("plain scalar document\n");
+	/* several documents */
+	roundtrip("a: 1\n---\nb: [2]\n...\n---\n# c\nc: {d: 3}\n");
+	{
+		struct dfx_yaml *t = parse("a: &x 1\n---\nb: 2\n---\n");
+
+		assert_int_equal(t->ndocs, 3);
+		assert_ptr_equal(t->docs[0], t->root);
+		assert_int_equal(t->docs[1]->type, DFX_YAML_MAPPING);
+		assert_ptr_equal(dfx_yaml_node_at(t, 12)->parent, t->docs[1]);
+		dfx_yaml_free(t);
+	}
 }
 
 static void test_roundtrip_styles(void **state)
@@ -449,9 +460,9 @@ static void test_other_errors(void **state)
 	struct dfx_buf b = DFX_BUF_INIT;
 
 	(void)state;
-	msg = parse_err("a: 1\n---\nb: 2\n", 14, &line, &col);
-	assert_non_null(strstr(msg, "more than one YAML document"));
-	assert_int_equal(line, 2);
+	msg = parse_err("a: &x 1\n---\nb: *x\n", 17, &line, &col);
+	assert_non_null(strstr(msg, "unknown anchor 'x'"));
+	assert_int_equal(line, 3);
 	free(msg);
 	msg = parse_err("a: *nope\n", 9, &line, &col);
 	assert_non_null(strstr(msg, "unknown anchor 'nope'"));

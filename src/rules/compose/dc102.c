@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/credgraph.h"
 #include "dockfix/dotenv.h"
@@ -129,7 +130,9 @@ static bool value_used(const struct dfx_compose *c, const char *v, const struct 
 
 	if (!v || !*v)
 		return false;
-	hit = find_use(c->root, v, skip, nskip, 0);
+	hit = NULL;
+	for (size_t d = 0; d < c->yaml->ndocs && !hit; d++) /* every document of the file */
+		hit = find_use(c->yaml->docs[d], v, skip, nskip, 0);
 	if (where)
 		*where = hit;
 	return hit != NULL;
@@ -256,6 +259,8 @@ static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	f = dfx_emit(ctx, dfx_credential_site_span(s),
 		       "%s falls back to a weak password (%s) when %s is not set: a default anyone can guess",
 		       s->name, red, var ? var : "the variable");
+	if (s->server)
+		dfx_dc_reach_severity(ctx, f, s->svcs, s->nsvcs);
 	if (f) {
 		f->secret = dfx_credential_value_span(s);
 		f->hint = dfx_xasprintf("drop the default (`${%s:?set %s in .env}`) and put a strong password in "
@@ -264,6 +269,36 @@ static void weak_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 	}
 	free(red);
 	free(var);
+}
+
+/*
+ * Severity by reachability: an init password is judged by the services
+ * that set it up; a client's copy by the servers in the file that set up
+ * the same value; a password for a server outside the file keeps the
+ * rule's severity.
+ */
+static void reach(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_cred_sites *sites,
+		  const struct dfx_cred_site *s)
+{
+	const struct dfx_compose_service **svcs;
+	size_t n = 0;
+
+	if (s->server) {
+		dfx_dc_reach_severity(ctx, f, s->svcs, s->nsvcs);
+		return;
+	}
+	svcs = dfx_xcalloc(sites->n * 4 + 1, sizeof(*svcs));
+	for (size_t k = 0; k < sites->n; k++) {
+		const struct dfx_cred_site *t = &sites->v[k];
+
+		if (!t->server || !t->literal || !s->value[0] || strcmp(t->value, s->value))
+			continue;
+		for (size_t j = 0; j < t->nsvcs && n < sites->n * 4; j++)
+			svcs[n++] = t->svcs[j];
+	}
+	if (n)
+		dfx_dc_reach_severity(ctx, f, svcs, n);
+	free(svcs);
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -306,6 +341,7 @@ static void check(struct dfx_ctx *ctx)
 		free(red);
 		if (!f)
 			continue;
+		reach(ctx, f, &sites, s);
 		f->secret = dfx_credential_value_span(s);
 
 		/* every credential entry of the file with the same value changes with it */
@@ -439,7 +475,8 @@ const struct dfx_rule dfx_rule_dc102 = {
 		"placeholder). A `${VAR:-weak}` default is reported too.",
 	.why = "Default and example passwords are the first thing anyone tries: scanners log into "
 	       "databases, caches and admin UIs with them within minutes of a port becoming reachable, "
-	       "and a password copied from the image's documentation is public.",
+	       "and a password copied from the image's documentation is public."
+	       "\n\nSeverity: critical when a service that sets up the account (or the server a client's copy of the password belongs to) is exposed: it publishes a port on an address other than loopback, or uses the host network; high otherwise, since only the host and containers on its networks can try the password. A weak password for a server outside the file stays critical.",
 	.example = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: postgres",
 	.instead = "services:\n  db:\n    image: postgres\n    environment:\n"
 		   "      POSTGRES_PASSWORD_FILE: /run/secrets/db_postgres_password\n    secrets:\n"

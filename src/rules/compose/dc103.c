@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -390,6 +391,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		f = dfx_emit(ctx, at, "service `%s`: %s", svc->name, msg);
 		if (!f)
 			continue;
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (hint) {
 			f->hint = dfx_xstrdup(hint);
 		} else if (e->from_anchor) {
@@ -430,6 +432,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 						   "with authentication off: anyone who reaches port 27017 owns every "
 						   "database", svc->name);
 
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f) {
 			struct dfx_buf note = DFX_BUF_INIT;
 			char *why = NULL;
@@ -463,6 +466,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 						   "service `%s`: couchdb without COUCHDB_USER/COUCHDB_PASSWORD runs in "
 						   "\"admin party\" mode: every request is an admin", svc->name);
 
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f)
 			f->hint = dfx_xstrdup("set COUCHDB_USER and COUCHDB_PASSWORD (from a git-ignored .env: "
 					      "`COUCHDB_PASSWORD: ${COUCHDB_PASSWORD:?...}`)");
@@ -496,7 +500,8 @@ const struct dfx_rule dfx_rule_dc103 = {
 		"`COUCHDB_USER/COUCHDB_PASSWORD`. Redis is DC104.",
 	.why = "With authentication off, whoever reaches the port (another container, a published port, "
 	       "a misconfigured firewall, an SSRF in the application) reads, changes and deletes all data. "
-	       "Open databases are found and wiped by automated scanners within hours.",
+	       "Open databases are found and wiped by automated scanners within hours."
+	       "\n\nSeverity: critical when the service is exposed (a port published on an address other than loopback, or the host network), high otherwise: without a published port only the host and containers on its networks reach the open server.",
 	.example = "services:\n  db:\n    image: postgres:17\n    environment:\n"
 		   "      POSTGRES_HOST_AUTH_METHOD: trust",
 	.instead = "services:\n  db:\n    image: postgres:17\n    environment:\n"

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -403,6 +404,7 @@ static void check(struct dfx_ctx *ctx)
 			       svc->name, ref.base, protected_off ? " and with --protected-mode no" : "",
 			       clients && *clients ? ". Services that connect to it and must then authenticate: " : "",
 			       clients && *clients ? clients : "");
+		dfx_dc_reach_severity(ctx, f, &svc, 1);
 		if (f) {
 			bin = server_binary(&ref);
 			if (clients && *clients)
@@ -448,7 +450,8 @@ const struct dfx_rule dfx_rule_dc104 = {
 	.why = "Redis has no authentication by default, and the official image turns protected mode off so "
 	       "that other containers can connect. Whoever reaches the port (another container, a published "
 	       "port, an SSRF) reads and writes every key, and `CONFIG SET dir`/`dbfilename` lets them write "
-	       "files inside the container. Exposed Redis servers are mass-exploited for crypto mining.",
+	       "files inside the container. Exposed Redis servers are mass-exploited for crypto mining."
+	       "\n\nSeverity: critical when the service is exposed (a port published on an address other than loopback, a LAN address or a variable whose default is one, or the host network), high otherwise: `expose:` and loopback ports leave it to the host and containers on its networks.",
 	.example = "services:\n  redis:\n    image: redis:7\n    ports:\n      - \"6379:6379\"",
 	.instead = "services:\n  redis:\n    image: redis:7\n"
 		   "    command: [\"redis-server\", \"--aclfile\", \"/run/secrets/redis_acl\"]\n    secrets:\n"

@@ -224,7 +224,8 @@ const struct dfx_rule dfx_rule_dc201 = {
 	       "firewalls such as ufw. Databases in compose files are usually set up for other "
 	       "containers, often with default or no credentials (the official redis image has no "
 	       "password and protected mode off). Exposed databases are found by scanners within "
-	       "hours.",
+	       "hours."
+	       "\n\nSeverity: critical: the finding is the exposure itself (every host interface), and a database is the service whose data an attacker wants.",
 	.example = "services:\n  db:\n    image: postgres:18\n    ports:\n      - \"5432:5432\"",
 	.instead = "services:\n  db:\n    image: postgres:18\n    expose:\n      - \"5432\"   # other "
 		   "containers only\n  # or, for tools on the host:\n  cache:\n    image: redis:8\n    "

@@ -66,7 +66,8 @@ const struct dfx_rule dfx_rule_dc202 = {
 	       "Docker's iptables rules let the traffic past host firewalls such as ufw. Development "
 	       "servers, admin consoles and debug ports published this way are reachable from the "
 	       "whole network, often without authentication. Publishing should be a decision, not "
-	       "a default.",
+	       "a default."
+	       "\n\nSeverity: low: a published port is often intended; DC201 and the reachability of DC102, DC103 and DC104 rate what it exposes.",
 	.example = "services:\n  admin:\n    image: adminer:5\n    ports:\n      - \"8080:8080\"",
 	.instead = "services:\n  admin:\n    image: adminer:5\n    ports:\n      - \"127.0.0.1:8080:8080\"",
 	.fix_safety = "No automatic fix: whether a web port must be reachable from other machines is "

@@ -25,10 +25,10 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		note = dfx_dc_ref_note(&s->network_mode);
 		f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->network_mode),
-			       "service `%s` uses the host's network stack (`network_mode: host`%s): no network "
+			       "service `%s` uses the host's network stack (`%s: host`%s): no network "
 			       "isolation, it can bind any host port and reach every service listening on the "
 			       "host's localhost",
-			       s->name, note);
+			       s->name, dfx_yaml_str(s->network_mode.key), note);
 		free(note);
 		if (f && dfx_dc_observes_host(s)) {
 			/* a host agent: the host's network is what it reports on */
@@ -39,7 +39,9 @@ static void check(struct dfx_ctx *ctx)
 						s->name, dfx_dc_observes_host(s));
 			continue;
 		}
-		dfx_dc_fix_remove(ctx, f, s->network_mode.key, "remove `network_mode: host`",
+		dfx_dc_fix_remove(ctx, f, s->network_mode.key,
+				  dfx_yaml_str_eq(s->network_mode.key, "net") ? "remove `net: host`" :
+				  "remove `network_mode: host`",
 				  "(unsafe: the ports it listens on are then reachable only from the project "
 				  "network: publish each one the host must reach with `ports: [\"127.0.0.1:PORT:PORT\"]`)",
 				  NULL);
@@ -53,13 +55,15 @@ const struct dfx_rule dfx_rule_dc203 = {
 	.kind = DFX_KIND_COMPOSE,
 	.fix = DFX_FIX_UNSAFE,
 	.summary = "A service uses the host's network stack",
-	.what = "Finds services with `network_mode: host`, also when the key comes from an anchor "
-		"through a `<<` merge.",
+	.what = "Finds services with `network_mode: host` (`net: host` in a version 1 file), also "
+		"when the key comes from an anchor through a `<<` merge, a base service it `extends:`, "
+		"or an earlier document of the file.",
 	.why = "With the host network the container has no network namespace of its own: it sees "
 	       "every host interface, can bind any port (also ports other services need), can talk "
 	       "to daemons that listen only on 127.0.0.1 (the Docker API over TCP, databases, cloud "
 	       "metadata proxies), and can sniff traffic with NET_RAW. Published ports and network "
-	       "isolation between services no longer apply.",
+	       "isolation between services no longer apply."
+	       "\n\nSeverity: high: the host network removes network isolation and makes the service exposed for the reachability of DC102, DC103 and DC104.",
 	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    network_mode: host",
 	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    ports:\n      - "
 		   "\"127.0.0.1:8080:8080\"",

@@ -79,7 +79,8 @@ const struct dfx_rule dfx_rule_dc204 = {
 	       "maps); `ipc: host` exposes the host's shared memory; `uts: host` its hostname; "
 	       "`userns_mode: host` turns off the daemon's user-namespace remapping so container "
 	       "root is host root; `cgroup: host` shows the host's cgroup tree. Each one removes a "
-	       "layer an attacker would otherwise have to break.",
+	       "layer an attacker would otherwise have to break."
+	       "\n\nSeverity: high: each shared namespace removes one layer of isolation; escaping still needs a second weakness.",
 	.example = "services:\n  agent:\n    image: ghcr.io/acme/agent:2\n    pid: host\n    ipc: host",
 	.instead = "services:\n  agent:\n    image: ghcr.io/acme/agent:2\n    # own pid and ipc namespaces "
 		   "(the default)",

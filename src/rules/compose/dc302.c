@@ -96,6 +96,9 @@ static void check(struct dfx_ctx *ctx)
 			free(note);
 			if (!f)
 				continue;
+			/* loading a module is running code in the host kernel: as bad as privileged */
+			if (!strcmp(caps[k].cap, "SYS_MODULE") || !strcmp(caps[k].cap, "ALL"))
+				dfx_finding_severity(ctx, f, DFX_SEV_CRITICAL);
 			if (flagged == n) {
 				dfx_dc_fix_remove(ctx, f, s->cap_add.key, "remove `cap_add`",
 						  "(every capability it adds is dangerous)", NULL);
@@ -124,7 +127,8 @@ const struct dfx_rule dfx_rule_dc302 = {
 	       "the host kernel. SYS_ADMIN allows mounts and namespace tricks behind most container "
 	       "escapes, SYS_MODULE and BPF load code into the kernel, DAC_READ_SEARCH opens host "
 	       "files by handle, SYS_PTRACE injects into processes, NET_ADMIN rewrites the network. "
-	       "`ALL` is `privileged` without the device access.",
+	       "`ALL` is `privileged` without the device access."
+	       "\n\nSeverity: critical for SYS_MODULE and ALL (a kernel module is code in the host kernel: as good as `privileged`), high for the others, which need a further step to escape.",
 	.example = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    cap_add:\n      - SYS_ADMIN\n      "
 		   "- NET_ADMIN",
 	.instead = "services:\n  app:\n    image: ghcr.io/acme/app:1.4\n    cap_drop:\n      - ALL\n    "

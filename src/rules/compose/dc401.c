@@ -82,9 +82,19 @@ static void check(struct dfx_ctx *ctx)
 
 			if (!v->source)
 				continue;
-			host = dfx_compose_volume_host_path(v);
+			host = dfx_dc_volume_host_path(ctx, v);
 			if (host)
 				what = exposed(host, &dir);
+			/* `${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`: a variable nothing in the
+			   project sets, mounted where clients look for the engine socket */
+			if (!what && !host && dfx_compose_is_variable_only(v->source) && v->target &&
+			    v->target[0] == '/' && exposed(v->target, &dir) && !dir) {
+				char *val = dfx_dc_expand(ctx, v->source);
+
+				if (!val)
+					what = "the engine socket";
+				free(val);
+			}
 			if (!what && (strstr(v->source, "pipe/docker_engine") || strstr(v->source, "pipe\\docker_engine")))
 				what = "docker_engine";
 			if (!what) {
@@ -139,7 +149,8 @@ const struct dfx_rule dfx_rule_dc401 = {
 	.why = "Whoever can talk to the engine's API can start a privileged container that mounts "
 	       "the host's root filesystem: access to the socket is root on the host. A `:ro` mount "
 	       "does not change that, since connecting to a socket is not a write. A compromised "
-	       "dashboard, CI runner or reverse proxy with the socket becomes a host compromise.",
+	       "dashboard, CI runner or reverse proxy with the socket becomes a host compromise."
+	       "\n\nSeverity: critical: the engine API is root on the host, read-only or not. A socket path behind a variable is judged by the value the .env gives it, else by its default (`${DOCKER_SOCKET_LOCATION:-/var/run/docker.sock}`); a variable nothing sets that is mounted at an engine socket path (`${DOCKER_SOCKET_LOCATION}:/var/run/docker.sock`) is taken for the socket.",
 	.example = "services:\n  traefik:\n    image: traefik:v3.6\n    volumes:\n      - "
 		   "/var/run/docker.sock:/var/run/docker.sock:ro",
 	.instead = "services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy   # pin a release\n    "

@@ -60,6 +60,24 @@ static bool home_dir(const char *path)
 	return !strncmp(path, "/home/", 6) && path[6] && !strchr(path + 6, '/');
 }
 
+/*
+ * Paths whose write access is root on the host at the next login, cron
+ * run or boot: the whole filesystem, /etc and its account, sudo, cron and
+ * preload files, root's home. A writable bind of these is critical.
+ */
+static bool host_root(const char *path)
+{
+	static const char *const root[] = {
+		"/", "/etc", "/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/crontab",
+		"/etc/ld.so.preload", "/root", NULL,
+	};
+
+	for (size_t i = 0; root[i]; i++)
+		if (!strcmp(path, root[i]))
+			return true;
+	return under(path, "/etc/sudoers.d") || under(path, "/etc/cron.d") || under(path, "/var/spool/cron");
+}
+
 static bool sensitive(const char *path)
 {
 	size_t n = strlen(path);
@@ -95,7 +113,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (v->read_only || !v->source)
 				continue;
-			host = dfx_compose_volume_host_path(v);
+			host = dfx_dc_volume_host_path(ctx, v);
 			if (!host || !sensitive(host)) {
 				free(host);
 				continue;
@@ -107,6 +125,8 @@ static void check(struct dfx_ctx *ctx)
 				       "container can change the host's %s",
 				       s->name, v->source, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",
 				       anchor ? "`)" : "", !strcmp(host, "/") ? "whole filesystem" : "files there");
+			if (host_root(host))
+				dfx_finding_severity(ctx, f, DFX_SEV_CRITICAL);
 			free(host);
 			if (!f)
 				continue;
@@ -146,7 +166,8 @@ const struct dfx_rule dfx_rule_dc402 = {
 	.why = "A writable mount of these paths lets the container change the host outside any "
 	       "isolation: add a user or an SSH key, drop a cron job or systemd unit, replace a "
 	       "binary in /usr, write to /proc/sys or /sys/fs/cgroup to escape, or edit Docker's own "
-	       "data. Credential folders give away keys to other systems.",
+	       "data. Credential folders give away keys to other systems."
+	       "\n\nSeverity: critical for the host root and what gives it away at the next login, cron run or boot (`/`, `/etc`, `/etc/passwd`, `/etc/shadow`, `/etc/sudoers(.d)`, `/etc/crontab`, `/etc/cron.d`, `/etc/ld.so.preload`, `/root`, `/var/spool/cron`), high for the other sensitive paths. Variable sources are judged by their default (`${ROOTFS:-/}`).",
 	.example = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
 		   "/etc:/host/etc\n      - /root/.ssh:/root/.ssh",
 	.instead = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dcrule.h"
+#include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 
 /* ---------------------------------------------------------------- text */
@@ -150,11 +151,14 @@ bool dfx_dc_fix_allowed(struct dfx_ctx *ctx, const struct dfx_yaml_node *n, cons
 {
 	struct dfx_compose *c = ctx->file->compose;
 	const char *code = ctx->rule->code;
+	const struct dfx_yaml_node *root = n;
 
 	*why = NULL;
 	if (!dfx_dc_anchor_of(n))
 		return true;
-	if (dfx_compose_suppressed(c, code, n->span.start) || alias_suppressed(c, c->yaml->root, n, code, 0)) {
+	while (root->parent) /* aliases stay in their document */
+		root = root->parent;
+	if (dfx_compose_suppressed(c, code, n->span.start) || alias_suppressed(c, root, n, code, 0)) {
 		*why = "the value is defined in an anchor that a service with this rule suppressed also "
 		       "uses: edit it by hand";
 		return false;
@@ -479,4 +483,174 @@ const char *dfx_dc_security_opt_disables(const char *opt)
 	if (eq_nocase(key, "systempaths") && n == 10 && dfx_dc_prefix_nocase(val, "unconfined"))
 		return "the masking of /proc and /sys paths";
 	return NULL;
+}
+
+/* ---------------------------------------------------------------- reachability */
+
+static bool is_override(const char *path)
+{
+	const char *b = base_name(path);
+
+	if (!strncmp(b, "docker-", 7))
+		b += 7;
+	return !strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml");
+}
+
+/*
+ * Compose merges compose.override.y(a)ml into compose.y(a)ml by default
+ * (docker-compose.* alike): the service is exposed when the same service
+ * of the other file of the pair, in the same directory and in the run,
+ * publishes a port or uses the host network.
+ */
+static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
+{
+	bool base = is_base(ctx->file->path), ovr = is_override(ctx->file->path), hit = false;
+	char *dir;
+
+	if (!base && !ovr)
+		return false;
+	dir = dfx_path_dir(ctx->file->path);
+	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
+		struct dfx_wsfile *w = ctx->ws->files[i];
+		const struct dfx_compose_service *o;
+		char *d;
+
+		if (w == ctx->file || w->kind != DFX_KIND_COMPOSE || !w->compose ||
+		    !(base ? is_override(w->path) : is_base(w->path)))
+			continue;
+		d = dfx_path_dir(w->path);
+		if (!strcmp(d, dir) && (o = dfx_compose_service_find(w->compose, name)) != NULL)
+			hit = dfx_compose_service_exposed(o);
+		free(d);
+	}
+	free(dir);
+	return hit;
+}
+
+void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
+			   const struct dfx_compose_service *const *svcs, size_t nsvcs)
+{
+	enum dfx_severity was;
+	char *m;
+
+	if (!f || f->severity <= DFX_SEV_HIGH)
+		return;
+	for (size_t i = 0; i < nsvcs; i++)
+		if (dfx_compose_service_exposed(svcs[i]) || merged_exposed(ctx, svcs[i]->name))
+			return;
+	was = f->severity;
+	dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
+	if (f->severity == was)
+		return;
+	m = dfx_xasprintf("%s; only the host and containers on %s networks reach %s (no port published beyond "
+			  "loopback, no host network)",
+			  f->message, nsvcs > 1 ? "their" : "its", nsvcs > 1 ? "them" : "it");
+	free(f->message);
+	f->message = m;
+}
+
+/* ---------------------------------------------------------------- .env values */
+
+/*
+ * `v` with each `${NAME...}` / `$NAME` that the .env text sets replaced by
+ * its value (`${NAME:-x}` takes x when the value is empty, as Compose
+ * does); references the .env does not set are kept for the defaults.
+ */
+static char *with_dotenv(const char *v, const struct dfx_source *env)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; v[i];) {
+		size_t s = i, ns, ne, end;
+		bool colon = false, brace;
+		char *name, *val;
+
+		if (v[i] != '$' || !v[i + 1]) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		if (v[i + 1] == '$') {
+			dfx_buf_add(&b, "$$", 2);
+			i += 2;
+			continue;
+		}
+		brace = v[i + 1] == '{';
+		ns = ne = i + 1 + brace;
+		while ((v[ne] >= 'A' && v[ne] <= 'Z') || (v[ne] >= 'a' && v[ne] <= 'z') ||
+		       (v[ne] >= '0' && v[ne] <= '9') || v[ne] == '_')
+			ne++;
+		end = ne;
+		if (brace) {
+			size_t depth = 1;
+
+			colon = v[ne] == ':';
+			while (v[end] && depth) {
+				if (v[end] == '{')
+					depth++;
+				else if (v[end] == '}')
+					depth--;
+				end++;
+			}
+			if (depth) {
+				dfx_buf_adds(&b, v + s);
+				break;
+			}
+		}
+		if (ne == ns) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		name = dfx_xstrndup(v + ns, ne - ns);
+		val = dfx_dotenv_get(env->data, env->len, name);
+		if (val && !(colon && !*val) && !strchr(val, '$'))
+			dfx_buf_adds(&b, val);
+		else
+			dfx_buf_add(&b, v + s, end - s);
+		free(val);
+		free(name);
+		i = end;
+	}
+	return dfx_buf_detach(&b);
+}
+
+/* The .env beside the checked compose file, or NULL. */
+static const struct dfx_source *dotenv_of(struct dfx_ctx *ctx)
+{
+	char *dir = dfx_path_dir(ctx->file->path), *path = dfx_path_join(dir, ".env");
+	const struct dfx_source *env = dfx_ws_read(ctx->ws, path);
+
+	free(dir);
+	free(path);
+	return env;
+}
+
+char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value)
+{
+	const struct dfx_source *env;
+	char *sub, *r;
+
+	if (!value)
+		return NULL;
+	env = dfx_compose_is_interpolated(value) ? dotenv_of(ctx) : NULL;
+	sub = env ? with_dotenv(value, env) : dfx_xstrdup(value);
+	r = dfx_compose_with_defaults(sub);
+	free(sub);
+	return r;
+}
+
+char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v)
+{
+	struct dfx_compose_volume t;
+	const struct dfx_source *env;
+	char *src, *r;
+
+	if (!v->source || !dfx_compose_is_interpolated(v->source) || !(env = dotenv_of(ctx)))
+		return dfx_compose_volume_host_path(v);
+	/* the .env's values first; ~, $HOME and the defaults as without it */
+	src = with_dotenv(v->source, env);
+	t = *v;
+	t.source = src;
+	r = dfx_compose_volume_host_path(&t);
+	free(src);
+	return r;
 }

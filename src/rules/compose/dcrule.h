@@ -100,6 +100,29 @@ char *dfx_dc_port_text(const struct dfx_compose_port *p);
  */
 const char *dfx_dc_security_opt_disables(const char *opt);
 
+/*
+ * Reachability (README "Severity"): a finding whose harm needs network
+ * access to `s` (a default password, authentication off, redis without a
+ * password) keeps the rule's severity when any of the services is
+ * exposed (dfx_compose_service_exposed: a port published beyond
+ * loopback, or the host network) and becomes high otherwise, with the
+ * reason appended to the message. `f` may be NULL.
+ */
+void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
+			   const struct dfx_compose_service *const *svcs, size_t nsvcs);
+
+/*
+ * The host path of a bind mount as Compose mounts it
+ * (dfx_compose_volume_host_path), variables of the source replaced by the
+ * values the `.env` beside the compose file gives them, else by their
+ * defaults (`${DOCKER_SOCKET_LOCATION:-/var/run/docker.sock}`). NULL when
+ * not a host path or a variable has neither. Caller frees.
+ */
+char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volume *v);
+/* A value with the .env's values and then the defaults applied (`$$` -> `$`); NULL when a
+   variable has neither (its value is unknown). Caller frees. */
+char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value);
+
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
 

@@ -460,6 +460,19 @@ static bool text_uses_var(const char *s, size_t n, const char *name);
  * counts): another default, or none, would change meaning once .env sets VAR.
  */
 static bool other_refs(const struct dfx_yaml_node *n, const char *var, const char *same,
+		       bool required_ok, const struct dfx_yaml_node *skip, unsigned depth);
+
+/* other_refs over every document of the file. */
+static bool other_refs_all(const struct dfx_compose *c, const char *var, const char *same, bool required_ok,
+			   const struct dfx_yaml_node *skip)
+{
+	for (size_t d = 0; d < c->yaml->ndocs; d++)
+		if (other_refs(c->yaml->docs[d], var, same, required_ok, skip, 0))
+			return true;
+	return false;
+}
+
+static bool other_refs(const struct dfx_yaml_node *n, const char *var, const char *same,
 		       bool required_ok, const struct dfx_yaml_node *skip, unsigned depth)
 {
 	size_t vl = strlen(var);
@@ -535,7 +548,7 @@ int dfx_secretplan_to_dotenv(struct dfx_secretplan *p, const struct dfx_compose_
 	for (unsigned i = 1; i < 100; i++) {
 		char *cur = planned_env(p, var, &in_plan);
 		/* a name the file itself interpolates elsewhere would change meaning there */
-		bool used = other_refs(p->c->root, var, NULL, false, e->node, 0);
+		bool used = other_refs_all(p->c, var, NULL, false, e->node);
 
 		if (!used && (!cur || !strcmp(cur, value))) {
 			have = cur != NULL;
@@ -790,7 +803,7 @@ int dfx_secretplan_default_to_dotenv(struct dfx_secretplan *p, const struct dfx_
 		goto out;
 	}
 	cur = planned_env(p, var, &in_plan);
-	if (other_refs(p->c->root, var, s->value, cur && !strcmp(cur, s->dflt), s->env->node, 0)) {
+	if (other_refs_all(p->c, var, s->value, cur && !strcmp(cur, s->dflt), s->env->node)) {
 		dfx_secretplan_fail(p, "%s is also used elsewhere in the file with another default or none", var);
 		free(cur);
 		goto out;

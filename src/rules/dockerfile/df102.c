@@ -90,6 +90,8 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 			       "(docker history) and build provenance: pass it as a build secret instead (`docker "
 			       "build --secret id=%s,env=%s`)",
 			       kv->key, id, kv->key);
+		/* no secret in the file: it leaks only when a build passes one (high, not critical) */
+		dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
 	}
 	if (!f) {
 		free(id);
@@ -161,7 +163,8 @@ const struct dfx_rule dfx_rule_df102 = {
 	.why = "A build argument's value is recorded in the image: `docker history --no-trunc` shows "
 	       "it in every RUN that was built with it, and BuildKit's provenance attestations list "
 	       "the build arguments. A default written in the Dockerfile is also in the repository. "
-	       "BuildKit secret mounts give a step the value without recording it anywhere.",
+	       "BuildKit secret mounts give a step the value without recording it anywhere."
+	       "\n\nSeverity: critical when the Dockerfile writes a default value (the secret is in the repository and every image); high for an ARG without a default, which leaks only when a build passes a value.",
 	.example = "ARG AWS_SECRET_ACCESS_KEY\n"
 		   "RUN aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY",
 	.instead = "# syntax=docker/dockerfile:1\n"

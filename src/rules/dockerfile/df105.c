@@ -10,6 +10,7 @@
  * files" (moby/patternmatcher: last match wins, `!` re-includes).
  * Seed: "Secrets Baked into Layers", ".dockerignore".
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,65 @@ static bool runs_git(const struct dfx_dockerfile *df)
 	return hit;
 }
 
+/*
+ * The first secret-looking file of the build context that the
+ * .dockerignore lets in (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `*.p12`),
+ * and whether a `.git` folder is let in: a bounded walk (depth 4, 4096
+ * entries) that skips node_modules. `rel` is the path below the context.
+ */
+struct ctx_scan {
+	const struct dfx_ignore *ig;
+	char *secret;     /* first secret-looking file, relative to the context */
+	bool git;
+	unsigned seen;
+};
+
+static bool secret_looking(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, ".env", 4) || !strncmp(name, "id_rsa", 6) || !strncmp(name, "id_ed25519", 10) ||
+	       (n > 4 && (!strcmp(name + n - 4, ".pem") || !strcmp(name + n - 4, ".key") ||
+			  !strcmp(name + n - 4, ".p12") || !strcmp(name + n - 4, ".pfx")));
+}
+
+static void scan_dir(struct ctx_scan *sc, const char *dir, const char *rel, unsigned depth)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > 4 || sc->secret || !(d = opendir(dir)))
+		return;
+	while (!sc->secret && sc->seen < 4096 && (e = readdir(d)) != NULL) {
+		char *path, *sub;
+		bool is_dir;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "node_modules"))
+			continue;
+		sc->seen++;
+		is_dir = e->d_type == DT_DIR;
+		sub = *rel ? dfx_path_join(rel, e->d_name) : dfx_xstrdup(e->d_name);
+		if (dfx_ignore_match(sc->ig, sub, is_dir)) {
+			free(sub);
+			continue;
+		}
+		if (is_dir && !strcmp(e->d_name, ".git")) {
+			sc->git = true;
+		} else if (is_dir) {
+			path = dfx_path_join(dir, e->d_name);
+			scan_dir(sc, path, sub, depth + 1);
+			free(path);
+		} else if ((e->d_type == DT_REG || e->d_type == DT_UNKNOWN) && secret_looking(e->d_name) &&
+			   strcmp(e->d_name, ".env.example") && strcmp(e->d_name, ".env.sample") &&
+			   strcmp(e->d_name, ".env.template")) {
+			sc->secret = sub;
+			sub = NULL;
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_wsfile *file = ctx->file;
@@ -127,6 +187,11 @@ static void check(struct dfx_ctx *ctx)
 		dfx_ignore_release(&ig);
 		return;
 	}
+	/* Severity: critical when a secret-looking file would be sent, high for the
+	   git history, medium when the context holds neither (yet) */
+	struct ctx_scan sc = {&ig, NULL, false, 0};
+
+	scan_dir(&sc, file->context ? file->context : ".", "", 0);
 	for (size_t i = 0; i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
 		const char **srcs;
@@ -159,6 +224,14 @@ static void check(struct dfx_ctx *ctx)
 		if (!f) {
 			dfx_buf_release(&names);
 			continue;
+		}
+		if (sc.secret) {
+			char *m = dfx_xasprintf("%s (the context holds %s)", f->message, sc.secret);
+
+			free(f->message);
+			f->message = m;
+		} else {
+			dfx_finding_severity(ctx, f, sc.git ? DFX_SEV_HIGH : DFX_SEV_MEDIUM);
 		}
 		/* a path the build reads (.git for git) or the file re-includes on purpose
 		   is left to an unsafe fix of its own; the others are excluded safely */
@@ -236,6 +309,7 @@ static void check(struct dfx_ctx *ctx)
 		dfx_buf_release(&used);
 		dfx_buf_release(&text);
 	}
+	free(sc.secret);
 	dfx_ignore_release(&ig);
 }
 
@@ -253,7 +327,8 @@ const struct dfx_rule dfx_rule_df105 = {
 		"compose `build.context` when a compose file builds this Dockerfile).",
 	.why = "Everything in the context is copied into a layer: `.env` files, TLS and SSH keys, and "
 	       "the whole git history. Deleting them in a later layer does not help; anyone who can "
-	       "pull the image can extract them.",
+	       "pull the image can extract them."
+	       "\n\nSeverity: critical when the build context holds a secret-looking file the .dockerignore lets in (`.env*`, `*.pem`, `*.key`, `*.p12`, `id_rsa*`; the message names the first one found), high when it lets in a `.git` folder (the history), medium when neither is there yet.",
 	.example = "COPY . /app/    # copies .env, .git, *.pem ...",
 	.instead = "# .dockerignore\n**/.env*\n.git\n**/*.pem\n**/*.key\n\n# or copy explicitly\n"
 		   "COPY package*.json /app/\nCOPY src/ /app/src/",
