@@ -5,6 +5,7 @@
  * of the codes named in suppression comments.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,28 +253,111 @@ static bool same_fix(const struct dfx_fix *a, const struct dfx_fix *b)
 	return true;
 }
 
+/* ---------------------------------------------------------------- copies */
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The keys a copy can match on: rule and file with the span, and with the fix's edits. */
+static uint64_t span_key(const struct dfx_finding *f)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	h = mix(h, &f->rule, sizeof(f->rule));
+	h = mix(h, &f->src, sizeof(f->src));
+	return mix(h, &f->span, sizeof(f->span));
+}
+
+static uint64_t fix_key(const struct dfx_finding *f)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	h = mix(h, &f->rule, sizeof(f->rule));
+	h = mix(h, &f->src, sizeof(f->src));
+	for (size_t i = 0; i < f->fix->nedits; i++) {
+		const struct dfx_edit *e = &f->fix->edits[i];
+
+		h = mix(h, &e->start, sizeof(e->start));
+		h = mix(h, &e->end, sizeof(e->end));
+		h = mix(h, e->path, strlen(e->path) + 1);
+		h = mix(h, e->text ? e->text : "", e->text ? strlen(e->text) + 1 : 1);
+	}
+	return h;
+}
+
+/* Kept findings by key: chains of indices (+1) in `next`, heads in `head`. */
+struct copy_index {
+	uint64_t *key;
+	size_t *head, *next, mask;
+};
+
+static void index_add(struct copy_index *ix, size_t slot, uint64_t key)
+{
+	size_t b = (size_t)key & ix->mask;
+
+	ix->key[slot] = key;
+	ix->next[slot] = ix->head[b];
+	ix->head[b] = slot + 1;
+}
+
 /*
  * One finding per cause: a value that several services get from one place
  * (a base service they extend, a document they share: the same span; an
  * anchor they merge: the same fix) is reported once, at the first place,
- * naming every service it applies to.
+ * naming every service it applies to. Earlier findings are found by hashed
+ * keys (rule, file, span or fix edits), so a file with thousands of
+ * findings is not compared pairwise.
  */
 static void merge_copies(struct dfx_findings *out, size_t from)
 {
-	size_t w = from;
+	size_t n = out->n - from, w = from, nb = 1;
+	struct copy_index spans, fixes;
 
+	while (nb < 2 * n)
+		nb <<= 1;
+	spans = (struct copy_index){dfx_xcalloc(n + 1, sizeof(uint64_t)), dfx_xcalloc(nb, sizeof(size_t)),
+				    dfx_xcalloc(n + 1, sizeof(size_t)), nb - 1};
+	fixes = (struct copy_index){dfx_xcalloc(n + 1, sizeof(uint64_t)), dfx_xcalloc(nb, sizeof(size_t)),
+				    dfx_xcalloc(n + 1, sizeof(size_t)), nb - 1};
 	for (size_t i = from; i < out->n; i++) {
 		struct dfx_finding *f = &out->v[i];
 		struct dfx_finding *first = NULL;
+		uint64_t sk = span_key(f), fk = f->fix && f->fix->nedits ? fix_key(f) : 0;
+		size_t best = (size_t)-1;
 
-		for (size_t k = from; k < w && !first; k++)
-			if (out->v[k].rule == f->rule && out->v[k].src == f->src &&
-			    ((out->v[k].span.start == f->span.start && out->v[k].span.end == f->span.end) ||
-			     same_fix(out->v[k].fix, f->fix)) &&
-			    same_but_service(out->v[k].message, f->message))
-				first = &out->v[k];
+		/* the earliest kept finding that is a copy of f */
+		for (size_t k = spans.head[(size_t)sk & spans.mask]; k; k = spans.next[k - 1]) {
+			const struct dfx_finding *c = &out->v[from + k - 1];
+
+			if (spans.key[k - 1] == sk && k - 1 < best && c->rule == f->rule && c->src == f->src &&
+			    c->span.start == f->span.start && c->span.end == f->span.end &&
+			    same_but_service(c->message, f->message))
+				best = k - 1;
+		}
+		for (size_t k = fk ? fixes.head[(size_t)fk & fixes.mask] : 0; k; k = fixes.next[k - 1]) {
+			const struct dfx_finding *c = &out->v[from + k - 1];
+
+			if (fixes.key[k - 1] == fk && k - 1 < best && c->rule == f->rule && c->src == f->src &&
+			    same_fix(c->fix, f->fix) && same_but_service(c->message, f->message))
+				best = k - 1;
+		}
+		if (best != (size_t)-1)
+			first = &out->v[from + best];
 		if (!first) {
+			size_t slot = w - from;
+
 			out->v[w++] = *f;
+			index_add(&spans, slot, sk);
+			if (fk)
+				index_add(&fixes, slot, fk);
 			continue;
 		}
 		{
@@ -297,6 +381,12 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 		dfx_fix_free(f->fix);
 	}
 	out->n = w;
+	free(spans.key);
+	free(spans.head);
+	free(spans.next);
+	free(fixes.key);
+	free(fixes.head);
+	free(fixes.next);
 }
 
 /*
