@@ -1,9 +1,9 @@
 /*
  * df201.c - DF201 runs-as-root: the final stage runs as root (no USER, or
  * the last USER is root/0 or Windows' ContainerAdministrator; USER
- * variables resolved through ENV and ARG). Export-only scratch stages
- * (no CMD/ENTRYPOINT) are exempt. Builder stages are exempt; bases known to run
- * as non-root are exempt. Safe fix: create a user fitting the base image
+ * variables resolved through ENV and ARG). Builder stages, export-only
+ * scratch stages (no CMD/ENTRYPOINT) and bases known to run as non-root
+ * are exempt. Safe fix: create a user fitting the base image
  * and switch to it with a numeric USER, after the stage's last
  * RUN/COPY/ADD/USER (so before CMD/ENTRYPOINT in the usual layout).
  * Seed: "Non-Root User"; hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3/8.
