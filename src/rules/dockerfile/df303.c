@@ -15,6 +15,30 @@
 #include "dockfix/image.h"
 #include "dockfix/rule.h"
 
+/*
+ * Whether the FROM image as written takes a digest from a BuildKit
+ * platform argument, which is always set in FROM:
+ * `busybox${TARGETARCH:+@sha256:...}` is pinned, though ARG defaults
+ * alone leave it bare.
+ */
+static bool platform_digest(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
+{
+	static const char *const args[] = {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+					   "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", NULL};
+	char *word = dfx_xstrndup(df->src->data + st->image_span.start, st->image_span.end - st->image_span.start);
+	bool pinned = false;
+
+	for (size_t k = 0; args[k] && !pinned; k++) {
+		char *pat = dfx_xasprintf("${%s:+@sha256:", args[k]), *pat2 = dfx_xasprintf("${%s+@sha256:", args[k]);
+
+		pinned = strstr(word, pat) || strstr(word, pat2);
+		free(pat);
+		free(pat2);
+	}
+	free(word);
+	return pinned;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -27,7 +51,8 @@ static void check(struct dfx_ctx *ctx)
 
 		if (!dfx_build_stage_image(df, st, &ref))
 			continue;
-		if (ref.scratch || ref.digest || (ref.has_tag && strcmp(ref.tag, "latest") != 0)) {
+		if (ref.scratch || ref.digest || (ref.has_tag && strcmp(ref.tag, "latest") != 0) ||
+		    platform_digest(df, st)) {
 			dfx_image_release(&ref);
 			continue;
 		}
@@ -67,7 +92,8 @@ const struct dfx_rule dfx_rule_df303 = {
 	.summary = "A base image has no tag or uses latest",
 	.what = "Finds FROM images (ARG defaults resolved; FROM another stage, scratch and unresolved "
 		"references skipped) that have no tag or the tag `latest`. A digest (`@sha256:...`) "
-		"counts as pinned.",
+		"counts as pinned, also one added by a BuildKit platform argument, which FROM always "
+		"has (`busybox${TARGETARCH:+@sha256:...}`).",
 	.why = "`latest` moves: the same Dockerfile builds a different image from one day to the next, "
 	       "a new major release arrives without review, and a build cannot be reproduced or "
 	       "audited later. A vulnerability report for the image cannot say which version was "
