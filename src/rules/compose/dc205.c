@@ -150,6 +150,21 @@ static enum admin service_admin(struct dfx_ctx *ctx, const struct dfx_compose_se
 	return a;
 }
 
+/*
+ * A port bound to a specific address that is not a loopback one
+ * (`10.0.0.5:8080:80`): it still faces that network. Variables are not
+ * judged.
+ */
+static bool lan_address(const struct dfx_compose_port *p)
+{
+	const char *ip = p->host_ip;
+
+	if (!ip || !*ip || strchr(ip, '$'))
+		return false;
+	return strncmp(ip, "127.", 4) && strcmp(ip, "::1") && strcmp(ip, "localhost") &&
+	       strcmp(ip, "0.0.0.0") && strcmp(ip, "::");
+}
+
 /* The message's description of the interface. */
 static char *describe(enum admin a, const struct dfx_compose_service *s)
 {
@@ -204,19 +219,30 @@ static void check(struct dfx_ctx *ctx)
 			if (!p->valid || (a == ADMIN_TRAEFIK && !(p->target_lo <= 8080 && 8080 <= p->target_hi)))
 				continue;
 			e = dfx_dc_port_exposure_defaults(p);
-			if (e == DFX_DC_BOUND)
+			if (e == DFX_DC_BOUND && !lan_address(p))
 				continue;
 			text = dfx_dc_port_text(p);
 			what = describe(a, s);
 			anchor = p->from_anchor ? dfx_dc_anchor_of(p->node) : NULL;
-			f = dfx_emit(ctx, s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span,
-				       "service `%s` publishes port `%s` on all host interfaces%s: %s",
-				       s->name, text, e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "",
-				       what);
+			if (e == DFX_DC_BOUND)
+				f = dfx_emit(ctx, s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span,
+					       "service `%s` publishes port `%s` on the host address %s, reachable from its "
+					       "network: %s",
+					       s->name, text, p->host_ip, what);
+			else
+				f = dfx_emit(ctx, s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span,
+					       "service `%s` publishes port `%s` on all host interfaces%s: %s", s->name,
+					       text, e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "",
+					       what);
 			free(text);
 			free(what);
 			if (!f)
 				continue;
+			if (e == DFX_DC_BOUND) {
+				f->hint = dfx_xstrdup("turn on the interface's authentication, or bind it to 127.0.0.1 "
+						      "if only this host uses it");
+				continue;
+			}
 			if (e == DFX_DC_ALL_BY_VAR) {
 				f->hint = dfx_xstrdup("make the address variable default to 127.0.0.1 "
 						      "(`${VAR:-127.0.0.1}`), and turn on the interface's authentication");
@@ -253,8 +279,10 @@ const struct dfx_rule dfx_rule_dc205 = {
 		"Traefik with `--api.insecure=true` or TRAEFIK_API_INSECURE=true (container port 8080), "
 		"phpMyAdmin with PMA_USER and PMA_PASSWORD (automatic login), mongo-express without "
 		"ME_CONFIG_BASICAUTH_USERNAME or with basic auth off, Kafka without SASL (PLAINTEXT "
-		"listeners) and ZooKeeper without SASL or ZOO_ENABLE_AUTH. Ports bound to an address, "
-		"also in a variable's default, are left alone; it replaces DC201 and DC202 at those ports.",
+		"listeners) and ZooKeeper without SASL or ZOO_ENABLE_AUTH. Ports bound to a loopback "
+		"address (also in a variable's default) are left alone; ports bound to another address "
+		"(`10.0.0.5:8080:80`) are reported with a hint. It replaces DC201 and DC202 at those "
+		"ports.",
 	.why = "These interfaces are meant to be behind a login, and here they have none: whoever "
 	       "reaches the host port - anyone on the network, the internet for a server with a public "
 	       "address, since Docker's port publishing bypasses ufw and firewalld rules - gets the "
