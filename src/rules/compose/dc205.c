@@ -210,6 +210,7 @@ static void check(struct dfx_ctx *ctx)
 		for (size_t j = 0; j < s->nports; j++) {
 			const struct dfx_compose_port *p = &s->ports[j];
 			enum dfx_dc_exposure e;
+			struct dfx_span where;
 			struct dfx_finding *f;
 			struct dfx_yaml_edits ed;
 			struct dfx_buf path = DFX_BUF_INIT;
@@ -224,16 +225,16 @@ static void check(struct dfx_ctx *ctx)
 			text = dfx_dc_port_text(p);
 			what = describe(a, s);
 			anchor = p->from_anchor ? dfx_dc_anchor_of(p->node) : NULL;
+			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
 			if (e == DFX_DC_BOUND)
-				f = dfx_emit(ctx, s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span,
+				f = dfx_emit(ctx, where,
 					       "service `%s` publishes port `%s` on the host address %s, reachable from its "
 					       "network: %s",
 					       s->name, text, p->host_ip, what);
 			else
-				f = dfx_emit(ctx, s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span,
-					       "service `%s` publishes port `%s` on all host interfaces%s: %s", s->name,
-					       text, e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "",
-					       what);
+				f = dfx_emit(ctx, where, "service `%s` publishes port `%s` on all host interfaces%s: %s",
+					       s->name, text,
+					       e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "", what);
 			free(text);
 			free(what);
 			if (!f)
