@@ -16,6 +16,19 @@
  * when it does not set it (caller frees). The last assignment wins.
  */
 char *dfx_dotenv_get(const char *text, size_t len, const char *name);
+/* One assignment of a dotenv text. */
+struct dfx_dotenv_var {
+	char *name;
+	char *value;                /* decoded (quotes, escapes, inline comment removed) */
+	struct dfx_span name_span;  /* byte offsets into the text */
+	struct dfx_span value_span; /* the value as written (blanks around it excluded) */
+};
+/*
+ * Call fn for every `NAME=value` line in order (strings owned by the
+ * iterator, valid during the call). Stops at, and returns, fn's first
+ * non-zero return; 0 otherwise.
+ */
+int dfx_dotenv_each(const char *text, size_t len, int (*fn)(const struct dfx_dotenv_var *v, void *arg), void *arg);
 /* `NAME=value` in dotenv syntax that reads back as exactly `value` (caller frees); NULL if impossible. */
 char *dfx_dotenv_line(const char *name, const char *value);
 /* The first variable of a dotenv text whose value is `value`, or holds it as the password of a

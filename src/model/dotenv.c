@@ -83,6 +83,42 @@ static int dotenv_each(const char *text, size_t len,
 	return 0;
 }
 
+struct each_arg {
+	const char *text;
+	int (*fn)(const struct dfx_dotenv_var *v, void *arg);
+	void *arg;
+};
+
+static int each_fn(const char *n, size_t nl, const char *v, const char *e, void *arg)
+{
+	struct each_arg *a = arg;
+	struct dfx_dotenv_var var;
+	const char *vs = v, *ve = e;
+	int rc;
+
+	while (vs < ve && (*vs == ' ' || *vs == '\t'))
+		vs++;
+	while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+		ve--;
+	var.name = dfx_xstrndup(n, nl);
+	var.value = dotenv_value(v, e);
+	var.name_span.start = (uint32_t)(n - a->text);
+	var.name_span.end = (uint32_t)(n + nl - a->text);
+	var.value_span.start = (uint32_t)(vs - a->text);
+	var.value_span.end = (uint32_t)(ve - a->text);
+	rc = a->fn(&var, a->arg);
+	free(var.name);
+	free(var.value);
+	return rc;
+}
+
+int dfx_dotenv_each(const char *text, size_t len, int (*fn)(const struct dfx_dotenv_var *v, void *arg), void *arg)
+{
+	struct each_arg a = {text, fn, arg};
+
+	return text ? dotenv_each(text, len, each_fn, &a) : 0;
+}
+
 struct get_arg {
 	const char *name;
 	char *out;

@@ -399,7 +399,7 @@ complete_bash() {
 [ "$(complete_bash dockfix --fo)" = "--format" ] && ok || bad "bash completion: dockfix --fo<TAB> gives '$(complete_bash dockfix --fo)'"
 [ "$(complete_bash dockfix --format s)" = "sarif" ] && ok || bad "bash completion: --format s<TAB>"
 [ "$(complete_bash dockfix --fail-on ""  | tr '\n' ' ')" = "critical high low medium none " ] && ok || bad "bash completion: --fail-on <TAB>"
-[ "$(complete_bash dockfix explain DF20 | tr '\n' ' ')" = "DF201 DF202 " ] && ok || bad "bash completion: explain DF20<TAB> gives '$(complete_bash dockfix explain DF20)'"
+[ "$(complete_bash dockfix explain DF20 | tr '\n' ' ')" = "DF201 DF202 DF203 " ] && ok || bad "bash completion: explain DF20<TAB> gives '$(complete_bash dockfix explain DF20)'"
 complete_bash dockfix --select DF101,DC20 | grep -qx 'DF101,DC201' && ok || bad "bash completion: --select DF101,DC20<TAB>"
 complete_bash dockfix --ignore DF | grep -qx 'DF1' && ok || bad "bash completion: --ignore DF<TAB> offers no group DF1"
 complete_bash dockfix explain DF | grep -qx 'DF1' && bad "bash completion: explain DF<TAB> offers the group DF1" || ok
@@ -418,7 +418,7 @@ if command -v zsh >/dev/null 2>&1; then
 			(cd "$tmp" && TMPDIR=$tmp zsh -f "$here/dist/zsh_complete.zsh" "$d/usr/share/zsh/site-functions" "$d/usr/bin" "$1" | tr '\n' ' ')
 		}
 		[ "$(complete_zsh 'dockfix --fo')" = "--format " ] && ok || bad "zsh completion: dockfix --fo<TAB> gives '$(complete_zsh 'dockfix --fo')'"
-		[ "$(complete_zsh 'dockfix explain DF')" = "DF101 DF102 DF103 DF104 DF105 DF201 DF202 DF301 DF302 DF303 DF304 DF401 DF402 DF403 DF404 DF405 DF406 DF407 " ] && ok || bad "zsh completion: explain DF<TAB> gives '$(complete_zsh 'dockfix explain DF')'"
+		[ "$(complete_zsh 'dockfix explain DF')" = "DF101 DF102 DF103 DF104 DF105 DF201 DF202 DF203 DF301 DF302 DF303 DF304 DF401 DF402 DF403 DF404 DF405 DF406 DF407 " ] && ok || bad "zsh completion: explain DF<TAB> gives '$(complete_zsh 'dockfix explain DF')'"
 		[ "$(complete_zsh 'dockfix init go --db m')" = "mariadb mongo mysql " ] && ok || bad "zsh completion: init go --db m<TAB> gives '$(complete_zsh 'dockfix init go --db m')'"
 	else
 		skip "zsh completion: no zsh/zpty module to drive it"

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +75,47 @@ static void test_round_trip(void **state)
 	}
 }
 
+struct seen {
+	char names[4][16];
+	struct dfx_span vs[4];
+	size_t n;
+};
+
+static int collect(const struct dfx_dotenv_var *v, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 4) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s=%s", v->name, v->value);
+		s->vs[s->n++] = v->value_span;
+	}
+	return 0;
+}
+
+/* dfx_dotenv_each: decoded values, and spans of the value as written. */
+static void test_each(void **state)
+{
+	const char *t = "# c\nA=1\nexport B = \"x y\" \nC='q' # note\nnot a line\n";
+	struct seen s = {0};
+
+	(void)state;
+	assert_int_equal(dfx_dotenv_each(t, strlen(t), collect, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.names[0], "A=1");
+	assert_string_equal(s.names[1], "B=x y");
+	assert_string_equal(s.names[2], "C=q");
+	assert_memory_equal(t + s.vs[0].start, "1", 1);
+	assert_int_equal(s.vs[1].end - s.vs[1].start, 5); /* "x y" with its quotes */
+	assert_memory_equal(t + s.vs[1].start, "\"x y\"", 5);
+	assert_int_equal(dfx_dotenv_each(NULL, 0, collect, &s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dotenv),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_each),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * secret-looking literals, and re-tagging a stage's base image in its FROM
  * or in the global ARG it is built from, inserting lines after an
  * instruction (an open continuation is closed first), and judging a
- * COPY/ADD source of the build context by its bytes.
+ * COPY/ADD source of the build context by its bytes, and the span of a
+ * token of an instruction.
  * Reference: the Dockerfile reference (FROM, ARG before FROM).
  */
 #include <setjmp.h>
@@ -189,6 +190,38 @@ static void test_context_source(void **state)
 	rmdir(dir);
 }
 
+/* The source text of a token span. Caller frees. */
+static char *span_text(const struct parsed *p, struct dfx_span sp)
+{
+	return dfx_xstrndup(p->src.data + sp.start, sp.end - sp.start);
+}
+
+static void test_token_span(void **state)
+{
+	struct parsed p;
+	struct dfx_span sp;
+	char *t;
+
+	(void)state;
+	parse(&p, "FROM x\nRUN apt-get install -y sudo \\\n && sudo-helper && /usr/bin/sudo -u a true\n"
+		  "RUN <<EOF\nset -e\nsudo make\nEOF\n");
+	/* words only: `sudo-helper` is not `sudo`; the path form counts */
+	assert_true(dfx_dfhelp_token_span(&p.df->instrs[1], "sudo", true, 0, &sp));
+	t = span_text(&p, sp);
+	assert_string_equal(t, "sudo");
+	assert_int_equal(sp.start, strstr(p.src.data, "sudo \\") - p.src.data);
+	free(t);
+	assert_true(dfx_dfhelp_token_span(&p.df->instrs[1], "sudo", true, 1, &sp));
+	assert_int_equal(sp.start, strstr(p.src.data, "sudo -u") - p.src.data); /* across the continuation */
+	assert_false(dfx_dfhelp_token_span(&p.df->instrs[1], "sudo", true, 2, &sp));
+	assert_true(dfx_dfhelp_token_span(&p.df->instrs[1], "sudo-helper", false, 0, &sp));
+	/* a heredoc body */
+	assert_true(dfx_dfhelp_token_span(&p.df->instrs[2], "sudo", true, 0, &sp));
+	assert_int_equal(sp.start, strstr(p.src.data, "sudo make") - p.src.data);
+	assert_false(dfx_dfhelp_token_span(&p.df->instrs[2], "", true, 0, &sp));
+	unparse(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_insert_after),
 		cmocka_unit_test(test_context_source),
+		cmocka_unit_test(test_token_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

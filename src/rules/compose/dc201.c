@@ -15,113 +15,8 @@
  * compose-spec 05-services.md ports, go-connections nat.ParsePortSpec.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "dcrule.h"
-
-/* Offsets of the last two ':' of a short port spec outside `${...}` (-1 when absent). */
-static void colons(const char *v, long *prev, long *last)
-{
-	unsigned depth = 0;
-
-	*prev = *last = -1;
-	for (long i = 0; v[i]; i++) {
-		if (v[i] == '$' && v[i + 1] == '{') {
-			depth++;
-			i++;
-		} else if (v[i] == '}' && depth) {
-			depth--;
-		} else if (v[i] == ':' && !depth) {
-			*prev = *last;
-			*last = i;
-		}
-	}
-}
-
-/*
- * A short spec whose host part hides an address in a variable's default:
- * `"${SQL_PORT:-127.0.0.1:13306}:3306"` binds 127.0.0.1 unless SQL_PORT is
- * set. Returns DFX_DC_BOUND for a specific address (nothing to report and
- * nothing to rewrite), DFX_DC_ALL_BY_VAR for an all-interfaces one, and
- * DFX_DC_ALL when no default holds an address.
- */
-static enum dfx_dc_exposure default_address(const char *v)
-{
-	long prev, last;
-	enum dfx_dc_exposure e = DFX_DC_ALL;
-
-	colons(v, &prev, &last);
-	if (last <= 0)
-		return DFX_DC_ALL;
-	for (const char *p = strstr(v, "${"); p && p < v + last; p = strstr(p + 2, "${")) {
-		const char *d = strstr(p, ":-"), *close = strchr(p, '}'), *c;
-		char *addr;
-
-		if (!d || !close || d > close)
-			d = strchr(p, '-');
-		if (!d || !close || d > close || d >= v + last)
-			continue;
-		d += *d == ':' ? 2 : 1;
-		for (c = close; c > d && c[-1] != ':'; c--)
-			;
-		if (c <= d)
-			continue; /* `${PORT:-5432}`: a port, no address */
-		addr = dfx_xstrndup(d, (size_t)(c - 1 - d));
-		if (addr[0] == '[' && strlen(addr) >= 2 && addr[strlen(addr) - 1] == ']') {
-			memmove(addr, addr + 1, strlen(addr));
-			addr[strlen(addr) - 1] = '\0';
-		}
-		e = (!*addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::")) ? DFX_DC_ALL_BY_VAR : DFX_DC_BOUND;
-		free(addr);
-		break;
-	}
-	return e;
-}
-
-/* The scalar's text in the file is exactly its value (no escapes, one line). */
-static bool verbatim(const struct dfx_yaml *t, const struct dfx_yaml_node *n)
-{
-	return (n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
-	       n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen);
-}
-
-static int fix_short(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
-{
-	const struct dfx_yaml_node *n = p->node;
-	long prev, last;
-
-	colons(n->value, &prev, &last);
-	if (last < 0) /* "5432": only the container port */
-		return dfx_yaml_edit_scalar_prepend(t, n, "127.0.0.1::", ed);
-	if (prev < 0) /* "5432:5432" */
-		return dfx_yaml_edit_scalar_prepend(t, n, "127.0.0.1:", ed);
-	if (prev == 0) {
-		free(ed->why);
-		ed->why = dfx_xstrdup("the port has an empty address part");
-		return -1;
-	}
-	/* "0.0.0.0:5432:5432", "[::]:5432:5432", ":::5432:5432": replace the address */
-	if (verbatim(t, n)) {
-		dfx_yaml_edits_add(ed, n->inner.start, n->inner.start + (uint32_t)prev, "127.0.0.1");
-		return 0;
-	} else {
-		char *nv = dfx_xasprintf("127.0.0.1%s", n->value + prev);
-		int rc = dfx_yaml_edit_replace_scalar(t, n, nv, ed);
-
-		free(nv);
-		return rc;
-	}
-}
-
-static int fix_long(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
-{
-	if (p->host_ip_ref.key) {
-		if (p->host_ip_ref.node && p->host_ip_ref.node->type == DFX_YAML_SCALAR)
-			return dfx_yaml_edit_replace_scalar(t, p->host_ip_ref.node, "127.0.0.1", ed);
-		return dfx_yaml_edit_map_set(t, p->node, "host_ip", "127.0.0.1", ed);
-	}
-	return dfx_yaml_edit_map_insert_scalar(t, p->node, "host_ip", "127.0.0.1", ed);
-}
 
 static void check(struct dfx_ctx *ctx)
 {
@@ -146,9 +41,7 @@ static void check(struct dfx_ctx *ctx)
 
 			if (!p->valid)
 				continue;
-			e = dfx_dc_port_exposure(p);
-			if (e == DFX_DC_ALL && !p->long_syntax && p->node && p->node->value)
-				e = default_address(p->node->value);
+			e = dfx_dc_port_exposure_defaults(p);
 			if (e == DFX_DC_BOUND || !dfx_dc_port_db(ctx, s, p, &kind, &by_image, &port))
 				continue;
 			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
@@ -186,7 +79,7 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			}
 			dfx_yaml_edits_init(&ed);
-			if ((p->long_syntax ? fix_long(c->yaml, p, &ed) : fix_short(c->yaml, p, &ed)) == 0)
+			if (dfx_dc_port_bind_loopback(c->yaml, p, &ed) == 0)
 				dfx_yaml_node_path(p->node, &path);
 			dfx_dc_attach(ctx, f, DFX_FIX_SAFE, &ed, path.ptr,
 				      "bind it to 127.0.0.1 (`127.0.0.1:HOST:CONTAINER` or `host_ip: 127.0.0.1`), "

@@ -5,7 +5,8 @@
  * Go's strconv.ParseBool does), or turns it off explicitly. Unsafe fix:
  * append the option to the service's list (block or flow, in its quoting
  * and separator style), create `security_opt:` in the file's style, or
- * switch an explicit `false` to `true`.
+ * switch an explicit `false` to `true`. Windows services are skipped
+ * (Windows containers have no such option).
  *
  * Seed: "Docker Compose Security". KICS 27fcc7d6 (No New Privileges Not
  * Set; it flags every other option instead of the missing one); Semgrep
@@ -108,6 +109,98 @@ static bool partial_service(const struct dfx_compose_service *s)
 	return !s->node || (!s->image.key && !s->build.node);
 }
 
+/* Whether an image reference names a Windows image: nanoserver, servercore, a "windows" word. */
+static bool windows_image(const char *img)
+{
+	static const char *const words[] = {"nanoserver", "servercore", "windows", NULL};
+
+	for (size_t k = 0; words[k]; k++)
+		for (const char *p = strstr(img, words[k]); p; p = strstr(p + 1, words[k])) {
+			char b = p == img ? '/' : p[-1], a = p[strlen(words[k])];
+
+			/* a word of the name or tag: mcr.microsoft.com/windows/..., traefik-windows, :windowsservercore */
+			if ((b == '/' || b == '-' || b == ':' || b == '_' || b == '.') &&
+			    (!a || a == '/' || a == '-' || a == ':' || a == '_' || a == '.' || !strcmp(words[k], "windows")))
+				return true;
+		}
+	return false;
+}
+
+/* Whether top-level network `name` is Windows' `nat` network (`external: {name: nat}`, `name: nat`). */
+static bool nat_network(struct dfx_compose *c, const char *name)
+{
+	for (size_t i = 0; i < c->nnetworks; i++) {
+		const struct dfx_compose_named *n = &c->networks[i];
+		const struct dfx_yaml_node *ext, *nm;
+
+		if (strcmp(n->name, name) || !n->node || n->node->type != DFX_YAML_MAPPING)
+			continue;
+		ext = dfx_yaml_get(c->yaml, n->node, "external");
+		nm = dfx_yaml_get(c->yaml, n->node, "name");
+		if (ext && ext->type == DFX_YAML_MAPPING)
+			nm = dfx_yaml_get(c->yaml, ext, "name");
+		return nm && dfx_yaml_str_eq(nm, "nat");
+	}
+	return false;
+}
+
+/* Whether the service joins Windows' `nat` network (its default network, or one it lists). */
+static bool on_nat(struct dfx_compose *c, const struct dfx_compose_service *s)
+{
+	const struct dfx_yaml_node *n = s->networks.node;
+
+	if (!s->networks.key)
+		return nat_network(c, "default");
+	if (n && n->type == DFX_YAML_SEQUENCE) {
+		for (size_t i = 0; i < dfx_yaml_seq_len(n); i++) {
+			const char *v = dfx_yaml_str(dfx_yaml_seq_item(n, i));
+
+			if (v && nat_network(c, v))
+				return true;
+		}
+	} else if (n && n->type == DFX_YAML_MAPPING) {
+		for (size_t i = 0; i < n->n; i++) {
+			const char *v = dfx_yaml_str(n->pairs[i].key);
+
+			if (v && nat_network(c, v))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a service runs a Windows container, where no-new-privileges
+ * does not exist: Windows isolation (`process`, `hyperv`), a
+ * `platform: windows/...`, a Windows image, or a Windows mount (a named
+ * pipe, a `C:\` target).
+ */
+static bool windows_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	struct dfx_compose *c = ctx->file->compose;
+	struct dfx_yaml_ref ref;
+	const char *img = dfx_dc_service_image(ctx, s);
+
+	if (dfx_compose_service_get(c, s, "isolation", &ref) == 1 &&
+	    (dfx_yaml_str_eq(ref.node, "process") || dfx_yaml_str_eq(ref.node, "hyperv")))
+		return true;
+	if (dfx_compose_service_get(c, s, "platform", &ref) == 1 && dfx_yaml_str(ref.node) &&
+	    dfx_dc_prefix_nocase(dfx_yaml_str(ref.node), "windows"))
+		return true;
+	if ((img && windows_image(img)) || on_nat(c, s))
+		return true;
+	for (size_t i = 0; i < s->nvolumes; i++) {
+		const struct dfx_compose_volume *v = &s->volumes[i];
+		const char *t = v->target;
+
+		if ((v->type && !strcmp(v->type, "npipe")) ||
+		    (t && ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z')) && t[1] == ':' &&
+		     (t[2] == '\\' || t[2] == '/')))
+			return true;
+	}
+	return false;
+}
+
 static int append_option(struct dfx_yaml *t, const struct dfx_yaml_node *seq, bool in_front,
 			 struct dfx_yaml_edits *ed)
 {
@@ -177,7 +270,7 @@ static void check(struct dfx_ctx *ctx)
 		char sep = ':';
 		struct dfx_finding *f;
 
-		if (partial_service(s))
+		if (partial_service(s) || windows_service(ctx, s))
 			continue;
 		if (r->key && seq && seq->type == DFX_YAML_SEQUENCE) {
 			for (size_t j = 0; j < dfx_yaml_seq_len(seq); j++) {
@@ -243,7 +336,10 @@ const struct dfx_rule dfx_rule_dc304 = {
 	.what = "Finds services whose `security_opt` does not turn on no-new-privileges "
 		"(`no-new-privileges:true`, `no-new-privileges=true` or the bare `no-new-privileges`), "
 		"or turns it off. Service fragments (no image and no build: override files, `extends`) "
-		"are skipped, because their security options may be set elsewhere.",
+		"are skipped, because their security options may be set elsewhere, and so are Windows "
+		"containers, which have no such option: `isolation: process` or `hyperv`, `platform: "
+		"windows/...`, a Windows image (nanoserver, servercore, a `windows` word in the name or "
+		"tag), a named-pipe or `C:\\` mount, or Windows' `nat` network.",
 	.why = "Without no-new-privileges a process in the container can gain privileges by "
 	       "executing a setuid-root or file-capability program: a compromised non-root service "
 	       "becomes root in the container through sudo, su or a vulnerable setuid helper, which "

@@ -8,7 +8,8 @@
  * folders such as `~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`. Named
  * volumes and paths relative to the project are not host paths. Unsafe
  * fix: make the mount read-only (`:ro`, `rw` -> `ro`, or `read_only:
- * true`); read-only mounts are not reported. Engine sockets are DC401.
+ * true`); read-only mounts are not reported, nor the `_data` folder of a
+ * volume the file declares. Engine sockets are DC401.
  *
  * Seed: "Volume Mounts" (HIGH: Sensitive host paths /etc, /root). KICS
  * 1c1325ff (Volume Has Sensitive Host Directory); CIS Docker Benchmark
@@ -96,6 +97,38 @@ static bool sensitive(const char *path)
 	return home_dir(path);
 }
 
+/*
+ * Whether `path` is the data folder of a volume the file declares:
+ * /var/lib/docker/volumes/<project>_<vol>/_data (Compose names a volume
+ * `<project>_<vol>`), or /var/lib/docker/volumes/<name>/_data for one
+ * declared with `name:`. That is the service's own data, not the engine's.
+ */
+static bool own_volume_data(const struct dfx_compose *c, const char *path)
+{
+	static const char pre[] = "/var/lib/docker/volumes/";
+	const char *dir = path + sizeof(pre) - 1, *end;
+	size_t n;
+
+	if (strncmp(path, pre, sizeof(pre) - 1) || !(end = strchr(dir, '/')) || strcmp(end, "/_data"))
+		return false;
+	n = (size_t)(end - dir);
+	for (size_t i = 0; i < c->nvolumes; i++) {
+		const char *v = c->volumes[i].name, *named = NULL;
+		size_t vn = strlen(v);
+
+		if (c->volumes[i].node && c->volumes[i].node->type == DFX_YAML_MAPPING) {
+			const struct dfx_yaml_node *nm = dfx_yaml_get(c->yaml, c->volumes[i].node, "name");
+
+			named = nm ? dfx_yaml_str(nm) : NULL;
+		}
+		if (named && strlen(named) == n && !strncmp(dir, named, n))
+			return true;
+		if (!named && n > vn + 1 && dir[n - vn - 1] == '_' && !strncmp(dir + n - vn, v, vn))
+			return true;
+	}
+	return false;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
@@ -114,7 +147,7 @@ static void check(struct dfx_ctx *ctx)
 			if (v->read_only || !v->source)
 				continue;
 			host = dfx_dc_volume_host_path(ctx, v);
-			if (!host || !sensitive(host)) {
+			if (!host || !sensitive(host) || own_volume_data(c, host)) {
 				free(host);
 				continue;
 			}
@@ -161,8 +194,9 @@ const struct dfx_rule dfx_rule_dc402 = {
 		"`/home/<user>`), `/proc`, `/sys`, `/boot`, `/dev`, `/usr`, `/lib`, `/bin`, `/sbin`, "
 		"`/var`, `/var/run`, `/run`, `/var/lib/docker`, `/var/lib/kubelet`, `/lib/modules`, "
 		"and credential folders (`.ssh`, `.gnupg`, `.aws`, `.kube`, `.docker`) anywhere. Named "
-		"volumes, paths relative to the project, and read-only mounts are not reported; "
-		"engine sockets are DC401.",
+		"volumes, paths relative to the project, read-only mounts and the data folder of a "
+		"volume the same file declares (`/var/lib/docker/volumes/<project>_<vol>/_data`, or "
+		"the `name:` it is given) are not reported; engine sockets are DC401.",
 	.why = "A writable mount of these paths lets the container change the host outside any "
 	       "isolation: add a user or an SSH key, drop a cron job or systemd unit, replace a "
 	       "binary in /usr, write to /proc/sys or /sys/fs/cgroup to escape, or edit Docker's own "

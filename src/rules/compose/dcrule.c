@@ -654,3 +654,124 @@ char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volu
 	free(src);
 	return r;
 }
+
+/* ---------------------------------------------------------------- binding a port to loopback
+ * (DC201, DC205) */
+
+/* Offsets of the last two ':' of a short port spec outside `${...}` (-1 when absent). */
+static void colons(const char *v, long *prev, long *last)
+{
+	unsigned depth = 0;
+
+	*prev = *last = -1;
+	for (long i = 0; v[i]; i++) {
+		if (v[i] == '$' && v[i + 1] == '{') {
+			depth++;
+			i++;
+		} else if (v[i] == '}' && depth) {
+			depth--;
+		} else if (v[i] == ':' && !depth) {
+			*prev = *last;
+			*last = i;
+		}
+	}
+}
+
+/*
+ * A short spec whose host part hides an address in a variable's default:
+ * `"${SQL_PORT:-127.0.0.1:13306}:3306"` binds 127.0.0.1 unless SQL_PORT is
+ * set. Returns DFX_DC_BOUND for a specific address (nothing to report and
+ * nothing to rewrite), DFX_DC_ALL_BY_VAR for an all-interfaces one, and
+ * DFX_DC_ALL when no default holds an address.
+ */
+static enum dfx_dc_exposure default_address(const char *v)
+{
+	long prev, last;
+	enum dfx_dc_exposure e = DFX_DC_ALL;
+
+	colons(v, &prev, &last);
+	if (last <= 0)
+		return DFX_DC_ALL;
+	for (const char *p = strstr(v, "${"); p && p < v + last; p = strstr(p + 2, "${")) {
+		const char *d = strstr(p, ":-"), *close = strchr(p, '}'), *c;
+		char *addr;
+
+		if (!d || !close || d > close)
+			d = strchr(p, '-');
+		if (!d || !close || d > close || d >= v + last)
+			continue;
+		d += *d == ':' ? 2 : 1;
+		for (c = close; c > d && c[-1] != ':'; c--)
+			;
+		if (c <= d)
+			continue; /* `${PORT:-5432}`: a port, no address */
+		addr = dfx_xstrndup(d, (size_t)(c - 1 - d));
+		if (addr[0] == '[' && strlen(addr) >= 2 && addr[strlen(addr) - 1] == ']') {
+			memmove(addr, addr + 1, strlen(addr));
+			addr[strlen(addr) - 1] = '\0';
+		}
+		e = (!*addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::")) ? DFX_DC_ALL_BY_VAR : DFX_DC_BOUND;
+		free(addr);
+		break;
+	}
+	return e;
+}
+
+/* The scalar's text in the file is exactly its value (no escapes, one line). */
+static bool verbatim(const struct dfx_yaml *t, const struct dfx_yaml_node *n)
+{
+	return (n->style == DFX_YAML_PLAIN || n->style == DFX_YAML_SINGLE || n->style == DFX_YAML_DOUBLE) &&
+	       n->inner.end - n->inner.start == n->vlen && !memcmp(t->data + n->inner.start, n->value, n->vlen);
+}
+
+static int bind_short(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
+{
+	const struct dfx_yaml_node *n = p->node;
+	long prev, last;
+
+	colons(n->value, &prev, &last);
+	if (last < 0) /* "5432": only the container port */
+		return dfx_yaml_edit_scalar_prepend(t, n, "127.0.0.1::", ed);
+	if (prev < 0) /* "5432:5432" */
+		return dfx_yaml_edit_scalar_prepend(t, n, "127.0.0.1:", ed);
+	if (prev == 0) {
+		free(ed->why);
+		ed->why = dfx_xstrdup("the port has an empty address part");
+		return -1;
+	}
+	/* "0.0.0.0:5432:5432", "[::]:5432:5432", ":::5432:5432": replace the address */
+	if (verbatim(t, n)) {
+		dfx_yaml_edits_add(ed, n->inner.start, n->inner.start + (uint32_t)prev, "127.0.0.1");
+		return 0;
+	} else {
+		char *nv = dfx_xasprintf("127.0.0.1%s", n->value + prev);
+		int rc = dfx_yaml_edit_replace_scalar(t, n, nv, ed);
+
+		free(nv);
+		return rc;
+	}
+}
+
+static int bind_long(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
+{
+	if (p->host_ip_ref.key) {
+		if (p->host_ip_ref.node && p->host_ip_ref.node->type == DFX_YAML_SCALAR)
+			return dfx_yaml_edit_replace_scalar(t, p->host_ip_ref.node, "127.0.0.1", ed);
+		return dfx_yaml_edit_map_set(t, p->node, "host_ip", "127.0.0.1", ed);
+	}
+	return dfx_yaml_edit_map_insert_scalar(t, p->node, "host_ip", "127.0.0.1", ed);
+}
+
+enum dfx_dc_exposure dfx_dc_port_exposure_defaults(const struct dfx_compose_port *p)
+{
+	enum dfx_dc_exposure e = dfx_dc_port_exposure(p);
+
+	if (e == DFX_DC_ALL && !p->long_syntax && p->node && p->node->value)
+		e = default_address(p->node->value);
+	return e;
+}
+
+int dfx_dc_port_bind_loopback(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
+{
+	return p->long_syntax ? bind_long(t, p, ed) : bind_short(t, p, ed);
+}

@@ -90,6 +90,19 @@ enum dfx_dc_exposure dfx_dc_port_exposure(const struct dfx_compose_port *p);
  */
 bool dfx_dc_port_db(struct dfx_ctx *ctx, const struct dfx_compose_service *s,
 		    const struct dfx_compose_port *p, const char **kind, bool *by_image, unsigned *port);
+/*
+ * Exposure of a port, also looking into a short spec's variable defaults:
+ * `"${SQL_PORT:-127.0.0.1:13306}:3306"` is DFX_DC_BOUND (binds 127.0.0.1
+ * unless SQL_PORT is set), `"${IP:-0.0.0.0}:5432:5432"` DFX_DC_ALL_BY_VAR.
+ */
+enum dfx_dc_exposure dfx_dc_port_exposure_defaults(const struct dfx_compose_port *p);
+/*
+ * Edits that bind a published port to 127.0.0.1: in the scalar with its
+ * quoting kept (`"5432"` -> `"127.0.0.1::5432"`, `"5432:5432"` ->
+ * `"127.0.0.1:5432:5432"`, an address replaced), or by adding / replacing
+ * `host_ip` in long syntax. 0, or -1 with ed->why set.
+ */
+int dfx_dc_port_bind_loopback(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed);
 /* The port as written, for messages ("5432:5432", "target: 5432, published: 5432"). Caller frees. */
 char *dfx_dc_port_text(const struct dfx_compose_port *p);
 

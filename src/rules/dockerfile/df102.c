@@ -51,6 +51,27 @@ static bool used_in_from(const struct dfx_dockerfile *df, const char *name)
 	return false;
 }
 
+/*
+ * Whether an ENV or ARG of the file gives `name` a literal that looks like
+ * a generated secret: a bare-`key` name (`KEY`, `CACHE_KEY`) is then a
+ * credential also where the ARG has no default, as DF101 judges the ENV
+ * (`ARG KEY` with `ENV KEY=9f8e...` later).
+ */
+static bool secretish_elsewhere(const struct dfx_dockerfile *df, const char *name)
+{
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = dfx_df_unwrap(&df->instrs[i]);
+
+		if (!dfx_df_is(in, "ENV") && !dfx_df_is(in, "ARG"))
+			continue;
+		for (size_t k = 0; k < in->nkvs; k++)
+			if (!strcmp(in->kvs[k].key, name) && in->kvs[k].value &&
+			    !dfx_value_is_reference(in->kvs[k].value) && dfx_dfhelp_secretish_value(in->kvs[k].value))
+				return true;
+	}
+	return false;
+}
+
 static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_t k, bool onbuild, size_t *fixes)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -58,7 +79,8 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	const char *v = kv->value, *kind = NULL;
 	bool byname = dfx_secret_name(kv->key) &&
 		      (!v || !*v || dfx_value_is_reference(v) || !dfx_value_is_inert(v)) &&
-		      (!dfx_dfhelp_bare_key_name(kv->key) || (v && dfx_dfhelp_secretish_value(v)));
+		      (!dfx_dfhelp_bare_key_name(kv->key) || (v && dfx_dfhelp_secretish_value(v)) ||
+		       ((!v || !*v || dfx_value_is_reference(v)) && secretish_elsewhere(df, kv->key)));
 	bool byvalue = !byname && secret_value(v, &kind);
 	struct dfx_finding *f;
 	char *id;

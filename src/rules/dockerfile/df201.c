@@ -1,7 +1,9 @@
 /*
  * df201.c - DF201 runs-as-root: the final stage runs as root (no USER, or
- * the last USER is root/0). Builder stages are exempt; bases known to run
- * as non-root are exempt. Safe fix: create a user fitting the base image
+ * the last USER is root/0 or Windows' ContainerAdministrator; USER
+ * variables resolved through ENV and ARG). Builder stages, export-only
+ * scratch stages (no CMD/ENTRYPOINT) and bases known to run as non-root
+ * are exempt. Safe fix: create a user fitting the base image
  * and switch to it with a numeric USER, after the stage's last
  * RUN/COPY/ADD/USER (so before CMD/ENTRYPOINT in the usual layout).
  * Seed: "Non-Root User"; hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3/8.
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dfhelp.h"
 #include "dockfix/build.h"
@@ -73,35 +76,91 @@ static enum family family_of(const char *image)
 	return f;
 }
 
-/* USER value is root: "root", "0", "root:x", "0:x". */
+/* Windows' administrator account in a container (account names ignore case). */
+static bool is_windows_admin(const char *user)
+{
+	return !strcasecmp(user, "ContainerAdministrator");
+}
+
+/* USER value is root: "root", "0", "root:x", "0:x", or ContainerAdministrator. */
 static bool is_root(const char *user)
 {
 	size_t n = strcspn(user, ":");
 
-	return (n == 4 && !strncmp(user, "root", 4)) || (n == 1 && user[0] == '0') || n == 0;
+	return (n == 4 && !strncmp(user, "root", 4)) || (n == 1 && user[0] == '0') || n == 0 ||
+	       is_windows_admin(user);
 }
 
 struct argscope {
 	const struct dfx_dockerfile *df;
 	size_t at;
+	unsigned depth;
+	char *owned[16];   /* expanded ENV values handed out */
+	size_t nowned;
 };
+
+static const char *lookup_arg(void *arg, const char *name);
+
+/*
+ * The ENV value of `name` in effect at instruction `at` (the stage and
+ * the stages it is built from), itself expanded where it was set, or
+ * NULL. ENV wins over an ARG of the same name.
+ */
+static const char *env_at(struct argscope *sc, const char *name)
+{
+	const struct dfx_dockerfile *df = sc->df;
+
+	for (size_t i = sc->at; i-- > 0;) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+
+		if (dfx_df_is(in, "FROM")) {
+			const struct dfx_df_stage *st = &df->stages[in->stage];
+
+			if (st->parent < 0)
+				return NULL;
+			i = df->stages[st->parent].last + 1;
+			continue;
+		}
+		if (!dfx_df_is(in, "ENV"))
+			continue;
+		for (size_t k = in->nkvs; k-- > 0;) {
+			struct argscope inner = {df, i, sc->depth + 1, {0}, 0};
+			char *v;
+
+			if (strcmp(in->kvs[k].key, name) || !in->kvs[k].value)
+				continue;
+			if (sc->depth >= 4 || sc->nowned >= sizeof(sc->owned) / sizeof(sc->owned[0]))
+				return NULL;
+			v = dfx_dockerfile_expand(in->kvs[k].value, lookup_arg, &inner);
+			for (size_t j = 0; j < inner.nowned; j++)
+				free(inner.owned[j]);
+			sc->owned[sc->nowned++] = v;
+			return v;
+		}
+	}
+	return NULL;
+}
 
 static const char *lookup_arg(void *arg, const char *name)
 {
-	const struct argscope *sc = arg;
+	struct argscope *sc = arg;
+	const char *env = env_at(sc, name);
 
-	return dfx_dockerfile_arg_default(sc->df, sc->at, name);
+	return env ? env : dfx_dockerfile_arg_default(sc->df, sc->at, name);
 }
 
-/* Whether a USER instruction switches to root (variables resolved through ARG defaults;
-   an unresolvable variable is given the benefit of the doubt). */
+/* Whether a USER instruction switches to root (variables resolved through
+   ENV values and ARG defaults; a user part that a variable leaves empty or
+   unknown is given the benefit of the doubt). */
 static bool user_is_root(const struct dfx_dockerfile *df, const struct dfx_df_instr *user)
 {
-	struct argscope sc = {df, (size_t)(user - df->instrs)};
+	struct argscope sc = {df, (size_t)(user - df->instrs), 0, {0}, 0};
 	const char *raw = user->nwords ? user->words[0].raw : "";
 	char *val = dfx_dockerfile_expand(raw, lookup_arg, &sc);
-	bool root = strchr(raw, '$') && !val[0] ? false : is_root(val);
+	bool root = strchr(raw, '$') && strcspn(val, ":") == 0 ? false : is_root(val);
 
+	for (size_t j = 0; j < sc.nowned; j++)
+		free(sc.owned[j]);
 	free(val);
 	return root;
 }
@@ -767,6 +826,10 @@ static void check(struct dfx_ctx *ctx)
 		return;
 	from = &df->instrs[st->from];
 	base = dfx_df_stage_base(df, st);
+	/* a scratch stage with no CMD or ENTRYPOINT only exports files
+	   (`docker build --output`, `COPY --from`): nothing runs as anyone */
+	if (base && !strcmp(base, "scratch") && !last_of(df, st, "CMD") && !last_of(df, st, "ENTRYPOINT"))
+		return;
 	user = last_user(df, st);
 	if (user && !user_is_root(df, user))
 		return;
@@ -815,9 +878,17 @@ static void check(struct dfx_ctx *ctx)
 		return;
 	}
 
-	if (user && user->stage == (int)(st - df->stages))
+	if (user && user->stage == (int)(st - df->stages) && user->nwords && is_windows_admin(user->words[0].text))
+		f = dfx_emit(ctx, user->span,
+			       "the final stage's last USER is ContainerAdministrator, the container's administrator "
+			       "account: the container runs with full rights in it");
+	else if (user && user->stage == (int)(st - df->stages))
 		f = dfx_emit(ctx, user->span,
 			       "the final stage's last USER is root: the container runs with root privileges");
+	else if (fam == FAM_WINDOWS)
+		f = dfx_emit(ctx, from->span,
+			       "the final stage sets no USER: the container runs as the image's default "
+			       "ContainerAdministrator, the administrator account");
 	else
 		f = dfx_emit(ctx, from->span,
 			       "the final stage sets no USER: the container runs as root");
@@ -979,9 +1050,12 @@ const struct dfx_rule dfx_rule_df201 = {
 	.summary = "The final stage runs as root",
 	.what = "Checks that the final stage of a Dockerfile switches to a non-root user: it has a USER "
 		"instruction (in the stage or a stage it is built from) and the last one is not root, 0, "
-		"root:* or 0:*. Builder stages are exempt, and so are base images known to run as a "
+		"root:*, 0:* or Windows' ContainerAdministrator. Variables in USER are resolved through "
+		"ENV values and ARG defaults (`ENV SEL_UID=${UID}` with `ARG UID=1200`). Builder stages "
+		"are exempt, and so are `FROM scratch` stages with no CMD or ENTRYPOINT (they only export "
+		"files) and base images known to run as a "
 		"non-root user (distroless :nonroot, nginx-unprivileged, chainguard, bitnami, grafana, "
-		"nanoserver's ContainerUser). An image whose entrypoint starts as root to drop privileges "
+		"nanoserver's ContainerUser; servercore's default is ContainerAdministrator). An image whose entrypoint starts as root to drop privileges "
 		"itself (postgres, mariadb, redis, mongo and others through gosu or setpriv, s6-overlay "
 		"images such as linuxserver's, Apache-based images whose server runs as www-data, or a "
 		"Dockerfile that installs gosu/su-exec) gets a low note naming the user it drops to.",

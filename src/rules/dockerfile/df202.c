@@ -15,8 +15,9 @@
 #include "dockfix/shellwords.h"
 #include "dockfix/rule.h"
 
-/* Whether a command runs sudo (or doas) as its program or through a wrapper. */
-static bool runs_sudo(const struct dfx_shellwords_cmd *c, const char **which)
+/* Whether a command runs sudo (or doas) as its program or through a
+   wrapper; *at is the index of that word. */
+static bool runs_sudo(const struct dfx_shellwords_cmd *c, const char **which, size_t *at)
 {
 	size_t p = c->prog, nx, guard = 0;
 
@@ -25,6 +26,7 @@ static bool runs_sudo(const struct dfx_shellwords_cmd *c, const char **which)
 
 		if (!strcmp(b, "sudo") || !strcmp(b, "doas")) {
 			*which = !strcmp(b, "sudo") ? "sudo" : "doas";
+			*at = p;
 			return true;
 		}
 		if (!dfx_shellwords_wrapper(c, p, &nx))
@@ -44,16 +46,24 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_shellwords_script sc = {0};
 		const char *which = NULL;
 		struct dfx_finding *f;
+		struct dfx_span at = in->span;
+		size_t nth = 0, word = 0, k;
 
 		if (!dfx_df_is(in, "RUN"))
 			continue;
 		dfx_shellwords_run(&sc, in);
-		for (size_t k = 0; k < sc.n && !which; k++)
-			runs_sudo(&sc.cmds[k], &which);
+		for (k = 0; k < sc.n && !runs_sudo(&sc.cmds[k], &which, &word); k++)
+			;
+		/* report at the sudo word: count the same words written before it */
+		for (size_t j = 0; which && j <= k && j < sc.n; j++)
+			for (size_t w = 0; w < sc.cmds[j].argc && (j < k || w < word); w++)
+				nth += !strcmp(sc.cmds[j].raw[w], sc.cmds[k].raw[word]);
+		if (which && !dfx_dfhelp_token_span(in, sc.cmds[k].raw[word], true, nth, &at))
+			at = in->span;
 		dfx_shellwords_release(&sc);
 		if (!which)
 			continue;
-		f = dfx_emit(ctx, in->span,
+		f = dfx_emit(ctx, at,
 			       "RUN uses %s: build steps already run as the stage's USER, and %s in the image lets "
 			       "that user become root at run time",
 			       which, which);

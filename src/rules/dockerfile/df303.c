@@ -16,6 +16,30 @@
 #include "dockfix/image.h"
 #include "dockfix/rule.h"
 
+/*
+ * Whether the FROM image as written takes a digest from a BuildKit
+ * platform argument, which is always set in FROM:
+ * `busybox${TARGETARCH:+@sha256:...}` is pinned, though ARG defaults
+ * alone leave it bare.
+ */
+static bool platform_digest(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
+{
+	static const char *const args[] = {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+					   "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", NULL};
+	char *word = dfx_xstrndup(df->src->data + st->image_span.start, st->image_span.end - st->image_span.start);
+	bool pinned = false;
+
+	for (size_t k = 0; args[k] && !pinned; k++) {
+		char *pat = dfx_xasprintf("${%s:+@sha256:", args[k]), *pat2 = dfx_xasprintf("${%s+@sha256:", args[k]);
+
+		pinned = strstr(word, pat) || strstr(word, pat2);
+		free(pat);
+		free(pat2);
+	}
+	free(word);
+	return pinned;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -28,7 +52,8 @@ static void check(struct dfx_ctx *ctx)
 
 		if (!dfx_build_stage_image(df, st, &ref))
 			continue;
-		if (ref.scratch || ref.digest || (ref.has_tag && !dfx_image_tag_floating(ref.tag))) {
+		if (ref.scratch || ref.digest || (ref.has_tag && !dfx_image_tag_floating(ref.tag)) ||
+		    platform_digest(df, st)) {
 			dfx_image_release(&ref);
 			continue;
 		}
@@ -79,7 +104,8 @@ const struct dfx_rule dfx_rule_df303 = {
 		"release channel rather than a version: `stable`, `lts`, `current`, `edge`, `nightly`, "
 		"`mainline`, `rolling`, `testing`, `sid`, `tip`, ... (src/model/data/floating-tags.tsv), "
 		"also with a variant (`lts-alpine`, `stable-slim`). A dated or versioned snapshot of a "
-		"channel (`stable-20260803`) and a digest (`@sha256:...`) count as pinned.",
+		"channel (`stable-20260803`) and a digest (`@sha256:...`) count as pinned, also one added by a BuildKit platform argument, which FROM always has "
+		"(`busybox${TARGETARCH:+@sha256:...}`).",
 	.why = "`latest` moves: the same Dockerfile builds a different image from one day to the next, "
 	       "a new major release arrives without review, and a build cannot be reproduced or "
 	       "audited later. A vulnerability report for the image cannot say which version was "

@@ -259,6 +259,22 @@ out:
 	return fix;
 }
 
+/* The build command `what` ("npm run build") in instruction `in`: as
+   written, else its program word. */
+static bool build_span(const struct dfx_df_instr *in, const char *what, struct dfx_span *at)
+{
+	char prog[48];
+	size_t n = strcspn(what, " ");
+
+	if (dfx_dfhelp_token_span(in, what, true, 0, at))
+		return true;
+	if (!n || n >= sizeof(prog))
+		return false;
+	memcpy(prog, what, n);
+	prog[n] = '\0';
+	return dfx_dfhelp_token_span(in, prog, true, 0, at);
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -268,6 +284,8 @@ static void check(struct dfx_ctx *ctx)
 	enum dfx_build_eco e;
 	const char *what;
 	unsigned line;
+	struct dfx_span at;
+	bool found;
 
 	if (df->nstages != 1 || dfx_build_nonprod_path(ctx->file->path))
 		return;
@@ -279,13 +297,25 @@ static void check(struct dfx_ctx *ctx)
 		return;
 	what = s.what;
 	line = e == DFX_ECO_PIP ? 0 : df->instrs[s.build_at].line;
-	if (line)
+	/* report at the build command (`npm run build`, `pip install`); a
+	   suppression above the FROM still covers the whole stage */
+	if (dfx_rule_suppressed(ctx, df->instrs[st->from].span.start))
+		return;
+	found = s.build_at < df->ninstrs && build_span(&df->instrs[s.build_at], what, &at);
+	if (!found)
+		at = df->instrs[st->from].span;
+	if (found && line)
+		f = dfx_emit(ctx, at,
+			       "single-stage build: this stage builds the application (`%s`) and is also the "
+			       "image that runs, so it ships the sources, dev dependencies and build tools",
+			       what);
+	else if (line)
 		f = dfx_emit(ctx, df->instrs[st->from].span,
 			       "single-stage build: this stage builds the application (%s, line %u) and is also the "
 			       "image that runs, so it ships the sources, dev dependencies and build tools",
 			       what, line);
 	else
-		f = dfx_emit(ctx, df->instrs[st->from].span,
+		f = dfx_emit(ctx, at,
 			       "single-stage build: this stage installs compilers and headers for %s and keeps "
 			       "them in the image that runs",
 			       what);

@@ -39,7 +39,7 @@ static const char *prog_of(const struct dfx_shellwords_cmd *c)
 }
 
 /* A shell (or eval/source) run on a download: sh -c "$(curl ...)", bash <(wget ...). */
-static bool substituted(const struct dfx_shellwords_cmd *c, const char **dl)
+static bool substituted(const struct dfx_shellwords_cmd *c, const char **dl, const char **pat)
 {
 	static const char *const pats[] = {"$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget", NULL};
 	size_t p = dfx_shellwords_real_prog(c);
@@ -54,9 +54,45 @@ static bool substituted(const struct dfx_shellwords_cmd *c, const char **dl)
 		for (size_t q = 0; pats[q]; q++)
 			if (strstr(c->raw[k], pats[q])) {
 				*dl = strstr(pats[q], "curl") ? "curl" : "wget";
+				*pat = pats[q];
 				return true;
 			}
 	return false;
+}
+
+/*
+ * Where to report: the substitution (`$(curl`), or the pipe into the
+ * interpreter through the interpreter's word (`| sh`, `| sudo bash`); the
+ * interpreter is command k, its program word the nth of its kind.
+ */
+static struct dfx_span where(const struct dfx_ctx *ctx, const struct dfx_df_instr *in,
+			     const struct dfx_shellwords_script *sc, size_t k, const char *pat)
+{
+	const struct dfx_shellwords_cmd *c = &sc->cmds[k];
+	const char *src = ctx->file->df->src->data;
+	size_t p = dfx_shellwords_real_prog(c), nth = 0;
+	struct dfx_span at;
+
+	if (pat)
+		return dfx_dfhelp_token_span(in, pat, false, 0, &at) ? at : in->span;
+	if (p >= c->argc)
+		return in->span;
+	for (size_t j = 0; j <= k; j++)
+		for (size_t w = 0; w < sc->cmds[j].argc && (j < k || w < p); w++)
+			nth += !strcmp(sc->cmds[j].raw[w], c->raw[p]);
+	if (!dfx_dfhelp_token_span(in, c->raw[p], true, nth, &at))
+		return in->span;
+	for (uint32_t i = at.start; i > in->span.start; i--) {
+		char b = src[i - 1];
+
+		if (b == '|') {
+			at.start = i - 1;
+			break;
+		}
+		if (b == ';' || b == '&' || b == '(' || b == '`')
+			break;
+	}
+	return at;
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -67,8 +103,9 @@ static void check(struct dfx_ctx *ctx)
 
 	DFX_EACH_INSTR(df, in) {
 		struct dfx_shellwords_script sc = {0};
-		const char *dl = NULL, *sh = NULL;
+		const char *dl = NULL, *sh = NULL, *pat = NULL;
 		struct dfx_finding *f;
+		struct dfx_span at = in->span;
 
 		if (!dfx_df_is(in, "RUN"))
 			continue;
@@ -78,13 +115,15 @@ static void check(struct dfx_ctx *ctx)
 			const struct dfx_shellwords_cmd *c = &sc.cmds[k];
 			const char *p = prog_of(c);
 
-			if (substituted(c, &dl)) {
+			if (substituted(c, &dl, &pat)) {
 				sh = p;
+				at = where(ctx, in, &sc, k, pat);
 				break;
 			}
 			if (fetch != (size_t)-1 && interpreter(p)) {
 				dl = prog_of(&sc.cmds[fetch]);
 				sh = p;
+				at = where(ctx, in, &sc, k, NULL);
 				break;
 			}
 			if (fetcher(p) && c->piped && fetch == (size_t)-1)
@@ -96,7 +135,7 @@ static void check(struct dfx_ctx *ctx)
 			char *shc = dfx_xstrdup(sh), *dlc = dfx_xstrdup(dl);
 
 			dfx_shellwords_release(&sc);
-			f = dfx_emit(ctx, in->span,
+			f = dfx_emit(ctx, at,
 				       "RUN runs a script downloaded by %s with %s without verifying it: whoever "
 				       "controls the server controls the build, and a truncated download still runs",
 				       dlc, shc);

@@ -328,3 +328,49 @@ enum dfx_dfhelp_src dfx_dfhelp_context_source(struct dfx_workspace *ws, const ch
 	free(clean);
 	return kind;
 }
+
+/* ---------------------------------------------------------------- token spans */
+
+/* Whether needle occurs at hay[i] and, when `word`, stands alone: no
+   name character or '-', '.', '/' right before it or name character after. */
+static bool token_at(const char *hay, size_t len, size_t i, const char *needle, size_t nlen, bool word)
+{
+	if (i + nlen > len || memcmp(hay + i, needle, nlen))
+		return false;
+	if (!word)
+		return true;
+	if (i > 0 && (is_name_char(hay[i - 1]) || hay[i - 1] == '-' || hay[i - 1] == '.'))
+		return false;
+	return i + nlen == len || !(is_name_char(hay[i + nlen]) || hay[i + nlen] == '-');
+}
+
+bool dfx_dfhelp_token_span(const struct dfx_df_instr *in, const char *needle, bool word, size_t nth,
+			   struct dfx_span *out)
+{
+	size_t nlen = strlen(needle), seen = 0;
+
+	if (!nlen)
+		return false;
+	if (in->args_text && in->args_map) {
+		size_t len = strlen(in->args_text);
+
+		for (size_t i = 0; i + nlen <= len; i++)
+			if (token_at(in->args_text, len, i, needle, nlen, word) && seen++ == nth) {
+				out->start = in->args_map[i];
+				out->end = in->args_map[i + nlen - 1] + 1;
+				return true;
+			}
+	}
+	for (size_t k = 0; k < in->nheredocs; k++) {
+		const struct dfx_df_heredoc *h = &in->heredocs[k];
+		size_t len = h->content ? strlen(h->content) : 0;
+
+		for (size_t i = 0; i + nlen <= len; i++)
+			if (token_at(h->content, len, i, needle, nlen, word) && seen++ == nth) {
+				out->start = h->content_span.start + (uint32_t)i;
+				out->end = out->start + (uint32_t)nlen;
+				return true;
+			}
+	}
+	return false;
+}

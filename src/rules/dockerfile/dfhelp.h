@@ -2,7 +2,8 @@
  * dfhelp.h - helpers private to the Dockerfile rules (src/rules/dockerfile/):
  * credential-name and literal heuristics (DF101, DF102), redaction of a
  * credential in a shown source line (DF104, DF202, DF404, DF405), and
- * re-tagging a stage's base image (DF301, DF303, DF304).
+ * re-tagging a stage's base image (DF301, DF303, DF304), and the span of a
+ * token of an instruction (DF202, DF203, DF404).
  *
  * Reference: the Dockerfile reference
  * (https://docs.docker.com/reference/dockerfile/): FROM, ARG before FROM.
@@ -48,6 +49,16 @@ bool dfx_dfhelp_retag(struct dfx_fix *fix, const char *path, const struct dfx_do
  */
 void dfx_dfhelp_insert_after(struct dfx_fix *fix, const char *path, const struct dfx_dockerfile *df,
 			     const struct dfx_df_instr *in, const char *lines);
+
+/*
+ * The source span of occurrence `nth` (0: the first) of `needle` in
+ * instruction `in`: in its logical arguments (mapped back through
+ * continuations), then in its heredoc bodies. With `word`, only where it
+ * stands as a word (no name character, '-' or '.' around it). False when
+ * there is no such occurrence; rules then report the whole instruction.
+ */
+bool dfx_dfhelp_token_span(const struct dfx_df_instr *in, const char *needle, bool word, size_t nth,
+			   struct dfx_span *out);
 
 /* What a COPY/ADD source of the build context is, judged by its bytes. */
 enum dfx_dfhelp_src {
