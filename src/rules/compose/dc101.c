@@ -170,9 +170,8 @@ const struct dfx_rule dfx_rule_dc101 = {
 		      "secrets/ and .env are added to .gitignore. A value set through an anchor is changed at "
 		      "the anchor (the .env form, which fits every service using it). The created secret and "
 		      ".env files are never shown by --diff.",
-	.refs = "seed: Default Credentials (Strong passwords from secrets); KICS a88baa34 Passwords And "
-		"Secrets; Checkov CKV_SECRET_6 (secrets framework); CWE-798; Compose Specification "
-		"05-services.md environment, secrets and 09-secrets.md; postgres/mysql/mariadb/mongo "
-		"docker-entrypoint.sh file_env",
+	.refs = "KICS a88baa34 Passwords And Secrets; Checkov CKV_SECRET_6 (secrets framework); CWE-798; Compose "
+		"Specification 05-services.md environment, secrets and 09-secrets.md; "
+		"postgres/mysql/mariadb/mongo docker-entrypoint.sh file_env",
 	.check = check,
 };

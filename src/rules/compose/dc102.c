@@ -495,9 +495,8 @@ const struct dfx_rule dfx_rule_dc102 = {
 		      "of the file, in the .env beside it or in an env_file, or a service that connects to the "
 		      "server and sets no password of its own (it uses a built-in default). It is offered only "
 		      "when the service that owns the password is in the file.",
-	.refs = "seed: Default Credentials (No password or default password; Hardening Checklist: Strong "
-		"passwords for all services); KICS a88baa34 Passwords And Secrets (default-password list); "
-		"CWE-1392, CWE-521; official image docs (postgres, mysql, mongo, rabbitmq, minio: documented "
-		"default and example passwords)",
+	.refs = "Hardening Checklist: Strong passwords for all services); KICS a88baa34 Passwords And Secrets "
+		"(default-password list); CWE-1392, CWE-521; official image docs (postgres, mysql, mongo, "
+		"rabbitmq, minio: documented default and example passwords)",
 	.check = check,
 };

@@ -515,8 +515,7 @@ const struct dfx_rule dfx_rule_dc103 = {
 		      "no password is set yet, adds a generated password as a Docker secret (secrets/*.txt, mode "
 		      "0600, or 0644 when the image reads it as another uid, as mongo does after dropping to 999). The databases apply an init "
 		      "password only to an empty data volume. Other switches get a hint.",
-	.refs = "seed: Default Credentials (No password at all); "
-		"postgres docker-entrypoint.sh (POSTGRES_HOST_AUTH_METHOD warning); mysql/mariadb "
+	.refs = "postgres docker-entrypoint.sh (POSTGRES_HOST_AUTH_METHOD warning); mysql/mariadb "
 		"docker-entrypoint.sh; mongo docker-entrypoint.sh; bitnami container READMEs "
 		"(ALLOW_EMPTY_PASSWORD); CWE-306",
 	.check = check,

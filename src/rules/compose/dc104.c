@@ -467,8 +467,7 @@ const struct dfx_rule dfx_rule_dc104 = {
 		      "[\"redis-server\", \"--aclfile\", ...]`, and rewrites a `redis-cli ping` healthcheck to "
 		      "read the password from the secret into REDISCLI_AUTH. Clients read the password from the "
 		      "same file (field 4 without the leading `>`).",
-	.refs = "seed: Port Exposure (Redis without password, \"And no AUTH!\"), Default Credentials (redis: No "
-		"password at all); docker-library/redis#268 (ACL file as a secret); redis.io ACL documentation; "
-		"redis.io: Redis security (protected mode); CWE-306",
+	.refs = "docker-library/redis#268 (ACL file as a secret); redis.io ACL documentation; redis.io: Redis "
+		"security (protected mode); CWE-306",
 	.check = check,
 };

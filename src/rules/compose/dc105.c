@@ -168,8 +168,7 @@ const struct dfx_rule dfx_rule_dc105 = {
 		      "(created mode 0600, or appended to; never shown by --diff), writes "
 		      "`${NAME:?set NAME in .env}` in its place, and git-ignores .env. Rotate the credential: it "
 		      "is still in the git history.",
-	.refs = "seed: Secrets in Build Args/ENV (ENV DATABASE_URL=postgres://user:password@host/db); KICS "
-		"a88baa34 Passwords And Secrets (Password in URL, provider token rules); Trivy secret scanning "
-		"builtin rules; Checkov CKV_SECRET_*; CWE-798",
+	.refs = "KICS a88baa34 Passwords And Secrets (Password in URL, provider token rules); Trivy secret "
+		"scanning builtin rules; Checkov CKV_SECRET_*; CWE-798",
 	.check = check,
 };

@@ -220,7 +220,6 @@ const struct dfx_rule dfx_rule_dc106 = {
 		      "the file's path. A file that a `!` pattern re-includes on purpose gets a hint instead. "
 		      "A file that is already committed stays tracked: remove it with `git rm --cached` and "
 		      "rotate the secret.",
-	.refs = "seed: Default Credentials (`file: ./secrets/db_password.txt # MUST NOT be in git!`); "
-		"gitignore(5); Compose Specification 09-secrets.md, 05-services.md env_file; CWE-538",
+	.refs = "gitignore(5); Compose Specification 09-secrets.md, 05-services.md env_file; CWE-538",
 	.check = check,
 };

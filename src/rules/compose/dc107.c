@@ -345,8 +345,7 @@ const struct dfx_rule dfx_rule_dc107 = {
 		      "`# syntax=docker/dockerfile:1` (env= needs frontend 1.10). A tool that reads the variable "
 		      "without the RUN naming it (an .npmrc with ${NPM_TOKEN}) needs the mount added by hand. "
 		      "When the Dockerfile is remote, inline or uses the variable outside RUN, a hint is given.",
-	.refs = "seed: Secrets in Build Args/ENV (ARG AWS_SECRET_ACCESS_KEY ... visible in image history); "
-		"BuildKit check SecretsUsedInArgOrEnv; hadolint DL3064; Trivy DS-0031; Compose Specification "
+	.refs = "BuildKit check SecretsUsedInArgOrEnv; hadolint DL3064; Trivy DS-0031; Compose Specification "
 		"build.secrets; Docker docs: Build secrets; CWE-214",
 	.check = check,
 };

@@ -133,9 +133,8 @@ const struct dfx_rule dfx_rule_dc201 = {
 		      "a value that already binds a specific address is never rewritten. Before Docker Engine 28, "
 		      "hosts on the same layer-2 segment could still reach 127.0.0.1-published ports "
 		      "(moby#45610); `expose:` with no publishing at all is the stronger choice.",
-	.refs = "seed: Port Exposure (Database exposed to host network; bind to localhost); KICS "
-		"451d79dc (Container Traffic Not Bound To Host Interface); dclint "
-		"no-unbound-port-interfaces; CIS Docker Benchmark v1.6.0 5.14 (incoming container "
-		"traffic bound to a specific host interface); compose-spec 05-services.md ports",
+	.refs = "bind to localhost); KICS 451d79dc (Container Traffic Not Bound To Host Interface); dclint "
+		"no-unbound-port-interfaces; CIS Docker Benchmark v1.6.0 5.14 (incoming container traffic bound "
+		"to a specific host interface); compose-spec 05-services.md ports",
 	.check = check,
 };

@@ -73,8 +73,8 @@ const struct dfx_rule dfx_rule_dc202 = {
 	.fix_safety = "No automatic fix: whether a web port must be reachable from other machines is "
 		      "the author's decision. Bind it to 127.0.0.1 when only the host uses it, or replace "
 		      "`ports:` by `expose:` when only other containers do.",
-	.refs = "seed: Port Exposure (bind to localhost); KICS 451d79dc (Container Traffic Not Bound To "
-		"Host Interface); dclint no-unbound-port-interfaces; CIS Docker Benchmark v1.6.0 5.14 "
-		"(incoming container traffic bound to a specific host interface)",
+	.refs = "KICS 451d79dc (Container Traffic Not Bound To Host Interface); dclint "
+		"no-unbound-port-interfaces; CIS Docker Benchmark v1.6.0 5.14 (incoming container traffic bound "
+		"to a specific host interface)",
 	.check = check,
 };

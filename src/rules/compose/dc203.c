@@ -73,8 +73,7 @@ const struct dfx_rule dfx_rule_dc203 = {
 		      "(DHCP, mDNS, network monitoring) stops working. A service that bind-mounts the "
 		      "host's `/`, `/proc`, `/sys` or `/run` to watch the host (node-exporter, cAdvisor, "
 		      "netdata) gets no fix: the host network is what it reports on.",
-	.refs = "seed: Network Mode (Host network mode bypasses Docker network isolation); KICS "
-		"071a71ff (Shared Host Network Namespace); CIS Docker Benchmark v1.6.0 5.10 (the host's "
+	.refs = "KICS 071a71ff (Shared Host Network Namespace); CIS Docker Benchmark v1.6.0 5.10 (the host's "
 		"network namespace is not shared)",
 	.check = check,
 };

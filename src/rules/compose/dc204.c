@@ -89,9 +89,8 @@ const struct dfx_rule dfx_rule_dc204 = {
 		      "or images that depend on the host's hostname stop working as before. A service that "
 		      "bind-mounts the host's `/`, `/proc`, `/sys` or `/run` to watch the host gets no fix "
 		      "for `pid: host`: the host's processes are what it reports on.",
-	.refs = "seed: Docker Compose Security (privileges, isolation); KICS 4f31dd9f (Host Namespace is "
-		"Shared), baa3890f (Shared Host IPC Namespace), 8af7162d (Shared Host User Namespace); "
-		"CIS Docker Benchmark v1.6.0 5.16 (process namespace), 5.17 (IPC namespace), 5.21 (UTS "
-		"namespace), 5.31 (user namespaces)",
+	.refs = "KICS 4f31dd9f (Host Namespace is Shared), baa3890f (Shared Host IPC Namespace), 8af7162d "
+		"(Shared Host User Namespace); CIS Docker Benchmark v1.6.0 5.16 (process namespace), 5.17 (IPC "
+		"namespace), 5.21 (UTS namespace), 5.31 (user namespaces)",
 	.check = check,
 };

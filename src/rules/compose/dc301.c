@@ -57,8 +57,7 @@ const struct dfx_rule dfx_rule_dc301 = {
 		      "unconfined profiles. Services that really use one of them (Docker-in-Docker, "
 		      "hardware access, VPN tunnels) fail until the specific `cap_add:` or `devices:` "
 		      "entry they need is added.",
-	.refs = "seed: Privileged Mode (CRITICAL: full host access); KICS ae5b6871 (Privileged Containers "
-		"Enabled); Semgrep docker-compose privileged-service; CIS Docker Benchmark "
-		"v1.6.0 5.5 (privileged containers are not used)",
+	.refs = "KICS ae5b6871 (Privileged Containers Enabled); Semgrep docker-compose privileged-service; CIS "
+		"Docker Benchmark v1.6.0 5.5 (privileged containers are not used)",
 	.check = check,
 };

@@ -137,8 +137,7 @@ const struct dfx_rule dfx_rule_dc302 = {
 		      "create its tunnel, a debugger without SYS_PTRACE cannot attach, FUSE mounts "
 		      "without SYS_ADMIN fail. When every entry of `cap_add` is removed, the key goes "
 		      "too; a list that comes from an anchor is edited in the anchor.",
-	.refs = "seed: Privileged Mode (HIGH: Dangerous capabilities); KICS ce76b7d0 (Container "
-		"Capabilities Unrestricted); CIS Docker Benchmark v1.6.0 5.4 (Linux kernel "
-		"capabilities are restricted within containers); capabilities(7)",
+	.refs = "KICS ce76b7d0 (Container Capabilities Unrestricted); CIS Docker Benchmark v1.6.0 5.4 (Linux "
+		"kernel capabilities are restricted within containers); capabilities(7)",
 	.check = check,
 };

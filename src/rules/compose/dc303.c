@@ -90,9 +90,8 @@ const struct dfx_rule dfx_rule_dc303 = {
 		      "call (some debuggers, Chromium's sandbox, nested containers) fails until a custom "
 		      "profile that allows it is written. When no entry of `security_opt` is left, the "
 		      "key is removed.",
-	.refs = "seed: Docker Compose Security (privileged mode and capabilities); KICS 404fde2c "
-		"(Default Seccomp Profile Disabled); Semgrep seccomp-confinement-disabled, "
-		"selinux-separation-disabled; CIS Docker Benchmark v1.6.0 5.2 (AppArmor), 5.3 "
-		"(SELinux), 5.22 (default seccomp profile is not disabled)",
+	.refs = "KICS 404fde2c (Default Seccomp Profile Disabled); Semgrep seccomp-confinement-disabled, "
+		"selinux-separation-disabled; CIS Docker Benchmark v1.6.0 5.2 (AppArmor), 5.3 (SELinux), 5.22 "
+		"(default seccomp profile is not disabled)",
 	.check = check,
 };

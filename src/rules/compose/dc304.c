@@ -354,8 +354,7 @@ const struct dfx_rule dfx_rule_dc304 = {
 		      "working. The option is appended to an existing list in its style (block or flow, "
 		      "quotes, `:` or `=`), or a `security_opt:` list is created in the file's "
 		      "indentation.",
-	.refs = "seed: Docker Compose Security; KICS 27fcc7d6 (No New Privileges Not Set); Semgrep "
-		"docker-compose no-new-privileges; CIS Docker Benchmark v1.6.0 5.26 "
-		"(container is restricted from acquiring additional privileges)",
+	.refs = "KICS 27fcc7d6 (No New Privileges Not Set); Semgrep docker-compose no-new-privileges; CIS Docker "
+		"Benchmark v1.6.0 5.26 (container is restricted from acquiring additional privileges)",
 	.check = check,
 };

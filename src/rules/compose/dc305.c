@@ -98,8 +98,7 @@ const struct dfx_rule dfx_rule_dc305 = {
 	.fix_safety = "No automatic fix: the right user depends on the image (its own non-root user, "
 		      "or a numeric UID) and on who owns the volumes the service writes. The hint names "
 		      "the image's default user when it is known.",
-	.refs = "seed: Non-Root User (Running as root); Semgrep "
-		"docker-compose service-runs-as-root; CIS Docker Benchmark v1.6.0 4.1 (a "
-		"user for the container has been created); DF201 for the image side",
+	.refs = "Semgrep docker-compose service-runs-as-root; CIS Docker Benchmark v1.6.0 4.1 (a user for the "
+		"container has been created); DF201 for the image side",
 	.check = check,
 };

@@ -163,9 +163,8 @@ const struct dfx_rule dfx_rule_dc401 = {
 		      "where possible), and keep the proxy on an internal network. The proxy itself "
 		      "still mounts the socket; suppress this finding there with a "
 		      "`# dockfix ignore=DC401` comment.",
-	.refs = "seed: Volume Mounts (CRITICAL: Docker socket access = root on host); KICS d6355c88 "
-		"(Docker Socket Mounted In Container); Semgrep "
-		"docker-compose exposing-docker-socket-volume; CIS Docker Benchmark "
-		"v1.6.0 5.32 (the Docker socket is not mounted inside any containers)",
+	.refs = "KICS d6355c88 (Docker Socket Mounted In Container); Semgrep docker-compose "
+		"exposing-docker-socket-volume; CIS Docker Benchmark v1.6.0 5.32 (the Docker socket is not "
+		"mounted inside any containers)",
 	.check = check,
 };

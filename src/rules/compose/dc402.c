@@ -211,8 +211,7 @@ const struct dfx_rule dfx_rule_dc402 = {
 		      "`ro`, or `read_only: true` in long syntax), so a service that really writes there "
 		      "(an agent that manages host files) fails. Read-only does not make a credential "
 		      "folder less readable: mount only the file the service needs.",
-	.refs = "seed: Volume Mounts (HIGH: Sensitive host paths); KICS 1c1325ff (Volume Has Sensitive "
-		"Host Directory); CIS Docker Benchmark v1.6.0 5.6 (sensitive host system directories "
-		"are not mounted on containers)",
+	.refs = "KICS 1c1325ff (Volume Has Sensitive Host Directory); CIS Docker Benchmark v1.6.0 5.6 (sensitive "
+		"host system directories are not mounted on containers)",
 	.check = check,
 };

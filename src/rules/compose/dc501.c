@@ -150,7 +150,7 @@ const struct dfx_rule dfx_rule_dc501 = {
 		      "the table marks as a major jump or an image change, OS bases and tags that come "
 		      "from variable defaults are only suggested. A digest is dropped when the tag "
 		      "changes.",
-	.refs = "seed: Image Security (Outdated base images; official, recent, minimal); as DF301; "
-		"endoflife.date; Trivy OS end-of-life detection; CIS Docker Benchmark v1.6.0 4.3",
+	.refs = "official, recent, minimal); as DF301; endoflife.date; Trivy OS end-of-life detection; CIS "
+		"Docker Benchmark v1.6.0 4.3",
 	.check = check,
 };

@@ -80,7 +80,7 @@ const struct dfx_rule dfx_rule_dc503 = {
 	.instead = "services:\n  app:\n    image: ghcr.io/acme/node-app:1.4.2\n\n# .dockfix.yaml\n"
 		   "trusted-registries: [ghcr.io/acme]",
 	.fix_safety = "No fix: which publisher to trust is the project's decision.",
-	.refs = "seed: Image Security (unverified images); as DF302; hadolint DL3026 "
-		"(trustedRegistries); CIS Docker Benchmark v1.6.0 4.2 (trusted base images)",
+	.refs = "as DF302; hadolint DL3026 (trustedRegistries); CIS Docker Benchmark v1.6.0 4.2 (trusted base "
+		"images)",
 	.check = check,
 };

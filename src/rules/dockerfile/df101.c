@@ -142,8 +142,7 @@ const struct dfx_rule dfx_rule_df101 = {
 		      "`--mount=type=secret,id=<name>,env=<NAME>` and must then be built with `docker build "
 		      "--secret id=<name>,env=<NAME>`; `# syntax=docker/dockerfile:1` is added (or an "
 		      "older pinned frontend upgraded) because `env=` needs Dockerfile frontend 1.10.",
-	.refs = "seed: Secrets in Images - Secrets in Build Args/ENV; hadolint DL3064; BuildKit check "
-		"SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Checkov secrets framework; KICS "
-		"\"Passwords And Secrets - Generic Secret\"; CIS Docker Benchmark 4.10",
+	.refs = "hadolint DL3064; BuildKit check SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Checkov "
+		"secrets framework; KICS \"Passwords And Secrets - Generic Secret\"; CIS Docker Benchmark 4.10",
 	.check = check,
 };

@@ -201,8 +201,7 @@ const struct dfx_rule dfx_rule_df102 = {
 		      "id=<name>,env=<NAME>` instead of `--build-arg`. A tool that reads the variable "
 		      "without the RUN text naming it (an .npmrc with `${NPM_TOKEN}`) needs the mount "
 		      "added by hand. An ARG that a FROM line uses is not deleted.",
-	.refs = "seed: Secrets in Images - Secrets in Build Args/ENV; hadolint DL3064; BuildKit check "
-		"SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Semgrep "
+	.refs = "hadolint DL3064; BuildKit check SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Semgrep "
 		"dockerfile.security.secret-in-build-arg; CIS Docker Benchmark 4.10",
 	.check = check,
 };

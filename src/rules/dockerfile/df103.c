@@ -307,7 +307,7 @@ const struct dfx_rule dfx_rule_df103 = {
 		      "does nothing else. The COPY and that RUN are removed and each reading RUN gets "
 		      "`--mount=type=secret,id=<name>,target=<path>`; the build must then pass `--secret "
 		      "id=<name>,src=<file>`. Other cases get a hint.",
-	.refs = "seed: Secrets in Images - Secrets Baked into Layers; Trivy DS-0031 (secret files "
-		"copied); hadolint DL3064-adjacent; Docker docs: Build secrets; CIS Docker Benchmark 4.10",
+	.refs = "Trivy DS-0031 (secret files copied); hadolint DL3064-adjacent; Docker docs: Build secrets; CIS "
+		"Docker Benchmark 4.10",
 	.check = check,
 };

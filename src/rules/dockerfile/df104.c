@@ -85,7 +85,6 @@ const struct dfx_rule dfx_rule_df104 = {
 		   "docker build --ssh default .",
 	.fix_safety = "No fix of its own. DF103's unsafe fix on the COPY replaces the COPY, the reading "
 		      "RUN steps and a RUN that only deletes the file with a secret mount.",
-	.refs = "seed: Secrets in Images - Secrets Baked into Layers; Trivy DS-0031; Docker docs: "
-		"Build secrets and SSH mounts; CIS Docker Benchmark 4.10",
+	.refs = "Trivy DS-0031; Docker docs: Build secrets and SSH mounts; CIS Docker Benchmark 4.10",
 	.check = check,
 };

@@ -341,7 +341,6 @@ const struct dfx_rule dfx_rule_df105 = {
 		      "the file re-includes on purpose (`!.git`), or .git while a RUN step runs git, is left "
 		      "to an unsafe fix of its own; the other patterns are still appended safely. The "
 		      "image loses only files that should never have been in it.",
-	.refs = "seed: Secrets Baked into Layers (.dockerignore); hadolint DL3045-adjacent; "
-		"Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
+	.refs = "hadolint DL3045-adjacent; Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
 	.check = check,
 };

@@ -1078,9 +1078,8 @@ const struct dfx_rule dfx_rule_df201 = {
 		      "and says why. Images that cannot run as non-root get a hint, nginx an unsafe swap to "
 		      "nginxinc/nginx-unprivileged (port 8080), Windows images an unsafe `USER "
 		      "ContainerUser`.",
-	.refs = "seed: Non-Root User; hadolint DL3002; Trivy DS002; Checkov CKV_DOCKER_3, CKV_DOCKER_8; "
-		"CIS Docker Benchmark 4.1; the images' Dockerfiles and entrypoint scripts (docker-library, "
-		"nginxinc/docker-nginx-unprivileged, linuxserver/docker-baseimage-alpine); GitHub Docs: "
-		"Dockerfile support for GitHub Actions (USER)",
+	.refs = "hadolint DL3002; Trivy DS002; Checkov CKV_DOCKER_3, CKV_DOCKER_8; CIS Docker Benchmark 4.1; the "
+		"images' Dockerfiles and entrypoint scripts (docker-library, nginxinc/docker-nginx-unprivileged, "
+		"linuxserver/docker-baseimage-alpine); GitHub Docs: Dockerfile support for GitHub Actions (USER)",
 	.check = check,
 };

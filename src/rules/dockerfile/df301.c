@@ -223,7 +223,7 @@ const struct dfx_rule dfx_rule_df301 = {
 		      "When the table marks the move as a suggestion - another image (openjdk -> "
 		      "eclipse-temurin), a major jump (mysql 5.7, php 7), an OS release, a Windows tag - "
 		      "the finding carries a hint instead.",
-	.refs = "seed: Image Security - Base Image (\"FROM node:14 # EOL version\"); endoflife.date; "
-		"Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to date)",
+	.refs = "endoflife.date; Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to "
+		"date)",
 	.check = check,
 };

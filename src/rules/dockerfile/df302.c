@@ -104,8 +104,6 @@ const struct dfx_rule dfx_rule_df302 = {
 	.instead = "FROM node:26-slim\n\n# .dockfix.yaml, for your own registry\n"
 		   "trusted-registries: [ghcr.io/acme]",
 	.fix_safety = "No fix: which image to trust is the project's decision.",
-	.refs = "seed: Image Security - Base Image (\"FROM random-user/node-app # Unverified\"); "
-		"hadolint DL3026 (trustedRegistries); CIS Docker Benchmark 4.2; Docker Official Images "
-		"program",
+	.refs = "hadolint DL3026 (trustedRegistries); CIS Docker Benchmark 4.2; Docker Official Images program",
 	.check = check,
 };

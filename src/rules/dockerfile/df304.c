@@ -105,8 +105,7 @@ const struct dfx_rule dfx_rule_df304 = {
 		      "compiler for a native extension) may be missing from the slim variant. The fix "
 		      "only changes the tag. -alpine is never suggested because it changes the C library "
 		      "to musl.",
-	.refs = "seed: Image Security - Base Image (\"FROM node:20-slim\"); Multi-Stage Builds "
-		"(node:18-slim production stage); CIS Docker Benchmark 4.3; Docker build best practices "
-		"(minimal base images)",
+	.refs = "Multi-Stage Builds (node:18-slim production stage); CIS Docker Benchmark 4.3; Docker build best "
+		"practices (minimal base images)",
 	.check = check,
 };

@@ -364,8 +364,7 @@ const struct dfx_rule dfx_rule_df401 = {
 		      "node` unless a USER follows. Files the application reads at run time from elsewhere "
 		      "in the source tree are not copied and must be added by hand; dev dependencies stay "
 		      "in node_modules until the builder prunes them. Other builds get a hint.",
-	.refs = "seed: Multi-Stage Builds; Docker docs: Multi-stage builds, Building best practices; "
-		"CIS Docker Benchmark 4.3 (no unnecessary packages); hadolint and Trivy have no "
-		"equivalent",
+	.refs = "Docker docs: Multi-stage builds, Building best practices; CIS Docker Benchmark 4.3 (no "
+		"unnecessary packages); hadolint and Trivy have no equivalent",
 	.check = check,
 };

@@ -129,7 +129,6 @@ const struct dfx_rule dfx_rule_di101 = {
 		      "a line; when a `!` pattern re-includes the file on purpose, it gives a hint instead. A "
 		      "file that is already committed stays tracked: `git rm --cached` it and rotate the "
 		      "credentials.",
-	.refs = "seed: .dockerignore (.env*), Default Credentials (MUST NOT be in git!), Hardening Checklist; "
-		"gitignore(5); GitHub secret scanning; CWE-538",
+	.refs = "gitignore(5); GitHub secret scanning; CWE-538",
 	.check = check,
 };

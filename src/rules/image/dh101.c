@@ -101,7 +101,6 @@ const struct dfx_rule dfx_rule_dh101 = {
 	.fix_safety = "No fix: the image is already built. Rotate the credential (it has been published "
 		      "with the image), remove the ENV from the Dockerfile (dockfix fixes DF101 there) and "
 		      "rebuild.",
-	.refs = "seed: Checking Image History, Secrets in Build Args/ENV; CIS Docker Benchmark 4.10; "
-		"BuildKit check SecretsUsedInArgOrEnv",
+	.refs = "CIS Docker Benchmark 4.10; BuildKit check SecretsUsedInArgOrEnv",
 	.check = check,
 };

@@ -375,7 +375,6 @@ const struct dfx_rule dfx_rule_dh102 = {
 		   "# docker build --secret id=aws,env=AWS_SECRET_ACCESS_KEY .",
 	.fix_safety = "No fix: the image is already built. Rotate the credential, change the Dockerfile "
 		      "to use a BuildKit secret mount (dockfix fixes DF101/DF102 there) and rebuild.",
-	.refs = "seed: Checking Image History, Secrets in Build Args/ENV; BuildKit check "
-		"SecretsUsedInArgOrEnv; CIS Docker Benchmark 4.10",
+	.refs = "BuildKit check SecretsUsedInArgOrEnv; CIS Docker Benchmark 4.10",
 	.check = check,
 };

@@ -124,6 +124,6 @@ const struct dfx_rule dfx_rule_dh201 = {
 		   "$ docker inspect --format '{{.Config.User}}' myapp:1.1\n10001:10001",
 	.fix_safety = "No fix: the image is already built. Add a non-root USER to the final stage (dockfix "
 		      "fixes DF201 in the Dockerfile) and rebuild, or run the container with --user.",
-	.refs = "seed: Non-Root User, Hardening Checklist; CIS Docker Benchmark 4.1; hadolint DL3002",
+	.refs = "CIS Docker Benchmark 4.1; hadolint DL3002",
 	.check = check,
 };
