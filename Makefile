@@ -157,6 +157,7 @@ golden-update: $(O)/dockfix
 
 e2e: $(O)/dockfix
 	@sh tests/e2e/run.sh $(O)/dockfix
+	@sh tests/e2e/cli.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
 	@sh tests/e2e/readme_rules.sh $(O)/dockfix

@@ -225,9 +225,10 @@ int dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, 
 	if (o->statistics)
 		fmt = strcmp(format, "json") == 0 ? &dfx_format_statistics_json : &dfx_format_statistics_text;
 	dfx_report(out, fmt ? fmt : &dfx_format_text, fs, ro);
+	/* the findings just written to a baseline are accepted: they do not fail this run */
 	if (o->generate_baseline)
 		rc = generate_baseline(o, fs, fps);
-	if (!rc && ws->config->fail_on != DFX_SEV_NONE)
+	else if (ws->config->fail_on != DFX_SEV_NONE)
 		for (size_t i = 0; i < fs->n; i++)
 			if (!(hidden && hidden[i]) && fs->v[i].severity >= ws->config->fail_on)
 				rc = 1;
