@@ -22,7 +22,7 @@
 #include "dockfix/report.h"
 #include "dockfix/commit.h"
 
-static const struct dfx_cli_command command = {"dockfix", DFX_CMD_CHECK, 24, dfx_options_usage_error};
+static const struct dfx_cli_command command = {"dockfix", DFX_CMD_CHECK, 26, dfx_options_usage_error};
 
 static const char usage_text[] =
 	"usage: dockfix [OPTIONS] [PATH...]        audit Dockerfiles and compose files (default PATH: .)\n"
@@ -37,8 +37,8 @@ static const char usage_text[] =
 
 static const char usage_tail[] =
 	"\n"
-	"exit status: 0 nothing at or above --fail-on; 1 findings remain or the diff is non-empty;\n"
-	"2 usage error, unreadable or unparsable input.\n";
+	"exit status: 0 nothing at or above --fail-on (or --exit-zero); 1 findings remain or the diff\n"
+	"is non-empty; 2 usage error, unreadable or unparsable input.\n";
 
 static int today(void)
 {

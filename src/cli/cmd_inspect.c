@@ -40,7 +40,7 @@ static const char usage_tail[] =
 	"\n"
 	"exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage error or unreadable input.\n";
 
-static const struct dfx_cli_command command = {"dockfix inspect", DFX_CMD_INSPECT, 24, dfx_options_usage_error};
+static const struct dfx_cli_command command = {"dockfix inspect", DFX_CMD_INSPECT, 26, dfx_options_usage_error};
 
 /* Add one FILE|- as an IMAGE target; returns it (failed when unreadable or not inspect JSON). */
 static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, const char *stdin_name)

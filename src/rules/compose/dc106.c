@@ -348,14 +348,17 @@ const struct dfx_rule dfx_rule_dc106 = {
 		"like .env). Each must be excluded by the .gitignore files that apply to it: the one in its "
 		"directory and in every parent up to the repository root (the directory holding .git, or the "
 		"directory dockfix runs in), plus .git/info/exclude. Absolute paths, paths outside the "
-		"repository, variables and external secrets are skipped.",
+		"repository, variables and external secrets are skipped. A file that several compose files "
+		"read is reported once, at the first of them by path, which names the others.",
 	.why = "The compose file moves the password out of itself into a file; if that file is committed, "
 	       "nothing was gained: the secret is in the repository, its forks and its history.",
 	.example = "secrets:\n  db_password:\n    file: ./secrets/db_password.txt   # and no .gitignore entry",
 	.instead = "# .gitignore\nsecrets/\n.env",
 	.fix_safety = "Safe: the fix only appends a pattern to the nearest .gitignore (or creates one beside "
 		      "the compose file): the secret's folder when it is a dedicated one (`secrets/`), else "
-		      "the file's path. A file that a `!` pattern re-includes on purpose gets a hint instead. "
+		      "the file's path; a file above the compose file's folder gets the new .gitignore in its own "
+		      "folder, where the pattern can match it. A file that a `!` pattern re-includes on purpose "
+		      "gets a hint instead. "
 		      "A file that is already committed stays tracked: remove it with `git rm --cached` and "
 		      "rotate the secret.",
 	.refs = "seed: Default Credentials (`file: ./secrets/db_password.txt # MUST NOT be in git!`); "

@@ -118,7 +118,8 @@ const struct dfx_rule dfx_rule_di101 = {
 		"word) or a value that is a credential by its form. It must be excluded by the .gitignore "
 		"files that apply: the one in its directory and in every parent up to the directory that "
 		"holds .git (or the directory dockfix runs in), and .git/info/exclude; a deeper file wins, "
-		"the last matching pattern wins. Put `# dockfix ignore=DI101` in the file to keep it "
+		"the last matching pattern wins. The finding points at the name of the first credential "
+		"and names it (never its value). Put `# dockfix ignore=DI101` in the file to keep it "
 		"tracked on purpose.",
 	.why = "A .env file is where Compose reads passwords and tokens from; one `git add .` publishes "
 	       "them to everyone with access to the repository, and the history keeps them after the file "
