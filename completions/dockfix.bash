@@ -20,9 +20,9 @@ _dockfix_codes()
 _dockfix()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i
-	local check_opts='--diff --write --unsafe-fixes --format --fail-on --select --ignore --config --stdin-filename --as-of --eol-data --color -j --jobs -q --quiet --version -h --help'
+	local check_opts='--diff --write --unsafe-fixes --format --fail-on --select --ignore --config --stdin-filename --as-of --eol-data --color -j --jobs -q --quiet --statistics --show-fixes -o --output-file --exit-zero --baseline --generate-baseline --version -h --help'
 	local init_opts='--db --dir --port -f --force -h --help'
-	local inspect_opts='--format --fail-on --select --ignore --config --stdin-filename --color -q --quiet -h --help'
+	local inspect_opts='--format --fail-on --select --ignore --config --stdin-filename --color -q --quiet --statistics -o --output-file --exit-zero --baseline --generate-baseline -h --help'
 	local rules_opts='--format -h --help'
 	local formats='text json sarif github gitlab checklist'
 	local severities='critical high medium low none'
@@ -72,7 +72,7 @@ _dockfix()
 	--db)
 		[ "$cmd" = init ] && COMPREPLY=($(compgen -W "$dbs" -- "$cur"))
 		return 0 ;;
-	--config | --stdin-filename | --eol-data)
+	--config | --stdin-filename | -o | --output-file | --baseline | --generate-baseline | --eol-data)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0 ;;
 	--dir)

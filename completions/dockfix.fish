@@ -55,6 +55,12 @@ complete -c dockfix -n '__dockfix_using check' -l eol-data -r -F -d 'end-of-life
 complete -c dockfix -n '__dockfix_using check' -l color -x -a 'auto always never' -d 'when to use colour'
 complete -c dockfix -n '__dockfix_using check' -s j -l jobs -x -d threads
 complete -c dockfix -n '__dockfix_using check' -s q -l quiet -d 'findings only'
+complete -c dockfix -n '__dockfix_using check' -l statistics -d 'findings per rule'
+complete -c dockfix -n '__dockfix_using check' -l show-fixes -d 'list the fixes per file and rule'
+complete -c dockfix -n '__dockfix_using check' -s o -l output-file -r -F -d 'write the report to FILE'
+complete -c dockfix -n '__dockfix_using check' -l exit-zero -d 'exit 0 even when findings remain'
+complete -c dockfix -n '__dockfix_using check' -l baseline -r -F -d 'report only findings FILE does not list'
+complete -c dockfix -n '__dockfix_using check' -l generate-baseline -r -F -d 'write the findings to a baseline'
 complete -c dockfix -n '__dockfix_using check' -l version -d 'print the version'
 complete -c dockfix -n '__dockfix_using check' -s h -l help -d 'show help'
 
@@ -84,4 +90,9 @@ complete -c dockfix -n '__dockfix_using inspect' -l config -r -F -d 'configurati
 complete -c dockfix -n '__dockfix_using inspect' -l stdin-filename -x -d 'name to show for standard input'
 complete -c dockfix -n '__dockfix_using inspect' -l color -x -a 'auto always never' -d 'when to use colour'
 complete -c dockfix -n '__dockfix_using inspect' -s q -l quiet -d 'findings only'
+complete -c dockfix -n '__dockfix_using inspect' -l statistics -d 'findings per rule'
+complete -c dockfix -n '__dockfix_using inspect' -s o -l output-file -r -F -d 'write the report to FILE'
+complete -c dockfix -n '__dockfix_using inspect' -l exit-zero -d 'exit 0 even when findings remain'
+complete -c dockfix -n '__dockfix_using inspect' -l baseline -r -F -d 'report only findings FILE does not list'
+complete -c dockfix -n '__dockfix_using inspect' -l generate-baseline -r -F -d 'write the findings to a baseline'
 complete -c dockfix -n '__dockfix_using inspect' -s h -l help -d 'show help'

@@ -36,5 +36,13 @@ char *dfx_dotenv_line(const char *name, const char *value);
 char *dfx_dotenv_find_value(const char *text, size_t len, const char *value);
 /* Whether a dotenv text sets a credential (a credential name with a real value, or a credential value). */
 bool dfx_dotenv_has_secret(const char *text, size_t len);
+/*
+ * The first assignment of a dotenv text that sets a credential (as
+ * dfx_dotenv_has_secret() judges): the bytes of its name and of its value
+ * (after `=`, to the end of the line without a CR), and how many
+ * assignments set one. Returns false when none does.
+ */
+bool dfx_dotenv_first_secret(const char *text, size_t len, struct dfx_span *name, struct dfx_span *value,
+			     size_t *count);
 
 #endif

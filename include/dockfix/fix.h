@@ -11,8 +11,22 @@
 
 #define DFX_FIX_MAX_PASSES 16
 
+/* A fix the run applied (in memory: whether it is written is up to the commit). */
+struct dfx_fix_applied {
+	const char *code;        /* its rule's code */
+	char *path;              /* the file of its finding */
+	char *description;
+	enum dfx_applicability applicability;
+	char **files;            /* the files its edits change */
+	size_t nfiles;
+};
+
 struct dfx_fix_stats {
 	size_t applied;     /* fixes applied */
+	struct dfx_fix_applied *log; /* each of them, in the order applied */
+	size_t nlog, logcap;
+	size_t fixable[3];  /* findings with a fix, by applicability (index enum dfx_applicability),
+	                       before the first pass */
 	size_t dropped;     /* fixes that failed verification or did not converge */
 	size_t unconverged; /* of them: the result still raised the finding, or the fix edited again
 	                       what it wrote in an earlier pass */

@@ -40,6 +40,8 @@ struct dfx_report_opts {
 	size_t nrun_files;
 	const char *const *disabled; /* rule codes turned off (--select, --ignore, config) */
 	size_t ndisabled;
+	const bool *hidden;       /* per finding, or NULL: hidden by a baseline (not shown, not
+	                             counted; its secret value is still redacted where shown) */
 };
 
 /* Counts of findings by severity (index enum dfx_severity) and fixability. */
@@ -137,11 +139,21 @@ char *dfx_report_srcroot(const char *path);
 char *dfx_report_relpath(const char *root, const char *path);
 /* `path` made absolute from the current directory and cleaned, or NULL. Caller frees. */
 char *dfx_report_abspath(const char *path);
+/* --statistics: findings per rule instead of the findings (statistics.c; not --format values) */
+extern const struct dfx_format dfx_format_statistics_text;
+extern const struct dfx_format dfx_format_statistics_json;
 
 /* The format called `name`, or NULL. */
 const struct dfx_format *dfx_format_find(const char *name);
 /* Present the findings and run `fmt` over them, appending to `out`. */
 void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct dfx_findings *fs,
 		const struct dfx_report_opts *o);
+/*
+ * The fingerprint of every finding of `fs` (o->hidden is ignored), as SARIF's
+ * partialFingerprints shows it: "%016x:N", the hash of rule, file and line
+ * text with secret values masked, and N the occurrence of that hash.
+ * out[i] is malloc'd.
+ */
+void dfx_report_fingerprints(const struct dfx_findings *fs, const struct dfx_report_opts *o, char **out);
 
 #endif

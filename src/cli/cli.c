@@ -7,11 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "dockfix/config.h"
+#include "dockfix/writer.h"
 #include "options.h"
+
+/* The mode of a file the command line asks for (--output-file, --generate-baseline): 0666 less the
+   umask, as a shell redirection would create it. */
+static unsigned create_mode(void)
+{
+	mode_t m = umask(022);
+
+	umask(m);
+	return 0666u & ~(unsigned)m;
+}
 
 int dfx_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -109,12 +121,7 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 		dfx_cli_split_codes(o->ignore[i], &c->ignore, &c->nignore);
 	if (o->fail_on)
 		dfx_severity_parse(o->fail_on, &c->fail_on);
-	for (size_t i = 0; i < c->nselect; i++)
-		if (!dfx_rule_find(c->select[i]) && !dfx_rule_prefix(c->select[i]))
-			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--select: no rule matches '%s'", c->select[i]);
-	for (size_t i = 0; i < c->nignore; i++)
-		if (!dfx_rule_find(c->ignore[i]) && !dfx_rule_prefix(c->ignore[i]))
-			dfx_diag_add(&diags, DFX_DIAG_WARNING, NULL, 0, 0, "--ignore: no rule matches '%s'", c->ignore[i]);
+	/* a code of --select / --ignore that names no rule was a usage error already (options.c) */
 	dfx_cli_print_diags(&diags);
 	dfx_diags_release(&diags);
 	return 0;
@@ -148,16 +155,50 @@ static void github_step_summary(const struct dfx_findings *fs, const struct dfx_
 	dfx_buf_release(&b);
 }
 
-bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    size_t nfiles, size_t nerrors, const char *start)
+int dfx_cli_prepare(const struct dfx_cli_command *cmd, struct dfx_cli_opts *o)
 {
-	const struct dfx_format *fmt = dfx_format_find(o->format ? o->format : "text");
+	const char *format = o->format ? o->format : "text";
+
+	if (o->statistics && strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cmd->usage_error(cmd, "--statistics works with --format text or json, not '%s'", format);
+	if (o->baseline && dfx_cli_baseline_load(o->baseline, &o->known, &o->nknown) != 0)
+		return 2;
+	return 0;
+}
+
+/* --generate-baseline: every finding's fingerprint, written atomically. Returns 0 or 2. */
+static int generate_baseline(const struct dfx_cli_opts *o, const struct dfx_findings *fs, char *const *fps)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+	struct dfx_error err = {0};
+	int rc = 0;
+
+	dfx_cli_baseline_write(&b, fs, fps);
+	if (dfx_write_atomic(o->generate_baseline, b.ptr, b.len, create_mode(), &err) != 0) {
+		fprintf(stderr, "%s: error: baseline not written: %s\n", o->generate_baseline,
+			err.message ? err.message : "cannot write");
+		rc = 2;
+	} else {
+		fprintf(stderr, "wrote the baseline %s: %zu finding%s\n", o->generate_baseline, fs->n,
+			fs->n == 1 ? "" : "s");
+	}
+	dfx_error_release(&err);
+	dfx_buf_release(&b);
+	return rc;
+}
+
+int dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		   size_t nfiles, size_t nerrors, const char *start, struct dfx_buf *out)
+{
+	const char *format = o->format ? o->format : "text";
+	const struct dfx_format *fmt = dfx_format_find(format);
 	struct dfx_report_opts r = {0}, *ro = &r;
-	bool fail = false;
 	struct dfx_report_file *files = dfx_xcalloc(ws->n + 1, sizeof(*files));
 	const char **disabled = dfx_xcalloc(dfx_nrules + 1, sizeof(*disabled));
-	struct dfx_buf out = DFX_BUF_INIT;
-	size_t ndisabled = 0;
+	char **fps = NULL;
+	bool *hidden = NULL;
+	size_t ndisabled = 0, nhidden = 0;
+	int rc = 0;
 	char *root = dfx_report_srcroot(start);
 
 	for (size_t i = 0; i < ws->n; i++) {
@@ -172,7 +213,7 @@ bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs,
 	if (o->color && strcmp(o->color, "auto") != 0)
 		ro->color = strcmp(o->color, "always") == 0;
 	else
-		ro->color = isatty(1) && !getenv("NO_COLOR");
+		ro->color = isatty(o->output_file ? -1 : 1) && !getenv("NO_COLOR");
 	ro->quiet = o->quiet;
 	ro->unsafe_fixes = ws->config->unsafe_fixes;
 	ro->nfiles = nfiles;
@@ -183,18 +224,62 @@ bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs,
 	ro->nrun_files = ws->n;
 	ro->disabled = disabled;
 	ro->ndisabled = ndisabled;
-	dfx_report(&out, fmt ? fmt : &dfx_format_text, fs, ro);
-	fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
-	dfx_buf_release(&out);
+	if (o->baseline || o->generate_baseline) {
+		fps = dfx_xcalloc(fs->n + 1, sizeof(*fps));
+		dfx_report_fingerprints(fs, ro, fps);
+	}
+	if (o->baseline) {
+		size_t matched = 0;
+
+		hidden = dfx_xcalloc(fs->n + 1, sizeof(*hidden));
+		for (size_t i = 0; i < fs->n; i++)
+			nhidden += hidden[i] = dfx_cli_baseline_has(o->known, o->nknown, fps[i]);
+		ro->hidden = hidden;
+		matched = nhidden;
+		fprintf(stderr, "%zu finding%s hidden: %s in the baseline %s", nhidden, nhidden == 1 ? "" : "s",
+			nhidden == 1 ? "it is" : "they are", o->baseline);
+		if (o->nknown > matched)
+			fprintf(stderr, " (%zu of its entries matched nothing: fixed, or changed)", o->nknown - matched);
+		fputc('\n', stderr);
+	}
+	if (o->statistics)
+		fmt = strcmp(format, "json") == 0 ? &dfx_format_statistics_json : &dfx_format_statistics_text;
+	dfx_report(out, fmt ? fmt : &dfx_format_text, fs, ro);
 	if (fmt == &dfx_format_github)
 		github_step_summary(fs, ro);
+	/* the findings just written to a baseline are accepted: they do not fail this run */
+	if (o->generate_baseline)
+		rc = generate_baseline(o, fs, fps);
+	else if (ws->config->fail_on != DFX_SEV_NONE)
+		for (size_t i = 0; i < fs->n; i++)
+			if (!(hidden && hidden[i]) && fs->v[i].severity >= ws->config->fail_on)
+				rc = 1;
+	if (fps)
+		for (size_t i = 0; i < fs->n; i++)
+			free(fps[i]);
+	free(fps);
+	free(hidden);
 	free(root);
 	free(files);
 	free(disabled);
-	if (ws->config->fail_on != DFX_SEV_NONE)
-		for (size_t i = 0; i < fs->n; i++)
-			fail |= fs->v[i].severity >= ws->config->fail_on;
-	return fail;
+	return rc;
+}
+
+int dfx_cli_output(const struct dfx_cli_opts *o, const struct dfx_buf *out)
+{
+	struct dfx_error err = {0};
+	int rc = 0;
+
+	if (!o->output_file) {
+		fwrite(out->ptr ? out->ptr : "", 1, out->len, stdout);
+		return 0;
+	}
+	if (dfx_write_atomic(o->output_file, out->ptr ? out->ptr : "", out->len, create_mode(), &err) != 0) {
+		fprintf(stderr, "%s: error: %s\n", o->output_file, err.message ? err.message : "cannot write");
+		rc = 2;
+	}
+	dfx_error_release(&err);
+	return rc;
 }
 
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind)

@@ -34,15 +34,34 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 /* Print the diagnostics collected so far on stderr and empty the list. */
 void dfx_cli_print_diags(struct dfx_diags *d);
 /*
- * Print the report of `fs` on stdout in o->format (colour by o->color, a
- * terminal and NO_COLOR); the run's files and the rules its configuration
- * turns off are taken from `ws`, the source root from `start` (the first
- * PATH, NULL for the current directory). With `github`, also appends the
- * Markdown summary to $GITHUB_STEP_SUMMARY when that is set. Returns
- * whether a finding is at or above the configuration's fail-on severity.
+ * What the audit and `inspect` share after the options are parsed: the
+ * combinations they refuse (--statistics needs --format text or json) and
+ * the --baseline file, read into o->known. Returns 0, or the exit status 2
+ * after printing why.
  */
-bool dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
-		    size_t nfiles, size_t nerrors, const char *start);
+int dfx_cli_prepare(const struct dfx_cli_command *cmd, struct dfx_cli_opts *o);
+/*
+ * Append the report of `fs` to `out` in o->format, or its statistics
+ * (colour by o->color, a terminal and NO_COLOR); the run's files and the
+ * rules its configuration turns off are taken from `ws`, the source root
+ * from `start` (the first PATH, NULL for the current directory); with
+ * `github`, the Markdown summary is also appended to $GITHUB_STEP_SUMMARY
+ * when that is set. The findings a
+ * --baseline lists are not shown (stderr says how many); --generate-baseline
+ * writes the fingerprints of all of them. Returns 0; 1 when a reported
+ * finding is at or above the configuration's fail-on severity; 2 after
+ * printing why the baseline could not be written.
+ */
+int dfx_cli_report(const struct dfx_cli_opts *o, const struct dfx_findings *fs, const struct dfx_workspace *ws,
+		   size_t nfiles, size_t nerrors, const char *start, struct dfx_buf *out);
+/* Print `out` on stdout, or write it to o->output_file atomically (temporary file, fsync, rename).
+   Returns 0, or 2 after printing the error. */
+int dfx_cli_output(const struct dfx_cli_opts *o, const struct dfx_buf *out);
+/* baseline.c: read a --baseline file into sorted fingerprints; -1 after printing `FILE:line:col: error:`. */
+int dfx_cli_baseline_load(const char *path, char ***fps, size_t *n);
+bool dfx_cli_baseline_has(char *const *fps, size_t n, const char *fp);
+/* The baseline file of findings `fs` whose fingerprints are fps[i]. */
+void dfx_cli_baseline_write(struct dfx_buf *b, const struct dfx_findings *fs, char *const *fps);
 /* Load standard input as workspace file `name` (a target of kind `kind`):
    a read error leaves it failed with f->err set. */
 struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name, enum dfx_kind kind);

@@ -40,7 +40,7 @@ static const char usage_tail[] =
 	"\n"
 	"exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage error or unreadable input.\n";
 
-static const struct dfx_cli_command command = {"dockfix inspect", DFX_CMD_INSPECT, 24, dfx_options_usage_error};
+static const struct dfx_cli_command command = {"dockfix inspect", DFX_CMD_INSPECT, 26, dfx_options_usage_error};
 
 /* Add one FILE|- as an IMAGE target; returns it (failed when unreadable or not inspect JSON). */
 static struct dfx_wsfile *add_input(struct dfx_workspace *ws, const char *arg, const char *stdin_name)
@@ -73,6 +73,7 @@ int dfx_cmd_inspect(int argc, char **argv)
 	struct dfx_config config;
 	struct dfx_workspace ws;
 	struct dfx_findings fs = {0};
+	struct dfx_buf out = DFX_BUF_INIT;
 	size_t nfiles = 0, nerrors = 0, nstdin = 0;
 	int first = 1, rc, status = 0;
 	const char *start = ".";
@@ -86,6 +87,9 @@ int dfx_cmd_inspect(int argc, char **argv)
 		status = rc;
 		goto out_opts;
 	}
+	status = dfx_cli_prepare(&command, &o);
+	if (status)
+		goto out_opts;
 	if (first >= argc) {
 		status = dfx_cli_usage_error(command.name, "%s", "missing FILE (the output of `docker inspect` or "
 							       "`docker history`; - reads standard input)");
@@ -116,10 +120,12 @@ int dfx_cmd_inspect(int argc, char **argv)
 		}
 	}
 	dfx_check_all(&ws, &fs);
-	if (dfx_cli_report(&o, &fs, &ws, nfiles, nerrors, start))
-		status = 1;
-	if (nerrors)
+	status = dfx_cli_report(&o, &fs, &ws, nfiles, nerrors, start, &out);
+	if (dfx_cli_output(&o, &out) != 0 || nerrors)
 		status = 2;
+	if (o.exit_zero && status == 1)
+		status = 0;
+	dfx_buf_release(&out);
 	dfx_findings_release(&fs);
 	dfx_ws_release(&ws);
 	dfx_config_release(&config);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dockfix/config.h"
 #include "options.h"
 
 enum { CHECK = DFX_CMD_CHECK, INSPECT = DFX_CMD_INSPECT, RULES = DFX_CMD_RULES, EXPLAIN = DFX_CMD_EXPLAIN,
@@ -86,16 +87,33 @@ static int set_fail_on(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd
 	return 0;
 }
 
+/* Split `v` at commas onto *codes; each must name a rule or a group, as in .dockfix.yaml. */
+static int set_codes(const struct dfx_cli_command *cmd, const char *opt, const char *v, char ***codes, size_t *n)
+{
+	size_t from = *n;
+
+	dfx_cli_split_codes(v, codes, n);
+	for (size_t i = from; i < *n; i++)
+		if (!dfx_rule_find((*codes)[i]) && !dfx_rule_prefix((*codes)[i])) {
+			struct dfx_buf b = DFX_BUF_INIT;
+			int rc;
+
+			dfx_buf_addf(&b, "%s: no rule matches '%%s' (see `dockfix rules`)", opt);
+			rc = err(cmd, b.ptr, (*codes)[i]);
+			dfx_buf_release(&b);
+			return rc;
+		}
+	return 0;
+}
+
 static int set_select(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
-	dfx_cli_split_codes(v, &o->select, &o->nselect);
-	return 0;
+	return set_codes(cmd, "--select", v, &o->select, &o->nselect);
 }
 
 static int set_ignore(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
-	dfx_cli_split_codes(v, &o->ignore, &o->nignore);
-	return 0;
+	return set_codes(cmd, "--ignore", v, &o->ignore, &o->nignore);
 }
 
 static int set_config(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
@@ -145,6 +163,48 @@ static int set_jobs(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, c
 static int set_quiet(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
 {
 	o->quiet = true;
+	return 0;
+}
+
+static int set_statistics(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	o->statistics = true;
+	return 0;
+}
+
+static int set_show_fixes(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	o->show_fixes = true;
+	return 0;
+}
+
+static int set_exit_zero(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	o->exit_zero = true;
+	return 0;
+}
+
+static int set_output_file(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	if (!*v || strcmp(v, "-") == 0)
+		return err(cmd, "bad --output-file '%s' (want a file name)", v);
+	o->output_file = v;
+	return 0;
+}
+
+static int set_baseline(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	if (!*v)
+		return err(cmd, "%s needs a file name", "--baseline");
+	o->baseline = v;
+	return 0;
+}
+
+static int set_generate_baseline(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, const char *v)
+{
+	if (!*v || strcmp(v, "-") == 0)
+		return err(cmd, "bad --generate-baseline '%s' (want a file name)", v);
+	o->generate_baseline = v;
 	return 0;
 }
 
@@ -206,6 +266,17 @@ static const struct dfx_option options[] = {
 	{"color", 0, "WHEN", CHECK | INSPECT, "auto (default), always, never; NO_COLOR is honoured", set_color},
 	{"jobs", 'j', "N", CHECK, "threads (accepted; files are checked in order)", set_jobs},
 	{"quiet", 'q', NULL, CHECK | INSPECT, "findings only: no source lines, no summary", set_quiet},
+	{"statistics", 0, NULL, CHECK | INSPECT, "findings per rule (count, fixable) instead of the findings",
+	 set_statistics},
+	{"show-fixes", 0, NULL, CHECK, "list the fixes applied (--write) or that would be, per file and rule",
+	 set_show_fixes},
+	{"output-file", 'o', "FILE", CHECK | INSPECT, "write the report (or the diff) to FILE, atomically",
+	 set_output_file},
+	{"exit-zero", 0, NULL, CHECK | INSPECT, "exit 0 even when findings remain (errors still exit 2)",
+	 set_exit_zero},
+	{"baseline", 0, "FILE", CHECK | INSPECT, "report only findings FILE does not list", set_baseline},
+	{"generate-baseline", 0, "FILE", CHECK | INSPECT, "write the findings' fingerprints to FILE",
+	 set_generate_baseline},
 	{"version", 0, NULL, CHECK, "print version and the base-image table's data date", set_version},
 	{"db", 0, "DB", INIT, "postgres, mysql, mariadb, mongo, redis, or none (default)", set_db},
 	{"dir", 0, "DIR", INIT, "where to write (default: .); created when missing", set_dir},
@@ -275,8 +346,16 @@ int dfx_options_parse(const struct dfx_cli_command *cmd, int argc, char **argv, 
 			const struct dfx_option *op = find_long(cmd->bit, a + 2, n);
 			const char *value = NULL;
 
-			if (!op || (eq && !op->arg) || (op->arg && !eq && i + 1 >= argc)) {
-				rc = err(cmd, "unknown or incomplete option '%s'", a);
+			if (!op) {
+				rc = err(cmd, "unknown or ambiguous option '%s'", a);
+				break;
+			}
+			if (eq && !op->arg) {
+				rc = err(cmd, "option '%s' takes no value", a);
+				break;
+			}
+			if (op->arg && !eq && i + 1 >= argc) {
+				rc = err(cmd, "option '%s' needs a value", a);
 				break;
 			}
 			if (op->arg) {
@@ -291,8 +370,14 @@ int dfx_options_parse(const struct dfx_cli_command *cmd, int argc, char **argv, 
 			const struct dfx_option *op = find_short(cmd->bit, *p);
 			const char *value = NULL;
 
-			if (!op || (op->arg && !p[1] && i + 1 >= argc)) {
-				rc = err(cmd, "unknown option '-%s'", (char[]){*p, 0});
+			char name[3] = {'-', *p, '\0'};
+
+			if (!op) {
+				rc = err(cmd, "unknown option '%s'", name);
+				break;
+			}
+			if (op->arg && !p[1] && i + 1 >= argc) {
+				rc = err(cmd, "option '%s' needs a value", name);
 				break;
 			}
 			if (op->arg) {
@@ -324,8 +409,9 @@ void dfx_options_release(struct dfx_cli_opts *o)
 {
 	dfx_cli_free_codes(o->select, o->nselect);
 	dfx_cli_free_codes(o->ignore, o->nignore);
-	o->select = o->ignore = NULL;
-	o->nselect = o->nignore = 0;
+	dfx_cli_free_codes(o->known, o->nknown);
+	o->select = o->ignore = o->known = NULL;
+	o->nselect = o->nignore = o->nknown = 0;
 }
 
 void dfx_options_help(struct dfx_buf *b, const struct dfx_cli_command *cmd)

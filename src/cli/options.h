@@ -38,6 +38,14 @@ struct dfx_cli_opts {
 	const char *color;       /* --color */
 	int jobs;                /* -j */
 	bool quiet;              /* -q */
+	bool statistics;         /* --statistics: findings per rule instead of the findings */
+	bool show_fixes;         /* --show-fixes: the fixes, per file and rule */
+	bool exit_zero;          /* --exit-zero: findings do not make the exit status 1 */
+	const char *output_file; /* --output-file: the report goes there (atomically) */
+	const char *baseline;    /* --baseline: hide the findings it lists */
+	const char *generate_baseline; /* --generate-baseline: write the findings' fingerprints */
+	char **known;            /* the fingerprints the --baseline file lists, sorted (cli.h) */
+	size_t nknown;
 	const char *db, *dir, *port; /* init: --db, --dir, --port */
 	bool force;              /* init: --force */
 };

@@ -17,9 +17,44 @@
 #include "dockfix/fix.h"
 #include "dockfix/yamltree.h"
 
+static void applied_release(struct dfx_fix_applied *a)
+{
+	free(a->path);
+	free(a->description);
+	for (size_t i = 0; i < a->nfiles; i++)
+		free(a->files[i]);
+	free(a->files);
+}
+
 void dfx_fix_stats_release(struct dfx_fix_stats *st)
 {
+	for (size_t i = 0; i < st->nlog; i++)
+		applied_release(&st->log[i]);
+	free(st->log);
 	memset(st, 0, sizeof(*st));
+}
+
+/* Add fix `fx` of rule `code`, for a finding in `path`, to the log of applied fixes. */
+static void log_applied(struct dfx_fix_stats *st, const char *code, const char *path, const struct dfx_fix *fx)
+{
+	struct dfx_fix_applied *a;
+
+	DFX_GROW(st->log, st->nlog + 1, st->logcap);
+	a = &st->log[st->nlog++];
+	memset(a, 0, sizeof(*a));
+	a->code = code;
+	a->path = dfx_xstrdup(path);
+	a->description = dfx_xstrdup(fx->description ? fx->description : "");
+	a->applicability = fx->applicability;
+	a->files = dfx_xcalloc(fx->nedits + 1, sizeof(*a->files));
+	for (size_t j = 0; j < fx->nedits; j++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < a->nfiles && !seen; k++)
+			seen = !strcmp(a->files[k], fx->edits[j].path);
+		if (!seen)
+			a->files[a->nfiles++] = dfx_xstrdup(fx->edits[j].path);
+	}
 }
 
 char *dfx_fix_splice(const char *data, size_t len, const struct dfx_edit *const *edits, size_t n,
@@ -418,6 +453,8 @@ static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct 
 		sn->file->touched = true;
 	}
 	st->applied -= g->last_applied;
+	for (size_t i = 0; i < g->last_applied && st->nlog; i++)
+		applied_release(&st->log[--st->nlog]);
 	g->nregs = g->regs_before;
 	guard_forget_pass(g);
 	return true;
@@ -538,6 +575,10 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 		bool incremental = ws->incremental;
 
 		dfx_check_all(ws, &fs);
+		if (st->passes == 0)
+			for (size_t i = 0; i < fs.n; i++)
+				if (fs.v[i].fix)
+					st->fixable[fs.v[i].fix->applicability]++;
 		if (guard_check(&g, ws, &fs, incremental, st)) {
 			/* the last pass is undone: check again before choosing */
 			ws->incremental = true;
@@ -645,6 +686,11 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 			guard_commit(&g, tv, tn, chosen, codes, use);
 			commit(tv, tn, chosen, use);
 			st->applied += use;
+			for (size_t k = 0; k < use; k++)
+				log_applied(st, codes[k],
+					    ids[k].file ? ids[k].file->path
+							: chosen[k]->nedits ? chosen[k]->edits[0].path : "",
+					    chosen[k]);
 			g.last_applied = use;
 			touched_free(tv, tn);
 			dfx_buf_release(&why);

@@ -163,6 +163,42 @@ bool dfx_dotenv_has_secret(const char *text, size_t len)
 	return text && dotenv_each(text, len, secret_fn, NULL) != 0;
 }
 
+struct first_arg {
+	const char *text;
+	struct dfx_span name, value;
+	size_t count;
+};
+
+static int first_fn(const char *n, size_t nl, const char *v, const char *e, void *arg)
+{
+	struct first_arg *a = arg;
+
+	if (!secret_fn(n, nl, v, e, NULL))
+		return 0;
+	if (!a->count++) {
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		a->name = (struct dfx_span){(uint32_t)(n - a->text), (uint32_t)(n + nl - a->text)};
+		a->value = (struct dfx_span){(uint32_t)(v - a->text), (uint32_t)(e - a->text)};
+	}
+	return 0;
+}
+
+bool dfx_dotenv_first_secret(const char *text, size_t len, struct dfx_span *name, struct dfx_span *value,
+			     size_t *count)
+{
+	struct first_arg a = {text, {0, 0}, {0, 0}, 0};
+
+	if (text)
+		dotenv_each(text, len, first_fn, &a);
+	*name = a.name;
+	*value = a.value;
+	*count = a.count;
+	return a.count > 0;
+}
+
 char *dfx_dotenv_line(const char *name, const char *value)
 {
 	bool plain = *value != '\0';

@@ -13,11 +13,14 @@
 #include "dockfix/path.h"
 #include "dockfix/report.h"
 
-static void summarize(const struct dfx_findings *fs, struct dfx_summary *s)
+static void summarize(const struct dfx_findings *fs, const bool *hidden, struct dfx_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct dfx_finding *f = &fs->v[i];
+
+		if (hidden && hidden[i])
+			continue;
 
 		s->by_sev[f->severity]++;
 		s->total++;
@@ -498,7 +501,7 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 	p->o = o;
 	collect_secrets(&sec, fs);
 	index_run_files(&rfs, o);
-	summarize(fs, &p->sum);
+	summarize(fs, o->hidden, &p->sum);
 	p->v = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*p->v));
 	p->n = fs->n;
 	for (size_t i = 0; i < fs->n; i++) {
@@ -522,6 +525,21 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 		free(fp_path);
 	}
 	occurrences(p);
+	/* what a baseline hides: its secrets are redacted above, it is neither shown nor counted */
+	if (o->hidden) {
+		size_t w = 0;
+
+		for (size_t i = 0; i < p->n; i++) {
+			if (o->hidden[i]) {
+				free(p->v[i].source);
+				free(p->v[i].caret);
+				free(p->v[i].edits);
+				continue;
+			}
+			p->v[w++] = p->v[i];
+		}
+		p->n = w;
+	}
 	for (size_t i = 0; i < o->nrun_files; i++) {
 		const struct dfx_report_file *rf = &o->files[i];
 
@@ -564,6 +582,18 @@ const struct dfx_format *dfx_format_find(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+void dfx_report_fingerprints(const struct dfx_findings *fs, const struct dfx_report_opts *o, char **out)
+{
+	struct dfx_report_opts all = *o;
+	struct dfx_presentation p;
+
+	all.hidden = NULL;
+	present(&p, fs, &all);
+	for (size_t i = 0; i < p.n; i++)
+		out[i] = dfx_xasprintf("%016llx:%zu", (unsigned long long)p.v[i].fingerprint, p.v[i].occurrence);
+	release(&p);
 }
 
 void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct dfx_findings *fs,

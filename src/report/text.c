@@ -80,13 +80,24 @@ static void finding(struct dfx_buf *b, const struct dfx_presentation *p, const s
 static void summary(struct dfx_buf *b, const struct dfx_presentation *p)
 {
 	const struct dfx_summary *sum = &p->sum;
-	size_t nfiles = p->o->nfiles, nerrors = p->o->nerrors;
+	size_t nerrors = p->o->nerrors;
+	/* the files the rules ran on: those that could not be read or parsed were not checked */
+	size_t nfiles = p->o->nfiles > nerrors ? p->o->nfiles - nerrors : 0;
 
 	if (p->o->quiet)
 		return;
+	if (!sum->total && nerrors && !nfiles) {
+		dfx_buf_addf(b, "No file could be checked: %zu could not be read or parsed.\n", nerrors);
+		return;
+	}
 	if (!sum->total) {
-		dfx_buf_addf(b, "No findings in %zu file%s.\n", nfiles, nfiles == 1 ? "" : "s");
-	} else {
+		dfx_buf_addf(b, "No findings in %zu %sfile%s.", nfiles, nerrors ? "checked " : "", nfiles == 1 ? "" : "s");
+		if (nerrors)
+			dfx_buf_addf(b, " %zu more could not be checked.", nerrors);
+		dfx_buf_addc(b, '\n');
+		return;
+	}
+	{
 		bool first = true;
 
 		dfx_buf_addf(b, "Found %zu finding%s in %zu file%s (", sum->total, sum->total == 1 ? "" : "s", nfiles,
@@ -106,7 +117,7 @@ static void summary(struct dfx_buf *b, const struct dfx_presentation *p)
 		dfx_buf_addc(b, '\n');
 	}
 	if (nerrors)
-		dfx_buf_addf(b, "%zu file%s could not be checked.\n", nerrors, nerrors == 1 ? "" : "s");
+		dfx_buf_addf(b, "%zu more file%s could not be checked.\n", nerrors, nerrors == 1 ? "" : "s");
 }
 
 const struct dfx_format dfx_format_text = {"text", NULL, finding, summary};

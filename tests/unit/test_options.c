@@ -118,6 +118,48 @@ static void test_values(void **state)
 	assert_int_equal(parse(&init, version, &o, &first), 2);
 }
 
+/* The adoption options, and --select / --ignore codes checked like .dockfix.yaml's. */
+static void test_adoption(void **state)
+{
+	char *a1[] = {"dockfix", "--statistics", "--show-fixes", "-o", "r.txt", "--exit-zero", "--baseline=b.json",
+		      "--generate-baseline", "g.json", ".", NULL};
+	char *a2[] = {"dockfix", "--select", "DF201,ZZ9", NULL};
+	char *a3[] = {"dockfix", "--ignore", "DC", "--ignore", "QQ", NULL};
+	char *a4[] = {"dockfix", "--select", "DF2,DC1", "--ignore", "DC106", NULL};
+	char *a5[] = {"dockfix", "-qo", "x.json", NULL};
+	char *a6[] = {"dockfix", "inspect", "--show-fixes", NULL};
+	char *a7[] = {"dockfix", "--output-file", "-", NULL};
+	struct dfx_cli_opts o;
+	int first;
+
+	(void)state;
+	assert_int_equal(parse(&check, a1, &o, &first), 0);
+	assert_true(o.statistics && o.show_fixes && o.exit_zero);
+	assert_string_equal(o.output_file, "r.txt");
+	assert_string_equal(o.baseline, "b.json");
+	assert_string_equal(o.generate_baseline, "g.json");
+	dfx_options_release(&o);
+	assert_int_equal(parse(&check, a2, &o, &first), 2);
+	assert_int_equal(errors, 1);
+	dfx_options_release(&o);
+	assert_int_equal(parse(&check, a3, &o, &first), 2);
+	assert_int_equal(errors, 1);
+	dfx_options_release(&o);
+	assert_int_equal(parse(&check, a4, &o, &first), 0);
+	assert_int_equal(o.nselect, 2);
+	assert_int_equal(o.nignore, 1);
+	dfx_options_release(&o);
+	assert_int_equal(parse(&check, a5, &o, &first), 0);
+	assert_true(o.quiet);
+	assert_string_equal(o.output_file, "x.json");
+	dfx_options_release(&o);
+	/* --show-fixes is the audit's only */
+	assert_int_equal(parse(&inspect, a6 + 1, &o, &first), 2);
+	dfx_options_release(&o);
+	assert_int_equal(parse(&check, a7, &o, &first), 2);
+	dfx_options_release(&o);
+}
+
 static void test_help(void **state)
 {
 	struct dfx_buf b = DFX_BUF_INIT;
@@ -142,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_permute),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_adoption),
 		cmocka_unit_test(test_help),
 	};
 

@@ -289,8 +289,9 @@ static void test_formats(void **state)
 	assert_non_null(strstr(out, "./sub/Dockerfile:2:1: CRITICAL DX101 secret-thing: msg\n2 | ENV K=\xC3\xA9sk_l"));
 	assert_non_null(strstr(out, "  = fix (unsafe, needs --unsafe-fixes): delete it\n"));
 	assert_non_null(strstr(out, "  = hint: do it by hand\n"));
-	assert_non_null(strstr(out, "Found 4 findings in 2 files (1 critical, 3 low). 2 fixable with --write. "
-				    "1 more with --write --unsafe-fixes.\n1 file could not be checked.\n"));
+	/* two files given, one could not be checked: the findings are in the one that was */
+	assert_non_null(strstr(out, "Found 4 findings in 1 file (1 critical, 3 low). 2 fixable with --write. "
+				    "1 more with --write --unsafe-fixes.\n1 more file could not be checked.\n"));
 	free(out);
 	t->o.quiet = true;
 	out = render("text", t);
@@ -306,6 +307,45 @@ static void test_formats(void **state)
 	free(out);
 }
 
+/* A baseline hides findings: not shown, not counted, their secrets still redacted where another
+   finding shows the line; fingerprints are those of SARIF, occurrences counted over all findings. */
+static void test_hidden(void **state)
+{
+	struct fixture *t = *state;
+	bool hidden[5] = {true, false, false, false, false};
+	char *fps[5] = {0};
+	char *out;
+
+	add(&t->fs, &rule_b, &t->src, off("tail"), off("tail") + 4);
+	dfx_report_fingerprints(&t->fs, &t->o, fps);
+	for (size_t i = 0; i < 5; i++) {
+		assert_non_null(fps[i]);
+		assert_int_equal(strlen(fps[i]), 18);
+		assert_int_equal(fps[i][16], ':');
+	}
+	/* findings 2 and 3 (rule_b on line 3): the same hash, occurrences 1 and 2 */
+	assert_memory_equal(fps[1], fps[2], 16);
+	assert_string_equal(fps[1] + 16, ":1");
+	assert_string_equal(fps[2] + 16, ":2");
+	assert_string_not_equal(fps[0], fps[4]);
+	for (size_t i = 0; i < 5; i++)
+		free(fps[i]);
+
+	t->o.hidden = hidden;
+	out = render("text", t);
+	assert_null(strstr(out, "DX101"));
+	assert_null(strstr(out, "sk_live_51H8"));
+	assert_non_null(strstr(out, "./sub/Dockerfile:2:"));
+	assert_non_null(strstr(out, "2 | ENV K=\xC3\xA9sk_l"));
+	assert_non_null(strstr(out, "Found 4 findings in 1 file (4 low)."));
+	free(out);
+	out = render("json", t);
+	assert_null(strstr(out, "DX101"));
+	assert_non_null(strstr(out, "\"findings\":4,\"critical\":0,"));
+	free(out);
+	t->o.hidden = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_facts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hidden, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,6 +68,139 @@ static char *secret_folder(const char *path)
 	return NULL;
 }
 
+/*
+ * Whether compose file `f` reads `path` as a secret's `file:` or as an
+ * env_file (the same path spelled from its own folder); *off is the
+ * offset of that entry in f.
+ */
+static bool reads(const struct dfx_wsfile *f, const char *path, uint32_t *off)
+{
+	const struct dfx_compose *c = f->compose;
+	char *dir = dfx_path_dir(f->path);
+	bool hit = false;
+
+	for (size_t i = 0; i < c->nsecrets && !hit; i++) {
+		const struct dfx_compose_secret *s = &c->secrets[i];
+		char *p;
+
+		if (s->external || !local_path(s->file) || !s->file_ref.node)
+			continue;
+		p = dfx_path_join(dir, s->file);
+		if ((hit = !strcmp(p, path)))
+			*off = s->file_ref.node->span.start;
+		free(p);
+	}
+	for (size_t i = 0; i < c->nservices && !hit; i++)
+		for (size_t j = 0; j < c->services[i].nenv_files && !hit; j++) {
+			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
+			char *p;
+
+			if (!local_path(ef->path))
+				continue;
+			p = dfx_path_join(dir, ef->path);
+			if ((hit = !strcmp(p, path)))
+				*off = ef->node->span.start;
+			free(p);
+		}
+	free(dir);
+	return hit;
+}
+
+/*
+ * One file read by several compose files of the run is reported once: by
+ * the first of them (in path order) that does not suppress DC106 there.
+ * Returns whether the checked file is that one; `also` then names the
+ * others. Each of them becomes a file this target reads, so that a fix
+ * pass re-checks it when one changes.
+ */
+static bool first_reader(struct dfx_ctx *ctx, const char *path, struct dfx_buf *also)
+{
+	struct dfx_workspace *ws = ctx->ws;
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+		uint32_t off;
+
+		if (f == ctx->file || !f->target || f->failed || f->kind != DFX_KIND_COMPOSE || !f->compose ||
+		    !reads(f, path, &off))
+			continue;
+		dfx_ws_file(ws, f->path); /* a file this target's finding depends on */
+		if (dfx_compose_suppressed(f->compose, ctx->rule->code, off))
+			continue;
+		if (strcmp(f->path, ctx->file->path) < 0)
+			first = false;
+		DFX_GROW(names, n + 1, cap);
+		names[n++] = f->path;
+	}
+	if (first && n) {
+		/* in path order, at most three named */
+		for (size_t a = 1; a < n; a++)
+			for (size_t b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
+				const char *t = names[b];
+				names[b] = names[b - 1];
+				names[b - 1] = t;
+			}
+		dfx_buf_adds(also, " (also read by ");
+		for (size_t k = 0; k < n && k < 3; k++)
+			dfx_buf_addf(also, "%s%s", k ? (k + 1 == n ? " and " : ", ") : "", names[k]);
+		if (n > 3)
+			dfx_buf_addf(also, " and %zu more compose files", n - 3);
+		dfx_buf_addc(also, ')');
+	}
+	free(names);
+	return first;
+}
+
+/* Where a new .gitignore for `path` goes: beside the compose file (folder `cdir`) when `path` is below
+   it, else in the folder that holds `path` (a pattern can only ignore what is below its file). */
+static char *create_dir(const char *cdir, const char *path)
+{
+	if (!strcmp(cdir, ".") || dfx_ignore_rel(path, cdir) != path)
+		return dfx_xstrdup(cdir);
+	return dfx_path_dir(path);
+}
+
+/* dfx_ignore_git_fix() for paths that may need new .gitignore files in different folders. */
+static void ignore_fix(const struct dfx_ignore_files *files, struct dfx_fix *fix, const struct dfx_ignore_paths *ig,
+		       const char *cdir, struct dfx_buf *desc)
+{
+	bool *done = dfx_xcalloc(ig->n + 1, sizeof(*done));
+
+	for (size_t i = 0; i < ig->n; i++) {
+		struct dfx_ignore_paths sub = {0};
+		char *dir;
+
+		if (done[i])
+			continue;
+		dir = create_dir(cdir, ig->paths[i]);
+		for (size_t k = i; k < ig->n; k++) {
+			char *d = done[k] ? NULL : create_dir(cdir, ig->paths[k]);
+
+			if (d && !strcmp(d, dir)) {
+				dfx_ignore_paths_add(&sub, ig->paths[k], ig->dirs[k]);
+				done[k] = true;
+			}
+			free(d);
+		}
+		{
+			size_t mark = desc ? desc->len : 0;
+
+			if (desc && desc->len)
+				dfx_buf_adds(desc, ", ");
+			if (!dfx_ignore_git_fix(files, fix, &sub, dir, desc) && desc && desc->ptr) {
+				desc->len = mark; /* nothing added: no separator either */
+				desc->ptr[mark] = '\0';
+			}
+		}
+		dfx_ignore_paths_release(&sub);
+		free(dir);
+	}
+	free(done);
+}
+
 /* Findings with a fix, for the combined fix: their index and what they add to .gitignore. */
 struct combined {
 	size_t *idx;
@@ -83,13 +216,13 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 	enum dfx_ignore_git st = dfx_ignore_git_status(&files, path, false, &nearest);
 	struct dfx_finding *f;
 	struct dfx_ignore_paths ig = {0};
-	struct dfx_buf desc = DFX_BUF_INIT;
-	char *cdir;
+	struct dfx_buf desc = DFX_BUF_INIT, also = DFX_BUF_INIT;
+	char *cdir, *gdir;
 
-	if (st == DFX_GIT_IGNORED)
+	if (st == DFX_GIT_IGNORED || !first_reader(ctx, path, &also))
 		goto out;
-	f = dfx_emit(ctx, at, "%s %s, which is not git-ignored%s: `git add .` commits it", what, path,
-		       st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	f = dfx_emit(ctx, at, "%s %s, which is not git-ignored%s: `git add .` commits it%s", what, path,
+		       st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "", also.ptr ? also.ptr : "");
 	if (!f)
 		goto out;
 	if (st == DFX_GIT_REINCLUDED) {
@@ -100,12 +233,16 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 	cdir = dfx_path_dir(ctx->file->path);
 	dfx_ignore_paths_add(&ig, folder ? folder : path, folder != NULL);
 	f->fix = dfx_fix_new(DFX_FIX_SAFE, "x");
-	if (!dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc)) {
+	gdir = create_dir(cdir, folder ? folder : path);
+	if (!dfx_ignore_git_fix(&files, f->fix, &ig, gdir, &desc)) {
 		/* the folder is ignored some other way: add the file itself */
 		dfx_ignore_paths_release(&ig);
 		dfx_ignore_paths_add(&ig, path, false);
-		dfx_ignore_git_fix(&files, f->fix, &ig, cdir, &desc);
+		free(gdir);
+		gdir = create_dir(cdir, path);
+		dfx_ignore_git_fix(&files, f->fix, &ig, gdir, &desc);
 	}
+	free(gdir);
 	free(f->fix->description);
 	f->fix->description = dfx_xasprintf("add %s to %s", desc.ptr ? desc.ptr : path,
 					    nearest ? nearest : "a new .gitignore");
@@ -123,6 +260,7 @@ static void report(struct dfx_ctx *ctx, struct dfx_span at, const char *path, co
 	dfx_buf_release(&desc);
 	dfx_ignore_paths_release(&ig);
 out:
+	dfx_buf_release(&also);
 	free(nearest);
 	free(folder);
 }
@@ -183,7 +321,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_SAFE, "x");
 		struct dfx_buf desc = DFX_BUF_INIT;
 
-		dfx_ignore_git_fix(&files, fix, &all.ig, cdir, &desc);
+		ignore_fix(&files, fix, &all.ig, cdir, &desc);
 		free(fix->description);
 		fix->description = dfx_xasprintf("add %s to .gitignore", desc.ptr ? desc.ptr : "the files");
 		dfx_buf_release(&desc);
@@ -210,14 +348,17 @@ const struct dfx_rule dfx_rule_dc106 = {
 		"like .env). Each must be excluded by the .gitignore files that apply to it: the one in its "
 		"directory and in every parent up to the repository root (the directory holding .git, or the "
 		"directory dockfix runs in), plus .git/info/exclude. Absolute paths, paths outside the "
-		"repository, variables and external secrets are skipped.",
+		"repository, variables and external secrets are skipped. A file that several compose files "
+		"read is reported once, at the first of them by path, which names the others.",
 	.why = "The compose file moves the password out of itself into a file; if that file is committed, "
 	       "nothing was gained: the secret is in the repository, its forks and its history.",
 	.example = "secrets:\n  db_password:\n    file: ./secrets/db_password.txt   # and no .gitignore entry",
 	.instead = "# .gitignore\nsecrets/\n.env",
 	.fix_safety = "Safe: the fix only appends a pattern to the nearest .gitignore (or creates one beside "
 		      "the compose file): the secret's folder when it is a dedicated one (`secrets/`), else "
-		      "the file's path. A file that a `!` pattern re-includes on purpose gets a hint instead. "
+		      "the file's path; a file above the compose file's folder gets the new .gitignore in its own "
+		      "folder, where the pattern can match it. A file that a `!` pattern re-includes on purpose "
+		      "gets a hint instead. "
 		      "A file that is already committed stays tracked: remove it with `git rm --cached` and "
 		      "rotate the secret.",
 	.refs = "gitignore(5); Compose Specification 09-secrets.md, 05-services.md env_file; CWE-538",

@@ -56,31 +56,32 @@ static void check(struct dfx_ctx *ctx)
 	char *nearest = NULL, *dir;
 	enum dfx_ignore_git st;
 	struct dfx_finding *f;
-	struct dfx_span at = {0, 0}, line1;
+	struct dfx_span name, value;
+	size_t count;
+	char *key;
 
-	if (!dfx_dotenv_has_secret(s->data, s->len) || suppressed(s))
+	if (!dfx_dotenv_first_secret(s->data, s->len, &name, &value, &count) || suppressed(s))
 		return;
 	st = dfx_ignore_git_status(&files, file->path, false, &nearest);
 	if (st == DFX_GIT_IGNORED) {
 		free(nearest);
 		return;
 	}
-	/* point at 1:1; the rest of line 1 (a value, maybe) is redacted when shown */
-	line1 = s->nlines ? dfx_source_line(s, 1) : at;
-	f = dfx_emit(ctx, at, "%s holds credentials and is not git-ignored%s: `git add .` commits it",
-		       file->path, st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	/* at the name of the first credential; its value is redacted when the line is shown */
+	key = dfx_xstrndup(s->data + name.start, name.end - name.start);
+	if (count > 1)
+		f = dfx_emit(ctx, name, "%s holds credentials (%s and %zu more) and is not git-ignored%s: `git add .` "
+			     "commits it", file->path, key, count - 1,
+			     st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	else
+		f = dfx_emit(ctx, name, "%s holds a credential (%s) and is not git-ignored%s: `git add .` commits it",
+			     file->path, key, st == DFX_GIT_REINCLUDED ? " (a `!` line re-includes it)" : "");
+	free(key);
 	if (!f) {
 		free(nearest);
 		return;
 	}
-	{
-		const char *eq = memchr(s->data + line1.start, '=', line1.end - line1.start);
-
-		if (eq && s->data[line1.start] != '#') {
-			f->secret.start = (uint32_t)(eq + 1 - s->data);
-			f->secret.end = line1.end;
-		}
-	}
+	f->secret = value;
 	if (st == DFX_GIT_REINCLUDED) {
 		f->hint = dfx_xasprintf("%s re-includes it with a `!` pattern: remove that line, or move the "
 					"credentials to a file that is ignored", nearest ? nearest : ".gitignore");
@@ -117,7 +118,8 @@ const struct dfx_rule dfx_rule_di101 = {
 		"word) or a value that is a credential by its form. It must be excluded by the .gitignore "
 		"files that apply: the one in its directory and in every parent up to the directory that "
 		"holds .git (or the directory dockfix runs in), and .git/info/exclude; a deeper file wins, "
-		"the last matching pattern wins. Put `# dockfix ignore=DI101` in the file to keep it "
+		"the last matching pattern wins. The finding points at the name of the first credential "
+		"and names it (never its value). Put `# dockfix ignore=DI101` in the file to keep it "
 		"tracked on purpose.",
 	.why = "A .env file is where Compose reads passwords and tokens from; one `git add .` publishes "
 	       "them to everyone with access to the repository, and the history keeps them after the file "
