@@ -43,7 +43,7 @@ _dockfix()
 	fi
 	if [ "$COMP_CWORD" -gt 1 ]; then
 		case ${COMP_WORDS[1]} in
-		init | rules | explain | inspect) cmd=${COMP_WORDS[1]} ;;
+		init | rules | explain | inspect | lsp) cmd=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -102,6 +102,12 @@ _dockfix()
 		COMPREPLY=($(compgen -W "$rules_opts" -- "$cur")) ;;
 	explain)
 		[ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$(_dockfix_codes) -h --help" -- "$cur")) ;;
+	lsp)
+		if [[ $prev == --config ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W '--config -h --help' -- "$cur"))
+		fi ;;
 	inspect)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$inspect_opts" -- "$cur"))
@@ -112,7 +118,7 @@ _dockfix()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$check_opts" -- "$cur"))
 		elif [ "$COMP_CWORD" -eq 1 ]; then
-			COMPREPLY=($(compgen -W 'init rules explain inspect' -- "$cur") $(compgen -f -- "$cur"))
+			COMPREPLY=($(compgen -W 'init rules explain inspect lsp' -- "$cur") $(compgen -f -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;

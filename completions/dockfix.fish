@@ -9,7 +9,7 @@
 # otherwise check (the audit).
 function __dockfix_cmd
     set -l words (commandline -opc)
-    if test (count $words) -ge 2; and contains -- $words[2] init rules explain inspect
+    if test (count $words) -ge 2; and contains -- $words[2] init rules explain inspect lsp
         echo $words[2]
     else
         echo check
@@ -37,7 +37,7 @@ function __dockfix_codes
 end
 
 complete -c dockfix -f
-complete -c dockfix -n 'test (count (commandline -opc)) -eq 1' -a 'init rules explain inspect' -d command
+complete -c dockfix -n 'test (count (commandline -opc)) -eq 1' -a 'init rules explain inspect lsp' -d command
 complete -c dockfix -n '__dockfix_using check; and not string match -q -- "-*" (commandline -ct)' -F
 
 # check (the audit, --diff, --write)
@@ -96,3 +96,7 @@ complete -c dockfix -n '__dockfix_using inspect' -l exit-zero -d 'exit 0 even wh
 complete -c dockfix -n '__dockfix_using inspect' -l baseline -r -F -d 'report only findings FILE does not list'
 complete -c dockfix -n '__dockfix_using inspect' -l generate-baseline -r -F -d 'write the findings to a baseline'
 complete -c dockfix -n '__dockfix_using inspect' -s h -l help -d 'show help'
+
+# lsp [--config FILE]
+complete -c dockfix -n '__dockfix_using lsp' -l config -r -F -d 'configuration file'
+complete -c dockfix -n '__dockfix_using lsp' -s h -l help -d 'show help'

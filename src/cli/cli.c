@@ -127,6 +127,23 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 	return 0;
 }
 
+void dfx_cli_print_lines(const char *text)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		dfx_buf_add_printable(&b, p, n);
+		dfx_buf_addc(&b, '\n');
+		p += n + (nl != NULL);
+	}
+	if (b.len)
+		fwrite(b.ptr, 1, b.len, stderr);
+	dfx_buf_release(&b);
+}
+
 void dfx_cli_print_diags(struct dfx_diags *d)
 {
 	struct dfx_buf b = DFX_BUF_INIT;

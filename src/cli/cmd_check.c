@@ -102,7 +102,7 @@ static int write_changes(struct dfx_workspace *ws, char **paths, size_t npaths)
 	struct dfx_commit_result r;
 	int rc = dfx_commit_write(ws, &co, &r);
 
-	fputs(r.log.ptr ? r.log.ptr : "", stderr);
+	dfx_cli_print_lines(r.log.ptr);
 	if (rc != 0)
 		fprintf(stderr, "wrote %zu of %zu changed file%s; %zu not written, as they are on disk\n", r.written,
 			r.written + r.not_written, r.written + r.not_written == 1 ? "" : "s", r.not_written);
@@ -119,11 +119,14 @@ static bool print_diff(struct dfx_workspace *ws, struct dfx_buf *out)
 		struct dfx_wsfile *f = v[i];
 
 		if (f->secret) {
+			char *shown = dfx_printable(f->path);
+
 			if (f->on_disk)
-				fprintf(stderr, "note: --write would also add a secret to %s (not shown)\n", f->path);
+				fprintf(stderr, "note: --write would also add a secret to %s (not shown)\n", shown);
 			else
 				fprintf(stderr, "note: --write would also create %s (mode %04o; a secret, not shown)\n",
-					f->path, f->mode);
+					shown, f->mode);
+			free(shown);
 			continue;
 		}
 		dfx_diff_unified(out, f->on_disk ? f->path : NULL, f->path, f->orig.data, f->orig.len, f->cur.data,
@@ -408,7 +411,7 @@ int dfx_cmd_check(int argc, char **argv)
 
 		/* only what --write would write: nothing outside the project */
 		dfx_commit_plan(&ws, &co, &cr);
-		fputs(cr.log.ptr ? cr.log.ptr : "", stderr);
+		dfx_cli_print_lines(cr.log.ptr);
 		dfx_commit_result_release(&cr);
 		if (print_diff(&ws, &out))
 			status = 1;
@@ -448,7 +451,7 @@ int dfx_cmd_check(int argc, char **argv)
 			dfx_fix_run(&ws, config.unsafe_fixes ? DFX_FIX_UNSAFE : DFX_FIX_SAFE, &st);
 			dfx_cli_print_diags(&ws.diags);
 			dfx_commit_plan(&ws, &co, &cr);
-			fputs(cr.log.ptr ? cr.log.ptr : "", stderr);
+			dfx_cli_print_lines(cr.log.ptr);
 			dfx_commit_result_release(&cr);
 			list_fixes(&b, &ws, &st, "--write would apply");
 			if (text)

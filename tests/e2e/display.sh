@@ -114,5 +114,14 @@ expect "esc in a file name" 2 "$bin" $AS "$f"
 hasnt "file name escaped in the error" "$tmp/err" "$ESC"
 has "file name shown escaped" "$tmp/err" 'compose\x1B[2J.yaml:'
 
+# the --write and --diff logs name files escaped too
+fresh
+f=$(printf 'app%s]2;x' "$ESC")
+mkdir -p "$tmp/w/$f"
+printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY . .\nUSER 1000\nCMD ["/app/x"]\n' >"$tmp/w/$f/Dockerfile"
+expect "esc in a folder name, --write" 0 "$bin" $AS --write .
+hasnt "--write log escaped" "$tmp/err" "$ESC"
+has "--write log names the created file" "$tmp/err" 'created app\x1B]2;x/.dockerignore'
+
 echo "display: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
