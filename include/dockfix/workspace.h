@@ -67,6 +67,9 @@ struct dfx_wsfile {
 struct dfx_workspace {
 	struct dfx_wsfile **files;
 	size_t n, cap;
+	struct dfx_wsfile **index;   /* open-addressing hash of files by path (icap: a power of two) */
+	size_t icap;
+	char *cwd;                   /* the cleaned current directory, read once */
 	struct dfx_config *config;
 	struct dfx_wsfile *checking; /* the target whose rules are running */
 	bool incremental;            /* check only targets marked recheck */
