@@ -46,6 +46,8 @@ void dfx_ws_release(struct dfx_workspace *ws)
 		free(f->context);
 		free(f->dockerignore);
 		free(f->deps);
+		free(f->pass_edits);
+		free(f->regs);
 		free(f);
 	}
 	free(ws->files);
@@ -187,6 +189,19 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 	DFX_GROW(ws->files, ws->n + 1, ws->cap);
 	ws->files[ws->n++] = f;
 	return note_dep(ws, f);
+}
+
+struct dfx_wsfile *dfx_ws_find(struct dfx_workspace *ws, const char *path)
+{
+	char *clean = dfx_path_clean(path);
+	struct dfx_wsfile *f = find(ws, clean);
+
+	if (!f && clean[0] == '/') {
+		clean = relative_to_cwd(ws, clean);
+		f = find(ws, clean);
+	}
+	free(clean);
+	return f;
 }
 
 const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path)
