@@ -373,46 +373,58 @@ static char *finding_id(const struct dfx_finding *fd)
 	return dfx_xasprintf("%s|%s|%s", fd->rule->code, fd->src->path, fd->message ? fd->message : "");
 }
 
-/* Whether finding_id(fd) would be `id` (without building it). */
-static bool id_is(const struct dfx_finding *fd, const char *id)
+/* How many findings of a pass have each id, and the first of them: counted
+   once per pass instead of once per fix (a file with thousands of findings). */
+struct idcount {
+	char **id;
+	size_t *n, *first;
+	size_t cap;
+};
+
+static void idcount_build(struct idcount *m, const struct dfx_findings *fs)
 {
-	size_t n = strlen(fd->rule->code);
+	m->cap = 64;
+	while (m->cap < 2 * fs->n)
+		m->cap *= 2;
+	m->id = dfx_xcalloc(m->cap, sizeof(*m->id));
+	m->n = dfx_xcalloc(m->cap, sizeof(*m->n));
+	m->first = dfx_xcalloc(m->cap, sizeof(*m->first));
+	for (size_t i = 0; i < fs->n; i++) {
+		char *id = finding_id(&fs->v[i]);
+		size_t h = str_hash(id) & (m->cap - 1);
 
-	if (strncmp(id, fd->rule->code, n) != 0 || id[n] != '|')
-		return false;
-	id += n + 1;
-	n = strlen(fd->src->path);
-	if (strncmp(id, fd->src->path, n) != 0 || id[n] != '|')
-		return false;
-	return strcmp(id + n + 1, fd->message ? fd->message : "") == 0;
-}
-
-/* The findings of `path` in fs (sorted by path first): [*lo, *hi). */
-static void file_range(const struct dfx_findings *fs, const char *path, size_t *lo, size_t *hi)
-{
-	size_t a = 0, b = fs->n;
-
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (strcmp(fs->v[m].src->path, path) < 0)
-			a = m + 1;
-		else
-			b = m;
+		while (m->id[h] && strcmp(m->id[h], id) != 0)
+			h = (h + 1) & (m->cap - 1);
+		if (m->id[h]) {
+			free(id);
+		} else {
+			m->id[h] = id;
+			m->first[h] = i;
+		}
+		m->n[h]++;
 	}
-	*lo = a;
-	for (b = a; b < fs->n && strcmp(fs->v[b].src->path, path) == 0; b++)
-		;
-	*hi = b;
 }
 
-static size_t count_id(const struct dfx_findings *fs, size_t lo, size_t hi, const char *id)
+/* Findings with `id`; *first: the index of the first (when there is one). */
+static size_t idcount_get(const struct idcount *m, const char *id, size_t *first)
 {
-	size_t n = 0;
+	for (size_t h = str_hash(id) & (m->cap - 1); m->id[h]; h = (h + 1) & (m->cap - 1))
+		if (strcmp(m->id[h], id) == 0) {
+			if (first)
+				*first = m->first[h];
+			return m->n[h];
+		}
+	return 0;
+}
 
-	for (size_t i = lo; i < hi; i++)
-		n += id_is(&fs->v[i], id);
-	return n;
+static void idcount_release(struct idcount *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->id[i]);
+	free(m->id);
+	free(m->n);
+	free(m->first);
+	memset(m, 0, sizeof(*m));
 }
 
 /* A finding whose fix was applied in the last pass. */
@@ -484,26 +496,30 @@ static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct 
 			bool incremental, struct dfx_fix_stats *st)
 {
 	bool undo = false;
+	struct idcount ic = {0};
 
+	if (g->nlast)
+		idcount_build(&ic, fs);
 	for (size_t i = 0; i < g->nlast; i++) {
 		struct applied *a = &g->last[i];
 		const struct dfx_finding *fd = NULL;
-		size_t lo, hi;
+		size_t first = 0, n;
 
 		if (incremental && !a->file->recheck)
 			continue; /* not checked again: nothing to say */
-		file_range(fs, a->file->path, &lo, &hi);
-		if (count_id(fs, lo, hi, a->id) + a->n <= a->before)
+		n = idcount_get(&ic, a->id, &first);
+		if (n + a->n <= a->before)
 			continue;
-		for (size_t k = lo; k < hi && !fd; k++)
-			if (id_is(&fs->v[k], a->id))
-				fd = &fs->v[k];
+		if (n)
+			fd = &fs->v[first];
 		if (!strset_has(&g->stuck, a->id)) {
 			strset_add(&g->stuck, dfx_xstrdup(a->id));
 			note_stuck(ws, st, fd, "its result still raises the same finding");
 		}
 		undo = true;
 	}
+	if (ic.cap)
+		idcount_release(&ic);
 	if (!undo)
 		return false;
 	for (size_t i = 0; i < g->nsnaps; i++) {
@@ -653,6 +669,7 @@ struct pass {
 	struct strset *failed;
 	struct dfx_findings *fs;
 	size_t *lo, *hi; /* per finding: the findings of its file */
+	struct idcount ids;
 };
 
 /*
@@ -724,7 +741,9 @@ static void choose(struct pass *p, struct choice *c, bool verify)
 					if (fs->v[k].fix == mv[m]) {
 						a->id = finding_id(&fs->v[k]);
 						a->file = dfx_ws_file(p->ws, fs->v[k].src->path);
-						a->before = count_id(fs, p->lo[i], p->hi[i], a->id);
+						if (!p->ids.cap)
+							idcount_build(&p->ids, fs);
+						a->before = idcount_get(&p->ids, a->id, NULL);
 						a->finding = k;
 						fs->v[k].fix = NULL; /* owned by the choice now */
 					}
@@ -808,7 +827,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 	for (st->passes = 0; st->passes < DFX_FIX_MAX_PASSES; st->passes++) {
 		struct dfx_findings fs = {0};
 		struct choice c = {0};
-		struct pass p = {ws, min, st, &g, &failed, &fs, NULL, NULL};
+		struct pass p = {ws, min, st, &g, &failed, &fs, NULL, NULL, {0}};
 		bool incremental = ws->incremental;
 
 		more = false;
@@ -856,6 +875,8 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 		}
 		clear_pass_edits(&c);
 		free(c.files);
+		if (p.ids.cap)
+			idcount_release(&p.ids);
 		free(p.lo);
 		free(p.hi);
 		dfx_findings_release(&fs);
