@@ -25,7 +25,7 @@ ls -d "$corpus"/dockerfiles/* "$corpus"/compose/* | LC_ALL=C sort >"$tmp/list"
 grep -E '\.ya?ml$' "$tmp/list" >"$tmp/yaml"
 nfiles=$(wc -l <"$tmp/list")
 bytes=$(xargs cat <"$tmp/list" | wc -c)
-run() { xargs -n 100000 -s 2000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q "$@"; }
+set -- xargs -n 100000 -s 2000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q
 
 cpu_of xargs -n 100000 -s 2000000 -a "$tmp/list" cat
 cat_cpu=$cpu
@@ -42,9 +42,9 @@ printf 'bench corpus: %d files, %.1f MB; cat %.2f s CPU' "$nfiles" "$(echo "$byt
 echo
 for mode in audit diff unsafe; do
 	case $mode in
-	audit) cpu_of run; limit=3 ;;
-	diff) cpu_of run --diff; limit=6 ;;
-	unsafe) cpu_of run --diff --unsafe-fixes; limit=8 ;;
+	audit) cpu_of "$@"; limit=3 ;;
+	diff) cpu_of "$@" --diff; limit=6 ;;
+	unsafe) cpu_of "$@" --diff --unsafe-fixes; limit=8 ;;
 	esac
 	printf 'bench %-6s: %.2f s CPU, %.0f files/s, peak RSS %.1f MB\n' "$mode" "$cpu" \
 		"$(awk "BEGIN{print $nfiles / $cpu}")" "$(awk "BEGIN{print $rss / 1024}")"
