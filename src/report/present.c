@@ -7,6 +7,7 @@
  * `sk_l…(32 chars)` instead), and a fix's edits are not shown when one
  * would write a secret (README "Output formats").
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,13 +49,35 @@ bool dfx_present_disabled(const struct dfx_presentation *p, const char *code)
 
 /* ------------------------------------------------------------------ secrets */
 
-/* The secret values the findings report: spans of their files' bytes. */
+/* The secret values the findings report: spans of their files' bytes,
+   sorted by file (then finding order) so a lookup is a binary search; and
+   the run's files sorted by path. */
 struct secrets {
 	const struct dfx_finding **v;
 	size_t n, cap;
+	const struct dfx_report_file **files;
+	size_t nfiles;
 };
 
-static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs)
+static int cmp_secret(const void *a, const void *b)
+{
+	const struct dfx_finding *x = *(const struct dfx_finding *const *)a, *y = *(const struct dfx_finding *const *)b;
+
+	if (x->src != y->src)
+		return (uintptr_t)x->src < (uintptr_t)y->src ? -1 : 1;
+	return x < y ? -1 : x > y; /* finding order: fs is one array */
+}
+
+static int cmp_run_file(const void *a, const void *b)
+{
+	const struct dfx_report_file *x = *(const struct dfx_report_file *const *)a,
+				     *y = *(const struct dfx_report_file *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct dfx_finding *f = &fs->v[i];
@@ -64,15 +87,32 @@ static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs)
 			sec->v[sec->n++] = f;
 		}
 	}
+	if (sec->n > 1)
+		qsort(sec->v, sec->n, sizeof(*sec->v), cmp_secret);
+	sec->files = dfx_xcalloc(o->nrun_files ? o->nrun_files : 1, sizeof(*sec->files));
+	for (size_t i = 0; i < o->nrun_files; i++)
+		sec->files[sec->nfiles++] = &o->files[i];
+	if (sec->nfiles > 1)
+		qsort(sec->files, sec->nfiles, sizeof(*sec->files), cmp_run_file);
 }
 
 /* The secret span of `src` that byte `off` is in, or NULL. */
 static const struct dfx_span *secret_at(const struct secrets *sec, const struct dfx_source *src, uint32_t off)
 {
-	for (size_t i = 0; i < sec->n; i++) {
+	size_t a = 0, b = sec->n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if ((uintptr_t)sec->v[m]->src < (uintptr_t)src)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (size_t i = a; i < sec->n && sec->v[i]->src == src; i++) {
 		const struct dfx_span *s = &sec->v[i]->secret;
 
-		if (sec->v[i]->src == src && off >= s->start && off < s->end)
+		if (off >= s->start && off < s->end)
 			return s;
 	}
 	return NULL;
@@ -88,14 +128,22 @@ static bool contains(const char *hay, size_t hn, const char *needle, size_t nn)
 	return false;
 }
 
-static const struct dfx_report_file *run_file(const struct dfx_report_opts *o, const char *path)
+static const struct dfx_report_file *run_file(const struct secrets *sec, const char *path)
 {
 	char *clean = dfx_path_clean(path);
 	const struct dfx_report_file *hit = NULL;
+	size_t a = 0, b = sec->nfiles;
 
-	for (size_t i = 0; i < o->nrun_files && !hit; i++)
-		if (strcmp(o->files[i].path, clean) == 0)
-			hit = &o->files[i];
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(sec->files[m]->path, clean) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	if (a < sec->nfiles && strcmp(sec->files[a]->path, clean) == 0)
+		hit = sec->files[a];
 	free(clean);
 	return hit;
 }
@@ -262,7 +310,7 @@ static void edits(struct dfx_presented *x, const struct dfx_report_opts *o, cons
 		return;
 	rf = dfx_xcalloc(fx->nedits, sizeof(*rf));
 	for (size_t i = 0; i < fx->nedits; i++) {
-		rf[i] = run_file(o, fx->edits[i].path);
+		rf[i] = run_file(sec, fx->edits[i].path);
 		if (secret_edit(&fx->edits[i], rf[i], sec)) {
 			free(rf);
 			return;
@@ -338,12 +386,19 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 
 static void present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
-	struct secrets sec = {NULL, 0, 0};
-	size_t ecap = 0;
+	struct secrets sec = {NULL, 0, 0, NULL, 0};
+	size_t ecap = 0, ocap = 16;
+	struct occ {
+		uint64_t fp;
+		size_t n;
+	} *occ;
 
 	memset(p, 0, sizeof(*p));
 	p->o = o;
-	collect_secrets(&sec, fs);
+	collect_secrets(&sec, fs, o);
+	while (ocap < 2 * fs->n)
+		ocap *= 2;
+	occ = dfx_xcalloc(ocap, sizeof(*occ)); /* fingerprint -> findings so far (n 0: free) */
 	summarize(fs, &p->sum);
 	p->v = dfx_xcalloc(fs->n ? fs->n : 1, sizeof(*p->v));
 	p->n = fs->n;
@@ -364,10 +419,14 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 		}
 		x->hint = f->hint;
 		x->fingerprint = fingerprint(x, &sec);
-		x->occurrence = 1;
-		for (size_t k = 0; k < i; k++)
-			if (p->v[k].fingerprint == x->fingerprint)
-				x->occurrence++;
+		{
+			size_t h = (size_t)(x->fingerprint ^ (x->fingerprint >> 29)) & (ocap - 1);
+
+			while (occ[h].n && occ[h].fp != x->fingerprint)
+				h = (h + 1) & (ocap - 1);
+			occ[h].fp = x->fingerprint;
+			x->occurrence = ++occ[h].n;
+		}
 	}
 	for (size_t i = 0; i < o->nrun_files; i++) {
 		const struct dfx_report_file *rf = &o->files[i];
@@ -384,7 +443,9 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 			rf->err && rf->err->message ? rf->err->message : "cannot be checked"};
 		p->nerrors++;
 	}
+	free(occ);
 	free(sec.v);
+	free(sec.files);
 }
 
 static void release(struct dfx_presentation *p)
