@@ -11,6 +11,7 @@
  * the .tsv files of src/data; this file holds no image names of its own.
  */
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,14 +407,47 @@ static bool patterns_match(const char *patterns, const char *tag)
 	return false;
 }
 
+/* The table's rows sorted by image, then row: the rows of one image are a
+   binary search away (built once; read-only afterwards, so threads share it). */
+static size_t *eol_by_image;
+static pthread_once_t eol_by_image_once = PTHREAD_ONCE_INIT;
+
+static int cmp_row_image(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(dfx_tab_eol[x].image, dfx_tab_eol[y].image);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static void eol_index(void)
+{
+	eol_by_image = dfx_xmalloc((dfx_tab_eol_n ? dfx_tab_eol_n : 1) * sizeof(*eol_by_image));
+	for (size_t i = 0; i < dfx_tab_eol_n; i++)
+		eol_by_image[i] = i;
+	qsort(eol_by_image, dfx_tab_eol_n, sizeof(*eol_by_image), cmp_row_image);
+}
+
 /* Steps 3-4: first row for image/variant (or "any") whose patterns match. */
 static long find_row_variant(const char *image, const char *tag, const char *variant)
 {
-	for (size_t i = 0; i < dfx_tab_eol_n; i++) {
+	size_t a = 0, b = dfx_tab_eol_n;
+
+	pthread_once(&eol_by_image_once, eol_index);
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(dfx_tab_eol[eol_by_image[m]].image, image) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (size_t k = a; k < dfx_tab_eol_n; k++) {
+		size_t i = eol_by_image[k];
 		const struct dfx_tab_eol *r = &dfx_tab_eol[i];
 
 		if (strcmp(r->image, image) != 0)
-			continue;
+			break;
 		if (strcmp(r->variant, variant) != 0 && strcmp(r->variant, "any") != 0)
 			continue;
 		if (patterns_match(r->patterns, tag))
