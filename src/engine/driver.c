@@ -79,21 +79,89 @@ static bool spans_overlap(struct dfx_span a, struct dfx_span b)
 	return a.start < b.end && b.start < a.end;
 }
 
+/* The findings of superseding rules, by start (then index): the ones a
+   finding can overlap are a binary search away, so a file with thousands of
+   findings costs their number, not its square. */
+struct superseders {
+	const struct dfx_finding *v; /* the findings (out->v) */
+	size_t *ix;
+	size_t n;
+	uint32_t maxlen; /* longest span among them */
+};
+
+static int cmp_sup(const void *a, const void *b, const struct dfx_finding *v)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (v[x].span.start != v[y].span.start)
+		return v[x].span.start < v[y].span.start ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* A merge sort of the indexes (qsort has no context argument in C11). */
+static void sort_sup(size_t *ix, size_t n, size_t *tmp, const struct dfx_finding *v)
+{
+	if (n < 2)
+		return;
+	sort_sup(ix, n / 2, tmp, v);
+	sort_sup(ix + n / 2, n - n / 2, tmp, v);
+	for (size_t i = 0, a = 0, b = n / 2; i < n; i++)
+		tmp[i] = (b >= n || (a < n / 2 && cmp_sup(&ix[a], &ix[b], v) <= 0)) ? ix[a++] : ix[b++];
+	memcpy(ix, tmp, n * sizeof(*ix));
+}
+
+/* Whether a finding of a superseding rule other than i overlaps finding i and supersedes its rule. */
+static bool superseded(const struct superseders *sp, size_t i)
+{
+	const struct dfx_finding *f = &sp->v[i];
+	uint32_t lo = f->span.start > sp->maxlen ? f->span.start - sp->maxlen : 0;
+	size_t a = 0, b = sp->n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (sp->v[sp->ix[m]].span.start < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (size_t k = a; k < sp->n && sp->v[sp->ix[k]].span.start <= f->span.end; k++) {
+		const struct dfx_finding *o = &sp->v[sp->ix[k]];
+
+		if (sp->ix[k] != i && listed(o->rule->supersedes, f->rule->code) && spans_overlap(o->span, f->span))
+			return true;
+	}
+	return false;
+}
+
 /* Drop the findings (from index `from` on, all of one file) that a finding
    of a superseding rule overlaps. */
 static void resolve_supersedes(struct dfx_findings *out, size_t from)
 {
-	size_t w = from;
+	struct superseders sp = {out->v, NULL, 0, 0};
+	size_t w = from, *tmp;
+	bool *drop;
 
+	sp.ix = dfx_xmalloc((out->n - from + 1) * sizeof(*sp.ix));
+	for (size_t k = from; k < out->n; k++)
+		if (out->v[k].rule->supersedes) {
+			struct dfx_span s = out->v[k].span;
+
+			sp.ix[sp.n++] = k;
+			if (s.end > s.start && s.end - s.start > sp.maxlen)
+				sp.maxlen = s.end - s.start;
+		}
+	tmp = dfx_xmalloc((sp.n + 1) * sizeof(*tmp));
+	sort_sup(sp.ix, sp.n, tmp, out->v);
+	free(tmp);
+	/* decide every drop before moving any finding: the index refers to out->v as it is */
+	drop = dfx_xcalloc(out->n - from + 1, sizeof(*drop));
+	for (size_t i = from; i < out->n; i++)
+		drop[i - from] = superseded(&sp, i);
 	for (size_t i = from; i < out->n; i++) {
 		struct dfx_finding *f = &out->v[i];
-		bool drop = false;
 
-		for (size_t k = from; k < out->n && !drop; k++)
-			drop = k != i && out->v[k].rule->supersedes &&
-			       listed(out->v[k].rule->supersedes, f->rule->code) &&
-			       spans_overlap(out->v[k].span, f->span);
-		if (drop) {
+		if (drop[i - from]) {
 			free(f->message);
 			free(f->hint);
 			dfx_fix_free(f->fix);
@@ -102,6 +170,8 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 		out->v[w++] = *f;
 	}
 	out->n = w;
+	free(drop);
+	free(sp.ix);
 }
 
 /* A warning for each code of a comma/blank separated list that names no rule. */
