@@ -63,11 +63,13 @@ struct dfx_wsfile {
 	bool recheck;             /* fix passes: check it again in the next pass */
 	bool touched;             /* fix passes: changed in the last pass */
 	/* fix passes (src/engine/fix.c) */
-	const struct dfx_edit **pass_edits; /* edits of the fixes chosen this pass (conflict checks) */
+	const struct dfx_edit **pass_edits; /* edits of the fixes chosen this pass, by start (conflict checks) */
 	size_t npass, passcap;
+	uint32_t passmax;         /* the longest of them */
 	size_t slot;              /* 1 + its index among the files of the build being assembled, or 0 */
-	struct dfx_fix_region *regs; /* bytes fixes wrote in earlier passes, in current offsets */
+	struct dfx_fix_region *regs; /* bytes fixes wrote in earlier passes, in current offsets, by start */
 	size_t nregs, regcap;
+	uint32_t regmax;          /* the longest of them */
 };
 
 /* Bytes a fix of rule `code` wrote into a file, in the file's current offsets. */

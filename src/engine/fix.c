@@ -326,15 +326,36 @@ static char *fix_key(const struct dfx_finding *fd)
 	return dfx_buf_detach(&b);
 }
 
+/* Index of the first edit of w->pass_edits that starts at `start` or later. */
+static size_t first_pass_edit(const struct dfx_wsfile *w, uint32_t start)
+{
+	size_t a = 0, b = w->npass;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (w->pass_edits[m]->start < start)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
 /* Whether fix `f` has an edit that conflicts with one chosen this pass (kept per file). */
 static bool conflicts(struct dfx_workspace *ws, const struct dfx_fix *f)
 {
 	for (size_t b = 0; b < f->nedits; b++) {
 		const struct dfx_edit *e = &f->edits[b];
 		struct dfx_wsfile *w = dfx_ws_find(ws, e->path);
+		size_t k;
 
-		for (size_t a = 0; w && a < w->npass; a++)
-			if (edits_conflict(w->pass_edits[a], e))
+		if (!w)
+			continue;
+		/* an edit that conflicts starts at most the longest edit's length before e */
+		k = first_pass_edit(w, e->start > w->passmax ? e->start - w->passmax : 0);
+		for (; k < w->npass && w->pass_edits[k]->start <= e->end; k++)
+			if (edits_conflict(w->pass_edits[k], e))
 				return true;
 	}
 	return false;
@@ -441,7 +462,9 @@ struct snap {
 	struct dfx_wsfile *file;
 	char *data;
 	size_t len;
-	size_t nregs; /* its regions before the last pass */
+	struct dfx_fix_region *regs; /* its regions before the last pass */
+	size_t nregs;
+	uint32_t regmax;
 };
 
 struct guard {
@@ -458,8 +481,10 @@ static void guard_forget_pass(struct guard *g)
 	for (size_t i = 0; i < g->nlast; i++)
 		free(g->last[i].id);
 	g->nlast = 0;
-	for (size_t i = 0; i < g->nsnaps; i++)
+	for (size_t i = 0; i < g->nsnaps; i++) {
 		free(g->snaps[i].data);
+		free(g->snaps[i].regs);
+	}
 	g->nsnaps = 0;
 	g->last_applied = 0;
 }
@@ -528,7 +553,13 @@ static bool guard_check(struct guard *g, struct dfx_workspace *ws, const struct 
 		dfx_ws_set(sn->file, sn->data, sn->len);
 		sn->data = NULL;
 		sn->file->touched = true;
+		/* the regions as they were, in the offsets of the bytes given back */
+		sn->file->nregs = 0;
+		DFX_GROW(sn->file->regs, sn->nregs, sn->file->regcap);
+		if (sn->nregs)
+			memcpy(sn->file->regs, sn->regs, sn->nregs * sizeof(*sn->regs));
 		sn->file->nregs = sn->nregs;
+		sn->file->regmax = sn->regmax;
 	}
 	st->applied -= g->last_applied;
 	guard_forget_pass(g);
@@ -543,7 +574,21 @@ static bool guard_rewrites(struct dfx_workspace *ws, const char *code, const str
 		const struct dfx_edit *e = &f->edits[j];
 		struct dfx_wsfile *w = dfx_ws_find(ws, e->path);
 
-		for (size_t r = 0; w && r < w->nregs; r++) {
+		size_t r, lo, hi;
+
+		if (!w)
+			continue;
+		/* a region the edit reaches starts at most the longest region's length before it */
+		lo = e->start > w->regmax ? e->start - w->regmax : 0;
+		for (r = 0, hi = w->nregs; r < hi;) {
+			size_t m = r + (hi - r) / 2;
+
+			if (w->regs[m].start < lo)
+				r = m + 1;
+			else
+				hi = m;
+		}
+		for (; r < w->nregs && w->regs[r].start <= e->end; r++) {
 			const struct dfx_fix_region *rg = &w->regs[r];
 
 			if (rg->start == rg->end || strcmp(rg->code, code) != 0)
@@ -570,6 +615,17 @@ static int cmp_placed(const void *a, const void *b)
 	if (x->e->start != y->e->start)
 		return x->e->start < y->e->start ? -1 : 1;
 	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct dfx_fix_region *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return strcmp(x->code, y->code);
 }
 
 /* Offset `x` of a file after `edits` (sorted by start) are spliced in; `end`: x ends a range
@@ -606,6 +662,10 @@ static void guard_commit(struct guard *g, struct touched *tv, size_t tn)
 		sn->data[f->cur.len] = '\0';
 		sn->len = f->cur.len;
 		sn->nregs = f->nregs;
+		sn->regmax = f->regmax;
+		sn->regs = f->nregs ? dfx_xmalloc(f->nregs * sizeof(*sn->regs)) : NULL;
+		if (f->nregs)
+			memcpy(sn->regs, f->regs, f->nregs * sizeof(*sn->regs));
 		for (size_t q = 0; q < t->n; q++)
 			v[q] = (struct placed){t->edits[q], t->codes[q], q};
 		qsort(v, t->n, sizeof(*v), cmp_placed);
@@ -625,6 +685,12 @@ static void guard_commit(struct guard *g, struct touched *tv, size_t tn)
 			d += (long)tl - (long)(e->end - e->start);
 		}
 		free(v);
+		/* keep them by start, and their longest length, for guard_rewrites */
+		qsort(f->regs, f->nregs, sizeof(*f->regs), cmp_region);
+		f->regmax = 0;
+		for (size_t r = 0; r < f->nregs; r++)
+			if (f->regs[r].end > f->regs[r].start && f->regs[r].end - f->regs[r].start > f->regmax)
+				f->regmax = f->regs[r].end - f->regs[r].start;
 	}
 }
 
@@ -649,15 +715,26 @@ static void note_pass_edits(struct dfx_workspace *ws, struct choice *c, const st
 			DFX_GROW(c->files, c->nfiles + 1, c->fcap);
 			c->files[c->nfiles++] = w;
 		}
-		DFX_GROW(w->pass_edits, w->npass + 1, w->passcap);
-		w->pass_edits[w->npass++] = &f->edits[j];
+		{
+			const struct dfx_edit *e = &f->edits[j];
+			size_t k = first_pass_edit(w, e->start + 1); /* after those that start where it does */
+
+			DFX_GROW(w->pass_edits, w->npass + 1, w->passcap);
+			memmove(w->pass_edits + k + 1, w->pass_edits + k, (w->npass - k) * sizeof(*w->pass_edits));
+			w->pass_edits[k] = e;
+			w->npass++;
+			if (e->end > e->start && e->end - e->start > w->passmax)
+				w->passmax = e->end - e->start;
+		}
 	}
 }
 
 static void clear_pass_edits(struct choice *c)
 {
-	for (size_t i = 0; i < c->nfiles; i++)
+	for (size_t i = 0; i < c->nfiles; i++) {
 		c->files[i]->npass = 0;
+		c->files[i]->passmax = 0;
+	}
 	c->nfiles = 0;
 }
 
@@ -822,8 +899,10 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 	struct guard g = {0};
 	bool more = false;
 
-	for (size_t i = 0; i < ws->n; i++)
+	for (size_t i = 0; i < ws->n; i++) {
 		ws->files[i]->nregs = 0;
+		ws->files[i]->regmax = 0;
+	}
 	for (st->passes = 0; st->passes < DFX_FIX_MAX_PASSES; st->passes++) {
 		struct dfx_findings fs = {0};
 		struct choice c = {0};
