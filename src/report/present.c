@@ -57,7 +57,30 @@ struct secrets {
 	size_t n, cap;
 	const struct dfx_report_file **files;
 	size_t nfiles;
+	struct secret_key *keys; /* the values of 4 bytes or more, by their first 4 */
+	size_t nkeys;
+	const struct dfx_finding **shorts; /* the shorter values */
+	size_t nshorts;
 };
+
+struct secret_key {
+	uint32_t head;
+	const char *value;
+	size_t len;
+};
+
+static uint32_t head4(const char *s)
+{
+	return (uint32_t)(unsigned char)s[0] << 24 | (uint32_t)(unsigned char)s[1] << 16 |
+	       (uint32_t)(unsigned char)s[2] << 8 | (uint32_t)(unsigned char)s[3];
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct secret_key *x = a, *y = b;
+
+	return x->head < y->head ? -1 : x->head > y->head;
+}
 
 static int cmp_secret(const void *a, const void *b)
 {
@@ -89,6 +112,18 @@ static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs, 
 	}
 	if (sec->n > 1)
 		qsort(sec->v, sec->n, sizeof(*sec->v), cmp_secret);
+	sec->keys = dfx_xcalloc(sec->n + 1, sizeof(*sec->keys));
+	sec->shorts = dfx_xcalloc(sec->n + 1, sizeof(*sec->shorts));
+	for (size_t i = 0; i < sec->n; i++) {
+		const struct dfx_span *sp = &sec->v[i]->secret;
+		const char *val = sec->v[i]->src->data + sp->start;
+
+		if (sp->end - sp->start >= 4)
+			sec->keys[sec->nkeys++] = (struct secret_key){head4(val), val, sp->end - sp->start};
+		else
+			sec->shorts[sec->nshorts++] = sec->v[i];
+	}
+	qsort(sec->keys, sec->nkeys, sizeof(*sec->keys), cmp_key);
 	sec->files = dfx_xcalloc(o->nrun_files ? o->nrun_files : 1, sizeof(*sec->files));
 	for (size_t i = 0; i < o->nrun_files; i++)
 		sec->files[sec->nfiles++] = &o->files[i];
@@ -159,11 +194,28 @@ static bool secret_edit(const struct dfx_edit *e, const struct dfx_report_file *
 		return true;
 	if (rf && (rf->secret || rf->kind == DFX_KIND_ENVFILE))
 		return true;
-	for (size_t i = 0; i < sec->n; i++) {
-		const struct dfx_span *sp = &sec->v[i]->secret;
+	for (size_t i = 0; i < sec->nshorts; i++) {
+		const struct dfx_span *sp = &sec->shorts[i]->secret;
 
-		if (contains(e->text, tn, sec->v[i]->src->data + sp->start, sp->end - sp->start))
+		if (contains(e->text, tn, sec->shorts[i]->src->data + sp->start, sp->end - sp->start))
 			return true;
+	}
+	/* each 4 bytes of the text: the values that start with them */
+	for (size_t i = 0; sec->nkeys && i + 4 <= tn; i++) {
+		uint32_t h = head4(e->text + i);
+		size_t a = 0, b = sec->nkeys;
+
+		while (a < b) {
+			size_t m = a + (b - a) / 2;
+
+			if (sec->keys[m].head < h)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (; a < sec->nkeys && sec->keys[a].head == h; a++)
+			if (sec->keys[a].len <= tn - i && memcmp(e->text + i, sec->keys[a].value, sec->keys[a].len) == 0)
+				return true;
 	}
 	return false;
 }
@@ -386,7 +438,7 @@ static uint64_t fingerprint(const struct dfx_presented *x, const struct secrets 
 
 static void present(struct dfx_presentation *p, const struct dfx_findings *fs, const struct dfx_report_opts *o)
 {
-	struct secrets sec = {NULL, 0, 0, NULL, 0};
+	struct secrets sec = {NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0};
 	size_t ecap = 0, ocap = 16;
 	struct occ {
 		uint64_t fp;
@@ -446,6 +498,8 @@ static void present(struct dfx_presentation *p, const struct dfx_findings *fs, c
 	free(occ);
 	free(sec.v);
 	free(sec.files);
+	free(sec.keys);
+	free(sec.shorts);
 }
 
 static void release(struct dfx_presentation *p)
