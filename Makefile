@@ -5,7 +5,8 @@
 #   make test       unit tests (cmocka), golden cases, end-to-end and corpus checks
 #   make sanitize   everything of `make test` under ASan + UBSan
 #   make runtime    start real Docker stacks before and after the fixes (root)
-#   make bench      time dockfix over the shared corpus (files/s, MB/s, peak memory)
+#   make bench      time dockfix over the shared corpus against cat (the goals of README "Performance")
+#   make bench-scale   the same over 1x, 2x, 4x and 16x copies of the corpus
 #   make deps       install the build dependencies (Debian)
 #   make install    the binary, the man page, bash/zsh/fish completions and
 #                   the JSON report's schema under $(DESTDIR)$(PREFIX);
@@ -65,7 +66,7 @@ ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 say = @:
 endif
 
-.PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench runtime \
+.PHONY: all deps deps-ensure demo test unit golden e2e corpus sanitize bench bench-scale runtime \
 	golden-update corpus-report install uninstall dist clean fuzz readme
 
 all: dockfix
@@ -200,6 +201,10 @@ bench: deps-ensure
 	@$(MAKE) --no-print-directory dockfix
 	@sh tests/bench/run.sh ./dockfix
 	@sh tests/bench/lsp.sh ./dockfix
+
+bench-scale: deps-ensure
+	@$(MAKE) --no-print-directory dockfix
+	@sh tests/bench/scale.sh ./dockfix
 
 fuzz: deps-ensure
 	@sh tests/fuzz/run.sh

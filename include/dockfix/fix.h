@@ -1,8 +1,11 @@
 /*
  * fix.h - the fix engine: pick the fixes of a pass (applicability, no
- * overlap), verify each on its own (re-parse; compose files also through
- * libyaml with only the declared YAML paths allowed to change), splice the
- * survivors into the workspace, re-check, and repeat until nothing changes.
+ * overlap), verify each touched file once with all of them (re-parse;
+ * compose files also through libyaml with only the declared YAML paths
+ * allowed to change; a file whose combination fails has its fixes verified
+ * one by one), splice the survivors into the workspace, re-check, and
+ * repeat until nothing changes or DFX_FIX_MAX_PASSES (then a note says how
+ * many fixes remain in which file).
  */
 #ifndef DOCKFIX_FIX_H
 #define DOCKFIX_FIX_H

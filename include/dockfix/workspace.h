@@ -88,11 +88,28 @@ struct dfx_wsfile {
 	size_t ndeps, depcap;
 	bool recheck;             /* fix passes: check it again in the next pass */
 	bool touched;             /* fix passes: changed in the last pass */
+	/* fix passes (src/engine/fix.c) */
+	const struct dfx_edit **pass_edits; /* edits of the fixes chosen this pass, by start (conflict checks) */
+	size_t npass, passcap;
+	uint32_t passmax;         /* the longest of them */
+	size_t slot;              /* 1 + its index among the files of the build being assembled, or 0 */
+	struct dfx_fix_region *regs; /* bytes fixes wrote in earlier passes, in current offsets, by start */
+	size_t nregs, regcap;
+	uint32_t regmax;          /* the longest of them */
+};
+
+/* Bytes a fix of rule `code` wrote into a file, in the file's current offsets. */
+struct dfx_fix_region {
+	const char *code;
+	uint32_t start, end;
 };
 
 struct dfx_workspace {
 	struct dfx_wsfile **files;
 	size_t n, cap;
+	struct dfx_wsfile **index;   /* open-addressing hash of files by path (icap: a power of two) */
+	size_t icap;
+	char *cwd;                   /* the cleaned current directory, read once */
 	struct dfx_config *config;
 	struct dfx_wsfile *checking; /* the target whose rules are running */
 	bool incremental;            /* check only targets marked recheck */
@@ -104,6 +121,8 @@ void dfx_ws_release(struct dfx_workspace *ws);
 /* The file at `path`, loading it from disk on first use (never fails:
    a missing file is an empty, not-on-disk entry). */
 struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path);
+/* The file at `path` if the run knows it already (no disk access, no dependency noted), or NULL. */
+struct dfx_wsfile *dfx_ws_find(struct dfx_workspace *ws, const char *path);
 /* Current bytes of `path`, or NULL when it does not exist (on disk or created). */
 const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path);
 /* Add a target (checked) file. */

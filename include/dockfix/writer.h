@@ -87,6 +87,9 @@ bool dfx_writer_is_temp(const char *name);
 /* Removes, from `dirfd` only, the regular files whose names are
    dfx_writer_is_temp() and whose modification time is before `before`:
    what a killed run left. Returns how many were removed. */
-size_t dfx_writer_sweep(int dirfd, time_t before);
+size_t dfx_writer_sweep(int dirfd, const struct timespec *before);
+/* Now, on the clock file modification times are taken from (a temporary
+   file written after it never has an older time). */
+void dfx_writer_now(struct timespec *t);
 
 #endif

@@ -546,7 +546,19 @@ bool dfx_writer_is_temp(const char *name)
 	return true;
 }
 
-size_t dfx_writer_sweep(int dirfd, time_t before)
+void dfx_writer_now(struct timespec *t)
+{
+#ifdef CLOCK_REALTIME_COARSE
+	if (clock_gettime(CLOCK_REALTIME_COARSE, t) == 0)
+		return;
+#endif
+	if (clock_gettime(CLOCK_REALTIME, t) != 0) {
+		t->tv_sec = time(NULL);
+		t->tv_nsec = 0;
+	}
+}
+
+size_t dfx_writer_sweep(int dirfd, const struct timespec *before)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
@@ -566,8 +578,9 @@ size_t dfx_writer_sweep(int dirfd, time_t before)
 		if (!dfx_writer_is_temp(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
-		    st.st_mtime >= before)
-			continue;
+		    st.st_mtim.tv_sec > before->tv_sec ||
+		    (st.st_mtim.tv_sec == before->tv_sec && st.st_mtim.tv_nsec >= before->tv_nsec))
+			continue; /* written since this run began: another run's, not a killed one's */
 		if (unlinkat(dirfd, de->d_name, 0) == 0)
 			removed++;
 	}

@@ -67,7 +67,7 @@ struct run {
 	int *rootfd;
 	struct stat *swept;
 	size_t nswept, sweptcap;
-	time_t start;
+	struct timespec start;
 	bool plan_only; /* --diff: containment only, nothing on disk */
 	struct dfx_commit_result *r;
 };
@@ -363,7 +363,7 @@ static void sweep(struct run *rn, int dirfd, const struct stat *st)
 			return;
 	DFX_GROW(rn->swept, rn->nswept + 1, rn->sweptcap);
 	rn->swept[rn->nswept++] = *st;
-	rn->r->swept += dfx_writer_sweep(dirfd, rn->start);
+	rn->r->swept += dfx_writer_sweep(dirfd, &rn->start);
 }
 
 /* ---------------------------------------------------------------- undo */
@@ -655,7 +655,7 @@ static void plan(struct run *rn, struct dfx_workspace *ws, const struct dfx_comm
 
 	memset(r, 0, sizeof(*r));
 	rn->r = r;
-	rn->start = time(NULL);
+	dfx_writer_now(&rn->start);
 	if (!cwd)
 		cwd = dfx_xstrdup(".");
 	rn->nroots = o->nroots ? o->nroots : 1;

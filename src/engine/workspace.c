@@ -46,32 +46,82 @@ void dfx_ws_release(struct dfx_workspace *ws)
 		free(f->context);
 		free(f->dockerignore);
 		free(f->deps);
+		free(f->pass_edits);
+		free(f->regs);
 		free(f);
 	}
 	free(ws->files);
+	free(ws->index);
+	free(ws->cwd);
 	dfx_diags_release(&ws->diags);
 	memset(ws, 0, sizeof(*ws));
 }
 
+/* ------------------------------------------------------------ path index */
+
+/* FNV-1a of a path: the slot of a file in the open-addressing index. */
+static size_t path_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static void index_put(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	size_t m = ws->icap - 1, i = path_hash(f->path) & m;
+
+	while (ws->index[i])
+		i = (i + 1) & m;
+	ws->index[i] = f;
+}
+
+/* Keep the index at most half full, so a lookup costs one or two probes. */
+static void index_grow(struct dfx_workspace *ws)
+{
+	if (2 * (ws->n + 1) <= ws->icap)
+		return;
+	free(ws->index);
+	ws->icap = ws->icap ? 2 * ws->icap : 64;
+	while (2 * (ws->n + 1) > ws->icap)
+		ws->icap *= 2;
+	ws->index = dfx_xcalloc(ws->icap, sizeof(*ws->index));
+	for (size_t i = 0; i < ws->n; i++)
+		index_put(ws, ws->files[i]);
+}
+
 static struct dfx_wsfile *find(struct dfx_workspace *ws, const char *clean)
 {
-	for (size_t i = 0; i < ws->n; i++)
-		if (strcmp(ws->files[i]->path, clean) == 0)
-			return ws->files[i];
+	size_t m, i;
+
+	if (!ws->icap)
+		return NULL;
+	m = ws->icap - 1;
+	for (i = path_hash(clean) & m; ws->index[i]; i = (i + 1) & m)
+		if (strcmp(ws->index[i]->path, clean) == 0)
+			return ws->index[i];
 	return NULL;
 }
 
 /* An absolute path as a path relative to the current directory ("../x"). */
-static char *relative_to_cwd(char *abs)
+static char *relative_to_cwd(struct dfx_workspace *ws, char *abs)
 {
-	char *cwd = getcwd(NULL, 0), *c, *rel;
+	const char *c;
+	char *rel;
 	struct dfx_buf b = DFX_BUF_INIT;
 	size_t common = 0, i;
 
-	if (!cwd)
-		return abs;
-	c = dfx_path_clean(cwd);
-	free(cwd);
+	if (!ws->cwd) {
+		char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			return abs;
+		ws->cwd = dfx_path_clean(cwd);
+		free(cwd);
+	}
+	c = ws->cwd;
 	/* longest common prefix on whole segments */
 	for (i = 0; c[i] && abs[i] && c[i] == abs[i]; i++)
 		if (c[i] == '/')
@@ -88,7 +138,6 @@ static char *relative_to_cwd(char *abs)
 	dfx_buf_adds(&b, abs[common] == '/' ? abs + common + 1 : abs + common);
 	rel = dfx_path_clean(b.len ? b.ptr : ".");
 	dfx_buf_release(&b);
-	free(c);
 	free(abs);
 	return rel;
 }
@@ -115,7 +164,7 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 	struct stat st;
 
 	if (clean[0] == '/') {
-		clean = relative_to_cwd(clean);
+		clean = relative_to_cwd(ws, clean);
 		f = find(ws, clean);
 	}
 	if (f) {
@@ -135,9 +184,24 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 		dfx_source_init_copy(&f->orig, clean, "", 0);
 	}
 	dfx_source_init_copy(&f->cur, clean, f->orig.data, f->orig.len);
+	index_grow(ws);
+	index_put(ws, f);
 	DFX_GROW(ws->files, ws->n + 1, ws->cap);
 	ws->files[ws->n++] = f;
 	return note_dep(ws, f);
+}
+
+struct dfx_wsfile *dfx_ws_find(struct dfx_workspace *ws, const char *path)
+{
+	char *clean = dfx_path_clean(path);
+	struct dfx_wsfile *f = find(ws, clean);
+
+	if (!f && clean[0] == '/') {
+		clean = relative_to_cwd(ws, clean);
+		f = find(ws, clean);
+	}
+	free(clean);
+	return f;
 }
 
 const struct dfx_source *dfx_ws_read(struct dfx_workspace *ws, const char *path)

@@ -11,6 +11,7 @@
  * the .tsv files of src/data; this file holds no image names of its own.
  */
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,8 @@ static size_t eol_count(void)
 	return eol.loaded ? eol.n : dfx_tab_eol_n;
 }
 
+static void eol_index(void);
+
 void dfx_eoltable_install(const struct dfx_tab_eol *rows, size_t n, int judged, const char *date)
 {
 	eol.rows = rows;
@@ -395,6 +398,7 @@ void dfx_eoltable_install(const struct dfx_tab_eol *rows, size_t n, int judged, 
 	eol.judged = judged;
 	snprintf(eol.date, sizeof(eol.date), "%s", date);
 	eol.loaded = true;
+	eol_index();
 }
 
 /* ------------------------------------------------------------------ table lookup */
@@ -436,14 +440,55 @@ static bool patterns_match(const char *patterns, const char *tag)
 	return false;
 }
 
+/* The table's rows sorted by image, then row: the rows of one image are a
+   binary search away. Built on first use, or when a table is installed
+   (before any check runs); read-only afterwards, so threads share it. */
+static size_t *eol_by_image;
+static const struct dfx_tab_eol *eol_by_image_rows; /* the table it was built for */
+static pthread_once_t eol_by_image_once = PTHREAD_ONCE_INIT;
+
+static int cmp_row_image(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(eol.rows[x].image, eol.rows[y].image);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static void eol_index(void)
+{
+	size_t n = eol_count();
+
+	if (eol_by_image && eol_by_image_rows == eol.rows)
+		return;
+	free(eol_by_image);
+	eol_by_image = dfx_xmalloc((n ? n : 1) * sizeof(*eol_by_image));
+	for (size_t i = 0; i < n; i++)
+		eol_by_image[i] = i;
+	qsort(eol_by_image, n, sizeof(*eol_by_image), cmp_row_image);
+	eol_by_image_rows = eol.rows;
+}
+
 /* Steps 3-4: first row for image/variant (or "any") whose patterns match. */
 static long find_row_variant(const char *image, const char *tag, const char *variant)
 {
-	for (size_t i = 0; i < eol_count(); i++) {
+	size_t a = 0, b = eol_count();
+
+	pthread_once(&eol_by_image_once, eol_index);
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(eol.rows[eol_by_image[m]].image, image) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (size_t k = a; k < eol_count(); k++) {
+		size_t i = eol_by_image[k];
 		const struct dfx_tab_eol *r = &eol.rows[i];
 
 		if (strcmp(r->image, image) != 0)
-			continue;
+			break;
 		if (strcmp(r->variant, variant) != 0 && strcmp(r->variant, "any") != 0)
 			continue;
 		if (patterns_match(r->patterns, tag))

@@ -298,6 +298,95 @@ static bool allowed(const struct flat_line *l, char *const *paths, size_t n)
 	return false;
 }
 
+/*
+ * Many declared paths (a fix group over thousands of entries): the same
+ * test as allowed(), on the paths sorted, by binary search, so a check costs
+ * the depth of the line's path, not the number of paths.
+ */
+struct pathset {
+	char **v; /* trailing '/' removed, sorted */
+	size_t n;
+	bool all; /* "" or "/" was declared */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void pathset_init(struct pathset *ps, char *const *paths, size_t n)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->v = dfx_xmalloc((n ? n : 1) * sizeof(*ps->v));
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+
+		if (!paths[i])
+			continue;
+		len = strlen(paths[i]);
+		while (len > 1 && paths[i][len - 1] == '/')
+			len--;
+		if (len == 0 || (len == 1 && paths[i][0] == '/'))
+			ps->all = true;
+		ps->v[ps->n++] = dfx_xstrndup(paths[i], len);
+	}
+	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_str);
+}
+
+static void pathset_release(struct pathset *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i]);
+	free(ps->v);
+}
+
+/* Index of the first entry >= the n bytes at s (as a string). */
+static size_t lower_bound(const struct pathset *ps, const char *s, size_t n)
+{
+	size_t a = 0, b = ps->n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		int c = strncmp(ps->v[m], s, n);
+
+		if (c == 0 && ps->v[m][n] != '\0')
+			c = 1; /* longer than s: after it */
+		if (c < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+static bool pathset_allowed(const struct pathset *ps, const struct flat_line *l)
+{
+	const char *p = l->path;
+	size_t n = strlen(p);
+
+	if (ps->all)
+		return true;
+	/* a declared path is the line's path or one of its ancestors */
+	for (size_t k = 1; k <= n; k++)
+		if (k == n || p[k] == '/') {
+			size_t i = lower_bound(ps, p, k);
+
+			if (i < ps->n && strncmp(ps->v[i], p, k) == 0 && ps->v[i][k] == '\0')
+				return true;
+		}
+	/* the parent of a declared path may be created (or turn from null into a collection) */
+	if (container_value(l->value)) {
+		while (n > 1 && p[n - 1] == '/')
+			n--;
+		if (n == 0 || (n == 1 && p[0] == '/'))
+			return ps->n > 0;
+		for (size_t i = lower_bound(ps, p, n); i < ps->n && strncmp(ps->v[i], p, n) == 0; i++)
+			if (ps->v[i][n] == '\0' || ps->v[i][n] == '/')
+				return true;
+	}
+	return false;
+}
+
 static void note(struct dfx_buf *why, unsigned *shown, char sign, const struct flat_line *l)
 {
 	if (*shown == 0)
@@ -315,6 +404,7 @@ int dfx_yaml_verify(const char *old, size_t oldlen, const char *new, size_t newl
 	struct dfx_error err = {0};
 	struct dfx_yaml *t;
 	struct flat a = {NULL, 0, 0}, b = {NULL, 0, 0};
+	struct pathset ps = {NULL, 0, false};
 	size_t i = 0, j = 0;
 	unsigned bad = 0;
 	int rc = 0;
@@ -341,6 +431,8 @@ int dfx_yaml_verify(const char *old, size_t oldlen, const char *new, size_t newl
 		flat_release(&b);
 		return -1;
 	}
+	if (nallowed > 16)
+		pathset_init(&ps, allowed_paths, nallowed);
 	while (i < a.n || j < b.n) {
 		int c = i >= a.n ? 1 : j >= b.n ? -1 : cmp_line(&a.v[i], &b.v[j]);
 
@@ -348,15 +440,16 @@ int dfx_yaml_verify(const char *old, size_t oldlen, const char *new, size_t newl
 			i++;
 			j++;
 		} else if (c < 0) {
-			if (!allowed(&a.v[i], allowed_paths, nallowed))
+			if (!(ps.v ? pathset_allowed(&ps, &a.v[i]) : allowed(&a.v[i], allowed_paths, nallowed)))
 				note(why, &bad, '-', &a.v[i]);
 			i++;
 		} else {
-			if (!allowed(&b.v[j], allowed_paths, nallowed))
+			if (!(ps.v ? pathset_allowed(&ps, &b.v[j]) : allowed(&b.v[j], allowed_paths, nallowed)))
 				note(why, &bad, '+', &b.v[j]);
 			j++;
 		}
 	}
+	pathset_release(&ps);
 	if (bad)
 		rc = -1;
 	flat_release(&a);

@@ -54,12 +54,12 @@ static void test_group_members(void **state)
 	add(&fs, &rule_b, a, "other rule", f3); /* same group number, another rule: not a member */
 	add(&fs, &rule_a, a, "two", f2);
 	add(&fs, &rule_a, b, "other file", f4); /* another file: not a member */
-	assert_int_equal(group_members(&fs, 0, &mv), 2);
+	assert_int_equal(group_members(&fs, 0, 0, fs.n, &mv), 2);
 	assert_ptr_equal(mv[0], f1);
 	assert_ptr_equal(mv[1], f2);
 	free(mv);
 	f3->group = 0;
-	assert_int_equal(group_members(&fs, 1, &mv), 1); /* alone */
+	assert_int_equal(group_members(&fs, 1, 0, fs.n, &mv), 1); /* alone */
 	free(mv);
 	dfx_findings_release(&fs);
 	dfx_ws_release(&ws);
@@ -68,7 +68,7 @@ static void test_group_members(void **state)
 static void test_remap(void **state)
 {
 	struct dfx_edit e1 = {.start = 2, .end = 2, .text = "xxx"}, e2 = {.start = 5, .end = 7, .text = "y"};
-	const struct dfx_edit *v[] = {&e1, &e2};
+	const struct placed v[] = {{&e1, NULL, 0}, {&e2, NULL, 1}};
 
 	(void)state;
 	assert_int_equal(remap(1, v, 2, false), 1);
@@ -99,29 +99,29 @@ static void test_not_converged(void **state)
 	add(&fs, &rule_a, f, "port published", NULL);
 
 	/* pass 1 applies the fix for the one finding */
-	assert_int_equal(build(&ws, &fix, 1, false, &tv, &tn, &why), 0);
-	guard_commit(&g, tv, tn, &fix, codes, 1);
-	commit(tv, tn, &fix, 1);
+	assert_int_equal(build(&ws, &fix, codes, 1, false, false, &tv, &tn, &why), 0);
+	guard_commit(&g, tv, tn);
+	commit(tv, tn);
 	touched_free(tv, tn);
 	g.last_applied = 1;
 	st.applied = 1;
 	DFX_GROW(g.last, 1, g.lcap);
-	g.last[0] = (struct applied){finding_id(&fs.v[0]), f, 1, 1};
+	g.last[0] = (struct applied){finding_id(&fs.v[0]), f, 1, 1, 0};
 	g.nlast = 1;
 	assert_string_equal(f->cur.data, "port: 127.0.0.1:5432\n");
 	/* the region it wrote: an edit inside it is refused, an append after it is not */
-	assert_int_equal(g.nregs, 1);
-	assert_int_equal(g.regs[0].start, 6);
-	assert_int_equal(g.regs[0].end, 16);
+	assert_int_equal(f->nregs, 1);
+	assert_int_equal(f->regs[0].start, 6);
+	assert_int_equal(f->regs[0].end, 16);
 	{
 		struct dfx_fix *inside = dfx_fix_new(DFX_FIX_SAFE, "again"), *after = dfx_fix_new(DFX_FIX_SAFE, "after");
 
 		dfx_fix_edit(inside, "x.txt", 6, 15, "0.0.0.0");
 		dfx_fix_edit(after, "x.txt", 16, 16, "");
 		dfx_fix_edit(after, "x.txt", 21, 21, "# end\n");
-		assert_true(guard_rewrites(&g, rule_a.code, inside));
-		assert_false(guard_rewrites(&g, rule_b.code, inside)); /* another rule's bytes are its own */
-		assert_false(guard_rewrites(&g, rule_a.code, after));
+		assert_true(guard_rewrites(&ws, rule_a.code, inside));
+		assert_false(guard_rewrites(&ws, rule_b.code, inside)); /* another rule's bytes are its own */
+		assert_false(guard_rewrites(&ws, rule_a.code, after));
 		dfx_fix_free(inside);
 		dfx_fix_free(after);
 	}
@@ -134,8 +134,9 @@ static void test_not_converged(void **state)
 	assert_string_equal(f->cur.data, "port: 5432\n");
 	assert_int_equal(st.applied, 0);
 	assert_int_equal(st.unconverged, 1);
-	assert_int_equal(g.nstuck, 1);
-	assert_int_equal(g.nregs, 0);
+	assert_int_equal(g.stuck.n, 1);
+	assert_true(strset_has(&g.stuck, "DX901|x.txt|port published"));
+	assert_int_equal(f->nregs, 0);
 	assert_int_equal(ws.diags.n, 1);
 	assert_string_equal(ws.diags.v[0].path, "x.txt");
 	assert_non_null(strstr(ws.diags.v[0].message, "DX901 fix did not converge"));

@@ -147,6 +147,9 @@ static void free_strs(char **v, size_t n)
 
 void dfx_secretplan_release(struct dfx_secretplan *p)
 {
+	for (size_t i = 0; i < p->mcap; i++)
+		free(p->mentioned[i]);
+	free(p->mentioned);
 	dfx_yaml_edits_release(&p->ed);
 	dfx_yaml_edits_release(&p->top);
 	free_strs(p->paths, p->npaths);
@@ -520,6 +523,98 @@ static bool other_refs(const struct dfx_yaml_node *n, const char *var, const cha
 	return false;
 }
 
+/* ---------------------------------------------------------------- mentions */
+
+static size_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static void mention_add(struct dfx_secretplan *p, const char *s, size_t n, size_t *count)
+{
+	size_t m, h;
+
+	if (2 * (*count + 1) > p->mcap) {
+		size_t cap = p->mcap ? 2 * p->mcap : 64;
+		char **v = dfx_xcalloc(cap, sizeof(*v));
+
+		for (size_t i = 0; i < p->mcap; i++)
+			if (p->mentioned[i]) {
+				for (h = name_hash(p->mentioned[i], strlen(p->mentioned[i])) & (cap - 1); v[h];
+				     h = (h + 1) & (cap - 1))
+					;
+				v[h] = p->mentioned[i];
+			}
+		free(p->mentioned);
+		p->mentioned = v;
+		p->mcap = cap;
+	}
+	m = p->mcap - 1;
+	for (h = name_hash(s, n) & m; p->mentioned[h]; h = (h + 1) & m)
+		if (strlen(p->mentioned[h]) == n && !strncmp(p->mentioned[h], s, n))
+			return;
+	p->mentioned[h] = dfx_xstrndup(s, n);
+	(*count)++;
+}
+
+/* Every name a scalar that other_refs() can visit references the way text_uses_var() reads it. */
+static void mentions_collect(struct dfx_secretplan *p, const struct dfx_yaml_node *n, unsigned depth,
+			     size_t *count)
+{
+	if (!n || depth > DFX_YAML_MAX_DEPTH || n->type == DFX_YAML_ALIAS)
+		return;
+	if (n->type == DFX_YAML_SCALAR) {
+		for (size_t i = 0; n->value && i < n->vlen; i++) {
+			size_t j = i + 1, k;
+
+			if (n->value[i] != '$')
+				continue;
+			if (j < n->vlen && n->value[j] == '$')
+				j++;
+			if (j < n->vlen && n->value[j] == '{')
+				j++;
+			for (k = j; k < n->vlen && ident_char(n->value[k]); k++)
+				;
+			if (k > j)
+				mention_add(p, n->value + j, k - j, count);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		mentions_collect(p, n->type == DFX_YAML_MAPPING ? n->pairs[i].value : n->items[i], depth + 1, count);
+}
+
+/* Whether some scalar of the file may reference $var (false: other_refs() is false for it). */
+static bool mentioned(struct dfx_secretplan *p, const char *var)
+{
+	size_t n = strlen(var), m;
+
+	for (size_t i = 0; i < n; i++)
+		if (!ident_char(var[i]))
+			return true; /* not a name the set holds: walk */
+	if (!p->mcap) {
+		size_t count = 0;
+
+		mention_add(p, "", 0, &count); /* allocates the set; "" is never asked for */
+		for (size_t d = 0; d < p->c->yaml->ndocs; d++)
+			mentions_collect(p, p->c->yaml->docs[d], 0, &count);
+	}
+	m = p->mcap - 1;
+	for (size_t h = name_hash(var, n) & m; p->mentioned[h]; h = (h + 1) & m)
+		if (!strcmp(p->mentioned[h], var))
+			return true;
+	return false;
+}
+
 /* The value .env (or this plan) gives `var`, or NULL. */
 static char *planned_env(struct dfx_secretplan *p, const char *var, bool *in_plan)
 {
@@ -548,7 +643,7 @@ int dfx_secretplan_to_dotenv(struct dfx_secretplan *p, const struct dfx_compose_
 	for (unsigned i = 1; i < 100; i++) {
 		char *cur = planned_env(p, var, &in_plan);
 		/* a name the file itself interpolates elsewhere would change meaning there */
-		bool used = other_refs_all(p->c, var, NULL, false, e->node);
+		bool used = mentioned(p, var) && other_refs_all(p->c, var, NULL, false, e->node);
 
 		if (!used && (!cur || !strcmp(cur, value))) {
 			have = cur != NULL;
@@ -803,7 +898,7 @@ int dfx_secretplan_default_to_dotenv(struct dfx_secretplan *p, const struct dfx_
 		goto out;
 	}
 	cur = planned_env(p, var, &in_plan);
-	if (other_refs_all(p->c, var, s->value, cur && !strcmp(cur, s->dflt), s->env->node)) {
+	if (mentioned(p, var) && other_refs_all(p->c, var, s->value, cur && !strcmp(cur, s->dflt), s->env->node)) {
 		dfx_secretplan_fail(p, "%s is also used elsewhere in the file with another default or none", var);
 		free(cur);
 		goto out;

@@ -61,6 +61,8 @@ struct dfx_secretplan {
 	char *share_name;       /* ... once the first has created it (NULL: next group) */
 	size_t share_file;      /* its file in files[] */
 	long top_block;         /* index in top of the edit that creates `secrets:`, or -1 */
+	char **mentioned;       /* names the file's scalars reference as $NAME (a hash set, built on */
+	size_t mcap;            /* first use: most names are in none, and then need no walk) */
 };
 
 void dfx_secretplan_init(struct dfx_secretplan *p, struct dfx_ctx *ctx);
