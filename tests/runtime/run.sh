@@ -48,6 +48,7 @@ export RT_TMP RT_CACHE RT_LOGS DOCKFIX
 . "$RT_HERE/lib/daemon.sh"
 . "$RT_HERE/lib/images.sh"
 . "$RT_HERE/lib/stack.sh"
+. "$RT_HERE/lib/self.sh"
 
 T0=$(date +%s)
 # A process and everything it started (the stacks' subshells on interrupt).
@@ -97,6 +98,7 @@ done
 if [ "${DFX_RUNTIME_INIT:-1}" != 0 ] && [ $# -eq 0 ]; then
 	units="$units $(rt_init_units)"
 fi
+[ $# -eq 0 ] && units="$units self"
 pids=
 for u in $units; do
 	# Only the units' own processes count (dockerd is a child too).
@@ -110,6 +112,7 @@ for u in $units; do
 	case $u in
 	stack:*) rt_stack "${u#stack:}" >"$RT_LOGS/${u#stack:}.run.log" 2>&1 & ;;
 	init:*) rt_init "${u#init:}" >"$RT_LOGS/init-${u#init:}.run.log" 2>&1 & ;;
+	self) rt_self >"$RT_LOGS/self.run.log" 2>&1 & ;;
 	esac
 	pids="$pids $!"
 done
