@@ -57,6 +57,10 @@ void dfx_buf_vaddf(struct dfx_buf *b, const char *fmt, va_list ap);
 /* Returns the string (caller frees) and leaves the buffer empty. */
 char *dfx_buf_detach(struct dfx_buf *b);
 
+/* qsort(3) that does nothing for fewer than two elements (qsort's base must
+   not be NULL, even for n = 0). */
+void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* Checked allocation helpers: abort on out of memory. */
 void *dfx_xmalloc(size_t n);
 void *dfx_xcalloc(size_t n, size_t size);

@@ -147,3 +147,9 @@ char *dfx_buf_detach(struct dfx_buf *b)
 	dfx_buf_init(b);
 	return p;
 }
+
+void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (base && n > 1)
+		qsort(base, n, size, cmp);
+}

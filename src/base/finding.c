@@ -131,7 +131,7 @@ static int cmp_finding(const void *a, const void *b)
 void dfx_findings_sort(struct dfx_findings *fs)
 {
 	if (fs->n > 1)
-		qsort(fs->v, fs->n, sizeof(fs->v[0]), cmp_finding);
+		dfx_qsort(fs->v, fs->n, sizeof(fs->v[0]), cmp_finding);
 }
 
 char *dfx_redact(const char *value, size_t len)

@@ -119,7 +119,7 @@ int dfx_cli_baseline_load(const char *path, char ***out, size_t *n)
 		}
 		(*out)[(*n)++] = dfx_xstrdup(fp->str);
 	}
-	qsort(*out, *n, sizeof(**out), cmp_str);
+	dfx_qsort(*out, *n, sizeof(**out), cmp_str);
 out:
 	if (rc != 0) {
 		dfx_cli_free_codes(*out, *n);
@@ -159,7 +159,7 @@ void dfx_cli_baseline_write(struct dfx_buf *b, const struct dfx_findings *fs, ch
 	for (size_t i = 0; i < fs->n; i++)
 		v[i] = (struct entry){&fs->v[i], fps[i]};
 	/* by file, rule and fingerprint: moving lines does not reorder the file */
-	qsort(v, fs->n, sizeof(*v), cmp_entry);
+	dfx_qsort(v, fs->n, sizeof(*v), cmp_entry);
 	dfx_jsonw_init(&w, b);
 	dfx_jsonw_open(&w, '{');
 	dfx_jsonw_key(&w, "version");

@@ -90,7 +90,7 @@ static size_t changed_files(struct dfx_workspace *ws, struct dfx_wsfile ***out)
 	for (size_t i = 0; i < ws->n; i++)
 		if (ws->files[i]->changed)
 			(*out)[n++] = ws->files[i];
-	qsort(*out, n, sizeof(**out), cmp_wsfile);
+	dfx_qsort(*out, n, sizeof(**out), cmp_wsfile);
 	return n;
 }
 

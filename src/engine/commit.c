@@ -711,7 +711,7 @@ static void plan(struct run *rn, struct dfx_workspace *ws, const struct dfx_comm
 	free(cwd);
 	group(rn);
 	if (rn->n)
-		qsort(rn->items, rn->n, sizeof(*rn->items), cmp_item);
+		dfx_qsort(rn->items, rn->n, sizeof(*rn->items), cmp_item);
 	/* containment: a unit with a file outside the project is not written */
 	for (size_t i = 0; i < rn->n; i++)
 		if (rn->items[i].root == (size_t)-1) {

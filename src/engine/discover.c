@@ -228,7 +228,7 @@ static size_t walk(struct walk *w, const char *dir, const char *abs, const char 
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
+		dfx_qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *p = dfx_path_join(dir, names[i]);
 		char *pabs = dfx_path_join(abs, names[i]);

@@ -187,7 +187,7 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 		if (out->v[i].rule->supersedes)
 			sv[n++] = (struct superseder){out->v[i].span, out->v[i].rule->supersedes, i, 0};
 	if (n > 1)
-		qsort(sv, n, sizeof(*sv), cmp_superseder);
+		dfx_qsort(sv, n, sizeof(*sv), cmp_superseder);
 	for (size_t k = 0; k < n; k++)
 		sv[k].max_end = k && sv[k - 1].max_end > sv[k].span.end ? sv[k - 1].max_end : sv[k].span.end;
 	for (size_t i = from; i < out->n; i++) {

@@ -705,7 +705,7 @@ static void guard_commit(struct guard *g, struct touched *tv, size_t tn)
 			memcpy(sn->regs, f->regs, f->nregs * sizeof(*sn->regs));
 		for (size_t q = 0; q < t->n; q++)
 			v[q] = (struct placed){t->edits[q], t->codes[q], q};
-		qsort(v, t->n, sizeof(*v), cmp_placed);
+		dfx_qsort(v, t->n, sizeof(*v), cmp_placed);
 		for (size_t r = 0; r < f->nregs; r++) {
 			f->regs[r].start = remap(f->regs[r].start, v, t->n, false);
 			f->regs[r].end = remap(f->regs[r].end, v, t->n, true);
@@ -723,7 +723,8 @@ static void guard_commit(struct guard *g, struct touched *tv, size_t tn)
 		}
 		free(v);
 		/* keep them by start, and their longest length, for guard_rewrites */
-		qsort(f->regs, f->nregs, sizeof(*f->regs), cmp_region);
+		if (f->nregs > 1)
+			dfx_qsort(f->regs, f->nregs, sizeof(*f->regs), cmp_region);
 		f->regmax = 0;
 		for (size_t r = 0; r < f->nregs; r++)
 			if (f->regs[r].end > f->regs[r].start && f->regs[r].end - f->regs[r].start > f->regmax)

@@ -187,7 +187,7 @@ void dfx_credgraph_build(const struct dfx_compose *c, struct dfx_credgraph *g)
 			if (c->services[s].name)
 				ns[nm.n++] = (struct named_svc){c->services[s].name, s};
 		if (nm.n > 1)
-			qsort(ns, nm.n, sizeof(*ns), cmp_name);
+			dfx_qsort(ns, nm.n, sizeof(*ns), cmp_name);
 		for (size_t i = 0; i < nm.n; i++)
 			nm.v[i] = ns[i].index;
 		free(ns);
@@ -236,7 +236,7 @@ void dfx_credgraph_build(const struct dfx_compose *c, struct dfx_credgraph *g)
 					  (struct dfx_credlink){cl, &c->services[s], DFX_LINK_DEPENDS, NULL, cpw});
 	}
 	if (nf > 1)
-		qsort(fv, nf, sizeof(*fv), cmp_found);
+		dfx_qsort(fv, nf, sizeof(*fv), cmp_found);
 	for (size_t i = 0; i < nf; i++)
 		add(g, fv[i].l.client, fv[i].l.server, fv[i].l.kind, fv[i].l.via, fv[i].l.password);
 	free(fv);

@@ -465,7 +465,7 @@ static void eol_index(void)
 	eol_by_image = dfx_xmalloc((n ? n : 1) * sizeof(*eol_by_image));
 	for (size_t i = 0; i < n; i++)
 		eol_by_image[i] = i;
-	qsort(eol_by_image, n, sizeof(*eol_by_image), cmp_row_image);
+	dfx_qsort(eol_by_image, n, sizeof(*eol_by_image), cmp_row_image);
 	eol_by_image_rows = eol.rows;
 }
 

@@ -82,7 +82,7 @@ char *dfx_yaml_edits_apply(const char *data, size_t len, const struct dfx_yaml_e
 		order[i].replaces = e->v[i].end > e->v[i].start;
 		order[i].index = i;
 	}
-	qsort(order, e->n, sizeof(*order), cmp_edit);
+	dfx_qsort(order, e->n, sizeof(*order), cmp_edit);
 	for (size_t i = 0; i < e->n; i++) {
 		const struct dfx_yaml_edit *x = &e->v[order[i].index];
 

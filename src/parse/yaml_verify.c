@@ -261,7 +261,7 @@ static int flatten(const char *data, size_t len, struct flat *out, struct dfx_bu
 	dfx_buf_release(&f.path);
 	free(f.st);
 	if (rc == 0 && out->n)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_line);
+		dfx_qsort(out->v, out->n, sizeof(*out->v), cmp_line);
 	return rc;
 }
 
@@ -330,7 +330,7 @@ static void pathset_init(struct pathset *ps, char *const *paths, size_t n)
 			ps->all = true;
 		ps->v[ps->n++] = dfx_xstrndup(paths[i], len);
 	}
-	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_str);
+	dfx_qsort(ps->v, ps->n, sizeof(*ps->v), cmp_str);
 }
 
 static void pathset_release(struct pathset *ps)

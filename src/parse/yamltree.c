@@ -745,7 +745,7 @@ static int check_duplicates(struct builder *b, struct dfx_yaml_node *map)
 	for (size_t i = 0; i < map->n; i++)
 		if (map->pairs[i].key->type == DFX_YAML_SCALAR)
 			keys[nk++] = map->pairs[i].key;
-	qsort(keys, nk, sizeof(*keys), cmp_keys);
+	dfx_qsort(keys, nk, sizeof(*keys), cmp_keys);
 	for (size_t i = 1; i < nk; i++) {
 		if (keys[i]->vlen == keys[i - 1]->vlen &&
 		    !memcmp(keys[i]->value, keys[i - 1]->value, keys[i]->vlen)) {

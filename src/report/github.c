@@ -88,7 +88,7 @@ static const struct dfx_presented **by_severity(const struct dfx_presentation *p
 	for (size_t i = 0; i < p->n; i++)
 		order[i] = &p->v[i];
 	if (p->n > 1)
-		qsort(order, p->n, sizeof(*order), cmp_severity);
+		dfx_qsort(order, p->n, sizeof(*order), cmp_severity);
 	return order;
 }
 
@@ -306,7 +306,7 @@ static void summary(struct dfx_buf *b, const struct dfx_presentation *p)
 			if (f->severity > rc[k].worst)
 				rc[k].worst = f->severity;
 		}
-		qsort(rc, nrc, sizeof(*rc), cmp_rule_count);
+		dfx_qsort(rc, nrc, sizeof(*rc), cmp_rule_count);
 		dfx_buf_adds(b, "| rule | severity | findings |\n|---|---|---:|\n");
 		for (size_t k = 0; k < nrc; k++) {
 			dfx_buf_adds(b, "| ");

@@ -112,7 +112,7 @@ static void collect_secrets(struct secrets *sec, const struct dfx_findings *fs)
 			sec->v[n++] = (struct secret_span){f->src, f->secret};
 	}
 	if (n > 1)
-		qsort(sec->v, n, sizeof(*sec->v), cmp_span);
+		dfx_qsort(sec->v, n, sizeof(*sec->v), cmp_span);
 	sec->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct secret_span *last = sec->n ? &sec->v[sec->n - 1] : NULL;
@@ -231,7 +231,7 @@ static void index_run_files(struct run_files *rfs, const struct dfx_report_opts 
 	for (size_t i = 0; i < rfs->n; i++)
 		rfs->v[i] = &o->files[i];
 	if (rfs->n > 1)
-		qsort(rfs->v, rfs->n, sizeof(*rfs->v), cmp_run_file);
+		dfx_qsort(rfs->v, rfs->n, sizeof(*rfs->v), cmp_run_file);
 }
 
 /* The first of the run's files named `path` (after dfx_path_clean), or NULL. */
@@ -484,7 +484,7 @@ static void occurrences(struct dfx_presentation *p)
 	for (size_t i = 0; i < p->n; i++)
 		by[i] = &p->v[i];
 	if (p->n > 1)
-		qsort(by, p->n, sizeof(*by), cmp_fingerprint);
+		dfx_qsort(by, p->n, sizeof(*by), cmp_fingerprint);
 	for (size_t i = 0; i < p->n; i++)
 		((struct dfx_presented *)by[i])->occurrence =
 			i && by[i - 1]->fingerprint == by[i]->fingerprint ? by[i - 1]->occurrence + 1 : 1;

@@ -49,7 +49,7 @@ static struct row *rows(const struct dfx_presentation *p, size_t *n)
 		else if (f->fix && f->fix->applicability == DFX_FIX_UNSAFE)
 			r->unsafe++;
 	}
-	qsort(v, *n, sizeof(*v), cmp_row);
+	dfx_qsort(v, *n, sizeof(*v), cmp_row);
 	return v;
 }
 
