@@ -57,6 +57,10 @@ void dfx_buf_vaddf(struct dfx_buf *b, const char *fmt, va_list ap);
 /* Returns the string (caller frees) and leaves the buffer empty. */
 char *dfx_buf_detach(struct dfx_buf *b);
 
+/* FNV-1a over n bytes, continuing from h (start with DFX_FNV_OFFSET). */
+#define DFX_FNV_OFFSET 14695981039346656037ull
+uint64_t dfx_fnv1a(uint64_t h, const void *p, size_t n);
+
 /* qsort(3) that does nothing for fewer than two elements (qsort's base must
    not be NULL, even for n = 0). */
 void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

@@ -79,6 +79,8 @@ bool dfx_rule_suppressed(const struct dfx_ctx *ctx, uint32_t off);
 bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code);
 /* The rule code i of a dockfix pragma names (any case), or NULL. */
 const struct dfx_rule *dfx_pragma_rule(const struct dfx_pragma *pg, const char *d, size_t i);
+/* The suppression comments of a checked Dockerfile or compose file (*n of them), or NULL. */
+struct dfx_pragma *dfx_file_pragmas(struct dfx_wsfile *f, size_t *n);
 
 /* ---------------------------------------------------------------- walkers */
 

@@ -153,3 +153,14 @@ void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const
 	if (base && n > 1)
 		qsort(base, n, size, cmp);
 }
+
+uint64_t dfx_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}

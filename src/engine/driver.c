@@ -55,8 +55,7 @@ static bool suppressed(struct dfx_wsfile *f, const char *code, uint32_t off)
 	return false;
 }
 
-/* The pragmas of a checked file (Dockerfile or compose file). */
-static struct dfx_pragma *pragmas_of(struct dfx_wsfile *f, size_t *n)
+struct dfx_pragma *dfx_file_pragmas(struct dfx_wsfile *f, size_t *n)
 {
 	*n = 0;
 	if (f->kind == DFX_KIND_DOCKERFILE && f->df) {
@@ -255,40 +254,29 @@ static bool same_fix(const struct dfx_fix *a, const struct dfx_fix *b)
 
 /* ---------------------------------------------------------------- copies */
 
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* The keys a copy can match on: rule and file with the span, and with the fix's edits. */
 static uint64_t span_key(const struct dfx_finding *f)
 {
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = DFX_FNV_OFFSET;
 
-	h = mix(h, &f->rule, sizeof(f->rule));
-	h = mix(h, &f->src, sizeof(f->src));
-	return mix(h, &f->span, sizeof(f->span));
+	h = dfx_fnv1a(h, &f->rule, sizeof(f->rule));
+	h = dfx_fnv1a(h, &f->src, sizeof(f->src));
+	return dfx_fnv1a(h, &f->span, sizeof(f->span));
 }
 
 static uint64_t fix_key(const struct dfx_finding *f)
 {
 	uint64_t h = 1469598103934665603ull;
 
-	h = mix(h, &f->rule, sizeof(f->rule));
-	h = mix(h, &f->src, sizeof(f->src));
+	h = dfx_fnv1a(h, &f->rule, sizeof(f->rule));
+	h = dfx_fnv1a(h, &f->src, sizeof(f->src));
 	for (size_t i = 0; i < f->fix->nedits; i++) {
 		const struct dfx_edit *e = &f->fix->edits[i];
 
-		h = mix(h, &e->start, sizeof(e->start));
-		h = mix(h, &e->end, sizeof(e->end));
-		h = mix(h, e->path, strlen(e->path) + 1);
-		h = mix(h, e->text ? e->text : "", e->text ? strlen(e->text) + 1 : 1);
+		h = dfx_fnv1a(h, &e->start, sizeof(e->start));
+		h = dfx_fnv1a(h, &e->end, sizeof(e->end));
+		h = dfx_fnv1a(h, e->path, strlen(e->path) + 1);
+		h = dfx_fnv1a(h, e->text ? e->text : "", e->text ? strlen(e->text) + 1 : 1);
 	}
 	return h;
 }
@@ -471,7 +459,7 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 
 		if (!f->target || f->failed)
 			continue;
-		v = pragmas_of(f, &n);
+		v = dfx_file_pragmas(f, &n);
 		for (size_t k = 0; k < n; k++) {
 			const struct dfx_pragma *pg = &v[k];
 			unsigned line, col;
@@ -511,7 +499,7 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 			continue;
 		size_t first = out->n, npg;
 		bool any_supersedes = false;
-		struct dfx_pragma *pg = pragmas_of(f, &npg);
+		struct dfx_pragma *pg = dfx_file_pragmas(f, &npg);
 		char *rel = dfx_config_relpath(ws->config, f->path);
 
 		for (size_t k = 0; k < npg; k++)

@@ -402,17 +402,6 @@ static void edits(struct dfx_presented *x, const struct run_files *rfs, const st
 
 /* ------------------------------------------------------------------ fingerprints */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /*
  * Hash of the rule, the file and the trimmed text of the finding's first
  * line, with secret values replaced by a marker: stable when lines move.
@@ -421,14 +410,14 @@ static uint64_t fingerprint(const struct dfx_presented *x, const char *path, con
 {
 	const struct dfx_finding *f = x->f;
 	const struct dfx_source *s = f->src;
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = DFX_FNV_OFFSET;
 	unsigned line, col;
 	struct dfx_span ln = {0, 0};
 	const struct dfx_span *hide;
 	size_t nhide;
 
-	h = fnv(h, f->rule->code, strlen(f->rule->code) + 1);
-	h = fnv(h, path, strlen(path) + 1);
+	h = dfx_fnv1a(h, f->rule->code, strlen(f->rule->code) + 1);
+	h = dfx_fnv1a(h, path, strlen(path) + 1);
 	if (s->len) {
 		dfx_source_linecol(s, f->span.start < s->len ? f->span.start : (uint32_t)s->len, &line, &col);
 		ln = dfx_source_line(s, line);
@@ -443,11 +432,11 @@ static uint64_t fingerprint(const struct dfx_presented *x, const char *path, con
 		while (nhide && hide->end <= i)
 			hide++, nhide--;
 		if (nhide && hide->start <= i) {
-			h = fnv(h, "\x01secret\x01", 8);
+			h = dfx_fnv1a(h, "\x01secret\x01", 8);
 			i = hide->end;
 			continue;
 		}
-		h = fnv(h, s->data + i, 1);
+		h = dfx_fnv1a(h, s->data + i, 1);
 		i++;
 	}
 	return h;

@@ -14,20 +14,6 @@
 
 #include "dockfix/rule.h"
 
-static struct dfx_pragma *pragmas_of(struct dfx_wsfile *f, size_t *n)
-{
-	*n = 0;
-	if (f->kind == DFX_KIND_DOCKERFILE && f->df) {
-		*n = f->df->npragmas;
-		return f->df->pragmas;
-	}
-	if (f->kind == DFX_KIND_COMPOSE && f->compose) {
-		*n = f->compose->npragmas;
-		return f->compose->pragmas;
-	}
-	return NULL;
-}
-
 /* Delete the whole comment: its line when it is alone on it, else the
    comment and the blanks before it. */
 static void delete_comment(struct dfx_fix *fix, const char *path, const char *d, size_t len,
@@ -87,7 +73,7 @@ static void check(struct dfx_ctx *ctx)
 	struct dfx_wsfile *f = ctx->file;
 	const char *d = f->cur.data;
 	size_t npg;
-	struct dfx_pragma *v = pragmas_of(f, &npg);
+	struct dfx_pragma *v = dfx_file_pragmas(f, &npg);
 
 	for (size_t k = 0; k < npg; k++) {
 		const struct dfx_pragma *pg = &v[k];
