@@ -5,45 +5,8 @@
 # defects found doing so: short-option errors, unknown --select / --ignore
 # codes, the summary when files could not be checked, what --write says
 # about the fixes it did not apply.
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-export NO_COLOR=1
+. "$(dirname "$0")/lib.sh"
 umask 022
-AS="--as-of 2026-11-28"
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL: $1"
-	fail=$((fail + 1))
-}
-# expect NAME RC CMD... : run CMD in $tmp/w, capture out/err, check exit code
-expect() {
-	name=$1
-	want=$2
-	shift 2
-	(cd "$tmp/w" && "$@") >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want" ]; then ok; else
-		bad "$name: exit $rc, want $want"
-		head -5 "$tmp/out" "$tmp/err"
-	fi
-}
-has() { # NAME FILE PATTERN
-	if grep -q -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"
-		head -10 "$2"
-	fi
-}
-hasnt() {
-	if grep -q -- "$3" "$2"; then
-		bad "$1: '$3' unexpectedly in $(basename "$2")"
-		grep -- "$3" "$2" | head -3
-	else ok; fi
-}
 empty() { # NAME FILE
 	if [ -s "$2" ]; then
 		bad "$1: $(basename "$2") is not empty"
@@ -54,10 +17,6 @@ json() { # NAME FILE PYTHON: the file parses as JSON and the Python assertions o
 	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $3" "$2" 2>"$tmp/py"; then ok; else
 		bad "$1: $(tail -1 "$tmp/py")"
 	fi
-}
-fresh() {
-	rm -rf "$tmp/w"
-	mkdir -p "$tmp/w"
 }
 root_dockerfile() {
 	printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY app .\nCMD ["./app"]\n' >"$tmp/w/Dockerfile"
@@ -291,5 +250,4 @@ cmp -s "$tmp/compose.before" "$tmp/w/compose.yaml" && ok || bad "a malformed bas
 expect "baseline with --diff" 2 "$bin" $AS --baseline base.json --diff .
 expect "inspect baseline" 0 sh -c "printf '[{\"Config\":{\"Env\":[\"STRIPE_KEY=$KEY\"],\"User\":\"1000\"}}]' >img.json && \"$bin\" inspect --generate-baseline ib.json img.json >/dev/null 2>&1 && \"$bin\" inspect --baseline ib.json img.json"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary cli

@@ -5,94 +5,54 @@
 # characters of source lines, messages and file names are escaped in every
 # text output, so no ESC sequence reaches a terminal and no newline in a
 # folder name starts a CI workflow command.
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-export NO_COLOR=1
-AS="--as-of 2026-11-28"
+. "$(dirname "$0")/lib.sh"
 ESC=$(printf '\033')
 BEL=$(printf '\007')
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL: $1"
-	fail=$((fail + 1))
-}
-expect() { # NAME RC CMD...: run in $tmp/w
-	name=$1
-	want=$2
-	shift 2
-	(cd "$tmp/w" && "$@") >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want" ]; then ok; else
-		bad "$name: exit $rc, want $want"
-		head -5 "$tmp/out" "$tmp/err"
-	fi
-}
-has() { # NAME FILE FIXED-STRING
-	if grep -qF -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"
-		head -10 "$2"
-	fi
-}
-hasnt() {
-	if grep -qF -- "$3" "$2"; then
-		bad "$1: '$3' unexpectedly in $(basename "$2")"
-		grep -F -- "$3" "$2" | head -3
-	else ok; fi
-}
-fresh() {
-	rm -rf "$tmp/w"
-	mkdir -p "$tmp/w"
-}
 
 # ---------------------------------------------------------------- parse errors
 fresh
 key=sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv
 printf 'services:\n  web:\n    image: nginx:1.27\n    environment:\n      STRIPE_API_KEY: %s: [\n' "$key" >"$tmp/w/compose.yaml"
 expect "yaml error" 2 "$bin" $AS compose.yaml
-has "yaml error position" "$tmp/err" "compose.yaml:5:"
-has "yaml error line shown" "$tmp/err" "5 |       STRIPE_API_KEY: sk_l"
-hasnt "yaml error redacts" "$tmp/err" "$key"
-hasnt "yaml error redacts any part past the kept prefix" "$tmp/err" "51HxYz"
+hasf "yaml error position" "$tmp/err" "compose.yaml:5:"
+hasf "yaml error line shown" "$tmp/err" "5 |       STRIPE_API_KEY: sk_l"
+hasntf "yaml error redacts" "$tmp/err" "$key"
+hasntf "yaml error redacts any part past the kept prefix" "$tmp/err" "51HxYz"
 
 fresh
 printf 'services:\n  db:\n    image: postgres:17\n    environment: {DATABASE_URL: "postgres://app:Tr0ub4dor3xyz@db/app", x: [\n' >"$tmp/w/compose.yaml"
 expect "yaml flow error" 2 "$bin" $AS compose.yaml
-hasnt "url password redacted" "$tmp/err" "Tr0ub4dor3xyz"
+hasntf "url password redacted" "$tmp/err" "Tr0ub4dor3xyz"
 
 fresh
 printf '[{"Config":{"Env":["API_KEY=%s", }]\n' "$key" >"$tmp/w/inspect.json"
 expect "inspect json error" 2 "$bin" inspect inspect.json
-has "inspect error position" "$tmp/err" "inspect.json:1:"
-hasnt "inspect error redacts" "$tmp/err" "$key"
-has "inspect error keeps the rest of the line" "$tmp/err" '", }]'
+hasf "inspect error position" "$tmp/err" "inspect.json:1:"
+hasntf "inspect error redacts" "$tmp/err" "$key"
+hasf "inspect error keeps the rest of the line" "$tmp/err" '", }]'
 expect "inspect json error, json format" 2 "$bin" inspect --format json inspect.json
-hasnt "inspect json format redacts" "$tmp/out" "$key"
-hasnt "inspect json format redacts (stderr)" "$tmp/err" "$key"
+hasntf "inspect json format redacts" "$tmp/out" "$key"
+hasntf "inspect json format redacts (stderr)" "$tmp/err" "$key"
 
 # no key, but a value shaped like a token
 fresh
 printf 'services:\n  a:\n    command: ["run", "--token", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"\n' >"$tmp/w/compose.yaml"
 expect "token word" 2 "$bin" $AS compose.yaml
-hasnt "token word redacted" "$tmp/err" "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+hasntf "token word redacted" "$tmp/err" "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
 
 # ---------------------------------------------------------------- control characters
 fresh
 printf 'services:\n  a:\n    image: "x%s[31mred%s": [\n' "$ESC" "$BEL" >"$tmp/w/compose.yaml"
 expect "esc in error line" 2 "$bin" $AS compose.yaml
-hasnt "no raw ESC on stderr" "$tmp/err" "$ESC"
-hasnt "no raw BEL on stderr" "$tmp/err" "$BEL"
-has "ESC shown escaped" "$tmp/err" '\x1B[31mred\x07'
+hasntf "no raw ESC on stderr" "$tmp/err" "$ESC"
+hasntf "no raw BEL on stderr" "$tmp/err" "$BEL"
+hasf "ESC shown escaped" "$tmp/err" '\x1B[31mred\x07'
 
 fresh
 printf 'FROM alpine:3.22\nLABEL note="x%s]0;title%s"\nCMD ["/a"]\n' "$ESC" "$BEL" >"$tmp/w/Dockerfile"
 expect "esc in a finding's line" 1 "$bin" $AS --select DF201 Dockerfile
 expect "esc in a finding's line, all rules" 1 "$bin" $AS Dockerfile
-hasnt "no raw ESC on stdout" "$tmp/out" "$ESC"
+hasntf "no raw ESC on stdout" "$tmp/out" "$ESC"
 
 d=$(printf 'svc\n::error file=x::injected')
 fresh
@@ -100,7 +60,7 @@ mkdir -p "$tmp/w/$d"
 printf 'FROM ubuntu\n' >"$tmp/w/$d/Dockerfile"
 expect "newline in a folder name" 1 "$bin" $AS .
 if grep -q '^::error' "$tmp/out" "$tmp/err"; then bad "a line starts a workflow command"; else ok; fi
-has "folder name escaped" "$tmp/out" 'svc\x0A::error file=x::injected/Dockerfile:1:1: HIGH DF201'
+hasf "folder name escaped" "$tmp/out" 'svc\x0A::error file=x::injected/Dockerfile:1:1: HIGH DF201'
 expect "newline in a folder name, checklist" 1 "$bin" $AS --format checklist .
 if grep -q '^::error' "$tmp/out"; then bad "checklist: a line starts a workflow command"; else ok; fi
 expect "newline in a folder name, github" 1 "$bin" $AS --format github .
@@ -111,8 +71,8 @@ fresh
 f=$(printf 'compose%s[2J.yaml' "$ESC")
 printf 'services: [\n' >"$tmp/w/$f"
 expect "esc in a file name" 2 "$bin" $AS "$f"
-hasnt "file name escaped in the error" "$tmp/err" "$ESC"
-has "file name shown escaped" "$tmp/err" 'compose\x1B[2J.yaml:'
+hasntf "file name escaped in the error" "$tmp/err" "$ESC"
+hasf "file name shown escaped" "$tmp/err" 'compose\x1B[2J.yaml:'
 
 # the --write and --diff logs name files escaped too
 fresh
@@ -120,8 +80,7 @@ f=$(printf 'app%s]2;x' "$ESC")
 mkdir -p "$tmp/w/$f"
 printf 'FROM alpine:3.22\nWORKDIR /app\nCOPY . .\nUSER 1000\nCMD ["/app/x"]\n' >"$tmp/w/$f/Dockerfile"
 expect "esc in a folder name, --write" 0 "$bin" $AS --write .
-hasnt "--write log escaped" "$tmp/err" "$ESC"
-has "--write log names the created file" "$tmp/err" 'created app\x1B]2;x/.dockerignore'
+hasntf "--write log escaped" "$tmp/err" "$ESC"
+hasf "--write log names the created file" "$tmp/err" 'created app\x1B]2;x/.dockerignore'
 
-echo "display: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary display

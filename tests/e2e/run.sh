@@ -3,48 +3,7 @@
 # errors on bad input (path:line:col: error, exit 2, other files still
 # processed), stdin, --write safety (atomic, mode kept, symlinks refused,
 # idempotent), colour, formats, redaction of secrets.
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-export NO_COLOR=1
-AS="--as-of 2026-11-28"
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL: $1"
-	fail=$((fail + 1))
-}
-# expect NAME RC CMD... : run CMD in $tmp/w, capture out/err, check exit code
-expect() {
-	name=$1
-	want=$2
-	shift 2
-	(cd "$tmp/w" && "$@") >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want" ]; then ok; else
-		bad "$name: exit $rc, want $want"
-		head -5 "$tmp/out" "$tmp/err"
-	fi
-}
-has() { # NAME FILE PATTERN
-	if grep -q -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"
-		head -10 "$2"
-	fi
-}
-hasnt() {
-	if grep -q -- "$3" "$2"; then
-		bad "$1: '$3' unexpectedly in $(basename "$2")"
-		grep -- "$3" "$2" | head -3
-	else ok; fi
-}
-fresh() {
-	rm -rf "$tmp/w"
-	mkdir -p "$tmp/w"
-}
+. "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- usage
 fresh
@@ -370,5 +329,4 @@ printf 'untrusted-registries: {a: 1}\n' >"$tmp/w/.dockfix.yaml"
 expect "untrusted-registries not a list" 2 "$bin" $AS --select DF302 .
 has "untrusted-registries error" "$tmp/err" "^.*\.dockfix\.yaml:1:23: error: untrusted-registries: expected a list"
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary e2e
