@@ -30,13 +30,11 @@ static void check(struct dfx_ctx *ctx)
 		for (size_t j = 0; j < s->nports; j++) {
 			const struct dfx_compose_port *p = &s->ports[j];
 			enum dfx_dc_exposure e;
-			const char *kind, *why = NULL, *anchor;
+			const char *kind, *anchor;
 			bool by_image;
 			unsigned port;
 			struct dfx_span where;
 			struct dfx_finding *f;
-			struct dfx_yaml_edits ed;
-			struct dfx_buf path = DFX_BUF_INIT;
 			char *text, *what;
 
 			if (!p->valid)
@@ -74,21 +72,10 @@ static void check(struct dfx_ctx *ctx)
 						      "containers connect");
 				continue;
 			}
-			if (!dfx_dc_fix_allowed(ctx, p->node, &why)) {
-				f->hint = dfx_xstrdup(why);
-				continue;
-			}
-			dfx_yaml_edits_init(&ed);
-			if (dfx_dc_port_bind_loopback(c->yaml, p, &ed) == 0)
-				dfx_yaml_node_path(p->node, &path);
-			dfx_dc_attach(ctx, f, DFX_FIX_SAFE, &ed, path.ptr,
-				      "bind it to 127.0.0.1 (`127.0.0.1:HOST:CONTAINER` or `host_ip: 127.0.0.1`), "
-				      "or use `expose:` if only other containers connect",
-				      "bind it to 127.0.0.1%s%s%s (use `expose:` instead if only other containers "
-				      "connect)",
-				      anchor ? " in the anchor `&" : "", anchor ? anchor : "", anchor ? "`" : "");
-			dfx_yaml_edits_release(&ed);
-			dfx_buf_release(&path);
+			dfx_dc_fix_loopback(ctx, f, p, DFX_FIX_SAFE,
+					    "bind it to 127.0.0.1 (`127.0.0.1:HOST:CONTAINER` or `host_ip: 127.0.0.1`), "
+					    "or use `expose:` if only other containers connect",
+					    "use `expose:` instead if only other containers connect");
 		}
 	}
 }

@@ -212,9 +212,6 @@ static void check(struct dfx_ctx *ctx)
 			enum dfx_dc_exposure e;
 			struct dfx_span where;
 			struct dfx_finding *f;
-			struct dfx_yaml_edits ed;
-			struct dfx_buf path = DFX_BUF_INIT;
-			const char *why = NULL, *anchor;
 			char *text, *what;
 
 			if (!p->valid || (a == ADMIN_TRAEFIK && !(p->target_lo <= 8080 && 8080 <= p->target_hi)))
@@ -224,7 +221,6 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			text = dfx_dc_port_text(p);
 			what = describe(a, s);
-			anchor = p->from_anchor ? dfx_dc_anchor_of(p->node) : NULL;
 			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
 			if (e == DFX_DC_BOUND)
 				f = dfx_emit(ctx, where,
@@ -249,22 +245,11 @@ static void check(struct dfx_ctx *ctx)
 						      "(`${VAR:-127.0.0.1}`), and turn on the interface's authentication");
 				continue;
 			}
-			if (!dfx_dc_fix_allowed(ctx, p->node, &why)) {
-				f->hint = dfx_xstrdup(why);
-				continue;
-			}
-			dfx_yaml_edits_init(&ed);
-			if (dfx_dc_port_bind_loopback(c->yaml, p, &ed) == 0)
-				dfx_yaml_node_path(p->node, &path);
-			dfx_dc_attach(ctx, f, broker ? DFX_FIX_SAFE : DFX_FIX_UNSAFE, &ed, path.ptr,
-				      "bind it to 127.0.0.1 (`127.0.0.1:HOST:CONTAINER` or `host_ip: 127.0.0.1`) and "
-				      "turn on the interface's authentication",
-				      "bind it to 127.0.0.1%s%s%s (%s)", anchor ? " in the anchor `&" : "",
-				      anchor ? anchor : "", anchor ? "`" : "",
-				      broker ? "use `expose:` instead if only other containers connect"
-					     : "reach it through an SSH tunnel or a proxy that asks for a login");
-			dfx_yaml_edits_release(&ed);
-			dfx_buf_release(&path);
+			dfx_dc_fix_loopback(ctx, f, p, broker ? DFX_FIX_SAFE : DFX_FIX_UNSAFE,
+					    "bind it to 127.0.0.1 (`127.0.0.1:HOST:CONTAINER` or `host_ip: 127.0.0.1`) and "
+					    "turn on the interface's authentication",
+					    broker ? "use `expose:` instead if only other containers connect"
+						   : "reach it through an SSH tunnel or a proxy that asks for a login");
 		}
 	}
 }

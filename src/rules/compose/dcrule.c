@@ -771,7 +771,23 @@ enum dfx_dc_exposure dfx_dc_port_exposure_defaults(const struct dfx_compose_port
 	return e;
 }
 
-int dfx_dc_port_bind_loopback(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed)
+void dfx_dc_fix_loopback(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_compose_port *p,
+			 enum dfx_applicability a, const char *hint, const char *instead)
 {
-	return p->long_syntax ? bind_long(t, p, ed) : bind_short(t, p, ed);
+	struct dfx_compose *c = ctx->file->compose;
+	const char *why = NULL, *anchor = p->from_anchor ? dfx_dc_anchor_of(p->node) : NULL;
+	struct dfx_yaml_edits ed;
+	struct dfx_buf path = DFX_BUF_INIT;
+
+	if (!dfx_dc_fix_allowed(ctx, p->node, &why)) {
+		f->hint = dfx_xstrdup(why);
+		return;
+	}
+	dfx_yaml_edits_init(&ed);
+	if ((p->long_syntax ? bind_long(c->yaml, p, &ed) : bind_short(c->yaml, p, &ed)) == 0)
+		dfx_yaml_node_path(p->node, &path);
+	dfx_dc_attach(ctx, f, a, &ed, path.ptr, hint, "bind it to 127.0.0.1%s%s%s (%s)",
+		      anchor ? " in the anchor `&" : "", anchor ? anchor : "", anchor ? "`" : "", instead);
+	dfx_yaml_edits_release(&ed);
+	dfx_buf_release(&path);
 }

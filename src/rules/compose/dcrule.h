@@ -97,12 +97,16 @@ bool dfx_dc_port_db(struct dfx_ctx *ctx, const struct dfx_compose_service *s,
  */
 enum dfx_dc_exposure dfx_dc_port_exposure_defaults(const struct dfx_compose_port *p);
 /*
- * Edits that bind a published port to 127.0.0.1: in the scalar with its
- * quoting kept (`"5432"` -> `"127.0.0.1::5432"`, `"5432:5432"` ->
- * `"127.0.0.1:5432:5432"`, an address replaced), or by adding / replacing
- * `host_ip` in long syntax. 0, or -1 with ed->why set.
+ * Attach to f the fix that binds published port p to 127.0.0.1: in the
+ * scalar with its quoting kept (`"5432"` -> `"127.0.0.1::5432"`,
+ * `"5432:5432"` -> `"127.0.0.1:5432:5432"`, an address replaced), or by
+ * adding / replacing `host_ip` in long syntax. The description is "bind it
+ * to 127.0.0.1[ in the anchor `&x`] (INSTEAD)"; `hint` is what to do by hand
+ * when the edit cannot be made. When dfx_dc_fix_allowed() refuses, f gets
+ * its reason as the hint instead.
  */
-int dfx_dc_port_bind_loopback(struct dfx_yaml *t, const struct dfx_compose_port *p, struct dfx_yaml_edits *ed);
+void dfx_dc_fix_loopback(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_compose_port *p,
+			 enum dfx_applicability a, const char *hint, const char *instead);
 /* The port as written, for messages ("5432:5432", "target: 5432, published: 5432"). Caller frees. */
 char *dfx_dc_port_text(const struct dfx_compose_port *p);
 
