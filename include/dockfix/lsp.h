@@ -38,8 +38,6 @@ bool dfx_lsp_text_edit(struct dfx_buf *b, const struct dfx_source *old, const ch
 		       enum dfx_lsp_encoding enc);
 /* The rule's documentation as Markdown (hover): title, summary, what, why, fix safety. */
 void dfx_lsp_rule_markdown(struct dfx_buf *b, const struct dfx_rule *r);
-/* The documentation URL of a rule (the README section of the rule table). */
-void dfx_lsp_rule_uri(struct dfx_buf *b, const struct dfx_rule *r);
 /* A file:// URI of an absolute path (percent-encoded) / the path of a file:// URI (NULL if not one). */
 char *dfx_lsp_uri(const char *abspath);
 char *dfx_lsp_uri_path(const char *uri);

@@ -154,6 +154,10 @@ void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct 
  * text with secret values masked, and N the occurrence of that hash.
  * out[i] is malloc'd.
  */
+/* The project's home page; a rule's documentation is its row of the README
+   rule table there, anchored by the lower-case code (`#df201`). */
+#define DFX_HOMEPAGE "https://github.com/dockfix/dockfix"
+void dfx_report_rule_uri(struct dfx_buf *b, const struct dfx_rule *r);
 void dfx_report_fingerprints(const struct dfx_findings *fs, const struct dfx_report_opts *o, char **out);
 
 #endif

@@ -10,8 +10,7 @@
 
 #include "dockfix/jsonw.h"
 #include "dockfix/lsp.h"
-
-#define DOC_URI "https://github.com/dockfix/dockfix#rules"
+#include "dockfix/report.h"
 
 /* Length of the UTF-8 sequence at p (at most n), 1 for a stray byte, and its UTF-16 units. */
 static size_t step(const unsigned char *p, size_t n, unsigned *units)
@@ -102,12 +101,6 @@ int dfx_lsp_severity(enum dfx_severity s)
 	return s >= DFX_SEV_HIGH ? 1 : s == DFX_SEV_MEDIUM ? 2 : 3;
 }
 
-void dfx_lsp_rule_uri(struct dfx_buf *b, const struct dfx_rule *r)
-{
-	(void)r;
-	dfx_buf_adds(b, DOC_URI);
-}
-
 void dfx_lsp_diagnostic(struct dfx_buf *b, const struct dfx_finding *f, enum dfx_lsp_encoding enc)
 {
 	struct dfx_buf uri = DFX_BUF_INIT;
@@ -116,7 +109,7 @@ void dfx_lsp_diagnostic(struct dfx_buf *b, const struct dfx_finding *f, enum dfx
 	dfx_lsp_range(b, f->src, f->span.start, f->span.end, enc);
 	dfx_buf_addf(b, ",\"severity\":%d,\"code\":", dfx_lsp_severity(f->severity));
 	dfx_jsonw_str(b, f->rule->code);
-	dfx_lsp_rule_uri(&uri, f->rule);
+	dfx_report_rule_uri(&uri, f->rule);
 	dfx_buf_adds(b, ",\"codeDescription\":{\"href\":");
 	dfx_jsonw_str(b, uri.ptr);
 	dfx_buf_adds(b, "},\"source\":\"dockfix\",\"message\":");

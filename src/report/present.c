@@ -599,3 +599,10 @@ void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct 
 		fmt->end(out, &p);
 	release(&p);
 }
+
+void dfx_report_rule_uri(struct dfx_buf *b, const struct dfx_rule *r)
+{
+	dfx_buf_adds(b, DFX_HOMEPAGE "#");
+	for (const char *c = r->code; *c; c++)
+		dfx_buf_addc(b, *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c);
+}

@@ -24,9 +24,6 @@
 #include "dockfix/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define SARIF_INFO_URI "https://github.com/dockfix/dockfix"
-/* A rule's documentation: its row of the README rule table (anchor = lower-case code). */
-#define SARIF_HELP_URI SARIF_INFO_URI "#"
 
 /* {"text": s} as the value of key k */
 static void message(struct dfx_jsonw *w, const char *k, const char *s)
@@ -183,9 +180,7 @@ static void rule(struct dfx_jsonw *w, const struct dfx_rule *r)
 	struct dfx_buf text = DFX_BUF_INIT, md = DFX_BUF_INIT, uri = DFX_BUF_INIT;
 	const char *lang = code_lang(r->kind), *tag = kind_tag(r->kind), *cwe = cwe_of(r->code);
 
-	dfx_buf_adds(&uri, SARIF_HELP_URI);
-	for (const char *c = r->code; *c; c++)
-		dfx_buf_addc(&uri, *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c);
+	dfx_report_rule_uri(&uri, r);
 
 	help_section(&text, &md, "What it does", r->what, NULL);
 	help_section(&text, &md, "Why is this bad", r->why, NULL);
@@ -517,7 +512,7 @@ static void sarif(struct dfx_buf *b, const struct dfx_presentation *p)
 	dfx_jsonw_key(&w, "semanticVersion");
 	dfx_jsonw_string(&w, DFX_VERSION);
 	dfx_jsonw_key(&w, "informationUri");
-	dfx_jsonw_string(&w, SARIF_INFO_URI);
+	dfx_jsonw_string(&w, DFX_HOMEPAGE);
 	dfx_jsonw_key(&w, "rules");
 	dfx_jsonw_open(&w, '[');
 	for (size_t i = 0; i < dfx_nrules; i++)
