@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -125,6 +126,15 @@ int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const cha
 	dfx_cli_print_diags(&diags);
 	dfx_diags_release(&diags);
 	return 0;
+}
+
+int dfx_cli_today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 void dfx_cli_print_lines(const char *text)

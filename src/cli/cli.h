@@ -32,6 +32,8 @@ struct dfx_cli_opts;
  */
 int dfx_cli_config(struct dfx_config *c, const struct dfx_cli_opts *o, const char *start);
 /* Print the diagnostics collected so far on stderr and empty the list. */
+/* Today (UTC) as YYYYMMDD: the evaluation date when --as-of is not given. */
+int dfx_cli_today(void);
 /* Lines of text (the --write and --diff logs) on stderr, each made printable (dfx_buf_add_printable). */
 void dfx_cli_print_lines(const char *text);
 void dfx_cli_print_diags(struct dfx_diags *d);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dockfix/driver.h"
@@ -40,15 +39,6 @@ static const char usage_tail[] =
 	"\n"
 	"exit status: 0 nothing at or above --fail-on (or --exit-zero); 1 findings remain or the diff\n"
 	"is non-empty; 2 usage error, unreadable or unparsable input.\n";
-
-static int today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 /* --eol-data FILE, then the warning when the table in use is old on the evaluation date. */
 static int eol_table(const struct dfx_cli_opts *o, int as_of)
@@ -360,7 +350,7 @@ int dfx_cmd_check(int argc, char **argv)
 	}
 	if (o.unsafe)
 		config.unsafe_fixes = true;
-	config.as_of = o.as_of ? o.as_of : today();
+	config.as_of = o.as_of ? o.as_of : dfx_cli_today();
 	if (eol_table(&o, config.as_of) != 0) {
 		status = 2;
 		dfx_config_release(&config);

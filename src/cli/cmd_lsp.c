@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -181,15 +180,6 @@ static void drop_doc(struct server *s, struct doc *d)
 
 /* ---------------------------------------------------------------- checking */
 
-static int today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 /*
  * A workspace holding every open document's text. `only`: the one target
  * (a code action), else every open Dockerfile and compose file. Config
@@ -207,7 +197,7 @@ static void open_workspace(struct server *s, struct dfx_workspace *ws, struct df
 	}
 	log_diags(s, &diags);
 	dfx_diags_release(&diags);
-	c->as_of = today();
+	c->as_of = dfx_cli_today();
 	dfx_ws_init(ws, c);
 	for (size_t i = 0; i < s->ndocs; i++)
 		dfx_ws_overlay(ws, s->docs[i].path, s->docs[i].text, s->docs[i].len);
