@@ -158,6 +158,8 @@ void dfx_report(struct dfx_buf *out, const struct dfx_format *fmt, const struct 
    rule table there, anchored by the lower-case code (`#df201`). */
 #define DFX_HOMEPAGE "https://github.com/dockfix/dockfix"
 void dfx_report_rule_uri(struct dfx_buf *b, const struct dfx_rule *r);
+/* Whether a file holds secret values: a created secret, an env file, a `.env*` name (never shown). */
+bool dfx_report_secret_file(const char *path, bool secret, enum dfx_kind kind);
 void dfx_report_fingerprints(const struct dfx_findings *fs, const struct dfx_report_opts *o, char **out);
 
 #endif

@@ -11,7 +11,6 @@
  * server never writes a file. Logs go to window/logMessage, never stdout.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "dockfix/json.h"
 #include "dockfix/jsonw.h"
 #include "dockfix/lsp.h"
+#include "dockfix/report.h"
 #include "dockfix/workspace.h"
 #include "lsp_rpc.h"
 #include "options.h"
@@ -140,17 +140,10 @@ static struct doc *find_doc(struct server *s, const char *uri)
 	return NULL;
 }
 
-static const char *base_name(const char *p)
-{
-	const char *b = strrchr(p, '/');
-
-	return b ? b + 1 : p;
-}
-
 /* What a document is: from the editor's language, else from its name like discovery. */
 static enum dfx_kind doc_kind(const char *lang, const char *path)
 {
-	enum dfx_kind k = dfx_discover_kind(base_name(path));
+	enum dfx_kind k = dfx_discover_kind(path);
 
 	if (lang && strcmp(lang, "dockerfile") == 0)
 		return DFX_KIND_DOCKERFILE;
@@ -206,7 +199,7 @@ static void open_workspace(struct server *s, struct dfx_workspace *ws, struct df
 
 		if (d->kind == DFX_KIND_UNKNOWN || (only && d != only))
 			continue;
-		if (dfx_discover_kind(base_name(d->path)) == d->kind)
+		if (dfx_discover_kind(d->path) == d->kind)
 			dfx_discover(ws, d->path);
 		else
 			dfx_ws_add_target(ws, d->path, d->kind);
@@ -270,21 +263,6 @@ static void check_all(struct server *s)
 
 /* ---------------------------------------------------------------- code actions */
 
-/* The absolute path of a workspace file (relative ones are under the cwd). */
-static char *abs_path(const char *p)
-{
-	char cwd[PATH_MAX];
-
-	if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return dfx_xstrdup(p);
-	return dfx_path_join(cwd, p);
-}
-
-/* A file dockfix would write a secret into: never sent to the editor. */
-static bool secret_file(const struct dfx_wsfile *f)
-{
-	return f->secret || strncmp(base_name(f->path), ".env", 4) == 0 || f->kind == DFX_KIND_ENVFILE;
-}
 
 /*
  * Run the fix engine on a workspace of `d` alone (rule `code` only, or every
@@ -319,11 +297,12 @@ static bool fix_edit(struct server *s, const struct doc *d, const char *code, en
 
 		if (!f->changed)
 			continue;
-		if (secret_file(f) || (!f->on_disk && !s->document_changes)) {
+		path = dfx_report_abspath(f->path);
+		if (!path || dfx_report_secret_file(f->path, f->secret, f->kind) || (!f->on_disk && !s->document_changes)) {
+			free(path);
 			ok = false;
 			break;
 		}
-		path = abs_path(f->path);
 		uri = dfx_lsp_uri(path);
 		for (size_t k = 0; k < s->ndocs; k++)
 			if (strcmp(s->docs[k].path, path) == 0)

@@ -256,19 +256,21 @@ static const struct dfx_report_file *run_file(const struct run_files *rfs, const
 }
 
 /* Whether showing an edit would reveal a secret value. */
+bool dfx_report_secret_file(const char *path, bool secret, enum dfx_kind kind)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return secret || kind == DFX_KIND_ENVFILE || strncmp(base, ".env", 4) == 0;
+}
+
 static bool secret_edit(const struct dfx_edit *e, const struct dfx_report_file *rf, const struct secrets *sec)
 {
-	const char *base = strrchr(e->path, '/');
-	size_t tn = strlen(e->text);
-
-	base = base ? base + 1 : e->path;
-	if ((e->flags & DFX_EDIT_SECRET) || strncmp(base, ".env", 4) == 0)
+	if ((e->flags & DFX_EDIT_SECRET) || dfx_report_secret_file(e->path, false, DFX_KIND_UNKNOWN))
 		return true;
-	if (rf && (rf->secret || rf->kind == DFX_KIND_ENVFILE))
+	if (rf && dfx_report_secret_file(rf->path, rf->secret, rf->kind))
 		return true;
-	if (holds_secret(sec, e->text, tn))
-		return true;
-	return false;
+	return holds_secret(sec, e->text, strlen(e->text));
 }
 
 /* ------------------------------------------------------------------ positions */
