@@ -313,26 +313,24 @@ struct dfx_wsfile *dfx_cli_read_stdin(struct dfx_workspace *ws, const char *name
 {
 	struct dfx_source s;
 	struct dfx_error err = {0};
-	struct dfx_wsfile *f = dfx_ws_file(ws, name);
+	struct dfx_wsfile *f;
 
-	dfx_source_release(&f->orig);
-	dfx_source_release(&f->cur);
-	dfx_error_release(&f->err);
-	f->failed = false;
-	f->from_stdin = true;
-	f->kind = kind;
 	if (dfx_source_load(&s, "-", &err) != 0) {
-		dfx_source_init_copy(&f->orig, f->path, "", 0);
-		dfx_source_init_copy(&f->cur, f->path, "", 0);
+		f = dfx_ws_overlay(ws, name, "", 0);
 		dfx_error_set(&f->err, f->path, 0, 0, "%s", err.message ? err.message : "cannot read standard input");
 		dfx_error_release(&err);
 		f->failed = true;
 		f->on_disk = false;
+	} else {
+		f = dfx_ws_overlay(ws, name, s.data, s.len);
+		dfx_source_release(&s);
+	}
+	f->from_stdin = true;
+	f->kind = kind;
+	if (f->failed) {
 		f->target = true;
 		return f;
 	}
-	f = dfx_ws_overlay(ws, name, s.data, s.len);
-	dfx_source_release(&s);
 	f->target = false;
 	return dfx_ws_add_target(ws, name, kind);
 }
