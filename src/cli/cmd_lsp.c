@@ -365,7 +365,9 @@ static void code_action(struct server *s, const char *id, const struct dfx_json 
 	const struct dfx_json *ctx = dfx_json_get(params, "context"), *only = ctx ? dfx_json_get(ctx, "only") : NULL;
 	const char *uri = td ? dfx_json_string(dfx_json_get(td, "uri")) : NULL;
 	struct doc *d = uri ? find_doc(s, uri) : NULL;
-	struct dfx_buf out = DFX_BUF_INIT, done = DFX_BUF_INIT;
+	struct dfx_buf out = DFX_BUF_INIT;
+	const struct dfx_finding **done = NULL; /* one finding per rule and applicability offered so far */
+	size_t ndone = 0, donecap = 0;
 	struct dfx_workspace ws;
 	struct dfx_config c;
 	struct dfx_findings fs = {0};
@@ -394,19 +396,19 @@ static void code_action(struct server *s, const char *id, const struct dfx_json 
 	dfx_buf_addc(&out, '[');
 	for (size_t i = 0; i < fs.n && wants(only, "quickfix"); i++) {
 		const struct dfx_finding *x = &fs.v[i];
-		struct dfx_buf edit = DFX_BUF_INIT, key = DFX_BUF_INIT;
+		struct dfx_buf edit = DFX_BUF_INIT;
+		bool seen = false;
 
 		if (!x->fix || strcmp(x->src->path, f->path) != 0 || x->span.start > b ||
 		    (x->span.end < a && !(x->span.start == x->span.end && x->span.start == a)))
 			continue;
-		dfx_buf_addf(&key, "%s:%s;", x->rule->code, dfx_applicability_name(x->fix->applicability));
 		/* one action per rule and applicability: the engine fixes a rule's findings together */
-		if (done.ptr && strstr(done.ptr, key.ptr)) {
-			dfx_buf_release(&key);
+		for (size_t k = 0; k < ndone && !seen; k++)
+			seen = done[k]->rule == x->rule && done[k]->fix->applicability == x->fix->applicability;
+		if (seen)
 			continue;
-		}
-		dfx_buf_adds(&done, key.ptr);
-		dfx_buf_release(&key);
+		DFX_GROW(done, ndone + 1, donecap);
+		done[ndone++] = x;
 		if (!fix_edit(s, d, x->rule->code, x->fix->applicability, &edit)) {
 			dfx_buf_release(&edit);
 			continue;
@@ -444,7 +446,7 @@ static void code_action(struct server *s, const char *id, const struct dfx_json 
 	dfx_buf_addc(&out, ']');
 	respond(s, id, out.ptr);
 	dfx_buf_release(&out);
-	dfx_buf_release(&done);
+	free(done);
 	dfx_findings_release(&fs);
 	dfx_ws_release(&ws);
 	dfx_config_release(&c);
