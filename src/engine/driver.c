@@ -377,14 +377,57 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 	free(fixes.next);
 }
 
+/* A service of another compose file that `extends: {file: f, service: NAME}`. */
+struct extender {
+	const struct dfx_compose_service *svc;
+	const char *file; /* the file it is in */
+};
+
+/* The services of the run's other compose files that extend a service of f, in file order. */
+static struct extender *extenders_of(struct dfx_workspace *ws, const struct dfx_wsfile *f, size_t *n)
+{
+	struct extender *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t k = 0; k < ws->n; k++) {
+		struct dfx_wsfile *w = ws->files[k];
+		char *dir = NULL;
+
+		if (w == f || w->kind != DFX_KIND_COMPOSE || !w->compose)
+			continue;
+		for (size_t j = 0; j < w->compose->nservices; j++) {
+			const struct dfx_compose_service *s = &w->compose->services[j];
+			char *base;
+
+			if (!s->extends_file || !s->extends_name)
+				continue;
+			if (!dir)
+				dir = dfx_path_dir(w->path);
+			base = dfx_path_join(dir, s->extends_file);
+			if (!strcmp(base, f->path)) {
+				DFX_GROW(v, *n + 1, cap);
+				v[(*n)++] = (struct extender){s, w->path};
+			}
+			free(base);
+		}
+		free(dir);
+	}
+	return v;
+}
+
 /*
  * A finding about service S of compose file f also applies to the
  * services of other files that `extends: {file: f, service: S}`: the
- * message names them (the cause, and its fix, stay in f).
+ * message names them (the cause, and its fix, stay in f). The extenders
+ * are found once per file, not once per finding.
  */
 static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out, size_t from)
 {
-	for (size_t i = from; i < out->n; i++) {
+	size_t nx;
+	struct extender *x = extenders_of(ws, f, &nx);
+
+	for (size_t i = from; i < out->n && nx; i++) {
 		struct dfx_finding *fd = &out->v[i];
 		struct dfx_buf m = DFX_BUF_INIT;
 		const char *at;
@@ -392,28 +435,9 @@ static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struc
 
 		if (!named_service(fd->message, &at, &len))
 			continue;
-		for (size_t k = 0; k < ws->n; k++) {
-			struct dfx_wsfile *w = ws->files[k];
-			char *dir;
-
-			if (w == f || w->kind != DFX_KIND_COMPOSE || !w->compose)
-				continue;
-			dir = dfx_path_dir(w->path);
-			for (size_t j = 0; j < w->compose->nservices; j++) {
-				const struct dfx_compose_service *s = &w->compose->services[j];
-				char *base;
-
-				if (!s->extends_file || !s->extends_name || strlen(s->extends_name) != len ||
-				    strncmp(s->extends_name, at, len))
-					continue;
-				base = dfx_path_join(dir, s->extends_file);
-				if (!strcmp(base, f->path)) {
-					dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", s->name, w->path);
-				}
-				free(base);
-			}
-			free(dir);
-		}
+		for (size_t k = 0; k < nx; k++)
+			if (strlen(x[k].svc->extends_name) == len && !strncmp(x[k].svc->extends_name, at, len))
+				dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", x[k].svc->name, x[k].file);
 		if (nnamed) {
 			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
 						  nnamed > 1 ? "" : "s");
@@ -423,6 +447,7 @@ static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struc
 		}
 		dfx_buf_release(&m);
 	}
+	free(x);
 }
 
 bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code)
