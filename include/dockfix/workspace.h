@@ -104,6 +104,14 @@ struct dfx_fix_region {
 	uint32_t start, end;
 };
 
+/* What a rule worked out from the disk once for the whole run (a directory's
+   key files, a build context's scan), by a key the rule makes; see dfx_ws_memo(). */
+struct dfx_memo {
+	char *key;
+	void *value;
+	void (*free_value)(void *);
+};
+
 struct dfx_workspace {
 	struct dfx_wsfile **files;
 	size_t n, cap;
@@ -114,6 +122,8 @@ struct dfx_workspace {
 	struct dfx_wsfile *checking; /* the target whose rules are running */
 	bool incremental;            /* check only targets marked recheck */
 	struct dfx_diags diags;      /* what the run has to tell besides findings (the commands print it) */
+	struct dfx_memo *memo;       /* open-addressing hash by key (mcap: a power of two) */
+	size_t nmemo, mcap;
 };
 
 void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config);
@@ -137,6 +147,21 @@ void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len);
  * bytes. More than DFX_MAX_FILE_SIZE bytes leave it failed with f->err.
  */
 struct dfx_wsfile *dfx_ws_overlay(struct dfx_workspace *ws, const char *path, const char *data, size_t len);
+/*
+ * A value a rule computed from the disk (not from workspace files, which
+ * fixes change) for `key`, or NULL; keys are the rule's own, prefixed with
+ * its code. dfx_ws_memo_put() hands the value to the workspace, which frees
+ * it with `free_value` (may be NULL) when the run ends. A directory listed
+ * once per file of the run would otherwise cost the square of the file count.
+ */
+void *dfx_ws_memo(struct dfx_workspace *ws, const char *key);
+void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, void (*free_value)(void *));
+/*
+ * A number that changes whenever a parse tree of any workspace file is
+ * replaced or dropped: a value a rule derived from the trees of other files
+ * (dfx_ws_memo) is still good while the number is the same.
+ */
+uint64_t dfx_ws_generation(void);
 /* The line of f's error to show under it, redacted and escaped (src/engine/errline.c); false when none. */
 bool dfx_ws_error_excerpt(const struct dfx_wsfile *f, struct dfx_excerpt *x);
 

@@ -377,43 +377,84 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 	free(fixes.next);
 }
 
-/* A service of another compose file that `extends: {file: f, service: NAME}`. */
+/* A service of a compose file that `extends: {file: base, service: NAME}`. */
 struct extender {
+	char *base;                        /* the extended file's path */
+	size_t seq;                        /* its place in the run: file order, then service order */
 	const struct dfx_compose_service *svc;
-	const char *file; /* the file it is in */
+	const char *file;                  /* the file it is in */
 };
 
-/* The services of the run's other compose files that extend a service of f, in file order. */
-static struct extender *extenders_of(struct dfx_workspace *ws, const struct dfx_wsfile *f, size_t *n)
+/* Every extender of the run, sorted by the file extended (then in file order):
+   built once per dfx_check_all(), when the first compose file needs it. */
+struct extenders {
+	struct extender *v;
+	size_t n;
+	bool built;
+};
+
+static int cmp_extender(const void *x, const void *y)
 {
-	struct extender *v = NULL;
+	const struct extender *a = x, *b = y;
+	int c = strcmp(a->base, b->base);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void extenders_build(struct extenders *xs, struct dfx_workspace *ws)
+{
 	size_t cap = 0;
 
-	*n = 0;
+	xs->built = true;
 	for (size_t k = 0; k < ws->n; k++) {
 		struct dfx_wsfile *w = ws->files[k];
 		char *dir = NULL;
 
-		if (w == f || w->kind != DFX_KIND_COMPOSE || !w->compose)
+		if (w->kind != DFX_KIND_COMPOSE || !w->compose)
 			continue;
 		for (size_t j = 0; j < w->compose->nservices; j++) {
 			const struct dfx_compose_service *s = &w->compose->services[j];
-			char *base;
 
 			if (!s->extends_file || !s->extends_name)
 				continue;
 			if (!dir)
 				dir = dfx_path_dir(w->path);
-			base = dfx_path_join(dir, s->extends_file);
-			if (!strcmp(base, f->path)) {
-				DFX_GROW(v, *n + 1, cap);
-				v[(*n)++] = (struct extender){s, w->path};
-			}
-			free(base);
+			DFX_GROW(xs->v, xs->n + 1, cap);
+			xs->v[xs->n] = (struct extender){dfx_path_join(dir, s->extends_file), xs->n, s, w->path};
+			xs->n++;
 		}
 		free(dir);
 	}
-	return v;
+	dfx_qsort(xs->v, xs->n, sizeof(*xs->v), cmp_extender);
+}
+
+static void extenders_release(struct extenders *xs)
+{
+	for (size_t i = 0; i < xs->n; i++)
+		free(xs->v[i].base);
+	free(xs->v);
+	memset(xs, 0, sizeof(*xs));
+}
+
+/* The extenders of services of f, in file order: a range of xs (f's own may be among them). */
+static const struct extender *extenders_of(const struct extenders *xs, const struct dfx_wsfile *f, size_t *n)
+{
+	size_t lo = 0, hi = xs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(xs->v[mid].base, f->path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = 0;
+	while (lo + *n < xs->n && !strcmp(xs->v[lo + *n].base, f->path))
+		++*n;
+	return xs->v + lo;
 }
 
 /*
@@ -422,11 +463,15 @@ static struct extender *extenders_of(struct dfx_workspace *ws, const struct dfx_
  * message names them (the cause, and its fix, stay in f). The extenders
  * are found once per file, not once per finding.
  */
-static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out, size_t from)
+static void note_extenders(struct extenders *xs, struct dfx_workspace *ws, struct dfx_wsfile *f,
+			   struct dfx_findings *out, size_t from)
 {
 	size_t nx;
-	struct extender *x = extenders_of(ws, f, &nx);
+	const struct extender *x;
 
+	if (!xs->built)
+		extenders_build(xs, ws);
+	x = extenders_of(xs, f, &nx);
 	for (size_t i = from; i < out->n && nx; i++) {
 		struct dfx_finding *fd = &out->v[i];
 		struct dfx_buf m = DFX_BUF_INIT;
@@ -436,7 +481,7 @@ static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struc
 		if (!named_service(fd->message, &at, &len))
 			continue;
 		for (size_t k = 0; k < nx; k++)
-			if (strlen(x[k].svc->extends_name) == len && !strncmp(x[k].svc->extends_name, at, len))
+			if (x[k].file != f->path && strlen(x[k].svc->extends_name) == len && !strncmp(x[k].svc->extends_name, at, len))
 				dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", x[k].svc->name, x[k].file);
 		if (nnamed) {
 			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
@@ -447,7 +492,6 @@ static void note_extenders(struct dfx_workspace *ws, struct dfx_wsfile *f, struc
 		}
 		dfx_buf_release(&m);
 	}
-	free(x);
 }
 
 bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code)
@@ -516,6 +560,8 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 {
+	struct extenders xs = {0};
+
 	/* ws->n may grow while rules read other files: iterate by index */
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
@@ -545,7 +591,7 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 			resolve_supersedes(out, first);
 		merge_copies(out, first);
 		if (f->kind == DFX_KIND_COMPOSE)
-			note_extenders(ws, f, out, first);
+			note_extenders(&xs, ws, f, out, first);
 		/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
 		for (size_t r = 0; r < dfx_nrules && npg; r++) {
 			const struct dfx_rule *rule = dfx_rules[r];
@@ -557,5 +603,6 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 		free(rel);
 		ws->checking = NULL;
 	}
+	extenders_release(&xs);
 	dfx_findings_sort(out);
 }

@@ -21,8 +21,12 @@ void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config)
 	ws->config = config;
 }
 
+/* Bumped whenever a tree is replaced (any workspace of the process). */
+static _Atomic uint64_t parse_generation;
+
 static void drop_trees(struct dfx_wsfile *f)
 {
+	parse_generation++;
 	dfx_dockerfile_free(f->df);
 	f->df = NULL;
 	dfx_compose_free(f->compose);
@@ -50,6 +54,13 @@ void dfx_ws_release(struct dfx_workspace *ws)
 		free(f->regs);
 		free(f);
 	}
+	for (size_t i = 0; i < ws->mcap; i++)
+		if (ws->memo[i].key) {
+			if (ws->memo[i].free_value)
+				ws->memo[i].free_value(ws->memo[i].value);
+			free(ws->memo[i].key);
+		}
+	free(ws->memo);
 	free(ws->files);
 	free(ws->index);
 	free(ws->cwd);
@@ -238,8 +249,14 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 	return f;
 }
 
+uint64_t dfx_ws_generation(void)
+{
+	return parse_generation;
+}
+
 int dfx_ws_parse(struct dfx_wsfile *f)
 {
+	parse_generation++;
 	drop_trees(f);
 	if (f->kind == DFX_KIND_DOCKERFILE)
 		f->df = dfx_dockerfile_parse(&f->cur, &f->err);
@@ -269,4 +286,52 @@ void dfx_ws_set(struct dfx_wsfile *f, char *data, size_t len)
 	f->changed = f->cur.len != f->orig.len || memcmp(f->cur.data, f->orig.data, f->cur.len) != 0;
 	if (f->target)
 		dfx_ws_parse(f);
+}
+
+/* ------------------------------------------------------------ memo */
+
+static struct dfx_memo *memo_slot(struct dfx_memo *m, size_t cap, const char *key)
+{
+	size_t i = (size_t)dfx_fnv1a(DFX_FNV_OFFSET, key, strlen(key)) & (cap - 1);
+
+	while (m[i].key && strcmp(m[i].key, key))
+		i = (i + 1) & (cap - 1);
+	return &m[i];
+}
+
+void *dfx_ws_memo(struct dfx_workspace *ws, const char *key)
+{
+	struct dfx_memo *m;
+
+	if (!ws->mcap)
+		return NULL;
+	m = memo_slot(ws->memo, ws->mcap, key);
+	return m->key ? m->value : NULL;
+}
+
+void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, void (*free_value)(void *))
+{
+	struct dfx_memo *m;
+
+	if (2 * (ws->nmemo + 1) > ws->mcap) {
+		size_t cap = ws->mcap ? 2 * ws->mcap : 64;
+		struct dfx_memo *t = dfx_xcalloc(cap, sizeof(*t));
+
+		for (size_t i = 0; i < ws->mcap; i++)
+			if (ws->memo[i].key)
+				*memo_slot(t, cap, ws->memo[i].key) = ws->memo[i];
+		free(ws->memo);
+		ws->memo = t;
+		ws->mcap = cap;
+	}
+	m = memo_slot(ws->memo, ws->mcap, key);
+	if (m->key) {
+		if (m->free_value)
+			m->free_value(m->value);
+	} else {
+		m->key = dfx_xstrdup(key);
+		ws->nmemo++;
+	}
+	m->value = value;
+	m->free_value = free_value;
 }

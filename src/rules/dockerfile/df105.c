@@ -163,6 +163,14 @@ static void scan_dir(struct ctx_scan *sc, const char *dir, const char *rel, unsi
 	closedir(d);
 }
 
+static void free_scan(void *p)
+{
+	struct ctx_scan *sc = p;
+
+	free(sc->secret);
+	free(sc);
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_wsfile *file = ctx->file;
@@ -190,8 +198,24 @@ static void check(struct dfx_ctx *ctx)
 	/* Severity: critical when a secret-looking file would be sent, high for the
 	   git history, medium when the context holds neither (yet) */
 	struct ctx_scan sc = {&ig, NULL, false, 0};
+	const char *context = file->context ? file->context : ".";
+	/* Dockerfiles sharing a context and its .dockerignore (bytes) share the scan */
+	uint64_t h = ign ? dfx_fnv1a(DFX_FNV_OFFSET, ign->data, ign->len) : 0;
+	char *key = dfx_xasprintf("DF105 %016llx %s", (unsigned long long)h, context);
+	struct ctx_scan *memo = dfx_ws_memo(ctx->ws, key);
 
-	scan_dir(&sc, file->context ? file->context : ".", "", 0);
+	if (memo) {
+		sc.secret = memo->secret ? dfx_xstrdup(memo->secret) : NULL;
+		sc.git = memo->git;
+	} else {
+		scan_dir(&sc, context, "", 0);
+		memo = dfx_xmalloc(sizeof(*memo));
+		*memo = sc;
+		memo->ig = NULL;
+		memo->secret = sc.secret ? dfx_xstrdup(sc.secret) : NULL;
+		dfx_ws_memo_put(ctx->ws, key, memo, free_scan);
+	}
+	free(key);
 	for (size_t i = 0; i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
 		const char **srcs;

@@ -474,18 +474,49 @@ static bool script_harmless(struct dfx_ctx *ctx, const struct dfx_df_stage *st, 
 
 /* ---------------------------------------------------------------- compose services */
 
-/*
- * The first volume or bind mount target of a compose service (of the
- * workspace's compose files) that builds this Dockerfile, or NULL. Data in
- * an existing volume or a host directory keeps its owner, so a new USER may
- * no longer write it. Caller frees.
- */
-static char *compose_mount(const struct dfx_ctx *ctx)
-{
-	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
+/* The services of the workspace's compose files that build a Dockerfile,
+   by the Dockerfile's clean path: found once while the trees stay the same. */
+struct builder {
+	char *dockerfile;
+	size_t seq; /* file order, then service order */
+	const struct dfx_compose_service *svc;
+};
 
-	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
-		const struct dfx_wsfile *cf = ctx->ws->files[i];
+struct builders {
+	uint64_t generation; /* dfx_ws_generation() when built */
+	struct builder *v;
+	size_t n;
+};
+
+static void free_builders(void *p)
+{
+	struct builders *b = p;
+
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].dockerfile);
+	free(b->v);
+	free(b);
+}
+
+static int cmp_builder(const void *x, const void *y)
+{
+	const struct builder *a = x, *b = y;
+	int c = strcmp(a->dockerfile, b->dockerfile);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const struct builders *builders_of(struct dfx_workspace *ws)
+{
+	struct builders *b = dfx_ws_memo(ws, "DF201 builders");
+	size_t cap = 0;
+
+	if (b && b->generation == dfx_ws_generation())
+		return b;
+	b = dfx_xcalloc(1, sizeof(*b));
+	b->generation = dfx_ws_generation();
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct dfx_wsfile *cf = ws->files[i];
 		const struct dfx_compose *c = cf->kind == DFX_KIND_COMPOSE ? cf->compose : NULL;
 		const struct dfx_compose_service *s;
 		char *cdir;
@@ -495,28 +526,56 @@ static char *compose_mount(const struct dfx_ctx *ctx)
 		cdir = dfx_path_dir(cf->path);
 		DFX_EACH_SERVICE(c, s) {
 			const struct dfx_compose_build *bd = &s->build;
-			char *bctx, *dfp, *clean;
-			bool mine;
+			char *bctx, *dfp;
 
-			if (hit || !bd->node || bd->dockerfile_inline)
+			if (!bd->node || bd->dockerfile_inline)
 				continue;
 			bctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
 			dfp = dfx_path_join(bctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
-			clean = dfx_path_clean(dfp);
-			mine = !strcmp(clean, self);
-			free(clean);
+			DFX_GROW(b->v, b->n + 1, cap);
+			b->v[b->n] = (struct builder){dfx_path_clean(dfp), b->n, s};
+			b->n++;
 			free(dfp);
 			free(bctx);
-			if (!mine || s->user.key)
-				continue; /* a compose `user:` decides the user itself */
-			for (size_t v = 0; v < s->nvolumes && !hit; v++) {
-				const struct dfx_compose_volume *vol = &s->volumes[v];
-
-				if (vol->valid && vol->target && (!vol->type || strcmp(vol->type, "tmpfs")) && !vol->read_only)
-					hit = dfx_xasprintf("%s:%s", s->name, vol->target);
-			}
 		}
 		free(cdir);
+	}
+	dfx_qsort(b->v, b->n, sizeof(*b->v), cmp_builder);
+	dfx_ws_memo_put(ws, "DF201 builders", b, free_builders);
+	return b;
+}
+
+/*
+ * The first volume or bind mount target of a compose service (of the
+ * workspace's compose files) that builds this Dockerfile, or NULL. Data in
+ * an existing volume or a host directory keeps its owner, so a new USER may
+ * no longer write it. Caller frees.
+ */
+static char *compose_mount(const struct dfx_ctx *ctx)
+{
+	const struct builders *b = builders_of(ctx->ws);
+	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->v[mid].dockerfile, self) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < b->n && !hit && !strcmp(b->v[i].dockerfile, self); i++) {
+		const struct dfx_compose_service *s = b->v[i].svc;
+
+		if (s->user.key)
+			continue; /* a compose `user:` decides the user itself */
+		for (size_t v = 0; v < s->nvolumes && !hit; v++) {
+			const struct dfx_compose_volume *vol = &s->volumes[v];
+
+			if (vol->valid && vol->target && (!vol->type || strcmp(vol->type, "tmpfs")) && !vol->read_only)
+				hit = dfx_xasprintf("%s:%s", s->name, vol->target);
+		}
 	}
 	free(self);
 	return hit;

@@ -131,8 +131,24 @@ static void report(struct dfx_ctx *ctx, const struct dfx_compose_service *s, con
 	free(nearest);
 }
 
+/* The key files directly in a directory on disk, sorted. */
+struct keys {
+	char **v;
+	size_t n;
+};
+
+static void free_keys(void *p)
+{
+	struct keys *k = p;
+
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	free(k);
+}
+
 /* The key files directly in directory `dir` on disk, sorted (caller frees each and the array). */
-static size_t keys_in(const char *dir, char ***out)
+static size_t list_keys(const char *dir, char ***out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -166,6 +182,22 @@ static size_t keys_in(const char *dir, char ***out)
 	return n;
 }
 
+/* list_keys() once per directory for the run (services of many files mount the same one):
+   the workspace owns the list. */
+static const struct keys *keys_in(struct dfx_workspace *ws, const char *dir)
+{
+	char *key = dfx_xasprintf("DI102 %s", dir);
+	struct keys *k = dfx_ws_memo(ws, key);
+
+	if (!k) {
+		k = dfx_xmalloc(sizeof(*k));
+		k->n = list_keys(dir, &k->v);
+		dfx_ws_memo_put(ws, key, k, free_keys);
+	}
+	free(key);
+	return k;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
@@ -189,15 +221,11 @@ static void check(struct dfx_ctx *ctx)
 			path = dfx_path_join(cdir, clean);
 			free(clean);
 			if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-				char **keys;
-				size_t n = keys_in(path, &keys);
+				const struct keys *keys = keys_in(ctx->ws, path);
 
-				for (size_t k = 0; k < n; k++) {
-					if (seen_add(&seen, keys[k]))
-						report(ctx, s, v, keys[k], true);
-					free(keys[k]);
-				}
-				free(keys);
+				for (size_t k = 0; k < keys->n; k++)
+					if (seen_add(&seen, keys->v[k]))
+						report(ctx, s, v, keys->v[k], true);
 			} else if (keystore_name(base_of(path)) && seen_add(&seen, path)) {
 				report(ctx, s, v, path, stat(path, &sb) == 0);
 			}
