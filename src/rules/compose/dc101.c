@@ -18,8 +18,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/secrets.h"
+
+/*
+ * Where the value of site s is used other than in the file's credential
+ * entries that hold the same value (which the fix moves with it): a URL, a
+ * healthcheck or a command line. A sentence (caller frees), or NULL.
+ */
+static char *used_elsewhere(const struct dfx_compose *c, const struct dfx_cred_sites *sites,
+			    const struct dfx_cred_site *s)
+{
+	const struct dfx_yaml_node **skip = dfx_xcalloc(sites->n + 1, sizeof(*skip)), *where;
+	const struct dfx_compose_service *by;
+	size_t n = 0;
+	unsigned line, col;
+	char *out = NULL;
+
+	for (size_t k = 0; k < sites->n; k++) {
+		const struct dfx_cred_site *t = &sites->v[k];
+
+		if (t == s || (t->literal && t->value && !strcmp(t->value, s->value)))
+			skip[n++] = t->env->list_form ? t->env->node : t->env->key;
+	}
+	if (dfx_dc_value_used(c, s->value, skip, n, &where)) {
+		by = dfx_dc_service_of(c, where);
+		dfx_source_linecol(c->src, where->span.start, &line, &col);
+		out = dfx_xasprintf("at line %u%s%s%s", line, by ? " by service `" : "", by ? by->name : "",
+				    by ? "`" : "");
+	}
+	free(skip);
+	return out;
+}
 
 static bool report_default(struct dfx_ctx *ctx, const struct dfx_cred_site *s)
 {
@@ -67,7 +98,7 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_span at = dfx_credential_site_span(s);
 		struct dfx_finding *f;
 		struct dfx_secretplan p;
-		char *red, *svcs;
+		char *red, *svcs, *elsewhere;
 
 		if (!s->value)
 			continue;
@@ -92,6 +123,13 @@ static void check(struct dfx_ctx *ctx)
 		if (!f)
 			continue;
 		f->secret = dfx_credential_value_span(s);
+		if ((elsewhere = used_elsewhere(c, &sites, s)) != NULL) {
+			/* moving it here only would leave the password in the file: all or nothing */
+			f->hint = dfx_xasprintf("the same value is also used %s, which the fix cannot move: put it "
+						"in a git-ignored .env and write `${%s}` in both places", elsewhere, s->name);
+			free(elsewhere);
+			continue;
+		}
 		dfx_secretplan_init(&p, ctx);
 		dfx_secretplan_move(&p, s, s->value);
 		f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, dfx_credential_password_name(s->name)
@@ -168,8 +206,11 @@ const struct dfx_rule dfx_rule_dc101 = {
 		      "removed because the entrypoints refuse both. Otherwise the value becomes "
 		      "`${NAME:?set NAME in .env}` and `NAME=value` goes to the .env beside the compose file. "
 		      "secrets/ and .env are added to .gitignore. A value set through an anchor is changed at "
-		      "the anchor (the .env form, which fits every service using it). The created secret and "
-		      ".env files are never shown by --diff.",
+		      "the anchor (the .env form, which fits every service using it). Every credential entry "
+		      "holding the same value moves with it; when the value is also used where the fix cannot "
+		      "move it (inside a URL, a healthcheck or a command line), there is no fix, only a hint "
+		      "naming the place: moving it in some places only would leave the password in the file. "
+		      "The created secret and .env files are never shown by --diff.",
 	.refs = "KICS a88baa34 Passwords And Secrets; Checkov CKV_SECRET_6 (secrets framework); CWE-798; Compose "
 		"Specification 05-services.md environment, secrets and 09-secrets.md; "
 		"postgres/mysql/mariadb/mongo docker-entrypoint.sh file_env",

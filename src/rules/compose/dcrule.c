@@ -11,6 +11,7 @@
  * merges) and 13-merge.md (override files); Docker's security_opt values
  * (docs.docker.com/reference/cli/docker/container/run/#security-opt).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "dcrule.h"
 #include "dockfix/dotenv.h"
 #include "dockfix/image.h"
+#include "dockfix/secrets.h"
 
 /* ---------------------------------------------------------------- text */
 
@@ -791,3 +793,125 @@ void dfx_dc_fix_loopback(struct dfx_ctx *ctx, struct dfx_finding *f, const struc
 	dfx_yaml_edits_release(&ed);
 	dfx_buf_release(&path);
 }
+
+/* ---------------------------------------------------------------- a password's other uses */
+
+static bool is_word(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+
+static bool in_skip(const struct dfx_yaml_node *n, const struct dfx_yaml_node *const *skip, size_t nskip)
+{
+	for (size_t i = 0; i < nskip; i++)
+		if (skip[i] == n)
+			return true;
+	return false;
+}
+
+/* The word before position i of s (letters, digits, '_', '-', '.'), lower-cased into w. */
+static void word_before(const char *s, size_t i, char *w, size_t wn)
+{
+	size_t e = i, b;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '=' || s[e - 1] == ':' || s[e - 1] == '"' ||
+			 s[e - 1] == '\''))
+		e--;
+	b = e;
+	while (b > 0 && (is_word(s[b - 1]) || s[b - 1] == '.'))
+		b--;
+	if (e - b >= wn)
+		b = e - (wn - 1);
+	for (size_t k = 0; b + k < e; k++)
+		w[k] = (char)tolower((unsigned char)s[b + k]);
+	w[e - b] = '\0';
+}
+
+static bool cred_context(const char *s, size_t n, size_t i, size_t vl)
+{
+	char w[64];
+
+	if (i + vl < n && is_word(s[i + vl]))
+		return false;
+	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_') &&
+	    !(i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p'))
+		return false;
+	if (i > 0 && s[i - 1] == ':' && i + vl < n && s[i + vl] == '@')
+		return true; /* scheme://user:PASS@host */
+	if (i >= 2 && s[i - 2] == '-' && s[i - 1] == 'p' && (i == 2 || s[i - 3] == ' ' || s[i - 3] == '"'))
+		return true; /* mysql -pPASS */
+	if (i == 0 || !(s[i - 1] == ' ' || s[i - 1] == '=' || s[i - 1] == ':' || s[i - 1] == '"' || s[i - 1] == '\''))
+		return false;
+	word_before(s, i, w, sizeof(w));
+	return strstr(w, "pass") || strstr(w, "pwd") || strstr(w, "secret") || strstr(w, "token") ||
+	       strstr(w, "auth") || !strcmp(w, "-a") || !strcmp(w, "-p");
+}
+
+static const struct dfx_yaml_node *find_use(const struct dfx_yaml_node *n, const char *v,
+					    const struct dfx_yaml_node *const *skip, size_t nskip,
+					    unsigned depth)
+{
+	size_t vl = strlen(v);
+
+	if (!n || depth > DFX_YAML_MAX_DEPTH || n->type == DFX_YAML_ALIAS || in_skip(n, skip, nskip))
+		return NULL;
+	if (n->type == DFX_YAML_SCALAR) {
+		if (!n->value || n->is_key || n->vlen < vl)
+			return NULL;
+		if (n->vlen == vl && !memcmp(n->value, v, vl)) {
+			/* a whole value: a credential only under a credential-named key */
+			const struct dfx_yaml_node *par = n->parent;
+
+			if (par && par->type == DFX_YAML_MAPPING && dfx_secret_name(dfx_yaml_str(par->pairs[n->index].key)))
+				return n;
+			return NULL;
+		}
+		for (const char *p = strstr(n->value, v); p; p = strstr(p + 1, v))
+			if (cred_context(n->value, n->vlen, (size_t)(p - n->value), vl))
+				return n;
+		return NULL;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct dfx_yaml_node *hit;
+
+		if (n->type == DFX_YAML_MAPPING) {
+			if (in_skip(n->pairs[i].key, skip, nskip))
+				continue;
+			hit = find_use(n->pairs[i].value, v, skip, nskip, depth + 1);
+		} else {
+			hit = find_use(n->items[i], v, skip, nskip, depth + 1);
+		}
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+bool dfx_dc_value_used(const struct dfx_compose *c, const char *v, const struct dfx_yaml_node *const *skip,
+			 size_t nskip, const struct dfx_yaml_node **where)
+{
+	const struct dfx_yaml_node *hit;
+
+	if (!v || !*v)
+		return false;
+	hit = NULL;
+	for (size_t d = 0; d < c->yaml->ndocs && !hit; d++) /* every document of the file */
+		hit = find_use(c->yaml->docs[d], v, skip, nskip, 0);
+	if (where)
+		*where = hit;
+	return hit != NULL;
+}
+
+/* The service whose definition holds node n, or NULL. */
+const struct dfx_compose_service *dfx_dc_service_of(const struct dfx_compose *c, const struct dfx_yaml_node *n)
+{
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct dfx_yaml_node *s = c->services[i].node;
+
+		if (s && n->span.start >= s->span.start && n->span.end <= s->span.end)
+			return &c->services[i];
+	}
+	return NULL;
+}
+

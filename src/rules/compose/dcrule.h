@@ -143,4 +143,16 @@ char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value);
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
 
+/*
+ * Whether password `v` is used elsewhere in the file than the nodes in
+ * `skip` (keys or list items of the entries that hold it): a scalar equal to
+ * it under a credential-named key, or one holding it where a password goes
+ * (`user:v@` in a URL, `PASSWORD=v`, `-pv`, `--password v` in a healthcheck
+ * or command line). *where (may be NULL) is the first such scalar.
+ */
+bool dfx_dc_value_used(const struct dfx_compose *c, const char *v, const struct dfx_yaml_node *const *skip,
+		       size_t nskip, const struct dfx_yaml_node **where);
+/* The service whose definition holds node n, or NULL. */
+const struct dfx_compose_service *dfx_dc_service_of(const struct dfx_compose *c, const struct dfx_yaml_node *n);
+
 #endif
