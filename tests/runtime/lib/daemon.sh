@@ -14,6 +14,8 @@ rt_install_packages() {
 	command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
 	command -v debootstrap >/dev/null 2>&1 || missing="$missing debootstrap"
 	command -v iptables-save >/dev/null 2>&1 || missing="$missing iptables"
+	# nft deletes the tables the daemon created (iptables-nft can only empty them)
+	command -v nft >/dev/null 2>&1 || missing="$missing nftables"
 	command -v curl >/dev/null 2>&1 || missing="$missing curl"
 	[ -z "$missing" ] && return 0
 	log "runtime: installing$missing"
@@ -22,9 +24,13 @@ rt_install_packages() {
 		timeout 600 apt-get install -y -qq --no-install-recommends $missing >>"$RT_TMP/apt.log" 2>&1
 }
 
+# An iptables-save dump without comments and packet counters.
+rt_rules() { grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'; }
+
 # The host's network state, to be put back on exit.
 rt_net_save() {
 	iptables-save >"$RT_TMP/iptables.before" 2>/dev/null || : >"$RT_TMP/iptables.before"
+	rt_rules <"$RT_TMP/iptables.before" >"$RT_TMP/iptables.rules"
 	ip6tables-save >"$RT_TMP/ip6tables.before" 2>/dev/null || : >"$RT_TMP/ip6tables.before"
 	RT_FWD4=$(sysctl -n net.ipv4.ip_forward 2>/dev/null || echo 0)
 	RT_FWD6=$(sysctl -n net.ipv6.conf.all.forwarding 2>/dev/null || echo 0)
@@ -64,7 +70,8 @@ rt_net_restore() {
 		grep -qx "$l" "$RT_TMP/links.before" && continue
 		case $l in docker0|br-*|veth*) ip link delete "$l" 2>/dev/null ;; esac
 	done
-	if ! iptables-save 2>/dev/null | cmp -s - "$RT_TMP/iptables.before"; then
+	# the rules, without the dump's timestamps and packet counters
+	if ! iptables-save 2>/dev/null | rt_rules | cmp -s - "$RT_TMP/iptables.rules"; then
 		log "runtime: warning: iptables rules differ from before the run"
 	fi
 	RT_NET_SAVED=
