@@ -68,42 +68,80 @@ static char *secret_folder(const char *path)
 	return NULL;
 }
 
-/*
- * Whether compose file `f` reads `path` as a secret's `file:` or as an
- * env_file (the same path spelled from its own folder); *off is the
- * offset of that entry in f.
- */
-static bool reads(const struct dfx_wsfile *f, const char *path, uint32_t *off)
+/* A compose file of the run that reads a file as a secret's `file:` or as an env_file. */
+struct reader {
+	char *path;                 /* the file read, spelled from the run's folder */
+	size_t seq;                 /* file order, then entry order */
+	struct dfx_wsfile *f;       /* the compose file */
+	uint32_t off;               /* offset of that entry in f */
+};
+
+/* Every reader of the run by the path it reads: found once while the trees stay the same. */
+struct readers {
+	uint64_t generation;        /* dfx_ws_generation() when built */
+	struct reader *v;
+	size_t n, cap;
+};
+
+static void free_readers(void *p)
 {
-	const struct dfx_compose *c = f->compose;
-	char *dir = dfx_path_dir(f->path);
-	bool hit = false;
+	struct readers *r = p;
 
-	for (size_t i = 0; i < c->nsecrets && !hit; i++) {
-		const struct dfx_compose_secret *s = &c->secrets[i];
-		char *p;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	free(r);
+}
 
-		if (s->external || !local_path(s->file) || !s->file_ref.node)
+static int cmp_reader(const void *x, const void *y)
+{
+	const struct reader *a = x, *b = y;
+	int c = strcmp(a->path, b->path);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void reader_add(struct readers *r, struct dfx_wsfile *f, const char *dir, const char *rel, uint32_t off)
+{
+	DFX_GROW(r->v, r->n + 1, r->cap);
+	r->v[r->n] = (struct reader){dfx_path_join(dir, rel), r->n, f, off};
+	r->n++;
+}
+
+static const struct readers *readers_of(struct dfx_workspace *ws)
+{
+	struct readers *r = dfx_ws_memo(ws, "DC106 readers");
+
+	if (r && r->generation == dfx_ws_generation())
+		return r;
+	r = dfx_xcalloc(1, sizeof(*r));
+	r->generation = dfx_ws_generation();
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+		const struct dfx_compose *c = f->compose;
+		char *dir;
+
+		if (!f->target || f->failed || f->kind != DFX_KIND_COMPOSE || !c)
 			continue;
-		p = dfx_path_join(dir, s->file);
-		if ((hit = !strcmp(p, path)))
-			*off = s->file_ref.node->span.start;
-		free(p);
-	}
-	for (size_t i = 0; i < c->nservices && !hit; i++)
-		for (size_t j = 0; j < c->services[i].nenv_files && !hit; j++) {
-			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
-			char *p;
+		dir = dfx_path_dir(f->path);
+		for (size_t k = 0; k < c->nsecrets; k++) {
+			const struct dfx_compose_secret *sc = &c->secrets[k];
 
-			if (!local_path(ef->path))
-				continue;
-			p = dfx_path_join(dir, ef->path);
-			if ((hit = !strcmp(p, path)))
-				*off = ef->node->span.start;
-			free(p);
+			if (!sc->external && local_path(sc->file) && sc->file_ref.node)
+				reader_add(r, f, dir, sc->file, sc->file_ref.node->span.start);
 		}
-	free(dir);
-	return hit;
+		for (size_t k = 0; k < c->nservices; k++)
+			for (size_t j = 0; j < c->services[k].nenv_files; j++) {
+				const struct dfx_compose_env_file *ef = &c->services[k].env_files[j];
+
+				if (local_path(ef->path))
+					reader_add(r, f, dir, ef->path, ef->node->span.start);
+			}
+		free(dir);
+	}
+	dfx_qsort(r->v, r->n, sizeof(*r->v), cmp_reader);
+	dfx_ws_memo_put(ws, "DC106 readers", r, free_readers);
+	return r;
 }
 
 /*
@@ -120,13 +158,25 @@ static bool first_reader(struct dfx_ctx *ctx, const char *path, struct dfx_buf *
 	size_t n = 0, cap = 0;
 	bool first = true;
 
-	for (size_t i = 0; i < ws->n; i++) {
-		struct dfx_wsfile *f = ws->files[i];
-		uint32_t off;
+	const struct readers *rd = readers_of(ws);
+	size_t lo = 0, hi = rd->n;
+	const struct dfx_wsfile *last = NULL;
 
-		if (f == ctx->file || !f->target || f->failed || f->kind != DFX_KIND_COMPOSE || !f->compose ||
-		    !reads(f, path, &off))
-			continue;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(rd->v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < rd->n && !strcmp(rd->v[i].path, path); i++) {
+		struct dfx_wsfile *f = rd->v[i].f;
+		uint32_t off = rd->v[i].off;
+
+		if (f == ctx->file || f == last)
+			continue; /* the first entry of each file that reads it, as before */
+		last = f;
 		dfx_ws_file(ws, f->path); /* a file this target's finding depends on */
 		if (dfx_compose_suppressed(f->compose, ctx->rule->code, off))
 			continue;
