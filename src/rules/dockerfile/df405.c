@@ -9,6 +9,7 @@
  * PIP_TRUSTED_HOST, NPM_CONFIG_STRICT_SSL=false, GOINSECURE. Detection only.
  * Checkov CKV2_DOCKER_2 ... CKV2_DOCKER_16.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -207,8 +208,10 @@ static bool memmem_ci(const char *t, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
 
-	for (size_t i = 0; i + m <= n; i++)
-		if (!strncasecmp(t + i, needle, m))
+	int c0 = tolower((unsigned char)needle[0]);
+
+	for (size_t i = 0; i + m <= n; i++) /* the first byte first: this runs over every RUN */
+		if (tolower((unsigned char)t[i]) == c0 && !strncasecmp(t + i, needle, m))
 			return true;
 	return false;
 }
@@ -216,9 +219,10 @@ static bool memmem_ci(const char *t, size_t n, const char *needle)
 static bool text_has_ci(const char *t, const char *needle)
 {
 	size_t n = strlen(needle);
+	int c0 = tolower((unsigned char)needle[0]);
 
 	for (; t && *t; t++)
-		if (!strncasecmp(t, needle, n))
+		if (tolower((unsigned char)*t) == c0 && !strncasecmp(t, needle, n))
 			return true;
 	return false;
 }
@@ -229,7 +233,7 @@ static bool trusted_source(const char *t)
 	for (; t && *t; t++) {
 		size_t eol;
 
-		if (strncasecmp(t, "trusted=yes", 11) != 0 || (t[-1] != ' ' && t[-1] != '['))
+		if ((*t != 't' && *t != 'T') || strncasecmp(t, "trusted=yes", 11) != 0 || (t[-1] != ' ' && t[-1] != '['))
 			continue;
 		eol = strcspn(t, "\n;&|\"'");
 		if (!memmem_ci(t, eol, "file:"))
