@@ -37,6 +37,7 @@ struct chunk {
 
 struct dfx_yaml_arena {
 	struct chunk *head;
+	size_t next;        /* the size of the next chunk: from the file's size, doubling */
 };
 
 static void *arena_alloc(struct dfx_yaml_arena *a, size_t n)
@@ -45,8 +46,10 @@ static void *arena_alloc(struct dfx_yaml_arena *a, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 60000 ? n : 60000;
+		size_t cap = n > a->next ? n : a->next;
 
+		if (a->next < 1 << 20)
+			a->next *= 2;
 		c = dfx_xmalloc(sizeof(*c) + cap);
 		c->next = a->head;
 		c->used = 0;
@@ -944,6 +947,8 @@ struct dfx_yaml *dfx_yaml_parse(const char *data, size_t len, const char *path,
 	t->data = data ? data : "";
 	t->len = data ? len : 0;
 	t->arena = dfx_xcalloc(1, sizeof(*t->arena));
+	/* a tree takes about eight times its text: start there, not with a fixed large chunk */
+	t->arena->next = t->len < 512 ? 4096 : t->len * 8;
 
 	if (t->len > DFX_MAX_FILE_SIZE) {
 		fail_at(&b, 0, "file too large (%zu bytes; the limit is %u)", t->len, DFX_MAX_FILE_SIZE);
