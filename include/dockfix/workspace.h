@@ -70,6 +70,7 @@ struct dfx_wsfile {
 	char *path;               /* normalised path (relative to cwd when under it) */
 	enum dfx_kind kind;
 	bool target;              /* checked by rules */
+	bool linked;              /* ENVFILE: a target because a checked compose file reads it (env_file:) */
 	bool on_disk;             /* existed when the run started */
 	struct dfx_source orig;   /* bytes on disk (empty when missing) */
 	struct dfx_source cur;    /* bytes after fixes so far */

@@ -331,6 +331,36 @@ static void add_related(struct dfx_workspace *ws, struct dfx_wsfile *c)
 	free(rel);
 }
 
+/*
+ * The env files a checked compose file reads (`env_file:`) inside the
+ * project join as targets, whatever their name (keycloak.env), for the
+ * rules that judge their values. Whether one is git-ignored is DC106's
+ * finding at the compose entry, so they are marked `linked`.
+ */
+static void add_env_files(struct dfx_workspace *ws, struct dfx_wsfile *c)
+{
+	char *dir = dfx_path_dir(c->path);
+
+	for (size_t i = 0; i < c->compose->nservices; i++)
+		for (size_t j = 0; j < c->compose->services[i].nenv_files; j++) {
+			const char *p = c->compose->services[i].env_files[j].path;
+			char *path, *clean;
+			struct dfx_wsfile *e;
+
+			if (!p || !*p || p[0] == '/' || p[0] == '~' || dfx_compose_is_interpolated(p))
+				continue;
+			path = dfx_path_join(dir, p);
+			clean = dfx_path_clean(path);
+			if (strcmp(clean, "..") && strncmp(clean, "../", 3) && (e = dfx_ws_file(ws, clean))->on_disk &&
+			    !e->target && e->kind != DFX_KIND_COMPOSE && e->kind != DFX_KIND_DOCKERFILE &&
+			    (e = dfx_ws_add_target(ws, clean, DFX_KIND_ENVFILE)) != NULL)
+				e->linked = true;
+			free(clean);
+			free(path);
+		}
+	free(dir);
+}
+
 void dfx_discover_link(struct dfx_workspace *ws)
 {
 	/* ws->n grows as related compose files join: they are linked in turn */
@@ -339,8 +369,10 @@ void dfx_discover_link(struct dfx_workspace *ws)
 
 		if (c->kind != DFX_KIND_COMPOSE || !c->compose)
 			continue;
-		if (c->target)
+		if (c->target) {
 			add_related(ws, c);
+			add_env_files(ws, c);
+		}
 		for (size_t b = 0; b < c->compose->nservices; b++) {
 			char *ctx;
 			char *dfp = dfx_compose_build_dockerfile(&c->compose->services[b], c->path, &ctx);

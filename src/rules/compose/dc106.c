@@ -357,7 +357,7 @@ static void check(struct dfx_ctx *ctx)
 			wf = dfx_ws_file(ctx->ws, path);
 			src = dfx_ws_read(ctx->ws, path);
 			if (dup || !same_repo(ctx->file->path, path) ||
-			    (wf->target && wf->kind == DFX_KIND_ENVFILE) ||
+			    (wf->target && wf->kind == DFX_KIND_ENVFILE && !wf->linked) ||
 			    (src ? !dfx_dotenv_has_secret(src->data, src->len) : (!envish(path) || !ef->required))) {
 				free(path);
 				continue;

@@ -60,6 +60,8 @@ static void check(struct dfx_ctx *ctx)
 	size_t count;
 	char *key;
 
+	if (file->linked)
+		return; /* read by a compose env_file: DC106 reports it there */
 	if (!dfx_dotenv_first_secret(s->data, s->len, &name, &value, &count) || suppressed(s))
 		return;
 	st = dfx_ignore_git_status(&files, file->path, false, &nearest);

@@ -1,6 +1,7 @@
 /*
  * di103.c - DI103 weak-password-in-env-file: a `.env` or `.env.*` file
- * (templates such as .env.example are not checked) gives a password
+ * (templates such as .env.example are not checked), or a file a checked
+ * compose file reads with `env_file:` (src/engine/discover.c), gives a password
  * variable a weak or default value - a well-known sample or product
  * default (src/model/data/weak-passwords.txt), the paired user name
  * (`KEYCLOAK_ADMIN=admin` with `KEYCLOAK_ADMIN_PASSWORD=admin`), fewer than
@@ -132,7 +133,8 @@ const struct dfx_rule dfx_rule_di103 = {
 	.summary = "A .env file sets a weak or default password",
 	.what = "Checks the password variables (names with PASSWORD, PASS, PWD, ...) of every `.env` "
 		"and `.env.*` file found in the tree (templates named .example, .sample, .template, "
-		".dist or .tmpl are not) and reports a value that is a well-known sample or product "
+		".dist or .tmpl are not), and of every file inside the project that a checked compose "
+		"file reads with `env_file:`, whatever its name (`keycloak.env`), and reports a value that is a well-known sample or product "
 		"default (`admin`, `changeme`, `somewordpress`, ...), the same as the paired user "
 		"variable (`KEYCLOAK_ADMIN=admin`, `KEYCLOAK_ADMIN_PASSWORD=admin`), shorter than 12 "
 		"characters, or made of fewer than 4 distinct characters - the judgement DC102 makes in "
