@@ -37,8 +37,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Iinclude -I$(O)/gen $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
+	-Iinclude -I$(O)/gen $(PKG_CFLAGS) -pthread $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -pthread $(EXTRA_LDFLAGS)
 
 # Folders are layers (README "Source layout"): the library is every layer
 # but src/cli/; the program is src/cli/ plus the library.
