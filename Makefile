@@ -163,6 +163,7 @@ e2e: $(O)/dockfix
 	@sh tests/e2e/display.sh $(O)/dockfix
 	@sh tests/e2e/lsp.sh $(O)/dockfix
 	@sh tests/e2e/cli.sh $(O)/dockfix
+	@sh tests/e2e/jobs.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
 	@sh tests/e2e/formats.sh $(O)/dockfix

@@ -264,7 +264,7 @@ static const struct dfx_option options[] = {
 	{"eol-data", 0, "FILE", CHECK, "end-of-life table to use instead of the built-in one (eol.tsv format)",
 	 set_eol_data},
 	{"color", 0, "WHEN", CHECK | INSPECT, "auto (default), always, never; NO_COLOR is honoured", set_color},
-	{"jobs", 'j', "N", CHECK, "threads (default 0: one per core; the output is the same for any N)", set_jobs},
+	{"jobs", 'j', "N", CHECK, "threads (default 0, one per core; the output is the same for any N)", set_jobs},
 	{"quiet", 'q', NULL, CHECK | INSPECT, "findings only: no source lines, no summary", set_quiet},
 	{"statistics", 0, NULL, CHECK | INSPECT, "findings per rule (count, fixable) instead of the findings",
 	 set_statistics},
