@@ -37,8 +37,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Iinclude -I$(O)/gen $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
+	-Iinclude -I$(O)/gen $(PKG_CFLAGS) -pthread $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -pthread $(EXTRA_LDFLAGS)
 
 # Folders are layers (README "Source layout"): the library is every layer
 # but src/cli/; the program is src/cli/ plus the library.
@@ -163,6 +163,7 @@ e2e: $(O)/dockfix
 	@sh tests/e2e/display.sh $(O)/dockfix
 	@sh tests/e2e/lsp.sh $(O)/dockfix
 	@sh tests/e2e/cli.sh $(O)/dockfix
+	@sh tests/e2e/jobs.sh $(O)/dockfix
 	@DFX_INIT_AUDIT=1 sh tests/e2e/init.sh $(O)/dockfix
 	@sh tests/e2e/sarif/validate.sh $(O)/dockfix
 	@sh tests/e2e/formats.sh $(O)/dockfix

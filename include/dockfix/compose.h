@@ -336,6 +336,10 @@ int dfx_compose_edit_volume_read_only(struct dfx_compose *c, const struct dfx_co
  * of the comment that covers it is marked used (dfx_pragma_mark()).
  */
 bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint32_t offset);
+/* The same question about another file than the one being checked: marks
+   nothing (its pragmas' `used` bits belong to its own check, maybe on
+   another thread). */
+bool dfx_compose_would_suppress(const struct dfx_compose *c, const char *code, uint32_t offset);
 
 /* Compose interpolation: `${VAR}`, `${VAR:-x}`, `$VAR`; `$$` is a literal '$'. */
 bool dfx_compose_is_interpolated(const char *value);

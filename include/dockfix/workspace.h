@@ -97,6 +97,8 @@ struct dfx_wsfile {
 	struct dfx_fix_region *regs; /* bytes fixes wrote in earlier passes, in current offsets, by start */
 	size_t nregs, regcap;
 	uint32_t regmax;          /* the longest of them */
+	bool pending;             /* first loaded during a parallel check, not yet in ws->files */
+	bool parse_pending;       /* a target whose parse waits for dfx_ws_parse_targets() */
 };
 
 /* Bytes a fix of rule `code` wrote into a file, in the file's current offsets. */
@@ -117,10 +119,12 @@ struct dfx_workspace {
 	struct dfx_wsfile **files;
 	size_t n, cap;
 	struct dfx_wsfile **index;   /* open-addressing hash of files by path (icap: a power of two) */
-	size_t icap;
+	size_t icap, nindexed;       /* nindexed: files in it (ws->files and pending ones) */
 	char *cwd;                   /* the cleaned current directory, read once */
 	struct dfx_config *config;
-	struct dfx_wsfile *checking; /* the target whose rules are running */
+	int jobs;                    /* threads a check may use (0 or 1: the calling thread only) */
+	bool defer_parse;            /* dfx_ws_add_target() leaves the parse to dfx_ws_parse_targets() */
+	struct dfx_ws_shared *shared; /* locks while threads check (dfx_ws_parallel_begin), or NULL */
 	bool incremental;            /* check only targets marked recheck */
 	struct dfx_diags diags;      /* what the run has to tell besides findings (the commands print it) */
 	struct dfx_memo *memo;       /* open-addressing hash by key (mcap: a power of two) */
@@ -163,6 +167,34 @@ void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, voi
  * (dfx_ws_memo) is still good while the number is the same.
  */
 uint64_t dfx_ws_generation(void);
+/*
+ * Parallel checks (src/engine/driver.c). Between dfx_ws_parallel_begin()
+ * and dfx_ws_parallel_end(), dfx_ws_file(), dfx_ws_find() and the memo may
+ * be called from several threads: they lock. A file first loaded then is
+ * kept out of ws->files (f->pending) and listed in the calling thread's
+ * `loaded` (dfx_ws_checking()); dfx_ws_adopt() then appends the lists of
+ * the targets in target order, so ws->files ends in the order one thread
+ * checking the targets in order would have given it. Replaced memo values
+ * are freed at dfx_ws_parallel_end(), when no thread can still read them.
+ */
+struct dfx_ws_loaded {
+	struct dfx_wsfile **v;
+	size_t n, cap;
+};
+void dfx_ws_parallel_begin(struct dfx_workspace *ws);
+void dfx_ws_parallel_end(struct dfx_workspace *ws);
+/* The target whose rules the calling thread runs now (the files they read
+   become its deps), and where the files it first loads are listed (may be
+   NULL outside a parallel check); target NULL: none. */
+void dfx_ws_checking(struct dfx_workspace *ws, struct dfx_wsfile *target, struct dfx_ws_loaded *loaded);
+/* Append the files of `l` not yet in ws->files, in order; releases l. */
+void dfx_ws_adopt(struct dfx_workspace *ws, struct dfx_ws_loaded *l);
+/* fn(arg, i) for every i < n, on up to `jobs` threads (the caller's among
+   them), each i once, in no particular order; returns when all are done. */
+void dfx_ws_run(int jobs, size_t n, void (*fn)(void *arg, size_t i), void *arg);
+/* Parse every target left unparsed by ws->defer_parse, on ws->jobs threads. */
+void dfx_ws_parse_targets(struct dfx_workspace *ws);
+
 /* The line of f's error to show under it, redacted and escaped (src/engine/errline.c); false when none. */
 bool dfx_ws_error_excerpt(const struct dfx_wsfile *f, struct dfx_excerpt *x);
 

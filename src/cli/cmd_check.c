@@ -54,6 +54,18 @@ static int eol_table(const struct dfx_cli_opts *o, int as_of)
 }
 
 /* The kind of the file read from standard input, from its --stdin-filename. */
+/* The threads of a run: -j N, or one per online core for -j 0 and no -j
+   (the engine merges the threads' results in file order, so the output is
+   the same for every N). */
+static int jobs(const struct dfx_cli_opts *o)
+{
+	long n = o->jobs;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 && o->jobs <= 0 ? 64 : (int)n;
+}
+
 static enum dfx_kind stdin_kind(const char *name)
 {
 	enum dfx_kind k = dfx_discover_kind(name);
@@ -358,6 +370,8 @@ int dfx_cmd_check(int argc, char **argv)
 	}
 
 	dfx_ws_init(&ws, &config);
+	ws.jobs = jobs(&o);
+	ws.defer_parse = true; /* parsed together by dfx_discover_link() */
 	if (first >= argc) {
 		dfx_discover(&ws, ".");
 	} else {

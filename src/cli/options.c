@@ -154,8 +154,8 @@ static int set_jobs(struct dfx_cli_opts *o, const struct dfx_cli_command *cmd, c
 	char *end;
 	long n = strtol(v, &end, 10);
 
-	if (*end || n < 1 || n > 1024)
-		return err(cmd, "bad -j '%s' (want a number of threads)", v);
+	if (end == v || *end || n < 0 || n > 1024)
+		return err(cmd, "bad -j '%s' (want a number of threads, 0 for one per core)", v);
 	o->jobs = (int)n;
 	return 0;
 }
@@ -264,7 +264,7 @@ static const struct dfx_option options[] = {
 	{"eol-data", 0, "FILE", CHECK, "end-of-life table to use instead of the built-in one (eol.tsv format)",
 	 set_eol_data},
 	{"color", 0, "WHEN", CHECK | INSPECT, "auto (default), always, never; NO_COLOR is honoured", set_color},
-	{"jobs", 'j', "N", CHECK, "threads (accepted; files are checked in order)", set_jobs},
+	{"jobs", 'j', "N", CHECK, "threads (default 0, one per core; the output is the same for any N)", set_jobs},
 	{"quiet", 'q', NULL, CHECK | INSPECT, "findings only: no source lines, no summary", set_quiet},
 	{"statistics", 0, NULL, CHECK | INSPECT, "findings per rule (count, fixable) instead of the findings",
 	 set_statistics},

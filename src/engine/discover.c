@@ -363,6 +363,10 @@ static void add_env_files(struct dfx_workspace *ws, struct dfx_wsfile *c)
 
 void dfx_discover_link(struct dfx_workspace *ws)
 {
+	/* the targets found so far are parsed together, on ws->jobs threads;
+	   those linked below are parsed as they join */
+	dfx_ws_parse_targets(ws);
+	ws->defer_parse = false;
 	/* ws->n grows as related compose files join: they are linked in turn */
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *c = ws->files[i];

@@ -558,51 +558,117 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 	return bad;
 }
 
+/* Run the rules on target f, its findings appended to out. */
+static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct dfx_wsfile *f,
+			 struct dfx_findings *out)
+{
+	size_t first = out->n, npg;
+	bool any_supersedes = false;
+	struct dfx_pragma *pg = dfx_file_pragmas(f, &npg);
+	char *rel = dfx_config_relpath(ws->config, f->path);
+
+	for (size_t k = 0; k < npg; k++)
+		pg[k].used = 0;
+	for (size_t r = 0; r < dfx_nrules; r++) {
+		const struct dfx_rule *rule = dfx_rules[r];
+		struct dfx_ctx ctx = {ws, f, rule, out, rel};
+
+		if (rule->kind != f->kind || !rule->check)
+			continue;
+		if (!dfx_rule_judged(&ctx, rule->code))
+			continue;
+		rule->check(&ctx);
+		any_supersedes |= rule->supersedes != NULL;
+	}
+	if (any_supersedes)
+		resolve_supersedes(out, first);
+	merge_copies(out, first);
+	if (f->kind == DFX_KIND_COMPOSE)
+		note_extenders(xs, ws, f, out, first);
+	/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
+	for (size_t r = 0; r < dfx_nrules && npg; r++) {
+		const struct dfx_rule *rule = dfx_rules[r];
+		struct dfx_ctx ctx = {ws, f, rule, out, rel};
+
+		if (rule->kind == DFX_KIND_UNKNOWN && rule->check && dfx_rule_judged(&ctx, rule->code))
+			rule->check(&ctx);
+	}
+	free(rel);
+}
+
+/* The targets of a parallel check, each with its own findings and the
+   files its rules loaded first, merged in target order afterwards. */
+struct par_check {
+	struct dfx_workspace *ws;
+	struct extenders *xs;
+	struct dfx_wsfile **t;
+	struct dfx_findings *out;
+	struct dfx_ws_loaded *loaded;
+};
+
+static void check_one(void *arg, size_t i)
+{
+	struct par_check *p = arg;
+
+	dfx_ws_checking(p->ws, p->t[i], &p->loaded[i]);
+	check_target(p->ws, p->xs, p->t[i], &p->out[i]);
+	dfx_ws_checking(p->ws, NULL, NULL);
+}
+
+static bool to_check(const struct dfx_workspace *ws, const struct dfx_wsfile *f)
+{
+	return f->target && !f->failed && (!ws->incremental || f->recheck);
+}
+
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 {
 	struct extenders xs = {0};
+	struct par_check p = {ws, &xs, NULL, NULL, NULL};
+	size_t n = 0;
 
-	/* ws->n may grow while rules read other files: iterate by index */
-	for (size_t i = 0; i < ws->n; i++) {
-		struct dfx_wsfile *f = ws->files[i];
+	if (ws->jobs > 1)
+		for (size_t i = 0; i < ws->n; i++)
+			n += to_check(ws, ws->files[i]);
+	if (n < 2) {
+		/* ws->n may grow while rules read other files: iterate by index */
+		for (size_t i = 0; i < ws->n; i++) {
+			struct dfx_wsfile *f = ws->files[i];
 
-		if (!f->target || f->failed || (ws->incremental && !f->recheck))
-			continue;
-		size_t first = out->n, npg;
-		bool any_supersedes = false;
-		struct dfx_pragma *pg = dfx_file_pragmas(f, &npg);
-		char *rel = dfx_config_relpath(ws->config, f->path);
-
-		for (size_t k = 0; k < npg; k++)
-			pg[k].used = 0;
-		ws->checking = f;
-		for (size_t r = 0; r < dfx_nrules; r++) {
-			const struct dfx_rule *rule = dfx_rules[r];
-			struct dfx_ctx ctx = {ws, f, rule, out, rel};
-
-			if (rule->kind != f->kind || !rule->check)
+			if (!to_check(ws, f))
 				continue;
-			if (!dfx_rule_judged(&ctx, rule->code))
-				continue;
-			rule->check(&ctx);
-			any_supersedes |= rule->supersedes != NULL;
+			dfx_ws_checking(ws, f, NULL);
+			check_target(ws, &xs, f, out);
+			dfx_ws_checking(ws, NULL, NULL);
 		}
-		if (any_supersedes)
-			resolve_supersedes(out, first);
-		merge_copies(out, first);
-		if (f->kind == DFX_KIND_COMPOSE)
-			note_extenders(&xs, ws, f, out, first);
-		/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
-		for (size_t r = 0; r < dfx_nrules && npg; r++) {
-			const struct dfx_rule *rule = dfx_rules[r];
-			struct dfx_ctx ctx = {ws, f, rule, out, rel};
-
-			if (rule->kind == DFX_KIND_UNKNOWN && rule->check && dfx_rule_judged(&ctx, rule->code))
-				rule->check(&ctx);
-		}
-		free(rel);
-		ws->checking = NULL;
+		extenders_release(&xs);
+		dfx_findings_sort(out);
+		return;
 	}
+	/* Threads: files rules load wait outside ws->files until every target
+	   is done (ws->files does not change meanwhile, so rules may walk it),
+	   and are then added in the order one thread would have added them. */
+	p.t = dfx_xcalloc(n, sizeof(*p.t));
+	p.out = dfx_xcalloc(n, sizeof(*p.out));
+	p.loaded = dfx_xcalloc(n, sizeof(*p.loaded));
+	n = 0;
+	for (size_t i = 0; i < ws->n; i++)
+		if (to_check(ws, ws->files[i]))
+			p.t[n++] = ws->files[i];
+	extenders_build(&xs, ws); /* before the threads: they only read it */
+	dfx_ws_parallel_begin(ws);
+	dfx_ws_run(ws->jobs, n, check_one, &p);
+	dfx_ws_parallel_end(ws);
+	for (size_t i = 0; i < n; i++) {
+		DFX_GROW(out->v, out->n + p.out[i].n, out->cap);
+		if (p.out[i].n)
+			memcpy(out->v + out->n, p.out[i].v, p.out[i].n * sizeof(*out->v));
+		out->n += p.out[i].n;
+		free(p.out[i].v);
+		dfx_ws_adopt(ws, &p.loaded[i]);
+	}
+	free(p.t);
+	free(p.out);
+	free(p.loaded);
 	extenders_release(&xs);
 	dfx_findings_sort(out);
 }

@@ -251,6 +251,23 @@ static int verify_file(struct dfx_wsfile *f, const char *data, size_t len, char 
 	return rc;
 }
 
+/* The files of a build spliced and verified on threads (each its own file
+   and reason); the first failure's reason in file order is kept. */
+struct par_verify {
+	struct touched *tv;
+	struct dfx_buf *why;
+};
+
+static void verify_one(void *arg, size_t i)
+{
+	struct par_verify *pv = arg;
+	struct touched *t = &pv->tv[i];
+
+	t->data = dfx_fix_splice(t->file->cur.data, t->file->cur.len, t->edits, t->n, &t->len);
+	if (verify_file(t->file, t->data, t->len, t->paths, t->np, &pv->why[i]) != 0)
+		t->bad = true;
+}
+
 /*
  * Build the new bytes of every file touched by `fixes` (codes[i]: the rule
  * of fixes[i], or NULL); verify each target file once if asked, against the
@@ -282,6 +299,18 @@ static size_t build(struct dfx_workspace *ws, struct dfx_fix *const *fixes, cons
 				}
 			}
 		}
+	if (verify && ws->jobs > 1 && *tn > 1) {
+		struct par_verify pv = {*tv, dfx_xcalloc(*tn, sizeof(struct dfx_buf))};
+
+		dfx_ws_run(ws->jobs, *tn, verify_one, &pv);
+		for (size_t i = 0; i < *tn; i++) {
+			if ((*tv)[i].bad && !bad++)
+				dfx_buf_add(why, pv.why[i].ptr ? pv.why[i].ptr : "", pv.why[i].len);
+			dfx_buf_release(&pv.why[i]);
+		}
+		free(pv.why);
+		return all || !bad ? bad : 1; /* one thread stops at the first */
+	}
 	for (size_t i = 0; i < *tn; i++) {
 		struct touched *t = &(*tv)[i];
 		struct dfx_buf w = DFX_BUF_INIT;
@@ -298,7 +327,16 @@ static size_t build(struct dfx_workspace *ws, struct dfx_fix *const *fixes, cons
 	return bad;
 }
 
-static void commit(struct touched *tv, size_t tn)
+static void set_one(void *arg, size_t i)
+{
+	struct touched *t = &((struct touched *)arg)[i];
+
+	dfx_ws_set(t->file, t->data, t->len);
+	t->data = NULL;
+}
+
+/* Make the built bytes current; the touched files are re-parsed on ws->jobs threads. */
+static void commit(struct dfx_workspace *ws, struct touched *tv, size_t tn)
 {
 	for (size_t i = 0; i < tn; i++) {
 		struct dfx_wsfile *f = tv[i].file;
@@ -314,10 +352,9 @@ static void commit(struct touched *tv, size_t tn)
 		}
 		if (!f->on_disk && !f->mode)
 			f->mode = f->secret ? 0600 : 0644;
-		dfx_ws_set(f, tv[i].data, tv[i].len);
 		f->touched = true;
-		tv[i].data = NULL;
 	}
+	dfx_ws_run(ws->jobs, tn, set_one, tv);
 }
 
 /*
@@ -1022,7 +1059,7 @@ void dfx_fix_run(struct dfx_workspace *ws, enum dfx_applicability min, struct df
 				build(ws, c.fix, c.code, use, false, false, &tv, &tn, &why);
 			}
 			guard_commit(&g, tv, tn);
-			commit(tv, tn);
+			commit(ws, tv, tn);
 			st->applied += use;
 			for (size_t k = 0; k < use; k++)
 				log_applied(st, c.code[k],

@@ -4,6 +4,7 @@
  * rules read (so a fix pass re-checks only what can have changed).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,39 @@
 #include "dockfix/inspect.h"
 #include "dockfix/path.h"
 #include "dockfix/workspace.h"
+
+/* What threads of a parallel check share: one lock over the file index,
+   ws->files and the memo, and the memo values replaced meanwhile. */
+struct dfx_ws_shared {
+	pthread_mutex_t lock;
+	struct dfx_memo *dead;
+	size_t ndead, deadcap;
+};
+
+/* What the calling thread checks (dfx_ws_checking()). */
+static _Thread_local struct {
+	struct dfx_workspace *ws;
+	struct dfx_wsfile *target;
+	struct dfx_ws_loaded *loaded;
+} self;
+
+static void lock(struct dfx_workspace *ws)
+{
+	if (ws->shared)
+		pthread_mutex_lock(&ws->shared->lock);
+}
+
+static void unlock(struct dfx_workspace *ws)
+{
+	if (ws->shared)
+		pthread_mutex_unlock(&ws->shared->lock);
+}
+
+static void free_memo_value(struct dfx_memo *m)
+{
+	if (m->free_value)
+		m->free_value(m->value);
+}
 
 void dfx_ws_init(struct dfx_workspace *ws, struct dfx_config *config)
 {
@@ -39,6 +73,7 @@ static void drop_trees(struct dfx_wsfile *f)
 
 void dfx_ws_release(struct dfx_workspace *ws)
 {
+	dfx_ws_parallel_end(ws);
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
 
@@ -56,8 +91,7 @@ void dfx_ws_release(struct dfx_workspace *ws)
 	}
 	for (size_t i = 0; i < ws->mcap; i++)
 		if (ws->memo[i].key) {
-			if (ws->memo[i].free_value)
-				ws->memo[i].free_value(ws->memo[i].value);
+			free_memo_value(&ws->memo[i]);
 			free(ws->memo[i].key);
 		}
 	free(ws->memo);
@@ -89,18 +123,23 @@ static void index_put(struct dfx_workspace *ws, struct dfx_wsfile *f)
 	ws->index[i] = f;
 }
 
-/* Keep the index at most half full, so a lookup costs one or two probes. */
+/* Keep the index at most half full, so a lookup costs one or two probes;
+   it holds ws->nindexed files (those of ws->files and the pending ones). */
 static void index_grow(struct dfx_workspace *ws)
 {
-	if (2 * (ws->n + 1) <= ws->icap)
+	struct dfx_wsfile **old = ws->index;
+	size_t ocap = ws->icap;
+
+	if (2 * ws->nindexed <= ws->icap)
 		return;
-	free(ws->index);
 	ws->icap = ws->icap ? 2 * ws->icap : 64;
-	while (2 * (ws->n + 1) > ws->icap)
+	while (2 * ws->nindexed > ws->icap)
 		ws->icap *= 2;
 	ws->index = dfx_xcalloc(ws->icap, sizeof(*ws->index));
-	for (size_t i = 0; i < ws->n; i++)
-		index_put(ws, ws->files[i]);
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i])
+			index_put(ws, old[i]);
+	free(old);
 }
 
 static struct dfx_wsfile *find(struct dfx_workspace *ws, const char *clean)
@@ -153,11 +192,23 @@ static char *relative_to_cwd(struct dfx_workspace *ws, char *abs)
 	return rel;
 }
 
-/* Remember that the target being checked read `f`. */
-static struct dfx_wsfile *note_dep(struct dfx_workspace *ws, struct dfx_wsfile *f)
+/* Remember that the target the calling thread checks read `f` (its own
+   list: no lock); a file still pending goes to the thread's loaded list. */
+static struct dfx_wsfile *note_dep(struct dfx_workspace *ws, struct dfx_wsfile *f, bool pending)
 {
-	struct dfx_wsfile *t = ws->checking;
+	struct dfx_wsfile *t = self.ws == ws ? self.target : NULL;
 
+	if (pending && self.ws == ws && self.loaded) {
+		struct dfx_ws_loaded *l = self.loaded;
+		size_t i = 0;
+
+		while (i < l->n && l->v[i] != f)
+			i++;
+		if (i == l->n) {
+			DFX_GROW(l->v, l->n + 1, l->cap);
+			l->v[l->n++] = f;
+		}
+	}
 	if (!t || t == f)
 		return f;
 	for (size_t i = 0; i < t->ndeps; i++)
@@ -168,21 +219,37 @@ static struct dfx_wsfile *note_dep(struct dfx_workspace *ws, struct dfx_wsfile *
 	return f;
 }
 
-struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
+void dfx_ws_checking(struct dfx_workspace *ws, struct dfx_wsfile *target, struct dfx_ws_loaded *loaded)
 {
-	char *clean = dfx_path_clean(path);
-	struct dfx_wsfile *f = find(ws, clean);
+	self.ws = target || loaded ? ws : NULL;
+	self.target = target;
+	self.loaded = loaded;
+}
+
+static void append_file(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	DFX_GROW(ws->files, ws->n + 1, ws->cap);
+	ws->files[ws->n++] = f;
+}
+
+void dfx_ws_adopt(struct dfx_workspace *ws, struct dfx_ws_loaded *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i]->pending) {
+			l->v[i]->pending = false;
+			append_file(ws, l->v[i]);
+		}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Load the file at `clean` (owned) into the index; under the lock. While
+   threads check, it waits outside ws->files (dfx_ws_adopt()). */
+static struct dfx_wsfile *load(struct dfx_workspace *ws, char *clean)
+{
+	struct dfx_wsfile *f = dfx_xcalloc(1, sizeof(*f));
 	struct stat st;
 
-	if (clean[0] == '/') {
-		clean = relative_to_cwd(ws, clean);
-		f = find(ws, clean);
-	}
-	if (f) {
-		free(clean);
-		return note_dep(ws, f);
-	}
-	f = dfx_xcalloc(1, sizeof(*f));
 	f->path = clean;
 	if (strcmp(clean, "-") != 0 && stat(clean, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (dfx_source_load(&f->orig, clean, &f->err) == 0) {
@@ -195,22 +262,50 @@ struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
 		dfx_source_init_copy(&f->orig, clean, "", 0);
 	}
 	dfx_source_init_copy(&f->cur, clean, f->orig.data, f->orig.len);
+	/* the index counts ws->files and the pending ones alike */
+	ws->nindexed++;
 	index_grow(ws);
 	index_put(ws, f);
-	DFX_GROW(ws->files, ws->n + 1, ws->cap);
-	ws->files[ws->n++] = f;
-	return note_dep(ws, f);
+	if (ws->shared)
+		f->pending = true;
+	else
+		append_file(ws, f);
+	return f;
+}
+
+struct dfx_wsfile *dfx_ws_file(struct dfx_workspace *ws, const char *path)
+{
+	char *clean = dfx_path_clean(path);
+	struct dfx_wsfile *f;
+	bool pending;
+
+	lock(ws);
+	f = find(ws, clean);
+	if (clean[0] == '/') {
+		clean = relative_to_cwd(ws, clean);
+		f = find(ws, clean);
+	}
+	if (f)
+		free(clean);
+	else
+		f = load(ws, clean);
+	pending = f->pending;
+	unlock(ws);
+	return note_dep(ws, f, pending);
 }
 
 struct dfx_wsfile *dfx_ws_find(struct dfx_workspace *ws, const char *path)
 {
 	char *clean = dfx_path_clean(path);
-	struct dfx_wsfile *f = find(ws, clean);
+	struct dfx_wsfile *f;
 
+	lock(ws);
+	f = find(ws, clean);
 	if (!f && clean[0] == '/') {
 		clean = relative_to_cwd(ws, clean);
 		f = find(ws, clean);
 	}
+	unlock(ws);
 	free(clean);
 	return f;
 }
@@ -243,10 +338,98 @@ struct dfx_wsfile *dfx_ws_add_target(struct dfx_workspace *ws, const char *path,
 			else
 				dfx_error_set(&f->err, f->path, 0, 0, "cannot read: %s", strerror(e ? e : ENOENT));
 		}
-		if (!f->failed)
-			dfx_ws_parse(f);
+		if (!f->failed) {
+			if (ws->defer_parse)
+				f->parse_pending = true;
+			else
+				dfx_ws_parse(f);
+		}
 	}
 	return f;
+}
+
+/* ------------------------------------------------------------ threads */
+
+void dfx_ws_parallel_begin(struct dfx_workspace *ws)
+{
+	if (ws->shared)
+		return;
+	ws->shared = dfx_xcalloc(1, sizeof(*ws->shared));
+	pthread_mutex_init(&ws->shared->lock, NULL);
+}
+
+void dfx_ws_parallel_end(struct dfx_workspace *ws)
+{
+	struct dfx_ws_shared *sh = ws->shared;
+
+	if (!sh)
+		return;
+	ws->shared = NULL;
+	for (size_t i = 0; i < sh->ndead; i++)
+		free_memo_value(&sh->dead[i]);
+	free(sh->dead);
+	pthread_mutex_destroy(&sh->lock);
+	free(sh);
+}
+
+struct run {
+	size_t n;
+	_Atomic size_t next;
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+};
+
+static void *run_thread(void *p)
+{
+	struct run *r = p;
+
+	for (size_t i; (i = r->next++) < r->n;)
+		r->fn(r->arg, i);
+	return NULL;
+}
+
+void dfx_ws_run(int jobs, size_t n, void (*fn)(void *arg, size_t i), void *arg)
+{
+	struct run r = {n, 0, fn, arg};
+	size_t nt = jobs > 1 ? (size_t)jobs : 1, started = 0;
+	pthread_t *t;
+
+	if (nt > n)
+		nt = n;
+	if (nt <= 1) {
+		for (size_t i = 0; i < n; i++)
+			fn(arg, i);
+		return;
+	}
+	t = dfx_xcalloc(nt - 1, sizeof(*t));
+	for (size_t k = 0; k + 1 < nt; k++)
+		if (pthread_create(&t[started], NULL, run_thread, &r) == 0)
+			started++;
+	run_thread(&r); /* the calling thread works too (and alone, if none started) */
+	for (size_t k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+	free(t);
+}
+
+static void parse_one(void *arg, size_t i)
+{
+	dfx_ws_parse(((struct dfx_wsfile **)arg)[i]);
+}
+
+void dfx_ws_parse_targets(struct dfx_workspace *ws)
+{
+	struct dfx_wsfile **v = dfx_xcalloc(ws->n + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->files[i]->parse_pending) {
+			ws->files[i]->parse_pending = false;
+			if (!ws->files[i]->failed)
+				v[n++] = ws->files[i];
+		}
+	/* parsing touches only the file (and atomics, once-initialised tables) */
+	dfx_ws_run(ws->jobs, n, parse_one, v);
+	free(v);
 }
 
 uint64_t dfx_ws_generation(void)
@@ -302,17 +485,22 @@ static struct dfx_memo *memo_slot(struct dfx_memo *m, size_t cap, const char *ke
 void *dfx_ws_memo(struct dfx_workspace *ws, const char *key)
 {
 	struct dfx_memo *m;
+	void *v = NULL;
 
-	if (!ws->mcap)
-		return NULL;
-	m = memo_slot(ws->memo, ws->mcap, key);
-	return m->key ? m->value : NULL;
+	lock(ws);
+	if (ws->mcap) {
+		m = memo_slot(ws->memo, ws->mcap, key);
+		v = m->key ? m->value : NULL;
+	}
+	unlock(ws);
+	return v;
 }
 
 void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, void (*free_value)(void *))
 {
 	struct dfx_memo *m;
 
+	lock(ws);
 	if (2 * (ws->nmemo + 1) > ws->mcap) {
 		size_t cap = ws->mcap ? 2 * ws->mcap : 64;
 		struct dfx_memo *t = dfx_xcalloc(cap, sizeof(*t));
@@ -326,12 +514,21 @@ void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, voi
 	}
 	m = memo_slot(ws->memo, ws->mcap, key);
 	if (m->key) {
-		if (m->free_value)
-			m->free_value(m->value);
+		/* another thread may still read the old value: freed at parallel_end */
+		if (ws->shared) {
+			struct dfx_ws_shared *sh = ws->shared;
+
+			DFX_GROW(sh->dead, sh->ndead + 1, sh->deadcap);
+			sh->dead[sh->ndead++] = *m;
+			sh->dead[sh->ndead - 1].key = NULL;
+		} else {
+			free_memo_value(m);
+		}
 	} else {
 		m->key = dfx_xstrdup(key);
 		ws->nmemo++;
 	}
 	m->value = value;
 	m->free_value = free_value;
+	unlock(ws);
 }

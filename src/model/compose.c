@@ -1177,6 +1177,9 @@ char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const ch
 
 /* ---------------------------------------------------------------- suppression */
 
+/* Set by dfx_compose_would_suppress() on its thread: look, do not mark. */
+static _Thread_local bool peeking;
+
 /* Whether comment i is a well-formed pragma naming `code`; marks the code used. */
 static bool comment_has(const struct dfx_compose *c, size_t i, const char *code)
 {
@@ -1189,7 +1192,8 @@ static bool comment_has(const struct dfx_compose *c, size_t i, const char *code)
 		return false;
 	for (size_t k = 0; k < pg->ncodes; k++)
 		if (dfx_pragma_code_is(pg, c->src->data, k, code)) {
-			dfx_pragma_mark(pg, k);
+			if (!peeking)
+				dfx_pragma_mark(pg, k);
 			return true;
 		}
 	return false;
@@ -1235,6 +1239,16 @@ static bool entry_suppressed(const struct dfx_compose *c, unsigned line, const c
 		if (pragma_on_line(c, l, code))
 			return true;
 	return false;
+}
+
+bool dfx_compose_would_suppress(const struct dfx_compose *c, const char *code, uint32_t offset)
+{
+	bool r;
+
+	peeking = true;
+	r = dfx_compose_suppressed(c, code, offset);
+	peeking = false;
+	return r;
 }
 
 bool dfx_compose_suppressed(const struct dfx_compose *c, const char *code, uint32_t offset)

@@ -101,7 +101,7 @@ static void test_not_converged(void **state)
 	/* pass 1 applies the fix for the one finding */
 	assert_int_equal(build(&ws, &fix, codes, 1, false, false, &tv, &tn, &why), 0);
 	guard_commit(&g, tv, tn);
-	commit(tv, tn);
+	commit(&ws, tv, tn);
 	touched_free(tv, tn);
 	g.last_applied = 1;
 	st.applied = 1;

@@ -178,7 +178,7 @@ static bool first_reader(struct dfx_ctx *ctx, const char *path, struct dfx_buf *
 			continue; /* the first entry of each file that reads it, as before */
 		last = f;
 		dfx_ws_file(ws, f->path); /* a file this target's finding depends on */
-		if (dfx_compose_suppressed(f->compose, ctx->rule->code, off))
+		if (dfx_compose_would_suppress(f->compose, ctx->rule->code, off))
 			continue;
 		if (strcmp(f->path, ctx->file->path) < 0)
 			first = false;
