@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh DOCKFIX - a benchmark, not a test (`make bench`): the CPU time
-# (user+sys, best of 3) of one dockfix process over the whole shared corpus,
+# (user+sys, best of 3, one thread: -j 1) of one dockfix process over the whole shared corpus,
 # audit, --diff and --diff --unsafe-fixes, each against `cat` of the same
 # files in the same run and with libyaml's event parser as a floor; the
 # synthetic worst cases against half their size; -j 2 against -j 1 (wall
@@ -25,7 +25,7 @@ ls -d "$corpus"/dockerfiles/* "$corpus"/compose/* | LC_ALL=C sort >"$tmp/list"
 grep -E '\.ya?ml$' "$tmp/list" >"$tmp/yaml"
 nfiles=$(wc -l <"$tmp/list")
 bytes=$(xargs cat <"$tmp/list" | wc -c)
-set -- xargs -n 100000 -s 2000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q
+set -- xargs -n 100000 -s 2000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q -j 1
 
 cpu_of xargs -n 100000 -s 2000000 -a "$tmp/list" cat
 cat_cpu=$cpu

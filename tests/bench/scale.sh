@@ -41,7 +41,7 @@ for n in 1 2 4 16; do
 		ls -d $i/dockerfiles/* $i/compose/* >>"$tmp/list"
 		i=$((i + 1))
 	done
-	DFX_BENCH_RUNS=${DFX_BENCH_RUNS:-2} cpu_of xargs -n 1000000 -s 16000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q
+	DFX_BENCH_RUNS=${DFX_BENCH_RUNS:-2} cpu_of xargs -n 1000000 -s 16000000 -a "$tmp/list" "$bin" --as-of 2026-11-28 -q -j 1
 	[ -z "$base" ] && base=$cpu
 	printf '%-5s %7d %9.2f %9.2f %10.1f\n' "${n}x" "$(wc -l <"$tmp/list")" "$cpu" \
 		"$(awk "BEGIN{print $cpu / $base}")" "$(awk "BEGIN{print $rss / 1024}")"
