@@ -558,6 +558,17 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 	return bad;
 }
 
+/* Compose interpolates with the .env beside the compose file: the model takes its values. */
+static void use_dotenv(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	char *dir = dfx_path_dir(f->path), *path = dfx_path_join(dir, ".env");
+	const struct dfx_source *env = dfx_ws_read(ws, path);
+
+	dfx_compose_use_env(f->compose, env ? env->data : NULL, env ? env->len : 0);
+	free(dir);
+	free(path);
+}
+
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 {
 	struct extenders xs = {0};
@@ -576,6 +587,8 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 		for (size_t k = 0; k < npg; k++)
 			pg[k].used = 0;
 		ws->checking = f;
+		if (f->kind == DFX_KIND_COMPOSE && f->compose && !f->compose->env_used)
+			use_dotenv(ws, f);
 		for (size_t r = 0; r < dfx_nrules; r++) {
 			const struct dfx_rule *rule = dfx_rules[r];
 			struct dfx_ctx ctx = {ws, f, rule, out, rel};

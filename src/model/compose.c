@@ -997,6 +997,42 @@ static void free_env(struct dfx_compose_env *v, size_t n)
 	free(v);
 }
 
+/* The ports take the .env's values; each port keeps its nodes (the text as written). */
+void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len)
+{
+	if (!c || c->env_used)
+		return;
+	c->env_used = true;
+	if (!text)
+		return;
+	for (size_t i = 0; i < c->nservices; i++) {
+		struct dfx_compose_service *s = &c->services[i];
+
+		for (size_t j = 0; j < s->nports; j++) {
+			struct dfx_compose_port *p = &s->ports[j], t;
+			char *spec;
+
+			if (!p->interpolated || p->long_syntax || !p->node || p->node->type != DFX_YAML_SCALAR ||
+			    !p->node->value)
+				continue;
+			spec = dfx_compose_with_env(p->node->value, text, len);
+			if (!strcmp(spec, p->node->value) || dfx_compose_port_parse(spec, &t) != 0) {
+				if (strcmp(spec, p->node->value))
+					dfx_compose_port_release(&t);
+				free(spec);
+				continue;
+			}
+			t.item = p->item;
+			t.node = p->node;
+			t.from_anchor = p->from_anchor;
+			t.by_env = true;
+			t.env_spec = spec;
+			dfx_compose_port_release(p);
+			*p = t;
+		}
+	}
+}
+
 void dfx_compose_free(struct dfx_compose *c)
 {
 	if (!c)
