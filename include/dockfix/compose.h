@@ -262,6 +262,22 @@ void dfx_compose_free(struct dfx_compose *c);
  */
 void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len);
 
+/*
+ * The key of a service whose entry (key to end of value) holds `offset`,
+ * when its value is a scalar written in one of the service's own layers
+ * (`privileged: true`), with *svc set; NULL otherwise (a sequence or
+ * mapping value, a `<<` merge, the service's name).
+ */
+const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offset,
+				      const struct dfx_compose_service **svc);
+/*
+ * Whether a layer of the service sets `key` to a scalar or removes it with
+ * `!reset`: merged over a service of another file (the default override
+ * file, `extends: {file:}`), Compose then runs this value and not the
+ * other file's (merge.md: scalars replace).
+ */
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key);
+
 /* A key of a service (merges and layers applied: the last layer that sets it).
    Returns 1 found, 0 absent (or `!reset`), -1 budget spent. */
 int dfx_compose_service_get(struct dfx_compose *c, const struct dfx_compose_service *s,

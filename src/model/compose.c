@@ -997,6 +997,50 @@ static void free_env(struct dfx_compose_env *v, size_t n)
 	free(v);
 }
 
+/* Owned by the model: the key's name. */
+const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offset,
+				      const struct dfx_compose_service **svc)
+{
+	for (size_t i = 0; c && i < c->nservices; i++) {
+		const struct dfx_compose_service *s = &c->services[i];
+
+		for (size_t l = 0; l < s->nlayers; l++) {
+			const struct dfx_yaml_node *m = s->layers[l];
+
+			if (!m || m->type != DFX_YAML_MAPPING || offset < m->span.start || offset >= m->span.end)
+				continue;
+			for (size_t k = 0; k < m->n; k++) {
+				const struct dfx_yaml_node *key = m->pairs[k].key, *v = m->pairs[k].value;
+
+				if (!key || !v || key->type != DFX_YAML_SCALAR || offset < key->span.start ||
+				    offset >= (v->span.end > key->span.end ? v->span.end : key->span.end))
+					continue;
+				if (v->type != DFX_YAML_SCALAR || !key->value || !strcmp(key->value, "<<"))
+					return NULL;
+				*svc = s;
+				return key->value;
+			}
+		}
+	}
+	return NULL;
+}
+
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key)
+{
+	for (size_t l = 0; s && l < s->nlayers; l++) {
+		const struct dfx_yaml_node *m = s->layers[l];
+
+		for (size_t k = 0; m && m->type == DFX_YAML_MAPPING && k < m->n; k++) {
+			const struct dfx_yaml_node *kn = m->pairs[k].key, *v = dfx_yaml_resolve(m->pairs[k].value);
+
+			if (kn && kn->type == DFX_YAML_SCALAR && dfx_yaml_str_eq(kn, key) && v &&
+			    (v->type == DFX_YAML_SCALAR || tagged(m->pairs[k].value, "!reset")))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* The ports take the .env's values; each port keeps its nodes (the text as written). */
 void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len)
 {
