@@ -264,19 +264,21 @@ void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len);
 
 /*
  * The key of a service whose entry (key to end of value) holds `offset`,
- * when its value is a scalar written in one of the service's own layers
- * (`privileged: true`), with *svc set; NULL otherwise (a sequence or
- * mapping value, a `<<` merge, the service's name).
+ * written in one of the service's own layers, with *svc set and *scalar
+ * telling whether its value is a scalar (`privileged: true`); NULL for the
+ * service's name or a `<<` merge.
  */
-const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offset,
-				      const struct dfx_compose_service **svc);
+const char *dfx_compose_key_at(const struct dfx_compose *c, uint32_t offset,
+			       const struct dfx_compose_service **svc, bool *scalar);
 /*
- * Whether a layer of the service sets `key` to a scalar or removes it with
- * `!reset`: merged over a service of another file (the default override
- * file, `extends: {file:}`), Compose then runs this value and not the
- * other file's (merge.md: scalars replace).
+ * Whether the service's value for `key` replaces a value of another file
+ * merged under it (the default override file over the base,
+ * `extends: {file:}` over the extended service), as merge.md says: a key
+ * `!reset` or `!override` always does; a scalar does when the value it
+ * replaces is a scalar too (`scalar`). Sequences and mappings without
+ * those tags merge (ports append, environment by name).
  */
-bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key);
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key, bool scalar);
 
 /* A key of a service (merges and layers applied: the last layer that sets it).
    Returns 1 found, 0 absent (or `!reset`), -1 budget spent. */

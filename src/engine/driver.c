@@ -478,14 +478,15 @@ static void note_extenders(struct extenders *xs, struct dfx_workspace *ws, struc
 		const struct dfx_compose_service *owner;
 		const char *at, *key;
 		size_t len, nnamed = 0;
+		bool scalar = false;
 
 		if (!named_service(fd->message, &at, &len))
 			continue;
-		key = fd->src == &f->cur ? dfx_compose_scalar_key_at(f->compose, fd->span.start, &owner) : NULL;
+		key = fd->src == &f->cur ? dfx_compose_key_at(f->compose, fd->span.start, &owner, &scalar) : NULL;
 		for (size_t k = 0; k < nx; k++)
 			if (x[k].file != f->path && strlen(x[k].svc->extends_name) == len &&
 			    !strncmp(x[k].svc->extends_name, at, len) &&
-			    !(key && dfx_compose_service_replaces(x[k].svc, key))) /* its own value wins */
+			    !(key && dfx_compose_service_replaces(x[k].svc, key, scalar))) /* its own value wins */
 				dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", x[k].svc->name, x[k].file);
 		if (nnamed) {
 			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
@@ -516,11 +517,12 @@ static int compose_default(const char *path)
 /*
  * Compose merges the default override file (compose.override.y(a)ml
  * beside compose.y(a)ml, docker-compose.* alike) into the base file. A
- * finding of the base file about a scalar value of one service
- * (`privileged: true`) that the override's service of the same name sets
- * again or `!reset`s is not what Compose runs: it is dropped (the
- * override's value is judged in the override file, at its own line).
- * Sequences and mappings (ports, environment...) merge, so their findings
+ * finding of the base file about a value of one service that the
+ * override's service of the same name replaces (a scalar set again,
+ * `privileged: false` over `privileged: true`; any key `!reset` or
+ * `!override`) is not what Compose runs: it is dropped (the override's
+ * value is judged in the override file, at its own line). Sequences and
+ * mappings without those tags merge (ports append), so their findings
  * stay. Both files must be in the run.
  */
 static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out,
@@ -553,14 +555,15 @@ static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, st
 		const char *at, *key = NULL;
 		size_t len;
 		char *name;
+		bool scalar = false;
 
 		if (fd->src == &f->cur && named_service(fd->message, &at, &len) &&
 		    !strstr(fd->message, "; it also applies to `"))
-			key = dfx_compose_scalar_key_at(f->compose, fd->span.start, &owner);
+			key = dfx_compose_key_at(f->compose, fd->span.start, &owner, &scalar);
 		name = key ? dfx_xstrndup(at, len) : NULL;
 		os = name ? dfx_compose_service_find(ovr, name) : NULL;
 		free(name);
-		if (os && dfx_compose_service_replaces(os, key)) {
+		if (os && dfx_compose_service_replaces(os, key, scalar)) {
 			free(fd->message);
 			free(fd->hint);
 			dfx_fix_free(fd->fix);

@@ -998,8 +998,8 @@ static void free_env(struct dfx_compose_env *v, size_t n)
 }
 
 /* Owned by the model: the key's name. */
-const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offset,
-				      const struct dfx_compose_service **svc)
+const char *dfx_compose_key_at(const struct dfx_compose *c, uint32_t offset,
+			       const struct dfx_compose_service **svc, bool *scalar)
 {
 	for (size_t i = 0; c && i < c->nservices; i++) {
 		const struct dfx_compose_service *s = &c->services[i];
@@ -1015,9 +1015,10 @@ const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offs
 				if (!key || !v || key->type != DFX_YAML_SCALAR || offset < key->span.start ||
 				    offset >= (v->span.end > key->span.end ? v->span.end : key->span.end))
 					continue;
-				if (v->type != DFX_YAML_SCALAR || !key->value || !strcmp(key->value, "<<"))
+				if (!key->value || !strcmp(key->value, "<<"))
 					return NULL;
 				*svc = s;
+				*scalar = v->type == DFX_YAML_SCALAR;
 				return key->value;
 			}
 		}
@@ -1025,16 +1026,19 @@ const char *dfx_compose_scalar_key_at(const struct dfx_compose *c, uint32_t offs
 	return NULL;
 }
 
-bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key)
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key, bool scalar)
 {
 	for (size_t l = 0; s && l < s->nlayers; l++) {
 		const struct dfx_yaml_node *m = s->layers[l];
 
 		for (size_t k = 0; m && m->type == DFX_YAML_MAPPING && k < m->n; k++) {
-			const struct dfx_yaml_node *kn = m->pairs[k].key, *v = dfx_yaml_resolve(m->pairs[k].value);
+			const struct dfx_yaml_node *kn = m->pairs[k].key, *raw = m->pairs[k].value;
+			const struct dfx_yaml_node *v = dfx_yaml_resolve(raw);
 
-			if (kn && kn->type == DFX_YAML_SCALAR && dfx_yaml_str_eq(kn, key) && v &&
-			    (v->type == DFX_YAML_SCALAR || tagged(m->pairs[k].value, "!reset")))
+			if (!kn || kn->type != DFX_YAML_SCALAR || !dfx_yaml_str_eq(kn, key) || !v)
+				continue;
+			if (tagged(raw, "!reset") || tagged(raw, "!override") ||
+			    (scalar && v->type == DFX_YAML_SCALAR))
 				return true;
 		}
 	}
