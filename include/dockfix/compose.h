@@ -62,6 +62,9 @@ struct dfx_compose_port {
 	bool valid;             /* short syntax parsed (long syntax: has a target) */
 	bool interpolated;      /* holds ${VAR} / $VAR: fields may be variables */
 	bool from_anchor;
+	bool by_env;            /* the fields below hold values the .env sets (dfx_compose_use_env):
+				   the text as written is not what they say */
+	char *env_spec;         /* by_env: the short spec with the .env's values, else NULL */
 	const char *host_ip;    /* brackets removed; NULL when none is given */
 	const char *published;  /* host port or range; NULL when none ("80", "127.0.0.1::80") */
 	const char *target;     /* container port or range */
@@ -237,6 +240,7 @@ struct dfx_compose {
 	bool legacy;                     /* a version 1 file: services at the top level, no
 					    `services:` (`net:` read as network_mode) */
 	size_t ndocs;                    /* YAML documents merged (`---`) */
+	bool env_used;                   /* dfx_compose_use_env() ran on this model */
 };
 
 /*
@@ -247,6 +251,34 @@ struct dfx_compose {
  */
 struct dfx_compose *dfx_compose_parse(const struct dfx_source *src, struct dfx_error *err);
 void dfx_compose_free(struct dfx_compose *c);
+
+/*
+ * Apply the project's `.env` (the text of the .env beside the compose file,
+ * NULL when there is none) as Compose does when it interpolates: each
+ * short-syntax port that refers to a variable the .env sets is parsed
+ * again with the value in place (`"${DB_PORT}:5432"` with
+ * DB_PORT=0.0.0.0:5432 is published on every interface) and marked
+ * by_env. Runs once per model; later calls do nothing.
+ */
+void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len);
+
+/*
+ * The key of a service whose entry (key to end of value) holds `offset`,
+ * written in one of the service's own layers, with *svc set and *scalar
+ * telling whether its value is a scalar (`privileged: true`); NULL for the
+ * service's name or a `<<` merge.
+ */
+const char *dfx_compose_key_at(const struct dfx_compose *c, uint32_t offset,
+			       const struct dfx_compose_service **svc, bool *scalar);
+/*
+ * Whether the service's value for `key` replaces a value of another file
+ * merged under it (the default override file over the base,
+ * `extends: {file:}` over the extended service), as merge.md says: a key
+ * `!reset` or `!override` always does; a scalar does when the value it
+ * replaces is a scalar too (`scalar`). Sequences and mappings without
+ * those tags merge (ports append, environment by name).
+ */
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key, bool scalar);
 
 /* A key of a service (merges and layers applied: the last layer that sets it).
    Returns 1 found, 0 absent (or `!reset`), -1 budget spent. */
@@ -356,5 +388,11 @@ bool dfx_compose_var_default(const char *value, struct dfx_buf *out);
  * unknown). Caller frees.
  */
 char *dfx_compose_with_defaults(const char *value);
+/*
+ * `value` with each `${NAME...}` / `$NAME` that the dotenv text sets
+ * replaced by its value (`${NAME:-x}` keeps the reference when the value is
+ * empty, for its default); other references are kept. Caller frees.
+ */
+char *dfx_compose_with_env(const char *value, const char *text, size_t len);
 
 #endif

@@ -475,13 +475,18 @@ static void note_extenders(struct extenders *xs, struct dfx_workspace *ws, struc
 	for (size_t i = from; i < out->n && nx; i++) {
 		struct dfx_finding *fd = &out->v[i];
 		struct dfx_buf m = DFX_BUF_INIT;
-		const char *at;
+		const struct dfx_compose_service *owner;
+		const char *at, *key;
 		size_t len, nnamed = 0;
+		bool scalar = false;
 
 		if (!named_service(fd->message, &at, &len))
 			continue;
+		key = fd->src == &f->cur ? dfx_compose_key_at(f->compose, fd->span.start, &owner, &scalar) : NULL;
 		for (size_t k = 0; k < nx; k++)
-			if (x[k].file != f->path && strlen(x[k].svc->extends_name) == len && !strncmp(x[k].svc->extends_name, at, len))
+			if (x[k].file != f->path && strlen(x[k].svc->extends_name) == len &&
+			    !strncmp(x[k].svc->extends_name, at, len) &&
+			    !(key && dfx_compose_service_replaces(x[k].svc, key, scalar))) /* its own value wins */
 				dfx_buf_addf(&m, "%s`%s` (%s)", nnamed++ ? ", " : "", x[k].svc->name, x[k].file);
 		if (nnamed) {
 			char *msg = dfx_xasprintf("%s; it also applies to %s, which extend%s it", fd->message, m.ptr,
@@ -492,6 +497,81 @@ static void note_extenders(struct extenders *xs, struct dfx_workspace *ws, struc
 		}
 		dfx_buf_release(&m);
 	}
+}
+
+/* compose.y(a)ml / docker-compose.y(a)ml: 1; their .override form: 2; else 0. */
+static int compose_default(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	b = b ? b + 1 : path;
+	if (!strncmp(b, "docker-", 7))
+		b += 7;
+	if (!strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml"))
+		return 1;
+	if (!strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml"))
+		return 2;
+	return 0;
+}
+
+/*
+ * Compose merges the default override file (compose.override.y(a)ml
+ * beside compose.y(a)ml, docker-compose.* alike) into the base file. A
+ * finding of the base file about a value of one service that the
+ * override's service of the same name replaces (a scalar set again,
+ * `privileged: false` over `privileged: true`; any key `!reset` or
+ * `!override`) is not what Compose runs: it is dropped (the override's
+ * value is judged in the override file, at its own line). Sequences and
+ * mappings without those tags merge (ports append), so their findings
+ * stay. Both files must be in the run.
+ */
+static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out,
+			      size_t from)
+{
+	const struct dfx_compose *ovr = NULL;
+	char *dir;
+	size_t w = from;
+
+	if (compose_default(f->path) != 1)
+		return;
+	dir = dfx_path_dir(f->path);
+	for (size_t i = 0; i < ws->n && !ovr; i++) {
+		struct dfx_wsfile *o = ws->files[i];
+		char *d;
+
+		if (o == f || o->kind != DFX_KIND_COMPOSE || !o->compose || compose_default(o->path) != 2)
+			continue;
+		d = dfx_path_dir(o->path);
+		if (!strcmp(d, dir))
+			ovr = o->compose;
+		free(d);
+	}
+	free(dir);
+	if (!ovr)
+		return;
+	for (size_t i = from; i < out->n; i++) {
+		struct dfx_finding *fd = &out->v[i];
+		const struct dfx_compose_service *owner, *os;
+		const char *at, *key = NULL;
+		size_t len;
+		char *name;
+		bool scalar = false;
+
+		if (fd->src == &f->cur && named_service(fd->message, &at, &len) &&
+		    !strstr(fd->message, "; it also applies to `"))
+			key = dfx_compose_key_at(f->compose, fd->span.start, &owner, &scalar);
+		name = key ? dfx_xstrndup(at, len) : NULL;
+		os = name ? dfx_compose_service_find(ovr, name) : NULL;
+		free(name);
+		if (os && dfx_compose_service_replaces(os, key, scalar)) {
+			free(fd->message);
+			free(fd->hint);
+			dfx_fix_free(fd->fix);
+			continue;
+		}
+		out->v[w++] = *fd;
+	}
+	out->n = w;
 }
 
 bool dfx_rule_judged(const struct dfx_ctx *ctx, const char *code)
@@ -558,6 +638,17 @@ size_t dfx_check_pragmas(struct dfx_workspace *ws)
 	return bad;
 }
 
+/* Compose interpolates with the .env beside the compose file: the model takes its values. */
+static void use_dotenv(struct dfx_workspace *ws, struct dfx_wsfile *f)
+{
+	char *dir = dfx_path_dir(f->path), *path = dfx_path_join(dir, ".env");
+	const struct dfx_source *env = dfx_ws_read(ws, path);
+
+	dfx_compose_use_env(f->compose, env ? env->data : NULL, env ? env->len : 0);
+	free(dir);
+	free(path);
+}
+
 /* Run the rules on target f, its findings appended to out. */
 static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct dfx_wsfile *f,
 			 struct dfx_findings *out)
@@ -583,8 +674,10 @@ static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct 
 	if (any_supersedes)
 		resolve_supersedes(out, first);
 	merge_copies(out, first);
-	if (f->kind == DFX_KIND_COMPOSE)
+	if (f->kind == DFX_KIND_COMPOSE) {
 		note_extenders(xs, ws, f, out, first);
+		cancel_overridden(ws, f, out, first);
+	}
 	/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
 	for (size_t r = 0; r < dfx_nrules && npg; r++) {
 		const struct dfx_rule *rule = dfx_rules[r];
@@ -626,6 +719,17 @@ void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 	struct par_check p = {ws, &xs, NULL, NULL, NULL};
 	size_t n = 0;
 
+	/* the .env values go into the compose models before any rule reads them
+	   (rules of other targets read them too, on other threads) */
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+
+		if (to_check(ws, f) && f->kind == DFX_KIND_COMPOSE && f->compose && !f->compose->env_used) {
+			dfx_ws_checking(ws, f, NULL);
+			use_dotenv(ws, f);
+			dfx_ws_checking(ws, NULL, NULL);
+		}
+	}
 	if (ws->jobs > 1)
 		for (size_t i = 0; i < ws->n; i++)
 			n += to_check(ws, ws->files[i]);

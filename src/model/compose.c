@@ -997,6 +997,90 @@ static void free_env(struct dfx_compose_env *v, size_t n)
 	free(v);
 }
 
+/* Owned by the model: the key's name. */
+const char *dfx_compose_key_at(const struct dfx_compose *c, uint32_t offset,
+			       const struct dfx_compose_service **svc, bool *scalar)
+{
+	for (size_t i = 0; c && i < c->nservices; i++) {
+		const struct dfx_compose_service *s = &c->services[i];
+
+		for (size_t l = 0; l < s->nlayers; l++) {
+			const struct dfx_yaml_node *m = s->layers[l];
+
+			if (!m || m->type != DFX_YAML_MAPPING || offset < m->span.start || offset >= m->span.end)
+				continue;
+			for (size_t k = 0; k < m->n; k++) {
+				const struct dfx_yaml_node *key = m->pairs[k].key, *v = m->pairs[k].value;
+
+				if (!key || !v || key->type != DFX_YAML_SCALAR || offset < key->span.start ||
+				    offset >= (v->span.end > key->span.end ? v->span.end : key->span.end))
+					continue;
+				if (!key->value || !strcmp(key->value, "<<"))
+					return NULL;
+				*svc = s;
+				*scalar = v->type == DFX_YAML_SCALAR;
+				return key->value;
+			}
+		}
+	}
+	return NULL;
+}
+
+bool dfx_compose_service_replaces(const struct dfx_compose_service *s, const char *key, bool scalar)
+{
+	for (size_t l = 0; s && l < s->nlayers; l++) {
+		const struct dfx_yaml_node *m = s->layers[l];
+
+		for (size_t k = 0; m && m->type == DFX_YAML_MAPPING && k < m->n; k++) {
+			const struct dfx_yaml_node *kn = m->pairs[k].key, *raw = m->pairs[k].value;
+			const struct dfx_yaml_node *v = dfx_yaml_resolve(raw);
+
+			if (!kn || kn->type != DFX_YAML_SCALAR || !dfx_yaml_str_eq(kn, key) || !v)
+				continue;
+			if (tagged(raw, "!reset") || tagged(raw, "!override") ||
+			    (scalar && v->type == DFX_YAML_SCALAR))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The ports take the .env's values; each port keeps its nodes (the text as written). */
+void dfx_compose_use_env(struct dfx_compose *c, const char *text, size_t len)
+{
+	if (!c || c->env_used)
+		return;
+	c->env_used = true;
+	if (!text)
+		return;
+	for (size_t i = 0; i < c->nservices; i++) {
+		struct dfx_compose_service *s = &c->services[i];
+
+		for (size_t j = 0; j < s->nports; j++) {
+			struct dfx_compose_port *p = &s->ports[j], t;
+			char *spec;
+
+			if (!p->interpolated || p->long_syntax || !p->node || p->node->type != DFX_YAML_SCALAR ||
+			    !p->node->value)
+				continue;
+			spec = dfx_compose_with_env(p->node->value, text, len);
+			if (!strcmp(spec, p->node->value) || dfx_compose_port_parse(spec, &t) != 0) {
+				if (strcmp(spec, p->node->value))
+					dfx_compose_port_release(&t);
+				free(spec);
+				continue;
+			}
+			t.item = p->item;
+			t.node = p->node;
+			t.from_anchor = p->from_anchor;
+			t.by_env = true;
+			t.env_spec = spec;
+			dfx_compose_port_release(p);
+			*p = t;
+		}
+	}
+}
+
 void dfx_compose_free(struct dfx_compose *c)
 {
 	if (!c)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dockfix/compose.h"
+#include "dockfix/dotenv.h"
 
 /* ---------------------------------------------------------------- interpolation */
 
@@ -148,6 +149,64 @@ char *dfx_compose_with_defaults(const char *v)
 unknown:
 	dfx_buf_release(&b);
 	return NULL;
+}
+
+/* Owned by the caller: see compose.h. */
+char *dfx_compose_with_env(const char *v, const char *text, size_t len)
+{
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	for (size_t i = 0; v[i];) {
+		size_t s = i, ns, ne, end;
+		bool colon = false, brace;
+		char *name, *val;
+
+		if (v[i] != '$' || !v[i + 1]) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		if (v[i + 1] == '$') {
+			dfx_buf_add(&b, "$$", 2);
+			i += 2;
+			continue;
+		}
+		brace = v[i + 1] == '{';
+		ns = ne = i + 1 + brace;
+		while ((v[ne] >= 'A' && v[ne] <= 'Z') || (v[ne] >= 'a' && v[ne] <= 'z') ||
+		       (v[ne] >= '0' && v[ne] <= '9') || v[ne] == '_')
+			ne++;
+		end = ne;
+		if (brace) {
+			size_t depth = 1;
+
+			colon = v[ne] == ':';
+			while (v[end] && depth) {
+				if (v[end] == '{')
+					depth++;
+				else if (v[end] == '}')
+					depth--;
+				end++;
+			}
+			if (depth) {
+				dfx_buf_adds(&b, v + s);
+				break;
+			}
+		}
+		if (ne == ns) {
+			dfx_buf_addc(&b, v[i++]);
+			continue;
+		}
+		name = dfx_xstrndup(v + ns, ne - ns);
+		val = text ? dfx_dotenv_get(text, len, name) : NULL;
+		if (val && !(colon && !*val) && !strchr(val, '$'))
+			dfx_buf_adds(&b, val);
+		else
+			dfx_buf_add(&b, v + s, end - s);
+		free(val);
+		free(name);
+		i = end;
+	}
+	return dfx_buf_detach(&b);
 }
 
 /* ---------------------------------------------------------------- ports */
@@ -327,7 +386,9 @@ int dfx_compose_port_parse(const char *spec, struct dfx_compose_port *p)
 void dfx_compose_port_release(struct dfx_compose_port *p)
 {
 	free(p->storage);
+	free(p->env_spec);
 	p->storage = NULL;
+	p->env_spec = NULL;
 }
 
 static bool any_address(const char *ip)

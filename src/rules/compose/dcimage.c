@@ -24,7 +24,7 @@ bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 	if (!img || !*img || s->build.node || !s->image.node || s->image.node->type != DFX_YAML_SCALAR)
 		return false;
 	if (strchr(img, '$')) {
-		resolved = dfx_compose_with_defaults(img);
+		resolved = dfx_dc_expand(ctx, img); /* the .env's values, then the defaults */
 		if (!resolved && !name_only)
 			return false;
 		im->by_var = resolved && strcmp(resolved, img) != 0;

@@ -553,68 +553,6 @@ void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,
 
 /* ---------------------------------------------------------------- .env values */
 
-/*
- * `v` with each `${NAME...}` / `$NAME` that the .env text sets replaced by
- * its value (`${NAME:-x}` takes x when the value is empty, as Compose
- * does); references the .env does not set are kept for the defaults.
- */
-static char *with_dotenv(const char *v, const struct dfx_source *env)
-{
-	struct dfx_buf b = DFX_BUF_INIT;
-
-	for (size_t i = 0; v[i];) {
-		size_t s = i, ns, ne, end;
-		bool colon = false, brace;
-		char *name, *val;
-
-		if (v[i] != '$' || !v[i + 1]) {
-			dfx_buf_addc(&b, v[i++]);
-			continue;
-		}
-		if (v[i + 1] == '$') {
-			dfx_buf_add(&b, "$$", 2);
-			i += 2;
-			continue;
-		}
-		brace = v[i + 1] == '{';
-		ns = ne = i + 1 + brace;
-		while ((v[ne] >= 'A' && v[ne] <= 'Z') || (v[ne] >= 'a' && v[ne] <= 'z') ||
-		       (v[ne] >= '0' && v[ne] <= '9') || v[ne] == '_')
-			ne++;
-		end = ne;
-		if (brace) {
-			size_t depth = 1;
-
-			colon = v[ne] == ':';
-			while (v[end] && depth) {
-				if (v[end] == '{')
-					depth++;
-				else if (v[end] == '}')
-					depth--;
-				end++;
-			}
-			if (depth) {
-				dfx_buf_adds(&b, v + s);
-				break;
-			}
-		}
-		if (ne == ns) {
-			dfx_buf_addc(&b, v[i++]);
-			continue;
-		}
-		name = dfx_xstrndup(v + ns, ne - ns);
-		val = dfx_dotenv_get(env->data, env->len, name);
-		if (val && !(colon && !*val) && !strchr(val, '$'))
-			dfx_buf_adds(&b, val);
-		else
-			dfx_buf_add(&b, v + s, end - s);
-		free(val);
-		free(name);
-		i = end;
-	}
-	return dfx_buf_detach(&b);
-}
-
 /* The .env beside the checked compose file, or NULL. */
 static const struct dfx_source *dotenv_of(struct dfx_ctx *ctx)
 {
@@ -634,7 +572,7 @@ char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value)
 	if (!value)
 		return NULL;
 	env = dfx_compose_is_interpolated(value) ? dotenv_of(ctx) : NULL;
-	sub = env ? with_dotenv(value, env) : dfx_xstrdup(value);
+	sub = env ? dfx_compose_with_env(value, env->data, env->len) : dfx_xstrdup(value);
 	r = dfx_compose_with_defaults(sub);
 	free(sub);
 	return r;
@@ -649,7 +587,7 @@ char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volu
 	if (!v->source || !dfx_compose_is_interpolated(v->source) || !(env = dotenv_of(ctx)))
 		return dfx_compose_volume_host_path(v);
 	/* the .env's values first; ~, $HOME and the defaults as without it */
-	src = with_dotenv(v->source, env);
+	src = dfx_compose_with_env(v->source, env->data, env->len);
 	t = *v;
 	t.source = src;
 	r = dfx_compose_volume_host_path(&t);
@@ -769,8 +707,18 @@ enum dfx_dc_exposure dfx_dc_port_exposure_defaults(const struct dfx_compose_port
 	enum dfx_dc_exposure e = dfx_dc_port_exposure(p);
 
 	if (e == DFX_DC_ALL && !p->long_syntax && p->node && p->node->value)
-		e = default_address(p->node->value);
+		e = default_address(p->by_env ? p->env_spec : p->node->value);
 	return e;
+}
+
+/* The .env's values leave the ':' parts of a short spec as written (`${DB_PORT}` = 5432). */
+static bool same_parts(const char *written, const char *resolved)
+{
+	long wp, wl, rp, rl;
+
+	colons(written, &wp, &wl);
+	colons(resolved, &rp, &rl);
+	return (wp < 0) == (rp < 0) && (wl < 0) == (rl < 0);
 }
 
 void dfx_dc_fix_loopback(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_compose_port *p,
@@ -783,6 +731,11 @@ void dfx_dc_fix_loopback(struct dfx_ctx *ctx, struct dfx_finding *f, const struc
 
 	if (!dfx_dc_fix_allowed(ctx, p->node, &why)) {
 		f->hint = dfx_xstrdup(why);
+		return;
+	}
+	if (p->by_env && !same_parts(p->node->value, p->env_spec)) { /* the .env's value holds an address */
+		f->hint = dfx_xasprintf("the address comes from the .env (Compose reads `%s`): set it to 127.0.0.1 "
+					"there, or %s", p->env_spec, instead);
 		return;
 	}
 	dfx_yaml_edits_init(&ed);
