@@ -235,6 +235,11 @@ struct dfx_trust_lists {
 	size_t nuntrusted;
 };
 
+/* Whether ref is a Docker Official Image: docker.io/library/<name>, a
+   per-architecture namespace (arm64v8/debian) or an official mirror
+   (mirror.gcr.io/<name>, public.ecr.aws/docker/library/<name>). */
+bool dfx_image_official(const struct dfx_imageref *ref);
+
 /*
  * Who vouches for `ref` (DF302, DC503). An entry is a registry
  * ("mcr.microsoft.com"), a registry or Docker Hub namespace prefix

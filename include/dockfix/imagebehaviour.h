@@ -41,6 +41,11 @@ struct dfx_imagebehaviour {
 	const char *host_vars, *user_vars, *pass_vars; /* client variable names */
 	const char *nonroot_alt;  /* a non-root image of the same service with its
 				     port: "nginxinc/nginx-unprivileged:8080" */
+	const char *workdir;      /* the WORKDIR the image sets, or NULL (its
+				     process then starts in /) */
+	const char *cmd;          /* its default command: "server" (runs its
+				     service), "shell" (a shell or interactive
+				     interpreter: a base or tool image); NULL: unknown */
 };
 
 /* The behaviour of a parsed image reference (first matching row), or NULL
@@ -54,6 +59,9 @@ const struct dfx_imagebehaviour *dfx_imagebehaviour_find(const char *image_ref);
 bool dfx_imagebehaviour_drops(const struct dfx_imagebehaviour *b);
 /* Whether the image starts as a non-root user (its USER is not root). */
 bool dfx_imagebehaviour_nonroot_default(const struct dfx_imagebehaviour *b);
+/* Whether the image's default command runs its service (not a shell or an
+   interpreter waiting for input, and not unknown). */
+bool dfx_imagebehaviour_serves(const struct dfx_imagebehaviour *b);
 /* Whether `var` ("POSTGRES_PASSWORD_FILE") is one of its *_FILE variables
    (a "*_FILE" / "FILE__*" / "GITEA__*__FILE" entry matches by pattern). */
 bool dfx_imagebehaviour_file_var(const struct dfx_imagebehaviour *b, const char *var);

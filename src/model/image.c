@@ -1123,6 +1123,11 @@ static bool official_alias(const struct dfx_imageref *ref)
 	return false;
 }
 
+bool dfx_image_official(const struct dfx_imageref *ref)
+{
+	return ref && ref->registry && ref->path && (ref->official || official_alias(ref));
+}
+
 /* Length of entry `e` when `cand` ("docker.io/bitnami/redis") is under it, else 0. */
 static size_t under(const char *cand, const char *e)
 {

@@ -62,6 +62,11 @@ bool dfx_imagebehaviour_nonroot_default(const struct dfx_imagebehaviour *b)
 		 !strcmp(u, "ContainerAdministrator"));
 }
 
+bool dfx_imagebehaviour_serves(const struct dfx_imagebehaviour *b)
+{
+	return b && b->cmd && !strcmp(b->cmd, "server");
+}
+
 /* Each item of a comma-separated list, compared by fnmatch when it has '*'. */
 static bool list_match(const char *list, const char *item, bool glob)
 {

@@ -60,7 +60,7 @@ services:
     ports:
       - "127.0.0.1:3000:3000"
 EOF
-	printf 'FROM alpine:3.22\nWORKDIR /app\nRUN echo hi\n' >"$1/app/Dockerfile"
+	printf 'FROM alpine:3.22\nWORKDIR /app\nRUN echo hi\nCMD ["./app"]\n' >"$1/app/Dockerfile"
 }
 
 # creds DIR: no credential lost in DIR.
@@ -172,7 +172,7 @@ check "dangling .env: compose untouched" grep -q "$TOK" "$p/compose.yaml"
 check "dangling .env: credentials" creds "$p"
 # a symbolic link to a Dockerfile: not written, the rest is
 fresh dflink
-printf 'FROM alpine:3.22\nWORKDIR /app\nRUN true\n' >"$w/outer/side/Dockerfile"
+printf 'FROM alpine:3.22\nWORKDIR /app\nRUN true\nCMD ["./app"]\n' >"$w/outer/side/Dockerfile"
 mkdir "$p/b"
 ln -s ../../side/Dockerfile "$p/b/Dockerfile"
 outside=$(sums "$w/outer" p)
@@ -186,7 +186,7 @@ check "symlinked Dockerfile: credentials" creds "$p"
 # ------------------------------------------------------------- outside the project
 fresh outside
 mkdir -p "$w/outer/side/ctx"
-printf 'FROM alpine:3.22\nWORKDIR /app\nRUN true\n' >"$w/outer/side/ctx/Dockerfile"
+printf 'FROM alpine:3.22\nWORKDIR /app\nRUN true\nCMD ["./app"]\n' >"$w/outer/side/ctx/Dockerfile"
 cat >"$p/compose.yaml" <<EOF
 services:
   web:

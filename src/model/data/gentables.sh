@@ -682,12 +682,14 @@ function opt(s) {
 BEGIN { print "const struct dfx_imagebehaviour dfx_tab_imagebehaviour[] = {" }
 skip() { next }
 {
-	need_fields(17)
+	need_fields(19)
 	if ($6 != "yes" && $6 != "no" && $6 != "partial")
 		fail("nonroot must be yes, no or partial")
 	if ($12 !~ /^[0-9]+$/)
 		fail("port must be a number")
-	printf "\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},\n", cstr($1), cstr($2), cstr($3), opt($4), opt($5), cstr($6), opt($7), opt($8), opt($9), opt($10), opt($11), $12 + 0, opt($13), opt($14), opt($15), opt($16), opt($17)
+	if ($19 != "server" && $19 != "shell" && $19 != "-")
+		fail("cmd must be server, shell or -")
+	printf "\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},\n", cstr($1), cstr($2), cstr($3), opt($4), opt($5), cstr($6), opt($7), opt($8), opt($9), opt($10), opt($11), $12 + 0, opt($13), opt($14), opt($15), opt($16), opt($17), opt($18), opt($19)
 	n++
 }
 END {

@@ -57,7 +57,8 @@ static enum family family_of(const char *image)
 		f = FAM_SCRATCH;
 	else if (has(image, "distroless") || has(image, "chainguard") || has(image, "cgr.dev/"))
 		f = FAM_DISTROLESS;
-	else if (has(image, "windows") || has(image, "nanoserver") || has(image, "servercore"))
+	else if (has(image, "windows") || has(image, "nanoserver") || has(image, "servercore") ||
+		 has(image, "dotnet/framework"))
 		f = FAM_WINDOWS;
 	else if (!strcmp(name, "node"))
 		f = FAM_NODE;
@@ -65,6 +66,8 @@ static enum family family_of(const char *image)
 		f = FAM_ALPINE;
 	else if (has(image, "ubi") && has(image, "minimal"))
 		f = FAM_UNKNOWN;
+	else if (tag && (has(tag, "azurelinux") || has(tag, "cbl-mariner")))
+		f = FAM_UNKNOWN; /* whether useradd (shadow-utils) is left in the image is not known */
 	else if (tag && (has(tag, "bookworm") || has(tag, "bullseye") || has(tag, "buster") || has(tag, "trixie") ||
 			 has(tag, "jammy") || has(tag, "noble") || has(tag, "focal") || has(tag, "slim")))
 		f = FAM_SHADOW;
@@ -342,6 +345,131 @@ static void how_it_starts(const struct dfx_dockerfile *df, const struct dfx_df_s
 		}
 		idx = t->parent;
 	}
+}
+
+/* ---------------------------------------------------------------- what the command is */
+
+enum cmd_kind {
+	CMD_NONE,        /* no CMD or ENTRYPOINT in the stage chain: the base image's runs */
+	CMD_INTERACTIVE, /* a shell or an interpreter waiting for input */
+	CMD_READONLY,    /* only programs that write no file (echo, sleep, printenv, ...) */
+	CMD_OTHER,
+};
+
+/* Shells and interpreters that, with no script or program given, wait for input. */
+static const char *const interactive_progs[] = {
+	"sh", "bash", "ash", "dash", "zsh", "ksh", "fish", "busybox", "pwsh", "powershell", "python", "python2",
+	"python3", "pypy", "pypy3", "ipython", "node", "nodejs", "irb", "jshell", "iex", "erl", "ghci", "lua",
+	"R", "julia", "groovysh", "php", NULL,
+};
+
+/* Programs that write no file: a command made of them and no redirection
+   runs the same in any working directory, as any user. */
+static const char *const readonly_progs[] = {
+	"echo", "printf", "printenv", "sleep", "true", "false", "pwd", "whoami", "id", "hostname", "date",
+	"uname", ":", "exec", NULL,
+};
+
+/* The kind of one command's words (quotes removed), after an init wrapper. */
+static enum cmd_kind argv_kind(const char *const *argv, size_t argc, unsigned depth);
+
+static enum cmd_kind script_kind(const char *text, unsigned depth)
+{
+	struct dfx_shellwords_script sc = {0};
+	enum cmd_kind k = CMD_READONLY;
+
+	if (depth > 2 || strpbrk(text, "><`$") || !text[strspn(text, " \t\r\n")])
+		return CMD_OTHER;
+	dfx_shellwords_parse(&sc, text, strlen(text));
+	for (size_t c = 0; c < sc.n && k != CMD_OTHER; c++) {
+		const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+		size_t p = cmd->prog;
+		enum cmd_kind ck;
+
+		if (p >= cmd->argc)
+			continue;
+		ck = argv_kind((const char *const *)cmd->argv + p, cmd->argc - p, depth + 1);
+		/* a lone interactive command is the whole script; with others it runs nothing typed */
+		k = ck == CMD_INTERACTIVE && sc.n == 1 ? CMD_INTERACTIVE : ck == CMD_READONLY ? k : CMD_OTHER;
+	}
+	dfx_shellwords_release(&sc);
+	return k;
+}
+
+static enum cmd_kind argv_kind(const char *const *argv, size_t argc, unsigned depth)
+{
+	const char *prog;
+	size_t i = 0, rest;
+
+	/* init wrappers that only run the command: tini, dumb-init */
+	while (i < argc && (!strcmp(dfx_shellwords_base(argv[i]), "tini") ||
+			    !strcmp(dfx_shellwords_base(argv[i]), "dumb-init"))) {
+		for (i++; i < argc && argv[i][0] == '-'; i++)
+			if (!strcmp(argv[i], "--")) {
+				i++;
+				break;
+			}
+	}
+	if (i >= argc)
+		return CMD_OTHER;
+	prog = dfx_shellwords_base(argv[i]);
+	if (dfx_shellwords_is_shell(prog) && i + 1 < argc && !strcmp(argv[i + 1], "-c"))
+		return i + 2 < argc ? script_kind(argv[i + 2], depth) : CMD_OTHER;
+	if (listed(interactive_progs, prog)) {
+		/* only options that keep it interactive: -l, -i, --login, php -a */
+		for (rest = i + 1; rest < argc; rest++)
+			if (strcmp(argv[rest], "-l") && strcmp(argv[rest], "-i") && strcmp(argv[rest], "--login") &&
+			    strcmp(argv[rest], "-il") && !(!strcmp(prog, "php") && !strcmp(argv[rest], "-a")))
+				break;
+		if (rest == argc && (strcmp(prog, "php") || argc - i == 2))
+			return CMD_INTERACTIVE;
+		return CMD_OTHER;
+	}
+	if (listed(readonly_progs, prog))
+		return !strcmp(prog, "exec") ? (i + 1 < argc ? argv_kind(argv + i + 1, argc - i - 1, depth + 1) : CMD_OTHER)
+					     : CMD_READONLY;
+	if (!strcmp(prog, "tail") && argc - i == 3 && !strcmp(argv[i + 1], "-f") && !strcmp(argv[i + 2], "/dev/null"))
+		return CMD_READONLY;
+	return CMD_OTHER;
+}
+
+/*
+ * What the final stage's command is: the ENTRYPOINT's words followed by
+ * CMD's (exec form; a shell-form ENTRYPOINT ignores CMD; shell form runs
+ * as `/bin/sh -c TEXT`).
+ */
+static enum cmd_kind command_kind(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
+{
+	const struct dfx_df_instr *ep = last_of(df, st, "ENTRYPOINT"), *cmd = last_of(df, st, "CMD");
+	const struct dfx_df_instr *parts[2];
+	const char **argv = NULL;
+	size_t argc = 0, cap = 0, np = 0;
+	enum cmd_kind k;
+
+	if (!ep && !cmd)
+		return CMD_NONE;
+	if (ep)
+		parts[np++] = ep;
+	if (cmd && (!ep || ep->json))
+		parts[np++] = cmd;
+	for (size_t j = 0; j < np; j++) {
+		const struct dfx_df_instr *in = parts[j];
+
+		if (in->json) {
+			for (size_t a = 0; a < in->argc; a++) {
+				DFX_GROW(argv, argc + 1, cap);
+				argv[argc++] = in->argv[a];
+			}
+		} else {
+			DFX_GROW(argv, argc + 3, cap);
+			argv[argc++] = "/bin/sh";
+			argv[argc++] = "-c";
+			argv[argc++] = in->args_text ? in->args_text : "";
+		}
+	}
+	k = argc ? argv_kind(argv, argc, 0) : CMD_OTHER;
+	free(argv);
+	return k;
 }
 
 /* ---------------------------------------------------------------- entrypoint scripts */
@@ -877,6 +1005,7 @@ static void check(struct dfx_ctx *ctx)
 	struct start start;
 	struct plan pl;
 	enum family fam;
+	enum cmd_kind kind;
 	bool vol_before = false, parsed, official = false, b_from_cmd = false;
 	char *wd, *text, *existing, *mount, *why = NULL;
 	size_t at;
@@ -897,22 +1026,27 @@ static void check(struct dfx_ctx *ctx)
 		bool nonroot = !user && dfx_image_nonroot(&ref);
 
 		b = dfx_imagebehaviour_lookup(&ref);
-		official = ref.official;
+		official = dfx_image_official(&ref);
 		dfx_image_release(&ref);
 		if (nonroot || (!user && dfx_imagebehaviour_nonroot_default(b)))
 			return;
 	}
 	fam = family_of(base);
 	how_it_starts(df, st, &start);
-	if (!b && start.server) {
-		/* the base is not known, but the server it runs is: its behaviour is the server's */
+	if ((!b || (b->cmd && !strcmp(b->cmd, "shell"))) && start.server) {
+		/* the base is not known, or only a base for others, but the server it runs is:
+		   its behaviour is the server's */
 		char *srv = fam != FAM_ALPINE ? dfx_xstrdup(start.server)
 			    : dfx_xasprintf("%s%salpine", start.server, strchr(start.server, ':') ? "-" : ":");
+		const struct dfx_imagebehaviour *sb = dfx_imagebehaviour_find(srv);
 
-		b = dfx_imagebehaviour_find(srv);
 		free(srv);
-		b_from_cmd = b != NULL;
+		if (sb) {
+			b = sb;
+			b_from_cmd = true;
+		}
 	}
+	kind = command_kind(df, st);
 
 	/* an entrypoint that starts as root to drop privileges itself does not run the service as root */
 	if (!user && (start.drop || (dfx_imagebehaviour_drops(b) && (strcmp(b->drop, "daemon") ? !start.entrypoint
@@ -1020,6 +1154,11 @@ static void check(struct dfx_ctx *ctx)
 
 	/* what the process writes: its WORKDIR, its VOLUMEs, the directories its RUNs make */
 	wd = dfx_build_workdir(df, st->last); /* where the process starts */
+	if (!strcmp(wd, "/") && b && b->workdir && !b_from_cmd) {
+		/* the stage sets none: the process starts in the base image's own WORKDIR */
+		free(wd);
+		wd = dfx_xstrdup(b->workdir);
+	}
 	volume_paths(df, st, at, &pl.mkdirs, &vol_before);
 	if (strcmp(wd, "/"))
 		add_path(&pl.chown, wd);
@@ -1044,10 +1183,16 @@ static void check(struct dfx_ctx *ctx)
 		unsafe_why = b ? "the base image needs more than a non-root USER" : "the base image is not known";
 	else if (!unsafe_why && !start.entrypoint && !b && !official)
 		unsafe_why = "the base image's own entrypoint is not known (it may need root)";
+	if (kind == CMD_NONE && !dfx_imagebehaviour_serves(b))
+		unsafe_why = "the stage sets no CMD or ENTRYPOINT: what runs in the image is given at run time "
+			     "or by images built FROM it, whose RUN steps would then run as the new user";
+	else if (kind == CMD_INTERACTIVE)
+		unsafe_why = "the command is an interactive shell or interpreter: what runs in it is typed at "
+			     "run time, or the image is a base for others, whose RUN steps would then run as the new user";
 	if (!unsafe_why && (under(wd, "/github") || github_action(df)))
 		unsafe_why = "a GitHub Actions container action must run as root to use the mounted "
 			     "/github/workspace (GitHub's Dockerfile support for actions)";
-	if (!unsafe_why && !strcmp(wd, "/"))
+	if (!unsafe_why && !strcmp(wd, "/") && kind != CMD_READONLY)
 		unsafe_why = "the stage sets no WORKDIR: dockfix cannot tell where the application writes";
 	if (!unsafe_why && pl.mkdirs.n)
 		unsafe_why = "a VOLUME that already exists keeps its old (root) ownership";
