@@ -21,7 +21,7 @@
 #include "dockfix/rule.h"
 #include "dockfix/shellwords.h"
 
-enum family { FAM_UNKNOWN, FAM_NODE, FAM_DISTROLESS, FAM_ALPINE, FAM_SHADOW, FAM_SCRATCH, FAM_WINDOWS };
+enum family { FAM_UNKNOWN, FAM_NODE, FAM_DOTNET, FAM_DISTROLESS, FAM_ALPINE, FAM_SHADOW, FAM_SCRATCH, FAM_WINDOWS };
 
 static bool has(const char *s, const char *needle)
 {
@@ -47,6 +47,26 @@ static const char *const shadow_images[] = {
 	NULL,
 };
 
+/*
+ * A Linux .NET image of version 8 or later (runtime-deps, runtime, aspnet,
+ * sdk; any distribution): it has a non-root user `app` (uid 1654, $APP_UID),
+ * so a new group or user named app cannot be created in it
+ * (dotnet/dotnet-docker, src/runtime-deps/8.0/ and later: their Dockerfiles).
+ */
+static bool dotnet_app_user(const char *image, const char *name, const char *tag)
+{
+	const char *t = tag ? tag + 1 : "latest";
+	long major;
+
+	if (strncmp(image, "mcr.microsoft.com/dotnet/", 25) || strstr(image, "/dotnet/core/") ||
+	    (strcmp(name, "runtime-deps") && strcmp(name, "runtime") && strcmp(name, "aspnet") && strcmp(name, "sdk")))
+		return false;
+	if (!strncmp(t, "latest", 6))
+		return true;
+	major = strtol(t, NULL, 10);
+	return major >= 8;
+}
+
 static enum family family_of(const char *image)
 {
 	char *name = repo_name(image);
@@ -62,6 +82,8 @@ static enum family family_of(const char *image)
 		f = FAM_WINDOWS;
 	else if (!strcmp(name, "node"))
 		f = FAM_NODE;
+	else if (dotnet_app_user(image, name, tag))
+		f = FAM_DOTNET;
 	else if (!strcmp(name, "alpine") || !strcmp(name, "busybox") || (tag && has(tag, "alpine")))
 		f = FAM_ALPINE;
 	else if (has(image, "ubi") && has(image, "minimal"))
@@ -1142,6 +1164,9 @@ static void check(struct dfx_ctx *ctx)
 	} else if (fam == FAM_NODE) {
 		pl.user = dfx_xstrdup("node");
 		pl.owner = dfx_xstrdup("node:node");
+	} else if (fam == FAM_DOTNET) {
+		pl.user = dfx_xstrdup("app");
+		pl.owner = dfx_xstrdup("app:app");
 	} else if (fam == FAM_DISTROLESS) {
 		pl.user = dfx_xstrdup("65532:65532");
 	} else if (fam == FAM_ALPINE || fam == FAM_SHADOW) {
@@ -1220,6 +1245,8 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_addf(&desc, "reuse the Dockerfile's user `%s`, ", existing);
 		else if (fam == FAM_NODE)
 			dfx_buf_adds(&desc, "use the image's `node` user (uid 1000), ");
+		else if (fam == FAM_DOTNET)
+			dfx_buf_adds(&desc, "use the image's `app` user (uid 1654), ");
 		if (pl.chown.n) {
 			dfx_buf_adds(&desc, "hand it ");
 			for (size_t i = 0; i < pl.chown.n; i++)
