@@ -132,9 +132,7 @@ static void check(struct dfx_ctx *ctx)
 		}
 		dfx_secretplan_init(&p, ctx);
 		dfx_secretplan_move(&p, s, s->value);
-		/* a literal read as ${NAME:?} from .env: a shell variable NAME now wins (fix_safety) */
-		f->fix = dfx_secretplan_fix(&p, p.nenv ? DFX_FIX_UNSAFE : DFX_FIX_SAFE,
-					    dfx_credential_password_name(s->name)
+		f->fix = dfx_secretplan_fix(&p, DFX_FIX_SAFE, dfx_credential_password_name(s->name)
 								  ? "move the password out of the file"
 								  : "move the secret out of the file");
 		if (f->fix && p.notes.len) {
@@ -156,22 +154,14 @@ static void check(struct dfx_ctx *ctx)
 	if (nfixed > 1) {
 		struct dfx_secretplan p;
 
-		bool literal_to_env = false;
-
 		dfx_secretplan_init(&p, ctx);
 		for (size_t k = 0; k < nfixed && !p.failed; k++) {
-			if (fixed_sites[k]->literal) {
-				size_t before = p.nenv;
-
+			if (fixed_sites[k]->literal)
 				dfx_secretplan_move(&p, fixed_sites[k], fixed_sites[k]->value);
-				literal_to_env |= p.nenv > before;
-			} else {
+			else
 				dfx_secretplan_default_to_dotenv(&p, fixed_sites[k]);
-			}
 		}
-		dfx_secretplan_group(ctx, idx, nfixed,
-				     dfx_secretplan_fix(&p, literal_to_env ? DFX_FIX_UNSAFE : DFX_FIX_SAFE,
-							"move the secrets out of the file"));
+		dfx_secretplan_group(ctx, idx, nfixed, dfx_secretplan_fix(&p, DFX_FIX_SAFE, "move the secrets out of the file"));
 		dfx_secretplan_release(&p);
 	}
 	free(fixed_sites);
@@ -213,15 +203,8 @@ const struct dfx_rule dfx_rule_dc101 = {
 		      "wordpress and nextcloud as www-data, grafana as 472), because a compose `file:` secret is a "
 		      "bind mount that keeps the host file's owner and mode and ignores `uid`, `gid` and `mode`; "
 		      "0644 also lets every user of the host read the file, so keep secrets/ mode 0700; the plain variable is "
-		      "removed because the entrypoints refuse both: that form is safe. Otherwise the value "
-		      "becomes `${NAME:?set NAME in .env}` and `NAME=value` goes to the .env beside the "
-		      "compose file, and the fix is unsafe: Compose takes a variable of the shell it runs "
-		      "in before .env, so a shell that exports NAME (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN "
-		      "often are) now gives the container that value instead (DC105 moves values the same "
-		      "way, for the same reason unsafe). A `${NAME:-default}` whose default moves to .env "
-		      "stays safe: the shell variable won over the default before as well. A checkout "
-		      "without the git-ignored .env or secrets/ stops at `${NAME:?...}` or the missing "
-		      "secret file with a message, as intended once the value leaves the repository. "
+		      "removed because the entrypoints refuse both. Otherwise the value becomes "
+		      "`${NAME:?set NAME in .env}` and `NAME=value` goes to the .env beside the compose file. "
 		      "secrets/ and .env are added to .gitignore. A value set through an anchor is changed at "
 		      "the anchor (the .env form, which fits every service using it). Every credential entry "
 		      "holding the same value moves with it; when the value is also used where the fix cannot "

@@ -162,13 +162,9 @@ const struct dfx_rule dfx_rule_dc105 = {
 	.instead = "services:\n  app:\n    environment:\n"
 		   "      DATABASE_URL: ${DATABASE_URL:?set DATABASE_URL in .env}\n# .env (git-ignored)\n"
 		   "DATABASE_URL=postgres://app:...@db:5432/app",
-	.fix_safety = "Unsafe: Compose takes a variable of the shell it runs in before .env, so a shell "
-		      "that exports NAME (GITHUB_TOKEN, OPENAI_API_KEY often are) now gives the container "
-		      "that value instead of the one the file held (DC101's .env form is unsafe for the "
-		      "same reason); so does a run with `--env-file` or `--project-directory` elsewhere, "
-		      "which reads another .env. A checkout without the git-ignored .env stops at "
-		      "`${NAME:?...}` with a message, as intended once the value leaves the repository. "
-		      "The fix moves the value to the .env beside the compose file "
+	.fix_safety = "Unsafe: the container gets the same value only when Compose runs from the directory "
+		      "of the compose file (where it reads .env) or with `--env-file`; a shell variable of the "
+		      "same name now wins over it. The fix moves the value to the .env beside the compose file "
 		      "(created mode 0600, or appended to; never shown by --diff), writes "
 		      "`${NAME:?set NAME in .env}` in its place, and git-ignores .env. Rotate the credential: it "
 		      "is still in the git history.",
