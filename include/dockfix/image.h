@@ -81,6 +81,9 @@ struct dfx_image_suggestion {
 				eclipse-temurin): replace the whole reference */
 	bool major_jump;     /* crosses a major version (mysql 5.7 -> 9.7, php 7 -> 8,
 				Java 8 -> 25): treat as a suggestion */
+	bool partial;        /* a segment of the original tag has no place in the
+				new one (.NET 8.0-jammy-chiseled: no 10.0-jammy):
+				treat as a suggestion */
 };
 
 struct dfx_eol_result {

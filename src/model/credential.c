@@ -394,7 +394,9 @@ static bool weak_for(const char *name, const char *v, const char *user, bool ser
 		return true;
 	if (!*v)
 		return false;
-	if (dfx_credential_password_name(name))
+	/* a secret-, credential- or key-named value the service checks, as a
+	   password is (AWS_SECRET_ACCESS_KEY=secret-key, NEXTAUTH_SECRET=abc123) */
+	if (dfx_credential_password_name(name) || strong_name(name))
 		return true;
 	return weak_listed(v) || placeholder(v) || (user && !strcasecmp(v, user)) ||
 	       (distinct_chars(v) < 4 && utf8_chars(v) >= 8);
@@ -460,10 +462,12 @@ void dfx_credential_sites_collect(struct dfx_compose *c, struct dfx_cred_sites *
 		else if (s->literal && !s->server && !dfx_credential_password_name(s->name) && s->value[0] &&
 			 utf8_chars(s->value) < 6 && !weak_listed(s->value))
 			s->inert = true; /* COOKIE_INSECURE=t, AUTH_MODE-like switches */
-		else if (s->literal && !strong_name(s->name) && !s->server && keyword_value(s->value))
+		else if (s->literal && !strong_name(s->name) && !s->server && keyword_value(s->value) &&
+			 !weak_listed(s->value))
 			s->inert = true; /* REGISTRY_AUTH=htpasswd, TOKEN_TTL=3600 */
-		else if (s->literal && !s->server && !dfx_credential_password_name(s->name) && placeholder(s->value))
-			s->inert = true; /* API_KEY: your-api-key-here (not a secret yet) */
+		else if (s->literal && !s->server && !dfx_credential_password_name(s->name) && placeholder(s->value) &&
+			 !weak_listed(s->value))
+			s->inert = true; /* API_KEY: your-api-key-here (not a secret yet; `changeme` is a default) */
 		else if (s->literal && weak_for(s->name, s->value, user, s->server)) {
 			s->weak = true;
 			s->why_weak = weak_reason(s->value, user);
@@ -471,8 +475,9 @@ void dfx_credential_sites_collect(struct dfx_compose *c, struct dfx_cred_sites *
 		if (s->dflt && (dfx_value_is_inert(s->dflt) || path_value(s->dflt) || !strncmp(s->dflt, "file://", 7) ||
 				(!dfx_credential_password_name(s->name) && utf8_chars(s->dflt) < 6 &&
 				 !weak_listed(s->dflt)) ||
-				(!dfx_credential_password_name(s->name) && !s->server && placeholder(s->dflt)) ||
-				(!strong_name(s->name) && keyword_value(s->dflt)) ||
+				(!dfx_credential_password_name(s->name) && !s->server && placeholder(s->dflt) &&
+				 !weak_listed(s->dflt)) ||
+				(!strong_name(s->name) && keyword_value(s->dflt) && !weak_listed(s->dflt)) ||
 				(!dfx_credential_password_name(s->name) && (switch_off(s->dflt) || name_list(s->dflt))))) {
 			free(s->dflt);
 			s->dflt = NULL;

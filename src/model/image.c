@@ -557,35 +557,68 @@ static bool in_comma_list(const char *list, const char *tok, size_t n)
  * eol.md section 5 step 6: carry the flavour tokens of the original tag
  * (those in the row's list) into the replacement tag, after its first
  * '-' segment (after_version) or at its end (at_end). Suite and Alpine pins
- * are not in any list, so they are dropped. False when it does not fit.
+ * are not in any list, so they are dropped. With exact_at_end (tags that
+ * are version-os-variants-arch, .NET's 8.0-noble-chiseled-extra-amd64)
+ * every segment after the version must be carried: one that is not sets
+ * *partial, and an Alpine pin in the list takes the place of the new tag's
+ * `alpine` segment (10.0-alpine -> 10.0-alpine3.23). False when it does not
+ * fit.
  */
-static bool carry_tokens(const char *carry, const char *orig, char *tag, size_t size)
+static bool carry_tokens(const char *carry, const char *orig, char *tag, size_t size, bool *partial)
 {
 	const char *list;
-	bool at_end;
-	struct dfx_buf add = DFX_BUF_INIT, out = DFX_BUF_INIT;
+	bool at_end, exact, first = true;
+	struct dfx_buf add = DFX_BUF_INIT, out = DFX_BUF_INIT, pin = DFX_BUF_INIT;
 	bool ok = true;
 
 	if (!carry || !*carry || !orig)
 		return true;
-	at_end = strncmp(carry, "at_end:", 7) == 0;
+	exact = strncmp(carry, "exact_at_end:", 13) == 0;
+	at_end = exact || strncmp(carry, "at_end:", 7) == 0;
 	list = strchr(carry, ':');
 	if (!list)
 		return true;
 	list++;
-	for (const char *p = orig; *p;) {
+	for (const char *p = orig; *p; first = false) {
 		const char *dash = strchr(p, '-');
 		size_t n = dash ? (size_t)(dash - p) : strlen(p);
 
 		if (n && in_comma_list(list, p, n) && !has_segment(tag, p, n)) {
-			dfx_buf_addc(&add, '-');
-			dfx_buf_add(&add, p, n);
+			if (exact && n > 6 && !strncmp(p, "alpine", 6) && has_segment(tag, "alpine", 6) && !pin.len) {
+				dfx_buf_add(&pin, p, n);
+			} else {
+				dfx_buf_addc(&add, '-');
+				dfx_buf_add(&add, p, n);
+			}
+		} else if (exact && !first && n && !has_segment(tag, p, n)) {
+			*partial = true;
 		}
 		if (!dash)
 			break;
 		p = dash + 1;
 	}
-	if (add.len) {
+	if (pin.len) {
+		/* the new tag's `alpine` segment becomes the pin */
+		for (const char *p = tag;;) {
+			const char *dash = strchr(p, '-');
+			size_t n = dash ? (size_t)(dash - p) : strlen(p);
+
+			if (p != tag)
+				dfx_buf_addc(&out, '-');
+			if (n == 6 && !strncmp(p, "alpine", 6))
+				dfx_buf_add(&out, pin.ptr, pin.len);
+			else
+				dfx_buf_add(&out, p, n);
+			if (!dash)
+				break;
+			p = dash + 1;
+		}
+		ok = out.len < size;
+		if (ok)
+			memcpy(tag, out.ptr, out.len + 1);
+		dfx_buf_release(&out);
+	}
+	if (ok && add.len) {
 		const char *dash = strchr(tag, '-');
 
 		if (at_end || !dash) {
@@ -602,6 +635,7 @@ static bool carry_tokens(const char *carry, const char *orig, char *tag, size_t 
 	}
 	dfx_buf_release(&add);
 	dfx_buf_release(&out);
+	dfx_buf_release(&pin);
 	return ok;
 }
 
@@ -644,7 +678,7 @@ static bool make_suggestion(const struct dfx_tab_eol *r, const char *value, cons
 		    !copy(sg->tag, sizeof(sg->tag), value))
 			return false;
 	}
-	if (!bare && !carry_tokens(r->carry, orig, sg->tag, sizeof(sg->tag)))
+	if (!bare && !carry_tokens(r->carry, orig, sg->tag, sizeof(sg->tag), &sg->partial))
 		return false;
 	sg->image_changes = strcmp(sg->image, r->image) != 0;
 	if (!bare && ((r->flags & DFX_TAB_EOL_MAJOR) || strchr(r->cycle, '.'))) {
@@ -719,8 +753,11 @@ int dfx_image_eol(const struct dfx_imageref *ref, int as_of, struct dfx_eol_resu
 	if (out->has_rec && (strcmp(out->variant, "windowsservercore") == 0 ||
 			     strcmp(out->variant, "nanoserver") == 0))
 		out->windows_fallback = !strstr(out->rec.tag, out->variant);
-	out->suggest_only = out->os_image || out->windows_fallback ||
-			    (out->has_rec && (out->rec.image_changes || out->rec.major_jump));
+	/* a Windows tag is only suggested: its suffix (ltsc2016, 1809) is the
+	   host Windows version the image needs, which the new tag may change */
+	out->suggest_only = out->os_image || out->windows_fallback || strcmp(out->variant, "windowsservercore") == 0 ||
+			    strcmp(out->variant, "nanoserver") == 0 ||
+			    (out->has_rec && (out->rec.image_changes || out->rec.major_jump || out->rec.partial));
 	return expired ? DFX_EOL_EXPIRED : DFX_EOL_SUPPORTED;
 }
 

@@ -364,7 +364,7 @@ FNR == 1 {
 	if (flags == "")
 		flags = "0"
 	carry = $col["carry_tokens"]
-	if (carry != "" && carry !~ /^(after_version|at_end):[a-z0-9]+(,[a-z0-9]+)*$/)
+	if (carry != "" && carry !~ /^(after_version|at_end|exact_at_end):[a-z0-9.]+(,[a-z0-9.]+)*$/)
 		fail("bad carry_tokens \"" carry "\"")
 	printf "\t{%s, %s, %s, %s, %s, %s, %s, %s, %d, %d, %s},\n", cstr(image), cstr(cycle), cstr(pat), cstr($col["recommended_replacement_tag"]), cstr($col["minimal_upgrade_tag"]), cstr(variant), cstr(product), cstr(carry), eol, exte, flags
 	n++

@@ -9,7 +9,9 @@
  * volumes and paths relative to the project are not host paths. Unsafe
  * fix: make the mount read-only (`:ro`, `rw` -> `ro`, or `read_only:
  * true`); read-only mounts are not reported, nor the `_data` folder of a
- * volume the file declares. Engine sockets are DC401.
+ * volume the file declares. The `_data` folder of any other volume is one
+ * volume's content, not the engine's state: a low note with a hint, no
+ * fix. Engine sockets are DC401.
  *
  * Seed: "Volume Mounts" (HIGH: Sensitive host paths /etc, /root). KICS
  * 1c1325ff (Volume Has Sensitive Host Directory); CIS Docker Benchmark
@@ -98,20 +100,31 @@ static bool sensitive(const char *path)
 }
 
 /*
- * Whether `path` is the data folder of a volume the file declares:
- * /var/lib/docker/volumes/<project>_<vol>/_data (Compose names a volume
- * `<project>_<vol>`), or /var/lib/docker/volumes/<name>/_data for one
- * declared with `name:`. That is the service's own data, not the engine's.
+ * Whether `path` is the data folder of one Docker volume, or a path under
+ * it: /var/lib/docker/volumes/<name>/_data[/...]. *name and *n get the
+ * volume's name (in `path`). That is a volume's content, not the engine's
+ * state: the container can write what a mount of the volume lets it
+ * write, nothing of the host.
  */
-static bool own_volume_data(const struct dfx_compose *c, const char *path)
+static bool volume_data(const char *path, const char **name, size_t *n)
 {
 	static const char pre[] = "/var/lib/docker/volumes/";
 	const char *dir = path + sizeof(pre) - 1, *end;
-	size_t n;
 
-	if (strncmp(path, pre, sizeof(pre) - 1) || !(end = strchr(dir, '/')) || strcmp(end, "/_data"))
+	if (strncmp(path, pre, sizeof(pre) - 1) || !(end = strchr(dir, '/')) || end == dir ||
+	    strncmp(end, "/_data", 6) || (end[6] && end[6] != '/'))
 		return false;
-	n = (size_t)(end - dir);
+	*name = dir;
+	*n = (size_t)(end - dir);
+	return true;
+}
+
+/*
+ * Whether the volume `name` (n bytes) is one the file declares: Compose
+ * names a volume `<project>_<vol>`, or the `name:` it is given.
+ */
+static bool own_volume(const struct dfx_compose *c, const char *dir, size_t n)
+{
 	for (size_t i = 0; i < c->nvolumes; i++) {
 		const char *v = c->volumes[i].name, *named = NULL;
 		size_t vn = strlen(v);
@@ -141,18 +154,39 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_finding *f;
 			struct dfx_yaml_edits ed;
 			struct dfx_buf path = DFX_BUF_INIT;
-			const char *why, *anchor;
+			const char *why, *anchor, *vol;
+			size_t voln;
 			char *host;
 
 			if (v->read_only || !v->source)
 				continue;
 			host = dfx_dc_volume_host_path(ctx, v);
-			if (!host || !sensitive(host) || own_volume_data(c, host)) {
+			if (!host || !sensitive(host) ||
+			    (volume_data(host, &vol, &voln) && own_volume(c, vol, voln))) {
 				free(host);
 				continue;
 			}
 			where = s->volumes_ref.via ? dfx_dc_ref_span(c, &s->volumes_ref) : v->node->span;
 			anchor = v->from_anchor ? dfx_dc_anchor_of(v->node) : NULL;
+			if (volume_data(host, &vol, &voln)) {
+				/* one volume's content: a note, and no read-only fix (the
+				   service writes its data there) */
+				f = dfx_emit(ctx, where,
+					       "service `%s` mounts the data folder of the Docker volume `%.*s` by its "
+					       "host path%s%s%s: the file does not declare that volume, so the service "
+					       "writes another stack's (or a hand-made) volume behind the engine's back",
+					       s->name, (int)voln, vol, anchor ? " (from the anchor `&" : "",
+					       anchor ? anchor : "", anchor ? "`)" : "");
+				dfx_finding_severity(ctx, f, DFX_SEV_LOW);
+				if (f)
+					f->hint = dfx_xasprintf(
+						"declare the volume (`external: true`, `name: %.*s`) and mount it by "
+						"name; the host path of a volume's data is Docker's and moves with its "
+						"data root (rootless Docker, Docker Desktop)",
+						(int)voln, vol);
+				free(host);
+				continue;
+			}
 			f = dfx_emit(ctx, where,
 				       "service `%s` mounts the host path `%s` writable%s%s%s: a process in the "
 				       "container can change the host's %s",
@@ -196,12 +230,13 @@ const struct dfx_rule dfx_rule_dc402 = {
 		"and credential folders (`.ssh`, `.gnupg`, `.aws`, `.kube`, `.docker`) anywhere. Named "
 		"volumes, paths relative to the project, read-only mounts and the data folder of a "
 		"volume the same file declares (`/var/lib/docker/volumes/<project>_<vol>/_data`, or "
-		"the `name:` it is given) are not reported; engine sockets are DC401.",
+		"the `name:` it is given) are not reported; the data folder of any other volume "
+		"(`/var/lib/docker/volumes/<name>/_data` and below) is a low note; engine sockets are DC401.",
 	.why = "A writable mount of these paths lets the container change the host outside any "
 	       "isolation: add a user or an SSH key, drop a cron job or systemd unit, replace a "
 	       "binary in /usr, write to /proc/sys or /sys/fs/cgroup to escape, or edit Docker's own "
 	       "data. Credential folders give away keys to other systems."
-	       "\n\nSeverity: critical for the host root and what gives it away at the next login, cron run or boot (`/`, `/etc`, `/etc/passwd`, `/etc/shadow`, `/etc/sudoers(.d)`, `/etc/crontab`, `/etc/cron.d`, `/etc/ld.so.preload`, `/root`, `/var/spool/cron`), high for the other sensitive paths. Variable sources are judged by their default (`${ROOTFS:-/}`).",
+	       "\n\nSeverity: critical for the host root and what gives it away at the next login, cron run or boot (`/`, `/etc`, `/etc/passwd`, `/etc/shadow`, `/etc/sudoers(.d)`, `/etc/crontab`, `/etc/cron.d`, `/etc/ld.so.preload`, `/root`, `/var/spool/cron`), high for the other sensitive paths, low for the data folder of a volume the file does not declare: that is one volume's content, which a mount of the volume by name would give the same way, not the engine's state; the note is that the service writes another stack's (or a hand-made) volume through a path the engine owns. Variable sources are judged by their default (`${ROOTFS:-/}`).",
 	.example = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
 		   "/etc:/host/etc\n      - /root/.ssh:/root/.ssh",
 	.instead = "services:\n  backup:\n    image: ghcr.io/acme/backup:2\n    volumes:\n      - "
@@ -210,7 +245,9 @@ const struct dfx_rule dfx_rule_dc402 = {
 	.fix_safety = "Unsafe: the mount becomes read-only (`:ro` appended, an `rw` option turned into "
 		      "`ro`, or `read_only: true` in long syntax), so a service that really writes there "
 		      "(an agent that manages host files) fails. Read-only does not make a credential "
-		      "folder less readable: mount only the file the service needs.",
+		      "folder less readable: mount only the file the service needs. The data folder of a "
+		      "volume gets no fix, only a hint (mount the volume by name): the service keeps its "
+		      "data there, and a read-only mount would stop it.",
 	.refs = "KICS 1c1325ff (Volume Has Sensitive Host Directory); CIS Docker Benchmark v1.6.0 5.6 (sensitive "
 		"host system directories are not mounted on containers)",
 	.check = check,

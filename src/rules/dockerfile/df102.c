@@ -19,7 +19,10 @@
 #include "dockfix/rule.h"
 #include "dockfix/secrets.h"
 
-#define MAX_FIXES 16 /* pairs per file whose fix is worked out (each scans the rest of the file) */
+/* Pairs per file whose fix is worked out: each scans the rest of the file,
+   so the cap keeps a file of thousands of secret ARGs linear. The findings
+   past it say so in their hint (never a silent hint-only finding). */
+#define MAX_FIXES 256
 
 static bool secret_value(const char *v, const char **kind)
 {
@@ -72,6 +75,17 @@ static bool secretish_elsewhere(const struct dfx_dockerfile *df, const char *nam
 	return false;
 }
 
+/* A name `$NAME` can expand, and so an env= of a secret mount: [A-Za-z_][A-Za-z0-9_]*. */
+static bool var_name(const char *s)
+{
+	if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
 static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_t k, bool onbuild, size_t *fixes)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
@@ -87,6 +101,22 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 
 	if (!byname && !byvalue)
 		return;
+	if (!var_name(kv->key)) {
+		/* `ARG ACCESSTOKEN}}` of a template: no RUN can expand it, and a
+		   secret id or env= made from it would be invalid */
+		f = dfx_emit(ctx, kv->span,
+			       "ARG %s looks like a credential, but `%s` is not a variable name (letters, digits "
+			       "and `_`, not starting with a digit), so no step can expand it: is this a template?",
+			       kv->key, kv->key);
+		if (f)
+			f->hint = dfx_xstrdup("fix the name (or the template that writes it), then pass the value "
+					      "as a build secret (`RUN --mount=type=secret,id=...,env=...`)");
+		if (f && v && *v && !dfx_value_is_reference(v))
+			f->secret = kv->value_span;
+		else if (f)
+			dfx_finding_severity(ctx, f, DFX_SEV_HIGH);
+		return;
+	}
 	id = dfx_dfedit_secret_id(kv->key);
 	if (v && *v && !dfx_value_is_reference(v)) {
 		char *red = dfx_redact(v, strlen(v));
@@ -123,7 +153,15 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 				"...` (compose: `build.secrets`); a value the running container needs goes in at run "
 				"time (`docker run -e %s`, compose `environment:`)",
 				id, kv->key, kv->key);
-	if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key)) && (*fixes)++ < MAX_FIXES) {
+	if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key)) && (*fixes)++ >= MAX_FIXES) {
+		char *h = f->hint;
+
+		f->hint = dfx_xasprintf("%s. No fix is offered here: the file has more than %d credential ARGs "
+					"and only the first %d get one in a run; run the fix again once they are "
+					"applied",
+					h, MAX_FIXES, MAX_FIXES);
+		free(h);
+	} else if (!onbuild && !(in->stage < 0 && used_in_from(df, kv->key))) {
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
 		bool every = false;
@@ -200,7 +238,10 @@ const struct dfx_rule dfx_rule_df102 = {
 		      "because `env=` needs frontend 1.10. Builds must then pass `--secret "
 		      "id=<name>,env=<NAME>` instead of `--build-arg`. A tool that reads the variable "
 		      "without the RUN text naming it (an .npmrc with `${NPM_TOKEN}`) needs the mount "
-		      "added by hand. An ARG that a FROM line uses is not deleted.",
+		      "added by hand. An ARG that a FROM line uses is not deleted. An ARG whose name is not "
+		      "a variable name (`ARG TOKEN}}` in a template) gets a hint, not a fix: no step can "
+		      "expand it, and a secret `env=` needs a variable name. The fix is worked out for the "
+		      "first 256 credential ARGs of a file; the hint of any past them says so.",
 	.refs = "hadolint DL3064; BuildKit check SecretsUsedInArgOrEnv; Trivy DS-0031 (AVD-DS-0031); Semgrep "
 		"dockerfile.security.secret-in-build-arg; CIS Docker Benchmark 4.10",
 	.check = check,

@@ -5,7 +5,8 @@
  * operating system release that is (node:18-buster). Unsafe fix: the tag
  * becomes the table's recommended supported one, variant kept (digest
  * dropped), unless the table says the move is only a suggestion (another
- * image, a major jump, an OS release, a Windows tag) - then a hint. A
+ * image, a major jump, an OS release, a Windows tag, a .NET tag whose OS
+ * the new release has no tag for) - then a hint. A
  * version newer than the table knows (node:27 after 26) is a low finding.
  * Seed: "Image Security - Base Image" (`FROM node:14 # EOL version`);
  * endoflife.date (https://endoflife.date); Trivy (OS EOL detection); CIS Docker Benchmark 4.3.
@@ -178,6 +179,12 @@ static void check(struct dfx_ctx *ctx)
 					f->hint = dfx_xasprintf("move to a tag on %s and test the application on it",
 								e.rec.text);
 				free(t);
+			} else if (!f->fix && e.rec.partial) {
+				/* 8.0-jammy-chiseled: no 10.0 tag on jammy */
+				f->hint = dfx_xasprintf("move to a %.*s tag of %s on an OS release it is built for, "
+							"keeping the variant (`%s` names one the newer tags do not have), "
+							"and test the application on it",
+							(int)strcspn(e.rec.tag, "-"), e.rec.tag, e.rec.image, ref.tag);
 			} else if (!f->fix) {
 				if (e.has_min && strcmp(e.min.text, e.rec.text))
 					f->hint = dfx_xasprintf("move to %s%s (the smallest supported step is %s) and "
@@ -220,9 +227,12 @@ const struct dfx_rule dfx_rule_df301 = {
 	.fix_safety = "Unsafe: a new major version can break the application. The fix replaces only the "
 		      "tag (keeping variant and flavour, `-slim`, `-alpine`, `-fpm`, and dropping a digest "
 		      "that pinned the old tag), in the FROM or in the default of the ARG it is built from. "
-		      "When the table marks the move as a suggestion - another image (openjdk -> "
-		      "eclipse-temurin), a major jump (mysql 5.7, php 7), an OS release, a Windows tag - "
-		      "the finding carries a hint instead.",
+		      "A .NET tag keeps every segment after its version (8.0-noble-chiseled-extra-amd64 -> "
+		      "10.0-noble-chiseled-extra-amd64). When the table marks the move as a suggestion - "
+		      "another image (openjdk -> eclipse-temurin), a major jump (mysql 5.7, php 7), an OS "
+		      "release, a Windows tag (its suffix, ltsc2016 or 1809, is the Windows version it needs), "
+		      "a .NET tag on an OS the new release has no tag for (jammy, bookworm-slim) - the "
+		      "finding carries a hint instead.",
 	.refs = "endoflife.date; Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to "
 		"date)",
 	.check = check,

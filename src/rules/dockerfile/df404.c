@@ -61,38 +61,68 @@ static bool substituted(const struct dfx_shellwords_cmd *c, const char **dl, con
 }
 
 /*
+ * Whether the text src[from, to) holds only the words `w[0..n)`, separated
+ * by blanks and line continuations: what stands between a `|` and the
+ * interpreter's program word (`| sudo -E bash`).
+ */
+static bool only_words(const char *src, uint32_t from, uint32_t to, char *const *w, size_t n)
+{
+	size_t k = 0;
+
+	for (uint32_t i = from; i < to;) {
+		size_t len;
+
+		if (src[i] == ' ' || src[i] == '\t' || src[i] == '\\' || src[i] == '\n' || src[i] == '\r') {
+			i++;
+			continue;
+		}
+		if (k >= n)
+			return false;
+		len = strlen(w[k]);
+		if (to - i < len || memcmp(src + i, w[k], len))
+			return false;
+		i += (uint32_t)len;
+		k++;
+	}
+	return k == n;
+}
+
+/*
  * Where to report: the substitution (`$(curl`), or the pipe into the
  * interpreter through the interpreter's word (`| sh`, `| sudo bash`); the
- * interpreter is command k, its program word the nth of its kind.
+ * interpreter is command k. The word is the first occurrence of the program
+ * that follows a `|` with only the command's own leading words between
+ * them: the same name elsewhere in the RUN (`/usr/src/php/ext`, `-s
+ * /bin/bash`) is not the pipe.
  */
 static struct dfx_span where(const struct dfx_ctx *ctx, const struct dfx_df_instr *in,
 			     const struct dfx_shellwords_script *sc, size_t k, const char *pat)
 {
 	const struct dfx_shellwords_cmd *c = &sc->cmds[k];
 	const char *src = ctx->file->df->src->data;
-	size_t p = dfx_shellwords_real_prog(c), nth = 0;
+	size_t p = dfx_shellwords_real_prog(c);
 	struct dfx_span at;
 
 	if (pat)
 		return dfx_dfhelp_token_span(in, pat, false, 0, &at) ? at : in->span;
 	if (p >= c->argc)
 		return in->span;
-	for (size_t j = 0; j <= k; j++)
-		for (size_t w = 0; w < sc->cmds[j].argc && (j < k || w < p); w++)
-			nth += !strcmp(sc->cmds[j].raw[w], c->raw[p]);
-	if (!dfx_dfhelp_token_span(in, c->raw[p], true, nth, &at))
-		return in->span;
-	for (uint32_t i = at.start; i > in->span.start; i--) {
-		char b = src[i - 1];
+	for (size_t nth = 0; dfx_dfhelp_token_span(in, c->raw[p], true, nth, &at); nth++) {
+		for (uint32_t i = at.start; i > in->span.start; i--) {
+			char b = src[i - 1];
 
-		if (b == '|') {
-			at.start = i - 1;
-			break;
+			if (b == '|') {
+				if (only_words(src, i, at.start, c->raw, p)) {
+					at.start = i - 1;
+					return at;
+				}
+				break;
+			}
+			if (b == ';' || b == '&' || b == '(' || b == '`')
+				break;
 		}
-		if (b == ';' || b == '&' || b == '(' || b == '`')
-			break;
 	}
-	return at;
+	return dfx_dfhelp_token_span(in, c->raw[p], true, 0, &at) ? at : in->span;
 }
 
 static void check(struct dfx_ctx *ctx)
