@@ -454,7 +454,7 @@ static const struct extender *extenders_of(const struct extenders *xs, const str
 	*n = 0;
 	while (lo + *n < xs->n && !strcmp(xs->v[lo + *n].base, f->path))
 		++*n;
-	return xs->v + lo;
+	return *n ? xs->v + lo : NULL;
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dockfix/commit.h"
@@ -373,6 +374,7 @@ static void test_sweep_only_stale_pattern(void **state)
 	struct fixture *fx = *state;
 	struct dfx_commit_result r;
 	struct timeval old[2] = {{1000000000, 0}, {1000000000, 0}};
+	struct timeval recent[2] = {{time(NULL) + 60, 0}, {time(NULL) + 60, 0}};
 	int fd;
 
 	put(".compose.yaml.dockfix-AbC123", "stale");
@@ -382,6 +384,9 @@ static void test_sweep_only_stale_pattern(void **state)
 	assert_int_equal(utimes(".compose.yaml.dockfix-AbC123", old), 0);
 	assert_int_equal(utimes(".compose.yaml.dockfix-AbC12", old), 0);
 	assert_int_equal(utimes("compose.yaml.dockfix-AbC123", old), 0);
+	/* written since the run began (a run still going): its time is after the
+	   commit's start however long the test took to get there */
+	assert_int_equal(utimes(".keep.dockfix-Zz9999", recent), 0);
 	assert_int_equal(mkdir(".d.dockfix-Dir000", 0755), 0); /* a folder: never removed */
 	put("compose.yaml", "old\n");
 	change(&fx->ws, "compose.yaml", "new\n", 0)->target = true;
