@@ -64,6 +64,11 @@ uint64_t dfx_fnv1a(uint64_t h, const void *p, size_t n);
 /* qsort(3) that does nothing for fewer than two elements (qsort's base must
    not be NULL, even for n = 0). */
 void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* The first of the n sorted elements at base that cmp(key, element) does not put
+   after key (cmp < 0: key before the element), n when none: where the run of
+   elements equal to key starts. */
+size_t dfx_lower_bound(const void *base, size_t n, size_t size, const void *key,
+		       int (*cmp)(const void *key, const void *elem));
 
 /* Checked allocation helpers: abort on out of memory. */
 void *dfx_xmalloc(size_t n);
@@ -280,6 +285,8 @@ struct dfx_findings {
 };
 
 void dfx_findings_release(struct dfx_findings *fs);
+/* Free what one finding owns (message, hint, fix): a finding dropped from a list. */
+void dfx_finding_release(struct dfx_finding *f);
 /* Sort by path, then position, then code (deterministic output). */
 void dfx_findings_sort(struct dfx_findings *fs);
 

@@ -154,6 +154,22 @@ void dfx_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const
 		qsort(base, n, size, cmp);
 }
 
+size_t dfx_lower_bound(const void *base, size_t n, size_t size, const void *key,
+		       int (*cmp)(const void *key, const void *elem))
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(key, (const char *)base + mid * size) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 uint64_t dfx_fnv1a(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;

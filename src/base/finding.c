@@ -100,13 +100,17 @@ void dfx_fix_path(struct dfx_fix *f, const char *yaml_path)
 	f->paths[f->npaths++] = dfx_xstrdup(yaml_path);
 }
 
+void dfx_finding_release(struct dfx_finding *f)
+{
+	free(f->message);
+	free(f->hint);
+	dfx_fix_free(f->fix);
+}
+
 void dfx_findings_release(struct dfx_findings *fs)
 {
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->v[i].message);
-		free(fs->v[i].hint);
-		dfx_fix_free(fs->v[i].fix);
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		dfx_finding_release(&fs->v[i]);
 	free(fs->v);
 	memset(fs, 0, sizeof(*fs));
 }

@@ -193,9 +193,7 @@ static void resolve_supersedes(struct dfx_findings *out, size_t from)
 		struct dfx_finding *f = &out->v[i];
 
 		if (n && superseded(sv, n, i, f)) {
-			free(f->message);
-			free(f->hint);
-			dfx_fix_free(f->fix);
+			dfx_finding_release(f);
 			continue;
 		}
 		out->v[w++] = *f;
@@ -364,9 +362,7 @@ static void merge_copies(struct dfx_findings *out, size_t from)
 		}
 		if (first->severity < f->severity)
 			first->severity = f->severity;
-		free(f->message);
-		free(f->hint);
-		dfx_fix_free(f->fix);
+		dfx_finding_release(f);
 	}
 	out->n = w;
 	free(spans.key);
@@ -438,19 +434,16 @@ static void extenders_release(struct extenders *xs)
 	memset(xs, 0, sizeof(*xs));
 }
 
+static int cmp_base(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct extender *)elem)->base);
+}
+
 /* The extenders of services of f, in file order: a range of xs (f's own may be among them). */
 static const struct extender *extenders_of(const struct extenders *xs, const struct dfx_wsfile *f, size_t *n)
 {
-	size_t lo = 0, hi = xs->n;
+	size_t lo = dfx_lower_bound(xs->v, xs->n, sizeof(*xs->v), f->path, cmp_base);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(xs->v[mid].base, f->path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	*n = 0;
 	while (lo + *n < xs->n && !strcmp(xs->v[lo + *n].base, f->path))
 		++*n;
@@ -525,6 +518,11 @@ static int compose_default(const char *path)
  * mappings without those tags merge (ports append), so their findings
  * stay. Both files must be in the run.
  */
+/* The names compose_default() calls 2, in path order (the order discovery adds them). */
+static const char *const override_names[] = {
+	"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml",
+};
+
 static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out,
 			      size_t from)
 {
@@ -534,17 +532,15 @@ static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, st
 
 	if (compose_default(f->path) != 1)
 		return;
+	/* the override beside it, looked up by name (not by walking every file of the run) */
 	dir = dfx_path_dir(f->path);
-	for (size_t i = 0; i < ws->n && !ovr; i++) {
-		struct dfx_wsfile *o = ws->files[i];
-		char *d;
+	for (size_t i = 0; i < sizeof(override_names) / sizeof(*override_names) && !ovr; i++) {
+		char *p = dfx_path_join(dir, override_names[i]);
+		struct dfx_wsfile *o = dfx_ws_find(ws, p);
 
-		if (o == f || o->kind != DFX_KIND_COMPOSE || !o->compose || compose_default(o->path) != 2)
-			continue;
-		d = dfx_path_dir(o->path);
-		if (!strcmp(d, dir))
+		if (o && o != f && o->kind == DFX_KIND_COMPOSE && o->compose)
 			ovr = o->compose;
-		free(d);
+		free(p);
 	}
 	free(dir);
 	if (!ovr)
@@ -564,9 +560,7 @@ static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, st
 		os = name ? dfx_compose_service_find(ovr, name) : NULL;
 		free(name);
 		if (os && dfx_compose_service_replaces(os, key, scalar)) {
-			free(fd->message);
-			free(fd->hint);
-			dfx_fix_free(fd->fix);
+			dfx_finding_release(fd);
 			continue;
 		}
 		out->v[w++] = *fd;

@@ -439,8 +439,7 @@ uint64_t dfx_ws_generation(void)
 
 int dfx_ws_parse(struct dfx_wsfile *f)
 {
-	parse_generation++;
-	drop_trees(f);
+	drop_trees(f); /* bumps parse_generation */
 	if (f->kind == DFX_KIND_DOCKERFILE)
 		f->df = dfx_dockerfile_parse(&f->cur, &f->err);
 	else if (f->kind == DFX_KIND_COMPOSE)

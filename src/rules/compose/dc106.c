@@ -108,6 +108,11 @@ static void reader_add(struct readers *r, struct dfx_wsfile *f, const char *dir,
 	r->n++;
 }
 
+static int cmp_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct reader *)elem)->path);
+}
+
 static const struct readers *readers_of(struct dfx_workspace *ws)
 {
 	struct readers *r = dfx_ws_memo(ws, "DC106 readers");
@@ -159,18 +164,9 @@ static bool first_reader(struct dfx_ctx *ctx, const char *path, struct dfx_buf *
 	bool first = true;
 
 	const struct readers *rd = readers_of(ws);
-	size_t lo = 0, hi = rd->n;
 	const struct dfx_wsfile *last = NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(rd->v[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < rd->n && !strcmp(rd->v[i].path, path); i++) {
+	for (size_t i = dfx_lower_bound(rd->v, rd->n, sizeof(*rd->v), path, cmp_path); i < rd->n && !strcmp(rd->v[i].path, path); i++) {
 		struct dfx_wsfile *f = rd->v[i].f;
 		uint32_t off = rd->v[i].off;
 

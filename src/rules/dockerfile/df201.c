@@ -656,6 +656,11 @@ static int cmp_builder(const void *x, const void *y)
 	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static int cmp_dockerfile(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct builder *)elem)->dockerfile);
+}
+
 static const struct builders *builders_of(struct dfx_workspace *ws)
 {
 	struct builders *b = dfx_ws_memo(ws, "DF201 builders");
@@ -705,16 +710,8 @@ static char *compose_mount(const struct dfx_ctx *ctx)
 {
 	const struct builders *b = builders_of(ctx->ws);
 	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
-	size_t lo = 0, hi = b->n;
+	size_t lo = dfx_lower_bound(b->v, b->n, sizeof(*b->v), self, cmp_dockerfile);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(b->v[mid].dockerfile, self) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (size_t i = lo; i < b->n && !hit && !strcmp(b->v[i].dockerfile, self); i++) {
 		const struct dfx_compose_service *s = b->v[i].svc;
 
