@@ -33,6 +33,9 @@
 #ifndef DOCKFIX_RULE_H
 #define DOCKFIX_RULE_H
 
+#include <stdarg.h>
+#include <stdint.h>
+
 #include "dockfix/compose.h"
 #include "dockfix/dockerfile.h"
 #include "dockfix/workspace.h"
@@ -55,6 +58,16 @@ struct dfx_ctx {
  */
 struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const char *fmt, ...)
 	DFX_PRINTF(3, 4);
+
+/*
+ * dfx_emit() for a finding whose cause is written in one place and takes
+ * effect in another (a key of an anchor that a service merges with
+ * `<<: *x`): reported at `span`, and suppressed by a comment there or at the
+ * offset `site` (the service's `<<: *x` entry), unless site is DFX_NO_SITE.
+ */
+#define DFX_NO_SITE UINT32_MAX
+struct dfx_finding *dfx_emit_site(struct dfx_ctx *ctx, struct dfx_span span, uint32_t site, const char *fmt,
+				  va_list ap) DFX_PRINTF(4, 0);
 
 /*
  * Give a finding its severity from what the rule knows of the case (a

@@ -69,14 +69,15 @@ struct dfx_pragma *dfx_file_pragmas(struct dfx_wsfile *f, size_t *n)
 	return NULL;
 }
 
-struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const char *fmt, ...)
+struct dfx_finding *dfx_emit_site(struct dfx_ctx *ctx, struct dfx_span span, uint32_t site, const char *fmt,
+				  va_list ap)
 {
 	const struct dfx_rule *rule = ctx->rule;
 	struct dfx_finding *f;
 	struct dfx_buf b = DFX_BUF_INIT;
-	va_list ap;
 
-	if (suppressed(ctx->file, rule->code, span.start))
+	if (suppressed(ctx->file, rule->code, span.start) ||
+	    (site != DFX_NO_SITE && suppressed(ctx->file, rule->code, site)))
 		return NULL;
 	DFX_GROW(ctx->out->v, ctx->out->n + 1, ctx->out->cap);
 	f = &ctx->out->v[ctx->out->n++];
@@ -85,10 +86,19 @@ struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const ch
 	f->severity = dfx_config_severity(ctx->ws->config, rule);
 	f->src = &ctx->file->cur;
 	f->span = span;
-	va_start(ap, fmt);
 	dfx_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	f->message = dfx_buf_detach(&b);
+	return f;
+}
+
+struct dfx_finding *dfx_emit(struct dfx_ctx *ctx, struct dfx_span span, const char *fmt, ...)
+{
+	struct dfx_finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = dfx_emit_site(ctx, span, DFX_NO_SITE, fmt, ap);
+	va_end(ap);
 	return f;
 }
 

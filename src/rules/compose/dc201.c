@@ -42,7 +42,7 @@ static void check(struct dfx_ctx *ctx)
 			e = dfx_dc_port_exposure_defaults(p);
 			if (e == DFX_DC_BOUND || !dfx_dc_port_db(ctx, s, p, &kind, &by_image, &port))
 				continue;
-			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
+			where = p->item->span;
 			text = dfx_dc_port_text(p);
 			anchor = p->from_anchor ? dfx_dc_anchor_of(p->node) : NULL;
 			if (by_image)
@@ -54,12 +54,12 @@ static void check(struct dfx_ctx *ctx)
 						     text, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",
 						     anchor ? "`)" : "");
 			if (e == DFX_DC_ALL_BY_VAR)
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->ports_ref, where,
 					       "%s on all host interfaces unless the address variable is set: the "
 					       "database is reachable from the network",
 					       what);
 			else
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->ports_ref, where,
 					       "%s on all host interfaces: the database is reachable from the network",
 					       what);
 			free(what);

@@ -36,9 +36,9 @@ static void check(struct dfx_ctx *ctx)
 			e = dfx_dc_port_exposure(p);
 			if (e == DFX_DC_BOUND || dfx_dc_port_db(ctx, s, p, &kind, &by_image, &port))
 				continue;
-			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
+			where = p->item->span;
 			text = dfx_dc_port_text(p);
-			f = dfx_emit(ctx, where,
+			f = dfx_dc_emit(ctx, &s->ports_ref, where,
 				       "service `%s` publishes port `%s` on all host interfaces%s: it is reachable "
 				       "from other machines",
 				       s->name, text, e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "");

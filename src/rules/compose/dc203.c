@@ -24,7 +24,7 @@ static void check(struct dfx_ctx *ctx)
 		if (!s->network_mode.key || !dfx_yaml_str_eq(s->network_mode.node, "host"))
 			continue;
 		note = dfx_dc_ref_note(&s->network_mode);
-		f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->network_mode),
+		f = dfx_dc_emit(ctx, &s->network_mode, dfx_dc_ref_span(c, &s->network_mode),
 			       "service `%s` uses the host's network stack (`%s: host`%s): no network "
 			       "isolation, it can bind any host port and reach every service listening on the "
 			       "host's localhost",

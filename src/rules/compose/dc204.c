@@ -47,7 +47,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!r->key || !dfx_yaml_str_eq(r->node, "host"))
 				continue;
 			note = dfx_dc_ref_note(r);
-			f = dfx_emit(ctx, dfx_dc_ref_span(c, r),
+			f = dfx_dc_emit(ctx, r, dfx_dc_ref_span(c, r),
 				       "service `%s` shares the host's %s namespace (`%s: host`%s): %s", s->name,
 				       keys[k].ns, keys[k].key, note, keys[k].effect);
 			free(note);

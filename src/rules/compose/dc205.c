@@ -221,14 +221,14 @@ static void check(struct dfx_ctx *ctx)
 				continue;
 			text = dfx_dc_port_text(p);
 			what = describe(a, s);
-			where = s->ports_ref.via ? dfx_dc_ref_span(c, &s->ports_ref) : p->item->span;
+			where = p->item->span;
 			if (e == DFX_DC_BOUND)
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->ports_ref, where,
 					       "service `%s` publishes port `%s` on the host address %s, reachable from its "
 					       "network: %s",
 					       s->name, text, p->host_ip, what);
 			else
-				f = dfx_emit(ctx, where, "service `%s` publishes port `%s` on all host interfaces%s: %s",
+				f = dfx_dc_emit(ctx, &s->ports_ref, where, "service `%s` publishes port `%s` on all host interfaces%s: %s",
 					       s->name, text,
 					       e == DFX_DC_ALL_BY_VAR ? " unless the address variable is set" : "", what);
 			free(text);

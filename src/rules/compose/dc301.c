@@ -24,7 +24,7 @@ static void check(struct dfx_ctx *ctx)
 		if (!s->privileged.key || !dfx_yaml_is_true(s->privileged.node))
 			continue;
 		note = dfx_dc_ref_note(&s->privileged);
-		f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->privileged),
+		f = dfx_dc_emit(ctx, &s->privileged, dfx_dc_ref_span(c, &s->privileged),
 			       "service `%s` runs privileged (`privileged: %s`%s): every capability, every "
 			       "host device, no seccomp or AppArmor confinement; root in it is root on the host",
 			       s->name, dfx_yaml_str(s->privileged.node), note);

@@ -75,15 +75,15 @@ static void check(struct dfx_ctx *ctx)
 		/* how many entries will be reported (and removed) */
 		for (size_t j = 0; j < n; j++) {
 			const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, j);
-			struct dfx_span where = s->cap_add.via ? dfx_dc_ref_span(c, &s->cap_add) : seq->items[j]->span;
+			struct dfx_span where = seq->items[j]->span;
 
 			if (dfx_yaml_str(it) && dangerous(dfx_yaml_str(it)) >= 0 &&
-			    !dfx_rule_suppressed(ctx, where.start))
+			    !dfx_dc_suppressed(ctx, &s->cap_add, where))
 				flagged++;
 		}
 		for (size_t j = 0; j < n; j++) {
 			const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, j);
-			struct dfx_span where = s->cap_add.via ? dfx_dc_ref_span(c, &s->cap_add) : seq->items[j]->span;
+			struct dfx_span where = seq->items[j]->span;
 			struct dfx_finding *f;
 			long k;
 			char *note, *what;
@@ -91,7 +91,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!dfx_yaml_str(it) || (k = dangerous(dfx_yaml_str(it))) < 0)
 				continue;
 			note = dfx_dc_paren_note(&s->cap_add);
-			f = dfx_emit(ctx, where, "service `%s` adds the capability %s%s: %s", s->name,
+			f = dfx_dc_emit(ctx, &s->cap_add, where, "service `%s` adds the capability %s%s: %s", s->name,
 				       caps[k].cap, note, caps[k].effect);
 			free(note);
 			if (!f)

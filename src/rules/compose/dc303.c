@@ -32,15 +32,15 @@ static void check(struct dfx_ctx *ctx)
 		n = dfx_yaml_seq_len(seq);
 		for (size_t j = 0; j < n; j++) {
 			const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, j);
-			struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : seq->items[j]->span;
+			struct dfx_span where = seq->items[j]->span;
 
 			if (dfx_yaml_str(it) && dfx_dc_security_opt_disables(dfx_yaml_str(it)) &&
-			    !dfx_rule_suppressed(ctx, where.start))
+			    !dfx_dc_suppressed(ctx, r, where))
 				flagged++;
 		}
 		for (size_t j = 0; j < n; j++) {
 			const struct dfx_yaml_node *it = dfx_yaml_seq_item(seq, j);
-			struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : seq->items[j]->span;
+			struct dfx_span where = seq->items[j]->span;
 			const char *what;
 			struct dfx_finding *f;
 			char *note, *desc;
@@ -48,7 +48,7 @@ static void check(struct dfx_ctx *ctx)
 			if (!dfx_yaml_str(it) || !(what = dfx_dc_security_opt_disables(dfx_yaml_str(it))))
 				continue;
 			note = dfx_dc_paren_note(r);
-			f = dfx_emit(ctx, where, "service `%s` turns off %s with `%s`%s", s->name,
+			f = dfx_dc_emit(ctx, r, where, "service `%s` turns off %s with `%s`%s", s->name,
 				       what, dfx_yaml_str(it), note);
 			free(note);
 			if (!f)

@@ -291,13 +291,13 @@ static void check(struct dfx_ctx *ctx)
 		if (state == NNP_ON)
 			continue;
 		if (state == NNP_OFF) {
-			struct dfx_span where = r->via ? dfx_dc_ref_span(c, r) : last->span;
+			struct dfx_span where = last->span;
 			struct dfx_yaml_edits ed;
 			struct dfx_buf path = DFX_BUF_INIT;
 			const char *why;
 			char *nv;
 
-			f = dfx_emit(ctx, where,
+			f = dfx_dc_emit(ctx, r, where,
 				       "service `%s` turns no-new-privileges off (`%s`): setuid and file-capability "
 				       "programs in it can still raise their privileges",
 				       s->name, dfx_yaml_str(last));
@@ -317,7 +317,7 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_release(&path);
 			continue;
 		}
-		f = dfx_emit(ctx, r->key ? dfx_dc_ref_span(c, r) : s->key->span,
+		f = dfx_dc_emit(ctx, r->key ? r : NULL, r->key ? dfx_dc_ref_span(c, r) : s->key->span,
 			       "service `%s` does not set `no-new-privileges:true`: setuid and file-capability "
 			       "programs in it (su, sudo, ping, ...) can raise their privileges",
 			       s->name);

@@ -48,12 +48,12 @@ static void check(struct dfx_ctx *ctx)
 		}
 		note = dfx_dc_ref_note(&s->user);
 		if (var)
-			f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->user),
+			f = dfx_dc_emit(ctx, &s->user, dfx_dc_ref_span(c, &s->user),
 				       "service `%s` runs as root unless its variables are set (`user: %s` "
 				       "defaults to `%s`%s)",
 				       s->name, raw, val, note);
 		else
-			f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->user),
+			f = dfx_dc_emit(ctx, &s->user, dfx_dc_ref_span(c, &s->user),
 				       "service `%s` runs as root (`user: %s`%s): a process that escapes is root "
 				       "on the host",
 				       s->name, raw, note);

@@ -21,7 +21,7 @@ static void report(struct dfx_ctx *ctx, const struct dfx_compose_service *s, con
 	struct dfx_span at = item ? item->span : dfx_dc_ref_span(c, ref);
 	char *note = dfx_dc_ref_note(ref);
 
-	f = dfx_emit(ctx, at,
+	f = dfx_dc_emit(ctx, ref, at,
 		       "service `%s` builds with host privileges (`%s%s`%s): its RUN steps can run as root on "
 		       "the build host, with every capability and the host's devices",
 		       s->name, item ? "entitlements: [security.insecure]" : "privileged: ",

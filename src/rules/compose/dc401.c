@@ -101,16 +101,16 @@ static void check(struct dfx_ctx *ctx)
 				free(host);
 				continue;
 			}
-			where = s->volumes_ref.via ? dfx_dc_ref_span(c, &s->volumes_ref) : v->node->span;
+			where = v->node->span;
 			anchor = v->from_anchor ? dfx_dc_anchor_of(v->node) : NULL;
 			note = anchor ? dfx_xasprintf(" (from the anchor `&%s`)", anchor) : dfx_xstrdup("");
 			if (dir)
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->volumes_ref, where,
 					       "service `%s` mounts `%s`%s, which holds %s: full control of the "
 					       "container engine, which is root on the host",
 					       s->name, v->source, note, what);
 			else
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->volumes_ref, where,
 					       "service `%s` mounts the container engine's API socket `%s`%s: "
 					       "full control of the engine, which is root on the host%s",
 					       s->name, v->source, note,
@@ -123,7 +123,7 @@ static void check(struct dfx_ctx *ctx)
 		if (s->use_api_socket.key && dfx_yaml_is_true(s->use_api_socket.node)) {
 			char *rnote = dfx_dc_ref_note(&s->use_api_socket);
 
-			f = dfx_emit(ctx, dfx_dc_ref_span(c, &s->use_api_socket),
+			f = dfx_dc_emit(ctx, &s->use_api_socket, dfx_dc_ref_span(c, &s->use_api_socket),
 				       "service `%s` sets `use_api_socket: true`%s%s%s: the engine's API socket "
 				       "and the user's registry credentials are mounted into it",
 				       s->name, *rnote ? " (" : "", *rnote ? rnote + 2 : "", *rnote ? ")" : "");

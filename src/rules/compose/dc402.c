@@ -166,12 +166,12 @@ static void check(struct dfx_ctx *ctx)
 				free(host);
 				continue;
 			}
-			where = s->volumes_ref.via ? dfx_dc_ref_span(c, &s->volumes_ref) : v->node->span;
+			where = v->node->span;
 			anchor = v->from_anchor ? dfx_dc_anchor_of(v->node) : NULL;
 			if (volume_data(host, &vol, &voln)) {
 				/* one volume's content: a note, and no read-only fix (the
 				   service writes its data there) */
-				f = dfx_emit(ctx, where,
+				f = dfx_dc_emit(ctx, &s->volumes_ref, where,
 					       "service `%s` mounts the data folder of the Docker volume `%.*s` by its "
 					       "host path%s%s%s: the file does not declare that volume, so the service "
 					       "writes another stack's (or a hand-made) volume behind the engine's back",
@@ -187,7 +187,7 @@ static void check(struct dfx_ctx *ctx)
 				free(host);
 				continue;
 			}
-			f = dfx_emit(ctx, where,
+			f = dfx_dc_emit(ctx, &s->volumes_ref, where,
 				       "service `%s` mounts the host path `%s` writable%s%s%s: a process in the "
 				       "container can change the host's %s",
 				       s->name, v->source, anchor ? " (from the anchor `&" : "", anchor ? anchor : "",

@@ -57,12 +57,12 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	if (dfx_image_eol(&im.ref, as_of, &r) == DFX_EOL_EXPIRED) {
 		date_text(r.eol_date, date, sizeof(date));
 		if (r.deprecated)
-			f = dfx_emit(ctx, im.where,
+			f = dfx_dc_emit(ctx, im.from, im.where,
 				       "end-of-life image: service `%s` uses `%s`%s, a deprecated image that no longer "
 				       "gets security updates",
 				       s->name, img, by_var ? " (with its variable defaults)" : "");
 		else
-			f = dfx_emit(ctx, im.where,
+			f = dfx_dc_emit(ctx, im.from, im.where,
 				       "end-of-life image: service `%s` uses `%s`%s: %s %s reached end of life on %s and "
 				       "gets no security updates",
 				       s->name, img, by_var ? " (with its variable defaults)" : "", r.product, r.cycle,
@@ -91,7 +91,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		}
 	} else if (dfx_image_suite_eol(&im.ref, as_of, &r) == DFX_EOL_EXPIRED) {
 		date_text(r.eol_date, date, sizeof(date));
-		f = dfx_emit(ctx, im.where,
+		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "end-of-life image: service `%s` uses `%s`, built on %s %s, which reached end of life on %s",
 			       s->name, img, r.product, r.cycle, date);
 		if (f)
@@ -100,7 +100,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 							    r.rec.text)
 					    : dfx_xstrdup("use a tag built on a supported OS release");
 	} else if (dfx_image_eol_newer(&im.ref, &r)) {
-		f = dfx_emit(ctx, im.where,
+		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unknown release: service `%s` uses `%s`%s, newer than every %s release the end-of-life "
 			       "table (data of %s) knows, the newest being %s: whether it is supported cannot be "
 			       "judged",

@@ -32,13 +32,13 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		return;
 	}
 	if (!ref->has_tag || !strcmp(ref->tag, "latest"))
-		f = dfx_emit(ctx, im.where,
+		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unpinned image: service `%s` uses `%s`%s%s: every pull can bring a different "
 			       "version, and rebuilds are not reproducible",
 			       s->name, im.text, im.by_var ? " (with its variable defaults)" : "",
 			       ref->has_tag ? "" : " without a tag (that is `latest`)");
 	else
-		f = dfx_emit(ctx, im.where,
+		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unpinned image: service `%s` uses `%s`%s, the floating tag `%s` (a release channel, "
 			       "not a version): every pull can bring a different version, and rebuilds are not "
 			       "reproducible",

@@ -31,7 +31,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	if (dfx_image_trust(&im.ref, &l, NULL) == DFX_TRUST_NONE) {
 		const struct dfx_imageref *ref = &im.ref;
 
-		f = dfx_emit(ctx, im.where,
+		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unverified image: service `%s` uses `%s`%s, which is not a Docker Official Image "
 			       "and not from a trusted registry",
 			       s->name, im.text, im.by_var ? " (with its variable defaults)" : "");

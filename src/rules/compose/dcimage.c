@@ -15,7 +15,6 @@
 bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, bool name_only,
 		      struct dfx_dc_image *im)
 {
-	struct dfx_compose *c = ctx->file->compose;
 	const char *img = s->image_name;
 	char *resolved = NULL;
 	int rc;
@@ -39,7 +38,8 @@ bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 		return false;
 	}
 	im->text = img;
-	im->where = s->image.via ? dfx_dc_ref_span(c, &s->image) : s->image.value->span;
+	im->where = s->image.value->span;
+	im->from = &s->image;
 	return true;
 }
 

@@ -19,7 +19,8 @@ struct dfx_dc_image {
 	const char *text;         /* the value as written */
 	struct dfx_imageref ref;  /* parsed after interpolation with the defaults */
 	bool by_var;              /* the value had variables, replaced by their defaults */
-	struct dfx_span where;    /* where to report */
+	struct dfx_span where;    /* where to report: the value as written */
+	const struct dfx_yaml_ref *from; /* the service's `image:` (for dfx_dc_emit) */
 };
 
 /*

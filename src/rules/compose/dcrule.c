@@ -74,16 +74,36 @@ static struct dfx_span pair_span(struct dfx_compose *c, const struct dfx_yaml_no
 
 struct dfx_span dfx_dc_ref_span(struct dfx_compose *c, const struct dfx_yaml_ref *ref)
 {
-	if (ref->via) {
-		struct dfx_span s;
-
-		s.start = dfx_yaml_entry_start(c->yaml, ref->via);
-		s.end = ref->via->span.end;
-		if (s.start > s.end || !same_line(c, s.start, s.end))
-			s = ref->via->span;
-		return s;
-	}
 	return pair_span(c, ref->key, ref->value);
+}
+
+uint32_t dfx_dc_ref_site(struct dfx_compose *c, const struct dfx_yaml_ref *ref)
+{
+	uint32_t start;
+
+	if (!ref->via)
+		return DFX_NO_SITE;
+	start = dfx_yaml_entry_start(c->yaml, ref->via);
+	return start <= ref->via->span.start ? start : ref->via->span.start;
+}
+
+bool dfx_dc_suppressed(struct dfx_ctx *ctx, const struct dfx_yaml_ref *ref, struct dfx_span where)
+{
+	uint32_t site = ref ? dfx_dc_ref_site(ctx->file->compose, ref) : DFX_NO_SITE;
+
+	return dfx_rule_suppressed(ctx, where.start) || (site != DFX_NO_SITE && dfx_rule_suppressed(ctx, site));
+}
+
+struct dfx_finding *dfx_dc_emit(struct dfx_ctx *ctx, const struct dfx_yaml_ref *ref, struct dfx_span where,
+				const char *fmt, ...)
+{
+	struct dfx_finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = dfx_emit_site(ctx, where, ref ? dfx_dc_ref_site(ctx->file->compose, ref) : DFX_NO_SITE, fmt, ap);
+	va_end(ap);
+	return f;
 }
 
 const char *dfx_dc_anchor_of(const struct dfx_yaml_node *n)

@@ -17,11 +17,27 @@
 #include "dockfix/compose.h"
 
 /*
- * Where to report a key of a service: `key: value` as written in the
- * service, or, when it came through a merge key or an alias, the
- * `<<: *anchor` entry (or alias) of the service that brought it.
+ * Where to report a key of a service: `key: value` where it is written.
+ * When it came through a merge key or an alias that is the anchor, so the
+ * services that merge it share one finding (merged by the driver, naming
+ * each of them).
  */
 struct dfx_span dfx_dc_ref_span(struct dfx_compose *c, const struct dfx_yaml_ref *ref);
+/*
+ * The service's own place for a key that came through a merge key or an
+ * alias: the start of its `<<: *anchor` entry (or the alias), where a
+ * suppression comment opts that service out; DFX_NO_SITE for a key written
+ * in the service.
+ */
+uint32_t dfx_dc_ref_site(struct dfx_compose *c, const struct dfx_yaml_ref *ref);
+/*
+ * dfx_emit() at `where` for a value of `ref` (NULL: none): also suppressed
+ * by a comment at the service's `<<: *anchor` entry when it came through one.
+ */
+struct dfx_finding *dfx_dc_emit(struct dfx_ctx *ctx, const struct dfx_yaml_ref *ref, struct dfx_span where,
+				const char *fmt, ...) DFX_PRINTF(4, 5);
+/* Whether dfx_dc_emit(ctx, ref, where, ...) would be suppressed. */
+bool dfx_dc_suppressed(struct dfx_ctx *ctx, const struct dfx_yaml_ref *ref, struct dfx_span where);
 /* The anchor name of the first anchored ancestor of n (n itself included), or NULL. */
 const char *dfx_dc_anchor_of(const struct dfx_yaml_node *n);
 
