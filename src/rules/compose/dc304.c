@@ -258,6 +258,28 @@ static void fix_missing(struct dfx_ctx *ctx, struct dfx_finding *f, const struct
 	dfx_buf_release(&path);
 }
 
+/*
+ * The default override file's service of the same name sets
+ * no-new-privileges one way or the other: Compose runs that value (appended
+ * to the base's security_opt), and the override file is judged on its own.
+ */
+static bool override_decides(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	const struct dfx_compose_service *o = dfx_dc_override_service(ctx, s);
+	const struct dfx_yaml_node *seq = o ? o->security_opt.node : NULL;
+	char sp;
+
+	if (!seq || seq->type != DFX_YAML_SEQUENCE)
+		return false;
+	for (size_t j = 0; j < dfx_yaml_seq_len(seq); j++) {
+		const char *v = dfx_yaml_str(dfx_yaml_seq_item(seq, j));
+
+		if (v && nnp_of(v, &sp) != NNP_NONE)
+			return true;
+	}
+	return false;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	struct dfx_compose *c = ctx->file->compose;
@@ -270,7 +292,7 @@ static void check(struct dfx_ctx *ctx)
 		char sep = ':';
 		struct dfx_finding *f;
 
-		if (partial_service(s) || windows_service(ctx, s))
+		if (windows_service(ctx, s))
 			continue;
 		if (r->key && seq && seq->type == DFX_YAML_SEQUENCE) {
 			for (size_t j = 0; j < dfx_yaml_seq_len(seq); j++) {
@@ -317,6 +339,8 @@ static void check(struct dfx_ctx *ctx)
 			dfx_buf_release(&path);
 			continue;
 		}
+		if (partial_service(s) || override_decides(ctx, s))
+			continue;
 		f = dfx_dc_emit(ctx, r->key ? r : NULL, r->key ? dfx_dc_ref_span(c, r) : s->key->span,
 			       "service `%s` does not set `no-new-privileges:true`: setuid and file-capability "
 			       "programs in it (su, sudo, ping, ...) can raise their privileges",

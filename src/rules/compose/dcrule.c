@@ -340,33 +340,46 @@ static bool is_base(const char *path)
 	return !strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml");
 }
 
+static const char *const base_names[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+static const char *const override_names[] = {"compose.override.yaml", "compose.override.yml",
+					     "docker-compose.override.yaml", "docker-compose.override.yml"};
+
+/* Service `svc` of the first file of `names` beside the checked file that is in the run (not itself). */
+static const struct dfx_compose_service *beside(struct dfx_ctx *ctx, const char *const *names, size_t n,
+						const char *svc)
+{
+	char *dir = dfx_path_dir(ctx->file->path);
+	const struct dfx_compose_service *o = NULL;
+
+	for (size_t i = 0; i < n && !o; i++) {
+		char *p = dfx_path_join(dir, names[i]);
+		struct dfx_wsfile *w = dfx_ws_find(ctx->ws, p);
+
+		if (w && w != ctx->file && w->kind == DFX_KIND_COMPOSE && w->compose)
+			o = dfx_compose_service_find(w->compose, svc);
+		free(p);
+	}
+	free(dir);
+	return o;
+}
+
 const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
 {
-	char *dir;
-	const char *found = NULL;
+	const struct dfx_compose_service *o;
 
 	if (s->image_name)
 		return s->image_name;
 	if (s->build.node)
 		return NULL;
-	dir = dfx_path_dir(ctx->file->path);
-	for (size_t i = 0; i < ctx->ws->n && !found; i++) {
-		struct dfx_wsfile *w = ctx->ws->files[i];
-		const struct dfx_compose_service *o;
-		char *d;
+	o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), s->name);
+	return o ? o->image_name : NULL;
+}
 
-		if (w == ctx->file || w->kind != DFX_KIND_COMPOSE || !w->compose || !is_base(w->path))
-			continue;
-		d = dfx_path_dir(w->path);
-		if (!strcmp(d, dir)) {
-			o = dfx_compose_service_find(w->compose, s->name);
-			if (o && o->image_name)
-				found = o->image_name;
-		}
-		free(d);
-	}
-	free(dir);
-	return found;
+const struct dfx_compose_service *dfx_dc_override_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	if (!is_base(ctx->file->path))
+		return NULL;
+	return beside(ctx, override_names, sizeof(override_names) / sizeof(*override_names), s->name);
 }
 
 /* ---------------------------------------------------------------- ports */
@@ -526,27 +539,13 @@ static bool is_override(const char *path)
  */
 static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
 {
-	bool base = is_base(ctx->file->path), ovr = is_override(ctx->file->path), hit = false;
-	char *dir;
+	const struct dfx_compose_service *o = NULL;
 
-	if (!base && !ovr)
-		return false;
-	dir = dfx_path_dir(ctx->file->path);
-	for (size_t i = 0; i < ctx->ws->n && !hit; i++) {
-		struct dfx_wsfile *w = ctx->ws->files[i];
-		const struct dfx_compose_service *o;
-		char *d;
-
-		if (w == ctx->file || w->kind != DFX_KIND_COMPOSE || !w->compose ||
-		    !(base ? is_override(w->path) : is_base(w->path)))
-			continue;
-		d = dfx_path_dir(w->path);
-		if (!strcmp(d, dir) && (o = dfx_compose_service_find(w->compose, name)) != NULL)
-			hit = dfx_compose_service_exposed(o);
-		free(d);
-	}
-	free(dir);
-	return hit;
+	if (is_base(ctx->file->path))
+		o = beside(ctx, override_names, sizeof(override_names) / sizeof(*override_names), name);
+	else if (is_override(ctx->file->path))
+		o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), name);
+	return o && dfx_compose_service_exposed(o);
 }
 
 void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,

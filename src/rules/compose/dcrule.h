@@ -87,6 +87,13 @@ char *dfx_dc_paren_note(const struct dfx_yaml_ref *ref);
  * same directory when that file is part of the run. NULL when none.
  */
 const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
+/*
+ * When the checked file is a default base file (compose.yaml,
+ * docker-compose.yml, ...): the service of the same name in the default
+ * override file beside it (compose.override.yaml, ...), which Compose
+ * merges into it, when that file is part of the run. NULL otherwise.
+ */
+const struct dfx_compose_service *dfx_dc_override_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
 /* How widely a published port is bound on the host. */
 enum dfx_dc_exposure {
 	DFX_DC_BOUND = 0,   /* a specific address (127.0.0.1, ::1, 10.0.0.5) or a variable without
