@@ -40,6 +40,8 @@
 #include "dockfix/dockerfile.h"
 #include "dockfix/workspace.h"
 
+struct dfx_extenders;
+
 /* What a rule's check function receives. */
 struct dfx_ctx {
 	struct dfx_workspace *ws;
@@ -48,7 +50,16 @@ struct dfx_ctx {
 	struct dfx_findings *out;
 	const char *config_path; /* ctx->file's path relative to the configuration's
 	                            folder (per-file-ignores), or NULL */
+	const struct dfx_extenders *xs; /* the run's `extends: {file:}` index (dfx_rule_extender) */
 };
+
+/*
+ * The i-th service (0, 1, ...) of another compose file of the run that
+ * `extends: {file: <the checked file>, service: <service>}`; NULL past the
+ * last. Compose runs the base's values in it: a port it publishes exposes
+ * what the base defines.
+ */
+const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i);
 
 /*
  * Report a finding of the running rule at `span` of the checked file.

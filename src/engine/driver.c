@@ -393,7 +393,7 @@ struct extender {
 
 /* Every extender of the run, sorted by the file extended (then in file order):
    built once per dfx_check_all(), when the first compose file needs it. */
-struct extenders {
+struct dfx_extenders {
 	struct extender *v;
 	size_t n;
 	bool built;
@@ -409,7 +409,7 @@ static int cmp_extender(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static void extenders_build(struct extenders *xs, struct dfx_workspace *ws)
+static void extenders_build(struct dfx_extenders *xs, struct dfx_workspace *ws)
 {
 	size_t cap = 0;
 
@@ -436,7 +436,7 @@ static void extenders_build(struct extenders *xs, struct dfx_workspace *ws)
 	dfx_qsort(xs->v, xs->n, sizeof(*xs->v), cmp_extender);
 }
 
-static void extenders_release(struct extenders *xs)
+static void extenders_release(struct dfx_extenders *xs)
 {
 	for (size_t i = 0; i < xs->n; i++)
 		free(xs->v[i].base);
@@ -450,7 +450,7 @@ static int cmp_base(const void *key, const void *elem)
 }
 
 /* The extenders of services of f, in file order: a range of xs (f's own may be among them). */
-static const struct extender *extenders_of(const struct extenders *xs, const struct dfx_wsfile *f, size_t *n)
+static const struct extender *extenders_of(const struct dfx_extenders *xs, const struct dfx_wsfile *f, size_t *n)
 {
 	size_t lo = dfx_lower_bound(xs->v, xs->n, sizeof(*xs->v), f->path, cmp_base);
 
@@ -460,13 +460,24 @@ static const struct extender *extenders_of(const struct extenders *xs, const str
 	return *n ? xs->v + lo : NULL;
 }
 
+const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i)
+{
+	size_t nx;
+	const struct extender *x = ctx->xs ? extenders_of(ctx->xs, ctx->file, &nx) : NULL;
+
+	for (size_t k = 0; x && k < nx; k++)
+		if (x[k].file != ctx->file->path && !strcmp(x[k].svc->extends_name, service) && i-- == 0)
+			return x[k].svc;
+	return NULL;
+}
+
 /*
  * A finding about service S of compose file f also applies to the
  * services of other files that `extends: {file: f, service: S}`: the
  * message names them (the cause, and its fix, stay in f). The extenders
  * are found once per file, not once per finding.
  */
-static void note_extenders(struct extenders *xs, struct dfx_workspace *ws, struct dfx_wsfile *f,
+static void note_extenders(struct dfx_extenders *xs, struct dfx_workspace *ws, struct dfx_wsfile *f,
 			   struct dfx_findings *out, size_t from)
 {
 	size_t nx;
@@ -654,7 +665,7 @@ static void use_dotenv(struct dfx_workspace *ws, struct dfx_wsfile *f)
 }
 
 /* Run the rules on target f, its findings appended to out. */
-static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct dfx_wsfile *f,
+static void check_target(struct dfx_workspace *ws, struct dfx_extenders *xs, struct dfx_wsfile *f,
 			 struct dfx_findings *out)
 {
 	size_t first = out->n, npg;
@@ -664,9 +675,11 @@ static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct 
 
 	for (size_t k = 0; k < npg; k++)
 		pg[k].used = 0;
+	if (f->kind == DFX_KIND_COMPOSE && !xs->built)
+		extenders_build(xs, ws); /* one thread: the parallel check builds it first */
 	for (size_t r = 0; r < dfx_nrules; r++) {
 		const struct dfx_rule *rule = dfx_rules[r];
-		struct dfx_ctx ctx = {ws, f, rule, out, rel};
+		struct dfx_ctx ctx = {ws, f, rule, out, rel, xs};
 
 		if (rule->kind != f->kind || !rule->check)
 			continue;
@@ -685,7 +698,7 @@ static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct 
 	/* meta rules (DFX_KIND_UNKNOWN) judge what the others did: last */
 	for (size_t r = 0; r < dfx_nrules && npg; r++) {
 		const struct dfx_rule *rule = dfx_rules[r];
-		struct dfx_ctx ctx = {ws, f, rule, out, rel};
+		struct dfx_ctx ctx = {ws, f, rule, out, rel, xs};
 
 		if (rule->kind == DFX_KIND_UNKNOWN && rule->check && dfx_rule_judged(&ctx, rule->code))
 			rule->check(&ctx);
@@ -697,7 +710,7 @@ static void check_target(struct dfx_workspace *ws, struct extenders *xs, struct 
    files its rules loaded first, merged in target order afterwards. */
 struct par_check {
 	struct dfx_workspace *ws;
-	struct extenders *xs;
+	struct dfx_extenders *xs;
 	struct dfx_wsfile **t;
 	struct dfx_findings *out;
 	struct dfx_ws_loaded *loaded;
@@ -719,7 +732,7 @@ static bool to_check(const struct dfx_workspace *ws, const struct dfx_wsfile *f)
 
 void dfx_check_all(struct dfx_workspace *ws, struct dfx_findings *out)
 {
-	struct extenders xs = {0};
+	struct dfx_extenders xs = {0};
 	struct par_check p = {ws, &xs, NULL, NULL, NULL};
 	size_t n = 0;
 

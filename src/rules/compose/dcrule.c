@@ -363,14 +363,38 @@ static const struct dfx_compose_service *beside(struct dfx_ctx *ctx, const char 
 	return o;
 }
 
+/* The image `extends: {file: F, service: S}` brings, following bases in other files (8 deep). */
+static const char *extended_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
+{
+	const char *from = ctx->file->path;
+
+	for (int depth = 0; depth < 8 && s->extends_file && s->extends_name; depth++) {
+		char *dir = dfx_path_dir(from), *p = dfx_path_join(dir, s->extends_file);
+		struct dfx_wsfile *w = dfx_ws_find(ctx->ws, p);
+
+		free(dir);
+		free(p);
+		if (!w || w->kind != DFX_KIND_COMPOSE || !w->compose ||
+		    !(s = dfx_compose_service_find(w->compose, s->extends_name)))
+			return NULL;
+		if (s->image_name || s->build.node)
+			return s->image_name;
+		from = w->path;
+	}
+	return NULL;
+}
+
 const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
 {
 	const struct dfx_compose_service *o;
+	const char *img;
 
 	if (s->image_name)
 		return s->image_name;
 	if (s->build.node)
 		return NULL;
+	if ((img = extended_image(ctx, s)) != NULL)
+		return img;
 	o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), s->name);
 	return o ? o->image_name : NULL;
 }
@@ -535,7 +559,8 @@ static bool is_override(const char *path)
  * Compose merges compose.override.y(a)ml into compose.y(a)ml by default
  * (docker-compose.* alike): the service is exposed when the same service
  * of the other file of the pair, in the same directory and in the run,
- * publishes a port or uses the host network.
+ * publishes a port or uses the host network; so is a service that a
+ * service of another file extends (`extends: {file:}`) and publishes.
  */
 static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
 {
@@ -545,7 +570,12 @@ static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
 		o = beside(ctx, override_names, sizeof(override_names) / sizeof(*override_names), name);
 	else if (is_override(ctx->file->path))
 		o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), name);
-	return o && dfx_compose_service_exposed(o);
+	if (o && dfx_compose_service_exposed(o))
+		return true;
+	for (size_t i = 0; (o = dfx_rule_extender(ctx, name, i)) != NULL; i++)
+		if (dfx_compose_service_exposed(o))
+			return true;
+	return false;
 }
 
 void dfx_dc_reach_severity(struct dfx_ctx *ctx, struct dfx_finding *f,

@@ -82,9 +82,11 @@ char *dfx_dc_paren_note(const struct dfx_yaml_ref *ref);
 
 /*
  * The image of a service: its own `image:`; for a service without image
- * and build (an override file's fragment), the image of the same service
- * in the base compose file (compose.yaml, docker-compose.yml, ...) of the
- * same directory when that file is part of the run. NULL when none.
+ * and build, the image of the service it extends in another file
+ * (`extends: {file:, service:}`, followed through further bases), or that
+ * of the same service in the base compose file (compose.yaml,
+ * docker-compose.yml, ...) of the same directory (an override file's
+ * fragment), when that file is part of the run. NULL when none.
  */
 const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_service *s);
 /*
