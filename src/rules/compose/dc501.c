@@ -60,12 +60,12 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			f = dfx_dc_emit(ctx, im.from, im.where,
 				       "end-of-life image: service `%s` uses `%s`%s, a deprecated image that no longer "
 				       "gets security updates",
-				       s->name, img, by_var ? " (with its variable defaults)" : "");
+				       s->name, img, im.var_note);
 		else
 			f = dfx_dc_emit(ctx, im.from, im.where,
 				       "end-of-life image: service `%s` uses `%s`%s: %s %s reached end of life on %s and "
 				       "gets no security updates",
-				       s->name, img, by_var ? " (with its variable defaults)" : "", r.product, r.cycle,
+				       s->name, img, im.var_note, r.product, r.cycle,
 				       date);
 		/* a database's data files do not survive a major upgrade by tag alone */
 		if (f && r.has_rec && !by_var && !r.suggest_only && !r.rec.image_changes && !dfx_db_image(&im.ref)) {
@@ -76,14 +76,14 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			free(desc);
 		} else if (f && r.has_rec) {
 			if (r.has_min && strcmp(r.min.text, r.rec.text))
-				f->hint = dfx_xasprintf("upgrade to `%s` (smallest supported step: `%s`)%s%s",
+				f->hint = dfx_xasprintf("upgrade to `%s` (smallest supported step: `%s`)%s%s%s",
 							r.rec.text, r.min.text,
-							by_var ? "; the tag comes from a variable default" : "",
+							by_var ? "; the tag comes from " : "", by_var ? im.var_source : "",
 							dfx_db_image(&im.ref) ? "; migrate the data (dump and restore, or "
 										"the product's upgrade tool) first" : "");
 			else
-				f->hint = dfx_xasprintf("upgrade to `%s`%s%s", r.rec.text,
-							by_var ? "; the tag comes from a variable default" : "",
+				f->hint = dfx_xasprintf("upgrade to `%s`%s%s%s", r.rec.text,
+							by_var ? "; the tag comes from " : "", by_var ? im.var_source : "",
 							dfx_db_image(&im.ref) ? "; migrate the data (dump and restore, or "
 										"the product's upgrade tool) first" : "");
 		} else if (f) {
@@ -104,7 +104,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			       "unknown release: service `%s` uses `%s`%s, newer than every %s release the end-of-life "
 			       "table (data of %s) knows, the newest being %s: whether it is supported cannot be "
 			       "judged",
-			       s->name, img, by_var ? " (with its variable defaults)" : "", r.image, dfx_image_eol_data_date(),
+			       s->name, img, im.var_note, r.image, dfx_image_eol_data_date(),
 			       r.cycle);
 		if (f) {
 			set_severity(ctx, f, DFX_SEV_LOW);

@@ -35,14 +35,14 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unpinned image: service `%s` uses `%s`%s%s: every pull can bring a different "
 			       "version, and rebuilds are not reproducible",
-			       s->name, im.text, im.by_var ? " (with its variable defaults)" : "",
+			       s->name, im.text, im.var_note,
 			       ref->has_tag ? "" : " without a tag (that is `latest`)");
 	else
 		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unpinned image: service `%s` uses `%s`%s, the floating tag `%s` (a release channel, "
 			       "not a version): every pull can bring a different version, and rebuilds are not "
 			       "reproducible",
-			       s->name, im.text, im.by_var ? " (with its variable defaults)" : "", ref->tag);
+			       s->name, im.text, im.var_note, ref->tag);
 	if (f) {
 		bool pin = dfx_image_pin(ref, &sg) && !sg.image_changes && sg.tag[0];
 
@@ -59,7 +59,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 						sg.text);
 		} else if (pin) {
 			f->hint = dfx_xasprintf("pin a release tag, e.g. `%s`%s", sg.text,
-						im.by_var ? " (in the variable's default)" : "");
+						!im.by_var ? "" : strcmp(im.var_source, ".env") ? " (in the variable's default)" : " (in .env)");
 		} else {
 			f->hint = dfx_xstrdup("pin a release tag (and ideally a digest: `image:tag@sha256:...`)");
 		}

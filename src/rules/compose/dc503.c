@@ -34,7 +34,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 		f = dfx_dc_emit(ctx, im.from, im.where,
 			       "unverified image: service `%s` uses `%s`%s, which is not a Docker Official Image "
 			       "and not from a trusted registry",
-			       s->name, im.text, im.by_var ? " (with its variable defaults)" : "");
+			       s->name, im.text, im.var_note);
 		if (f) {
 			/* the publisher: a Docker Hub namespace, or registry/namespace elsewhere */
 			size_t ns = strcspn(ref->path, "/");

@@ -17,6 +17,7 @@ bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 {
 	const char *img = s->image_name;
 	char *resolved = NULL;
+	bool by_env = false, env_all = false;
 	int rc;
 
 	memset(im, 0, sizeof(*im));
@@ -27,6 +28,14 @@ bool dfx_dc_image_get(struct dfx_ctx *ctx, const struct dfx_compose_service *s, 
 		if (!resolved && !name_only)
 			return false;
 		im->by_var = resolved && strcmp(resolved, img) != 0;
+		by_env = im->by_var && dfx_dc_env_sets(ctx, img, &env_all);
+	}
+	im->var_note = "";
+	if (im->by_var) {
+		im->var_note = !by_env ? " (with its variable defaults)"
+			       : env_all ? " (with the values of .env)"
+					 : " (with the values of .env and its variable defaults)";
+		im->var_source = by_env ? ".env" : "a variable default";
 	}
 	rc = dfx_image_parse(&im->ref, resolved ? resolved : img, NULL);
 	free(resolved);

@@ -18,7 +18,9 @@
 struct dfx_dc_image {
 	const char *text;         /* the value as written */
 	struct dfx_imageref ref;  /* parsed after interpolation with the defaults */
-	bool by_var;              /* the value had variables, replaced by their defaults */
+	bool by_var;              /* the value had variables, replaced by the .env's values or their defaults */
+	const char *var_note;     /* " (with its variable defaults)", " (with the values of .env)", ... or "" */
+	const char *var_source;   /* "a variable default" or ".env" (by_var) */
 	struct dfx_span where;    /* where to report: the value as written */
 	const struct dfx_yaml_ref *from; /* the service's `image:` (for dfx_dc_emit) */
 };

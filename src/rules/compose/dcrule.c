@@ -613,6 +613,24 @@ static const struct dfx_source *dotenv_of(struct dfx_ctx *ctx)
 	return env;
 }
 
+bool dfx_dc_env_sets(struct dfx_ctx *ctx, const char *value, bool *all)
+{
+	const struct dfx_source *env = value && dfx_compose_is_interpolated(value) ? dotenv_of(ctx) : NULL;
+	char *sub;
+	bool changed;
+
+	if (all)
+		*all = false;
+	if (!env)
+		return false;
+	sub = dfx_compose_with_env(value, env->data, env->len);
+	changed = sub && strcmp(sub, value) != 0;
+	if (all && changed)
+		*all = !dfx_compose_is_interpolated(sub);
+	free(sub);
+	return changed;
+}
+
 char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value)
 {
 	const struct dfx_source *env;

@@ -164,6 +164,9 @@ char *dfx_dc_volume_host_path(struct dfx_ctx *ctx, const struct dfx_compose_volu
 /* A value with the .env's values and then the defaults applied (`$$` -> `$`); NULL when a
    variable has neither (its value is unknown). Caller frees. */
 char *dfx_dc_expand(struct dfx_ctx *ctx, const char *value);
+/* Whether the .env beside the checked file sets a variable of the value; *all (may be NULL):
+   it sets every one. */
+bool dfx_dc_env_sets(struct dfx_ctx *ctx, const char *value, bool *all);
 
 /* ASCII case-insensitive prefix test. */
 bool dfx_dc_prefix_nocase(const char *s, const char *prefix);
