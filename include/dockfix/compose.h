@@ -321,6 +321,9 @@ char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const ch
  * *out (caller frees each and the array) lists them without duplicates.
  */
 size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out);
+/* The same for `include:` alone: the files whose services join this file's project (one
+   network, service names as host names). */
+size_t dfx_compose_includes(const struct dfx_compose *c, const char *compose_path, char ***out);
 
 /* ---------------------------------------------------------------- edits */
 

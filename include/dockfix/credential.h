@@ -66,6 +66,9 @@ char *dfx_credential_ref_var(const char *v);
 bool dfx_credential_image(const struct dfx_compose_service *svc, struct dfx_imageref *ref);
 /* Services that name `svc` in depends_on, links, or a host/URL value (caller frees; NULL when none). */
 char *dfx_credential_clients(struct dfx_compose *c, const struct dfx_compose_service *svc);
+/* Whether service o of c connects to the service called `name` (depends_on, links, or a
+   host-named value: URL host, *_HOST), which may be defined in another file of the project. */
+bool dfx_credential_connects(struct dfx_compose *c, const struct dfx_compose_service *o, const char *name);
 
 /* Whether a `depends_on`/`links` list (items `name` or `name:alias`) or
    mapping names service `name`. */

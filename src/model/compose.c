@@ -1210,13 +1210,13 @@ static void include_entry(const struct dfx_compose *c, const struct dfx_yaml_nod
 	}
 }
 
-size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out)
+static size_t related(const struct dfx_compose *c, const char *compose_path, bool extends, char ***out)
 {
 	char *dir = dfx_path_dir(compose_path);
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	for (size_t i = 0; i < c->nservices; i++)
+	for (size_t i = 0; extends && i < c->nservices; i++)
 		add_related(dir, c->services[i].extends_file, out, &n, &cap);
 	for (size_t d = 0; d < c->yaml->ndocs; d++) {
 		const struct dfx_yaml_node *r = dfx_yaml_resolve(c->yaml->docs[d]);
@@ -1234,6 +1234,16 @@ size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path
 	}
 	free(dir);
 	return n;
+}
+
+size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path, char ***out)
+{
+	return related(c, compose_path, true, out);
+}
+
+size_t dfx_compose_includes(const struct dfx_compose *c, const char *compose_path, char ***out)
+{
+	return related(c, compose_path, false, out);
 }
 
 /* ---------------------------------------------------------------- build */

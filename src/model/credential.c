@@ -571,25 +571,28 @@ bool dfx_credential_names(const struct dfx_yaml_node *n, const char *name)
 	return false;
 }
 
+bool dfx_credential_connects(struct dfx_compose *c, const struct dfx_compose_service *o, const char *name)
+{
+	struct dfx_yaml_ref links;
+
+	if (o->depends_on.node && dfx_credential_names(o->depends_on.node, name))
+		return true;
+	if (dfx_compose_service_get(c, o, "links", &links) == 1 && dfx_credential_names(links.node, name))
+		return true;
+	for (size_t k = 0; k < o->nenv; k++)
+		if (o->env[k].value && mentions_host(o->env[k].value, name))
+			return true;
+	return false;
+}
+
 char *dfx_credential_clients(struct dfx_compose *c, const struct dfx_compose_service *svc)
 {
 	struct dfx_buf b = DFX_BUF_INIT;
 
 	for (size_t i = 0; i < c->nservices; i++) {
 		const struct dfx_compose_service *o = &c->services[i];
-		struct dfx_yaml_ref links;
-		bool hit = false;
 
-		if (o == svc)
-			continue;
-		if (o->depends_on.node && dfx_credential_names(o->depends_on.node, svc->name))
-			hit = true;
-		if (!hit && dfx_compose_service_get(c, o, "links", &links) == 1 && dfx_credential_names(links.node, svc->name))
-			hit = true;
-		for (size_t k = 0; !hit && k < o->nenv; k++)
-			if (o->env[k].value && mentions_host(o->env[k].value, svc->name))
-				hit = true;
-		if (hit)
+		if (o != svc && dfx_credential_connects(c, o, svc->name))
 			dfx_buf_addf(&b, "%s%s", b.len ? ", " : "", o->name);
 	}
 	return dfx_buf_detach(&b);

@@ -398,7 +398,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 			f->hint = dfx_xasprintf("the switch comes from an anchor shared by other services: remove it "
 						"there and set %s from a Docker secret", pwvar ? pwvar : "a password");
 		} else {
-			char *clients = dfx_credential_clients(ctx->file->compose, svc);
+			char *clients = dfx_dc_clients(ctx, svc);
 
 			if (clients && *clients)
 				why = dfx_xasprintf("%s connect%s to it without a password, and dockfix cannot update %s",
@@ -426,7 +426,7 @@ static void check_service(struct dfx_ctx *ctx, const struct dfx_compose_service 
 	    !env_get(svc, "MONGO_INITDB_ROOT_USERNAME") && !env_get(svc, "MONGO_INITDB_ROOT_USERNAME_FILE") &&
 	    !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD") && !env_get(svc, "MONGO_INITDB_ROOT_PASSWORD_FILE")) {
 		struct dfx_span at = svc->image.node ? svc->image.node->span : svc->key->span;
-		char *clients = dfx_credential_clients(ctx->file->compose, svc);
+		char *clients = dfx_dc_clients(ctx, svc);
 		struct dfx_finding *f = dfx_emit(ctx, at,
 						   "service `%s`: mongo without MONGO_INITDB_ROOT_USERNAME/PASSWORD runs "
 						   "with authentication off: anyone who reaches port 27017 owns every "

@@ -396,7 +396,7 @@ static void check(struct dfx_ctx *ctx)
 			dfx_image_release(&ref);
 			continue;
 		}
-		clients = dfx_credential_clients(c, svc);
+		clients = dfx_dc_clients(ctx, svc);
 		f = dfx_emit(ctx, svc->image.node->span,
 			       "service `%s` runs %s without a password (no requirepass, --aclfile or configuration "
 			       "file)%s: anyone who reaches port 6379 reads and writes every key, and can turn "

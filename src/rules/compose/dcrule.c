@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dcrule.h"
+#include "dockfix/credential.h"
 #include "dockfix/dotenv.h"
 #include "dockfix/image.h"
 #include "dockfix/secrets.h"
@@ -935,3 +936,168 @@ const struct dfx_compose_service *dfx_dc_service_of(const struct dfx_compose *c,
 	return NULL;
 }
 
+
+/* ---------------------------------------------------------------- the project */
+
+/* A compose file of the run that includes (or extends a service of) the file at `target`:
+   one entry from its `include:` list alone, one from its related files (include and extends). */
+struct referrer {
+	char *target;
+	size_t seq;
+	struct dfx_wsfile *by;
+	bool related;
+};
+
+struct referrers {
+	struct referrer *v;
+	size_t n, cap;
+	uint64_t generation;
+};
+
+static void free_referrers(void *p)
+{
+	struct referrers *r = p;
+
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].target);
+	free(r->v);
+	free(r);
+}
+
+static int cmp_referrer(const void *x, const void *y)
+{
+	const struct referrer *a = x, *b = y;
+	int c = strcmp(a->target, b->target);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_target(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct referrer *)elem)->target);
+}
+
+static void referrers_add(struct referrers *r, struct dfx_wsfile *f, bool related)
+{
+	char **paths;
+	size_t n = related ? dfx_compose_related(f->compose, f->path, &paths)
+			   : dfx_compose_includes(f->compose, f->path, &paths);
+
+	for (size_t k = 0; k < n; k++) {
+		DFX_GROW(r->v, r->n + 1, r->cap);
+		r->v[r->n] = (struct referrer){paths[k], r->n, f, related};
+		r->n++;
+	}
+	free(paths);
+}
+
+/* Every `include:` and `extends: {file:}` of the run's compose files, by the file named: once per run. */
+static const struct referrers *referrers_of(struct dfx_workspace *ws)
+{
+	struct referrers *r = dfx_ws_memo(ws, "DC referrers");
+
+	if (r && r->generation == dfx_ws_generation())
+		return r;
+	r = dfx_xcalloc(1, sizeof(*r));
+	r->generation = dfx_ws_generation();
+	for (size_t i = 0; i < ws->n; i++) {
+		struct dfx_wsfile *f = ws->files[i];
+
+		if (!f->target || f->failed || f->kind != DFX_KIND_COMPOSE || !f->compose)
+			continue;
+		referrers_add(r, f, false);
+		referrers_add(r, f, true);
+	}
+	dfx_qsort(r->v, r->n, sizeof(*r->v), cmp_referrer);
+	dfx_ws_memo_put(ws, "DC referrers", r, free_referrers);
+	return r;
+}
+
+static void project_add(struct dfx_ctx *ctx, const char *path, struct dfx_wsfile ***out, size_t *n, size_t *cap)
+{
+	struct dfx_wsfile *w = dfx_ws_find(ctx->ws, path);
+
+	if (!w || w == ctx->file || w->failed || w->kind != DFX_KIND_COMPOSE || !w->compose)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i] == w)
+			return;
+	dfx_ws_file(ctx->ws, path); /* a file the checked file's findings depend on */
+	DFX_GROW(*out, *n + 1, *cap);
+	(*out)[(*n)++] = w;
+}
+
+size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile ***out)
+{
+	const struct referrers *r = referrers_of(ctx->ws);
+	char *dir = dfx_path_dir(ctx->file->path), **paths;
+	size_t n = 0, cap = 0, np;
+	const char *const *pair = is_base(ctx->file->path) ? override_names
+				  : is_override(ctx->file->path) ? base_names : NULL;
+
+	*out = NULL;
+	for (size_t i = 0; pair && i < 4; i++) {
+		char *p = dfx_path_join(dir, pair[i]);
+
+		project_add(ctx, p, out, &n, &cap);
+		free(p);
+	}
+	free(dir);
+	np = extends ? dfx_compose_related(ctx->file->compose, ctx->file->path, &paths)
+		     : dfx_compose_includes(ctx->file->compose, ctx->file->path, &paths);
+	for (size_t i = 0; i < np; i++) {
+		project_add(ctx, paths[i], out, &n, &cap);
+		free(paths[i]);
+	}
+	free(paths);
+	for (size_t i = dfx_lower_bound(r->v, r->n, sizeof(*r->v), ctx->file->path, cmp_target);
+	     i < r->n && !strcmp(r->v[i].target, ctx->file->path); i++)
+		if (r->v[i].related == extends)
+			project_add(ctx, r->v[i].by->path, out, &n, &cap);
+	return n;
+}
+
+char *dfx_dc_clients(struct dfx_ctx *ctx, const struct dfx_compose_service *svc)
+{
+	struct dfx_wsfile **files;
+	size_t n = dfx_dc_project_files(ctx, false, &files);
+	char *own = dfx_credential_clients(ctx->file->compose, svc);
+	struct dfx_buf b = DFX_BUF_INIT;
+
+	dfx_buf_adds(&b, own ? own : "");
+	free(own);
+	for (size_t i = 0; i < n; i++) {
+		struct dfx_compose *o = files[i]->compose;
+
+		for (size_t k = 0; k < o->nservices; k++) {
+			if (!strcmp(o->services[k].name, svc->name))
+				continue; /* the same service, merged by Compose (an override's fragment) */
+			if (dfx_credential_connects(o, &o->services[k], svc->name))
+				dfx_buf_addf(&b, "%s%s (%s)", b.len ? ", " : "", o->services[k].name, files[i]->path);
+		}
+	}
+	free(files);
+	return dfx_buf_detach(&b);
+}
+
+char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value)
+{
+	struct dfx_wsfile **files;
+	size_t n = dfx_dc_project_files(ctx, true, &files);
+	char *out = NULL;
+
+	for (size_t i = 0; i < n && !out; i++) {
+		const struct dfx_yaml_node *where;
+
+		if (dfx_dc_value_used(files[i]->compose, value, NULL, 0, &where)) {
+			const struct dfx_compose_service *by = dfx_dc_service_of(files[i]->compose, where);
+			unsigned line, col;
+
+			dfx_source_linecol(files[i]->compose->src, where->span.start, &line, &col);
+			out = dfx_xasprintf("line %u of %s%s%s%s holds the same password", line, files[i]->path,
+					    by ? " (service `" : "", by ? by->name : "", by ? "`)" : "");
+		}
+	}
+	free(files);
+	return out;
+}

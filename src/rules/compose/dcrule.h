@@ -183,4 +183,26 @@ bool dfx_dc_value_used(const struct dfx_compose *c, const char *v, const struct 
 /* The service whose definition holds node n, or NULL. */
 const struct dfx_compose_service *dfx_dc_service_of(const struct dfx_compose *c, const struct dfx_yaml_node *n);
 
+/*
+ * The other compose files of the run that Compose runs in one project with
+ * the checked file: the default override pair (compose.yaml with
+ * compose.override.yaml), the files it includes and the files that include
+ * it; with `extends`, also the files one of its services extends and the
+ * files whose services extend one of its. Each becomes a file the checked
+ * file's findings depend on. *out (caller frees the array) lists them.
+ */
+size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile ***out);
+/*
+ * The services that connect to svc (depends_on, links, a URL or *_HOST
+ * naming it): those of the checked file by name, then those of the
+ * project's other files as `name (path)`, comma-separated. Caller frees.
+ */
+char *dfx_dc_clients(struct dfx_ctx *ctx, const struct dfx_compose_service *svc);
+/*
+ * Where another file of the project (extends included) uses password
+ * `value` as dfx_dc_value_used() finds it: a sentence naming the line,
+ * file and service, or NULL. Caller frees.
+ */
+char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value);
+
 #endif
