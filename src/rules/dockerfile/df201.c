@@ -837,6 +837,31 @@ static bool under(const char *a, const char *b)
 	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
 }
 
+/*
+ * A folder of the system rather than of the application: root's home, or
+ * one whose files are the system's programs, libraries or configuration.
+ * `chown -R` there gives the user root's files and clears the setuid bits
+ * of the programs in it (su, passwd, ping), so it is never handed over by a
+ * safe fix. NULL when p is none, else the system folder it is or is under.
+ */
+static const char *system_folder(const char *p)
+{
+	static const char *const exact[] = {"/root", "/usr", "/usr/local", "/usr/share", "/etc", "/var",
+					    "/var/lib", "/home", "/run", "/var/run"};
+	static const char *const below[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/usr/bin", "/usr/sbin",
+					    "/usr/lib", "/usr/libexec", "/usr/local/bin", "/usr/local/sbin",
+					    "/usr/local/lib", "/boot", "/dev", "/proc", "/sys", "/etc/ssl", "/etc/pam.d",
+					    "/etc/sudoers.d", "/root/.ssh"};
+
+	for (size_t i = 0; i < sizeof(exact) / sizeof(*exact); i++)
+		if (!strcmp(p, exact[i]))
+			return exact[i];
+	for (size_t i = 0; i < sizeof(below) / sizeof(*below); i++)
+		if (under(p, below[i]))
+			return below[i];
+	return NULL;
+}
+
 /* The directories the final stage's RUN steps make with mkdir. */
 static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct paths *p)
 {
@@ -1027,6 +1052,7 @@ static void check(struct dfx_ctx *ctx)
 	enum cmd_kind kind;
 	bool vol_before = false, parsed, official = false, b_from_cmd = false;
 	char *wd, *text, *existing, *mount, *why = NULL;
+	const char *sys;
 	size_t at;
 
 	if (!st)
@@ -1216,6 +1242,16 @@ static void check(struct dfx_ctx *ctx)
 			     "/github/workspace (GitHub's Dockerfile support for actions)";
 	if (!unsafe_why && !strcmp(wd, "/") && kind != CMD_READONLY)
 		unsafe_why = "the stage sets no WORKDIR: dockfix cannot tell where the application writes";
+	for (size_t i = 0; !unsafe_why && pl.owner && i < pl.chown.n; i++)
+		if ((sys = system_folder(pl.chown.v[i])) != NULL) {
+			bool same = !strcmp(sys, pl.chown.v[i]);
+
+			why = dfx_xasprintf("the user would be handed %s, a folder of the system%s%s%s: chown -R "
+					    "would give it files root relies on and clear the setuid bits of "
+					    "programs there",
+					    pl.chown.v[i], same ? "" : " (under ", same ? "" : sys, same ? "" : ")");
+			unsafe_why = why;
+		}
 	if (!unsafe_why && pl.mkdirs.n)
 		unsafe_why = "a VOLUME that already exists keeps its old (root) ownership";
 	if (!unsafe_why && (mount = compose_mount(ctx)) != NULL) {
@@ -1298,8 +1334,10 @@ const struct dfx_rule dfx_rule_df201 = {
 		      "runs under a non-root USER), the user tools fit it (node: the built-in `node` user; "
 		      "alpine: addgroup/adduser; Debian, Ubuntu and RHEL-family: groupadd/useradd; a user "
 		      "the Dockerfile already creates or hands files to is reused), the stage sets a "
-		      "WORKDIR, the entrypoint is not a script and runs nothing that needs root, and no "
-		      "VOLUME holds data an existing volume would keep root-owned. The fix then creates "
+		      "WORKDIR, the entrypoint is not a script and runs nothing that needs root, no "
+		      "VOLUME holds data an existing volume would keep root-owned, and nothing it would "
+		      "hand over is a folder of the system (`/root`, `/etc`, `/usr/local`, anything under "
+		      "`/usr/bin` or `/lib`). The fix then creates "
 		      "the user after the stage's last RUN/COPY/ADD (so build steps still run as root), "
 		      "hands it the WORKDIR and the directories the RUN steps make (`chown -R`), and "
 		      "switches to it before CMD and before any VOLUME. Otherwise the same fix is unsafe "
