@@ -544,6 +544,24 @@ static const char *const override_names[] = {
 	"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml",
 };
 
+/* The variable of service s whose entry holds `off` is set again by service o (environments
+   merge by name: o's value is the one Compose runs). */
+static bool env_replaced(const struct dfx_compose_service *s, const struct dfx_compose_service *o, uint32_t off)
+{
+	for (size_t i = 0; i < s->nenv; i++) {
+		const struct dfx_compose_env *e = &s->env[i];
+		uint32_t end = e->value_span.end > e->name_span.end ? e->value_span.end : e->name_span.end;
+
+		if (e->via || !e->name || off < e->name_span.start || off > end)
+			continue;
+		for (size_t k = 0; k < o->nenv; k++)
+			if (o->env[k].name && !strcmp(o->env[k].name, e->name))
+				return true;
+		return false;
+	}
+	return false;
+}
+
 static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out,
 			      size_t from)
 {
@@ -574,13 +592,15 @@ static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, st
 		char *name;
 		bool scalar = false;
 
-		if (fd->src == &f->cur && named_service(fd->message, &at, &len) &&
-		    !strstr(fd->message, "; it also applies to `"))
+		if (fd->src == &f->cur && !strstr(fd->message, "; it also applies to `"))
 			key = dfx_compose_key_at(f->compose, fd->span.start, &owner, &scalar);
-		name = key ? dfx_xstrndup(at, len) : NULL;
+		/* the service the message names, else the one whose key it is at (a variable's finding) */
+		name = !key ? NULL : named_service(fd->message, &at, &len) ? dfx_xstrndup(at, len)
+									  : dfx_xstrdup(owner->name);
 		os = name ? dfx_compose_service_find(ovr, name) : NULL;
 		free(name);
-		if (os && dfx_compose_service_replaces(os, key, scalar)) {
+		if (os && (dfx_compose_service_replaces(os, key, scalar) ||
+			   (!strcmp(key, "environment") && env_replaced(owner, os, fd->span.start)))) {
 			dfx_finding_release(fd);
 			continue;
 		}

@@ -102,6 +102,23 @@ static bool has_auth(char *const *w, size_t n)
 	return false;
 }
 
+/* The service with the command and entrypoint Compose runs: those of the default override file
+   replace the base's. */
+static const struct dfx_compose_service *effective(struct dfx_ctx *ctx, const struct dfx_compose_service *svc,
+						   struct dfx_compose_service *eff)
+{
+	const struct dfx_compose_service *o = dfx_dc_override_service(ctx, svc);
+
+	if (!o || (!o->command.node && !o->entrypoint.node))
+		return svc;
+	*eff = *svc;
+	if (o->command.node)
+		eff->command = o->command;
+	if (o->entrypoint.node)
+		eff->entrypoint = o->entrypoint;
+	return eff;
+}
+
 static enum verdict judge(const struct dfx_compose_service *svc, bool *protected_off)
 {
 	char **cw = NULL, **ew = NULL;
@@ -388,11 +405,13 @@ static void check(struct dfx_ctx *ctx)
 		struct dfx_finding *f;
 		struct dfx_buf note = DFX_BUF_INIT;
 		char *clients, *why = NULL;
+		struct dfx_compose_service eff;
 
 		if (!svc->node || !dfx_credential_image(svc, &ref))
 			continue;
 		kind = dfx_db_image_kind(&ref);
-		if (!kind || strcmp(kind, "redis") || !ref.base || strstr(ref.name, "bitnami") || judge(svc, &protected_off) != V_OPEN) {
+		if (!kind || strcmp(kind, "redis") || !ref.base || strstr(ref.name, "bitnami") ||
+		    judge(effective(ctx, svc, &eff), &protected_off) != V_OPEN) {
 			dfx_image_release(&ref);
 			continue;
 		}
