@@ -5,8 +5,9 @@
  * private key, a URL with an embedded password (`postgres://u:pw@db/x`),
  * or a long high-entropy string. Variables with a credential name are
  * DC101's and DC102's.
- * Unsafe fix: the value moves to the git-ignored .env beside the compose
- * file and the entry becomes `${NAME:?set NAME in .env}`.
+ * Fix: the value moves to the git-ignored .env beside the compose file and
+ * the entry becomes `${NAME:?set NAME in .env}`: safe as DC101's .env move,
+ * unsafe for a value that is only random-looking.
  * Seed: "Secrets in Build Args/ENV" (DATABASE_URL=postgres://user:password
  * @host/db); KICS a88baa34 Passwords And Secrets (Password in URL, token
  * rules); Trivy secret scanner builtin rules; CWE-798.
@@ -58,6 +59,7 @@ static void check(struct dfx_ctx *ctx)
 		const struct dfx_compose_service *svc;
 		const struct dfx_compose_env *e;
 		char *value;
+		enum dfx_applicability a;
 	} *items = NULL;
 	size_t *idx = NULL, n = 0, cap = 0;
 
@@ -70,6 +72,7 @@ static void check(struct dfx_ctx *ctx)
 			struct dfx_finding *f;
 			struct dfx_secretplan p;
 			struct dfx_span at;
+			enum dfx_applicability a;
 			char *red, *value;
 
 			if (!e->name || !e->value || !e->value[0] ||
@@ -104,7 +107,10 @@ static void check(struct dfx_ctx *ctx)
 				dfx_secretplan_fail(&p, "the value also holds ${...} references");
 			else
 				dfx_secretplan_to_dotenv(&p, svc, e, value);
-			f->fix = dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the value to .env");
+			/* a form that is a credential for sure moves as DC101 moves one; a random-looking
+			   string may be configuration (a fresh checkout would then lack it) */
+			a = kind && !strcmp(kind, "high-entropy string") ? DFX_FIX_UNSAFE : DFX_FIX_SAFE;
+			f->fix = dfx_secretplan_fix(&p, a, "move the value to .env");
 			if (!f->fix)
 				f->hint = dfx_xasprintf("move the value to a git-ignored .env and write `${%s:?set %s in "
 							".env}` (%s)", e->name, e->name,
@@ -119,6 +125,7 @@ static void check(struct dfx_ctx *ctx)
 				items[n].svc = svc;
 				items[n].e = e;
 				items[n].value = value;
+				items[n].a = a;
 				idx[n++] = (size_t)(f - ctx->out->v);
 			} else {
 				free(value);
@@ -127,11 +134,15 @@ static void check(struct dfx_ctx *ctx)
 	}
 	if (n > 1) {
 		struct dfx_secretplan p;
+		enum dfx_applicability a = DFX_FIX_SAFE;
 
 		dfx_secretplan_init(&p, ctx);
-		for (size_t k = 0; k < n && !p.failed; k++)
+		for (size_t k = 0; k < n && !p.failed; k++) {
 			dfx_secretplan_to_dotenv(&p, items[k].svc, items[k].e, items[k].value);
-		dfx_secretplan_group(ctx, idx, n, dfx_secretplan_fix(&p, DFX_FIX_UNSAFE, "move the values to .env"));
+			if (items[k].a == DFX_FIX_UNSAFE)
+				a = DFX_FIX_UNSAFE;
+		}
+		dfx_secretplan_group(ctx, idx, n, dfx_secretplan_fix(&p, a, "move the values to .env"));
 		dfx_secretplan_release(&p);
 	}
 	for (size_t k = 0; k < n; k++)
@@ -145,7 +156,7 @@ const struct dfx_rule dfx_rule_dc105 = {
 	.name = "secret-in-environment",
 	.severity = DFX_SEV_HIGH,
 	.kind = DFX_KIND_COMPOSE,
-	.fix = DFX_FIX_UNSAFE,
+	.fix = DFX_FIX_SAFE,
 	.summary = "An environment value is a credential (token, key, password in a URL)",
 	.what = "Checks every `environment` value (map and list form, through merges) for a credential "
 		"by its form: provider tokens (AWS access keys, GitHub, GitLab, Slack, Stripe live keys, "
@@ -162,12 +173,15 @@ const struct dfx_rule dfx_rule_dc105 = {
 	.instead = "services:\n  app:\n    environment:\n"
 		   "      DATABASE_URL: ${DATABASE_URL:?set DATABASE_URL in .env}\n# .env (git-ignored)\n"
 		   "DATABASE_URL=postgres://app:...@db:5432/app",
-	.fix_safety = "Unsafe: the container gets the same value only when Compose runs from the directory "
-		      "of the compose file (where it reads .env) or with `--env-file`; a shell variable of the "
-		      "same name now wins over it. The fix moves the value to the .env beside the compose file "
-		      "(created mode 0600, or appended to; never shown by --diff), writes "
-		      "`${NAME:?set NAME in .env}` in its place, and git-ignores .env. Rotate the credential: it "
-		      "is still in the git history.",
+	.fix_safety = "Safe for a provider token, a private key or a URL with a password: the container "
+		      "gets the same value, as with DC101's move to .env. The fix moves the value to the .env "
+		      "beside the compose file (created mode 0600, or appended to; never shown by --diff), "
+		      "writes `${NAME:?set NAME in .env}` in its place, and git-ignores .env; Compose reads "
+		      "that .env from the project directory (a shell variable of the same name, or "
+		      "`--env-file`, wins over it, as for every `${VAR}` of the file). Unsafe for a value "
+		      "that is only random-looking: it may be configuration that a fresh checkout, without "
+		      "the git-ignored .env, would then lack. Rotate the credential: it is still in the git "
+		      "history.",
 	.refs = "KICS a88baa34 Passwords And Secrets (Password in URL, provider token rules); Trivy secret "
 		"scanning builtin rules; Checkov CKV_SECRET_*; CWE-798",
 	.check = check,
