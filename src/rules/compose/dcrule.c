@@ -1088,7 +1088,18 @@ char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value)
 
 	for (size_t i = 0; i < n && !out; i++) {
 		const struct dfx_yaml_node *where;
+		char *dir = dfx_path_dir(files[i]->path), *env = dfx_path_join(dir, ".env");
+		const struct dfx_source *src = dfx_ws_read(ctx->ws, env);
+		char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
 
+		/* the .env that file interpolates with (its values reach its services) */
+		if (name)
+			out = dfx_xasprintf("%s in %s (read by %s) holds the same password", name, env, files[i]->path);
+		free(name);
+		free(env);
+		free(dir);
+		if (out)
+			break;
 		if (dfx_dc_value_used(files[i]->compose, value, NULL, 0, &where)) {
 			const struct dfx_compose_service *by = dfx_dc_service_of(files[i]->compose, where);
 			unsigned line, col;

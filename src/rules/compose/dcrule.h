@@ -200,8 +200,8 @@ size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile
 char *dfx_dc_clients(struct dfx_ctx *ctx, const struct dfx_compose_service *svc);
 /*
  * Where another file of the project (extends included) uses password
- * `value` as dfx_dc_value_used() finds it: a sentence naming the line,
- * file and service, or NULL. Caller frees.
+ * `value`: in the .env beside it, or as dfx_dc_value_used() finds it; a
+ * sentence naming the place (line, file, service), or NULL. Caller frees.
  */
 char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value);
 
