@@ -56,10 +56,11 @@ struct dfx_ctx {
 /*
  * The i-th service (0, 1, ...) of another compose file of the run that
  * `extends: {file: <the checked file>, service: <service>}`; NULL past the
- * last. Compose runs the base's values in it: a port it publishes exposes
- * what the base defines.
+ * last; *file (may be NULL) is the path of its file. Compose runs the
+ * base's values in it: a port it publishes exposes what the base defines.
  */
-const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i);
+const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i,
+						     const char **file);
 
 /*
  * Report a finding of the running rule at `span` of the checked file.

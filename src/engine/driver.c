@@ -460,14 +460,18 @@ static const struct extender *extenders_of(const struct dfx_extenders *xs, const
 	return *n ? xs->v + lo : NULL;
 }
 
-const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i)
+const struct dfx_compose_service *dfx_rule_extender(const struct dfx_ctx *ctx, const char *service, size_t i,
+						     const char **file)
 {
 	size_t nx;
 	const struct extender *x = ctx->xs ? extenders_of(ctx->xs, ctx->file, &nx) : NULL;
 
 	for (size_t k = 0; x && k < nx; k++)
-		if (x[k].file != ctx->file->path && !strcmp(x[k].svc->extends_name, service) && i-- == 0)
+		if (x[k].file != ctx->file->path && !strcmp(x[k].svc->extends_name, service) && i-- == 0) {
+			if (file)
+				*file = x[k].file;
 			return x[k].svc;
+		}
 	return NULL;
 }
 

@@ -573,7 +573,7 @@ static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
 		o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), name);
 	if (o && dfx_compose_service_exposed(o))
 		return true;
-	for (size_t i = 0; (o = dfx_rule_extender(ctx, name, i)) != NULL; i++)
+	for (size_t i = 0; (o = dfx_rule_extender(ctx, name, i, NULL)) != NULL; i++)
 		if (dfx_compose_service_exposed(o))
 			return true;
 	return false;

@@ -344,16 +344,33 @@ out:
 	return p->failed ? NULL : p->secret_names[p->nsecrets - 1];
 }
 
+/*
+ * A service of another file that extends svc (`extends: {file:}`): Compose
+ * copies svc into that file's project, but not this file's top-level
+ * `secrets:`, and interpolates it with that project's .env. *file is the
+ * extender's file; NULL when none is in the run.
+ */
+static const struct dfx_compose_service *extended_from(struct dfx_secretplan *p, const struct dfx_compose_service *svc,
+						       const char **file)
+{
+	return dfx_rule_extender(p->ctx, svc->name, 0, file);
+}
+
 int dfx_secretplan_grant(struct dfx_secretplan *p, const struct dfx_compose_service *svc, const char *name)
 {
 	struct dfx_secretplan_grant *g = NULL;
 	const struct dfx_yaml_node *cur = svc->secrets_ref.node;
+	const struct dfx_compose_service *x;
+	const char *xfile;
 	struct dfx_buf b = DFX_BUF_INIT;
 	size_t n0 = p->ed.n;
 	int rc;
 
 	if (p->failed)
 		return -1;
+	if ((x = extended_from(p, svc, &xfile)) != NULL)
+		return dfx_secretplan_fail(p, "service `%s` is extended by `%s` of %s, which does not get this file's "
+					      "top-level secrets", svc->name, x->name, xfile);
 	for (size_t i = 0; i < p->ngranted && !g; i++)
 		if (p->granted[i].svc == svc->node)
 			g = &p->granted[i];
@@ -635,10 +652,23 @@ int dfx_secretplan_to_dotenv(struct dfx_secretplan *p, const struct dfx_compose_
 {
 	char *var = upper_ident(e->name), *ref, *line;
 	bool in_plan = false, have = false;
+	const struct dfx_compose_service *x;
+	const char *xfile;
 
 	if (p->failed) {
 		free(var);
 		return -1;
+	}
+	if ((x = extended_from(p, svc, &xfile)) != NULL) {
+		char *xdir = dfx_path_dir(xfile);
+		bool same = !strcmp(xdir, p->cdir);
+
+		free(xdir);
+		if (!same) {
+			free(var);
+			return dfx_secretplan_fail(p, "service `%s` is extended by `%s` of %s, which interpolates with "
+						      "the .env of its own folder", svc->name, x->name, xfile);
+		}
 	}
 	for (unsigned i = 1; i < 100; i++) {
 		char *cur = planned_env(p, var, &in_plan);
@@ -805,7 +835,7 @@ int dfx_secretplan_move(struct dfx_secretplan *p, const struct dfx_cred_site *s,
 			dfx_image_release(&ref);
 		}
 		if (!fv || (filevar && strcmp(fv, filevar)) || service_uses_var(s->svcs[i], s->name) ||
-		    s->svcs[i]->secrets_ref.from_anchor) {
+		    s->svcs[i]->secrets_ref.from_anchor || extended_from(p, s->svcs[i], NULL)) {
 			file_route = false;
 			free(fv);
 			break;
