@@ -2,7 +2,8 @@
  * df105.c - DF105 context-copied-without-dockerignore: `COPY .` / `ADD .`
  * sends the whole build context into the image while the context's
  * .dockerignore is missing or does not exclude `.env*`, `.git`, `*.pem`,
- * `*.key` at every depth. Safe fix: create the .dockerignore, or append the
+ * `*.key` at every depth. Fix (safe unless the context holds a file it
+ * would take out of the image): create the .dockerignore, or append the
  * missing patterns (never removing or reordering a user's line; the user's
  * own `!` re-includes that the new patterns would override are restated
  * after them, unless they re-include a required path); the result is
@@ -55,6 +56,23 @@ static bool all_excluded(const struct dfx_source *ign, const char *add, size_t a
 	dfx_ignore_release(&ig);
 	dfx_buf_release(&all);
 	return ok;
+}
+
+/* Whether the .dockerignore `ign` with `add` appended excludes the file `path`. */
+static bool excludes(const struct dfx_source *ign, const char *add, size_t addlen, const char *path)
+{
+	struct dfx_buf all = DFX_BUF_INIT;
+	struct dfx_ignore ig;
+	bool hit;
+
+	if (ign)
+		dfx_buf_add(&all, ign->data, ign->len);
+	dfx_buf_add(&all, add ? add : "", add ? addlen : 0);
+	dfx_ignore_parse(&ig, DFX_IGNORE_DOCKER, all.ptr, all.len);
+	hit = dfx_ignore_match(&ig, path, false);
+	dfx_ignore_release(&ig);
+	dfx_buf_release(&all);
+	return hit;
 }
 
 /* The file's own `!` pattern that re-includes a probe path of requirement
@@ -113,9 +131,18 @@ static bool runs_git(const struct dfx_dockerfile *df)
 struct ctx_scan {
 	const struct dfx_ignore *ig;
 	char *secret;     /* first secret-looking file, relative to the context */
+	char *kept;       /* first file a required pattern matches (.env*, *.pem, *.key; also
+			     .env.example): the image has it now, the fix would take it out */
 	bool git;
 	unsigned seen;
 };
+
+static bool pattern_named(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, ".env", 4) || (n > 4 && (!strcmp(name + n - 4, ".pem") || !strcmp(name + n - 4, ".key")));
+}
 
 static bool secret_looking(const char *name)
 {
@@ -131,9 +158,9 @@ static void scan_dir(struct ctx_scan *sc, const char *dir, const char *rel, unsi
 	DIR *d;
 	struct dirent *e;
 
-	if (depth > 4 || sc->secret || !(d = opendir(dir)))
+	if (depth > 4 || (sc->secret && sc->kept) || !(d = opendir(dir)))
 		return;
-	while (!sc->secret && sc->seen < 4096 && (e = readdir(d)) != NULL) {
+	while (!(sc->secret && sc->kept) && sc->seen < 4096 && (e = readdir(d)) != NULL) {
 		char *path, *sub;
 		bool is_dir;
 
@@ -152,11 +179,14 @@ static void scan_dir(struct ctx_scan *sc, const char *dir, const char *rel, unsi
 			path = dfx_path_join(dir, e->d_name);
 			scan_dir(sc, path, sub, depth + 1);
 			free(path);
-		} else if ((e->d_type == DT_REG || e->d_type == DT_UNKNOWN) && secret_looking(e->d_name) &&
-			   strcmp(e->d_name, ".env.example") && strcmp(e->d_name, ".env.sample") &&
-			   strcmp(e->d_name, ".env.template")) {
-			sc->secret = sub;
-			sub = NULL;
+		} else if (e->d_type == DT_REG || e->d_type == DT_UNKNOWN) {
+			if (!sc->kept && pattern_named(e->d_name))
+				sc->kept = dfx_xstrdup(sub);
+			if (!sc->secret && secret_looking(e->d_name) && strcmp(e->d_name, ".env.example") &&
+			    strcmp(e->d_name, ".env.sample") && strcmp(e->d_name, ".env.template")) {
+				sc->secret = sub;
+				sub = NULL;
+			}
 		}
 		free(sub);
 	}
@@ -168,6 +198,7 @@ static void free_scan(void *p)
 	struct ctx_scan *sc = p;
 
 	free(sc->secret);
+	free(sc->kept);
 	free(sc);
 }
 
@@ -197,7 +228,7 @@ static void check(struct dfx_ctx *ctx)
 	}
 	/* Severity: critical when a secret-looking file would be sent, high for the
 	   git history, medium when the context holds neither (yet) */
-	struct ctx_scan sc = {&ig, NULL, false, 0};
+	struct ctx_scan sc = {&ig, NULL, NULL, false, 0};
 	const char *context = file->context ? file->context : ".";
 	/* Dockerfiles sharing a context and its .dockerignore (bytes) share the scan */
 	uint64_t h = ign ? dfx_fnv1a(DFX_FNV_OFFSET, ign->data, ign->len) : 0;
@@ -206,6 +237,7 @@ static void check(struct dfx_ctx *ctx)
 
 	if (memo) {
 		sc.secret = memo->secret ? dfx_xstrdup(memo->secret) : NULL;
+		sc.kept = memo->kept ? dfx_xstrdup(memo->kept) : NULL;
 		sc.git = memo->git;
 	} else {
 		scan_dir(&sc, context, "", 0);
@@ -213,6 +245,7 @@ static void check(struct dfx_ctx *ctx)
 		*memo = sc;
 		memo->ig = NULL;
 		memo->secret = sc.secret ? dfx_xstrdup(sc.secret) : NULL;
+		memo->kept = sc.kept ? dfx_xstrdup(sc.kept) : NULL;
 		dfx_ws_memo_put(ctx->ws, key, memo, free_scan);
 	}
 	free(key);
@@ -314,10 +347,15 @@ static void check(struct dfx_ctx *ctx)
 			continue;
 		}
 		{
-			enum dfx_applicability app = nuse ? DFX_FIX_SAFE : DFX_FIX_UNSAFE;
-			char *why = nuse ? dfx_xstrdup("")
-				    : overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)", overridden)
-						 : dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)");
+			bool takes_out = sc.kept && excludes(ign, text.ptr, text.len, sc.kept);
+			enum dfx_applicability app = nuse && !takes_out ? DFX_FIX_SAFE : DFX_FIX_UNSAFE;
+			char *why = !nuse ? (overridden ? dfx_xasprintf(" (unsafe: the file re-includes `%s` on purpose)",
+									overridden)
+						       : dfx_xstrdup(" (unsafe: a RUN step runs git, which may need .git)"))
+				    : takes_out ? dfx_xasprintf(" (unsafe: the image has %s now, and the application or its "
+								"build may read it: give it at run time instead, with "
+								"env_file, a secret or a mounted file)", sc.kept)
+						: dfx_xstrdup("");
 
 			if (ign)
 				f->fix = dfx_fix_new(app, "append %s to %s%s", used.ptr, file->dockerignore, why);
@@ -334,6 +372,7 @@ static void check(struct dfx_ctx *ctx)
 		dfx_buf_release(&text);
 	}
 	free(sc.secret);
+	free(sc.kept);
 	dfx_ignore_release(&ig);
 }
 
@@ -356,15 +395,18 @@ const struct dfx_rule dfx_rule_df105 = {
 	.example = "COPY . /app/    # copies .env, .git, *.pem ...",
 	.instead = "# .dockerignore\n**/.env*\n.git\n**/*.pem\n**/*.key\n\n# or copy explicitly\n"
 		   "COPY package*.json /app/\nCOPY src/ /app/src/",
-	.fix_safety = "Safe. The fix only creates the .dockerignore or appends the missing patterns; "
+	.fix_safety = "Safe when the build context holds none of the files it excludes. The fix only creates the .dockerignore or appends the missing patterns; "
 		      "it never removes or reorders a line. When the file re-includes something with `!` "
 		      "that a new pattern would exclude again, that `!` line is restated after the new "
 		      "patterns so the user's exception still holds - unless it would include a required "
 		      "path again. The result is checked with the .dockerignore matcher itself (order, `!` "
 		      "re-includes): a fix that would not exclude the paths is not offered. A required path "
 		      "the file re-includes on purpose (`!.git`), or .git while a RUN step runs git, is left "
-		      "to an unsafe fix of its own; the other patterns are still appended safely. The "
-		      "image loses only files that should never have been in it.",
+		      "to an unsafe fix of its own; the other patterns are still appended safely. Safe "
+		      "means the image loses nothing it has now: when the context holds a file a new "
+		      "pattern would take out (a `.env` the application loads with dotenv, a certificate "
+		      "or key the server reads; the first 4096 entries, 4 folders deep, are looked at), "
+		      "the fix is unsafe and names it, since the application or its build may read it.",
 	.refs = "hadolint DL3045-adjacent; Docker docs: .dockerignore files; CIS Docker Benchmark 4.10",
 	.check = check,
 };
