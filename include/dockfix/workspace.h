@@ -168,6 +168,14 @@ void dfx_ws_memo_put(struct dfx_workspace *ws, const char *key, void *value, voi
  */
 uint64_t dfx_ws_generation(void);
 /*
+ * The index `key` of the memo while no parse tree changed since it was
+ * built, else a new one: `build` adds its entries (from the workspace's
+ * trees), the workspace sorts it, keeps it under `key` and frees it at the
+ * end of the run.
+ */
+const struct dfx_path_index *dfx_ws_path_index(struct dfx_workspace *ws, const char *key,
+					       void (*build)(struct dfx_workspace *ws, struct dfx_path_index *ix));
+/*
  * Parallel checks (src/engine/driver.c). Between dfx_ws_parallel_begin()
  * and dfx_ws_parallel_end(), dfx_ws_file(), dfx_ws_find() and the memo may
  * be called from several threads: they lock. A file first loaded then is

@@ -71,3 +71,53 @@ char *dfx_path_dir(const char *path)
 		return dfx_xstrdup("/");
 	return dfx_xstrndup(path, (size_t)(slash - path));
 }
+
+/* ---------------------------------------------------------------- path index */
+
+void dfx_path_index_add(struct dfx_path_index *ix, char *path, void *by, const void *what, uint32_t off,
+			bool flag)
+{
+	DFX_GROW(ix->v, ix->n + 1, ix->cap);
+	ix->v[ix->n] = (struct dfx_path_ref){path, ix->n, by, what, off, flag};
+	ix->n++;
+}
+
+static int cmp_ref(const void *x, const void *y)
+{
+	const struct dfx_path_ref *a = x, *b = y;
+	int c = strcmp(a->path, b->path);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void dfx_path_index_sort(struct dfx_path_index *ix)
+{
+	dfx_qsort(ix->v, ix->n, sizeof(*ix->v), cmp_ref);
+}
+
+static int cmp_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct dfx_path_ref *)elem)->path);
+}
+
+size_t dfx_path_index_find(const struct dfx_path_index *ix, const char *path, size_t *end)
+{
+	size_t lo = dfx_lower_bound(ix->v, ix->n, sizeof(*ix->v), path, cmp_key), hi = lo;
+
+	while (hi < ix->n && !strcmp(ix->v[hi].path, path))
+		hi++;
+	*end = hi;
+	return lo;
+}
+
+void dfx_path_index_free(void *p)
+{
+	struct dfx_path_index *ix = p;
+
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->v[i].path);
+	free(ix->v);
+	free(ix);
+}

@@ -437,6 +437,22 @@ uint64_t dfx_ws_generation(void)
 	return parse_generation;
 }
 
+const struct dfx_path_index *dfx_ws_path_index(struct dfx_workspace *ws, const char *key,
+					       void (*build)(struct dfx_workspace *ws, struct dfx_path_index *ix))
+{
+	struct dfx_path_index *ix = dfx_ws_memo(ws, key);
+	uint64_t gen = dfx_ws_generation();
+
+	if (ix && ix->generation == gen)
+		return ix;
+	ix = dfx_xcalloc(1, sizeof(*ix));
+	ix->generation = gen;
+	build(ws, ix);
+	dfx_path_index_sort(ix);
+	dfx_ws_memo_put(ws, key, ix, dfx_path_index_free);
+	return ix;
+}
+
 int dfx_ws_parse(struct dfx_wsfile *f)
 {
 	drop_trees(f); /* bumps parse_generation */

@@ -68,59 +68,10 @@ static char *secret_folder(const char *path)
 	return NULL;
 }
 
-/* A compose file of the run that reads a file as a secret's `file:` or as an env_file. */
-struct reader {
-	char *path;                 /* the file read, spelled from the run's folder */
-	size_t seq;                 /* file order, then entry order */
-	struct dfx_wsfile *f;       /* the compose file */
-	uint32_t off;               /* offset of that entry in f */
-};
-
-/* Every reader of the run by the path it reads: found once while the trees stay the same. */
-struct readers {
-	uint64_t generation;        /* dfx_ws_generation() when built */
-	struct reader *v;
-	size_t n, cap;
-};
-
-static void free_readers(void *p)
+/* Every compose file of the run that reads a file as a secret's `file:` or as an env_file, by the
+   path it reads (spelled from the run's folder): entries `by` the compose file, at offset `off`. */
+static void readers_build(struct dfx_workspace *ws, struct dfx_path_index *ix)
 {
-	struct readers *r = p;
-
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].path);
-	free(r->v);
-	free(r);
-}
-
-static int cmp_reader(const void *x, const void *y)
-{
-	const struct reader *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-
-	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static void reader_add(struct readers *r, struct dfx_wsfile *f, const char *dir, const char *rel, uint32_t off)
-{
-	DFX_GROW(r->v, r->n + 1, r->cap);
-	r->v[r->n] = (struct reader){dfx_path_join(dir, rel), r->n, f, off};
-	r->n++;
-}
-
-static int cmp_path(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct reader *)elem)->path);
-}
-
-static const struct readers *readers_of(struct dfx_workspace *ws)
-{
-	struct readers *r = dfx_ws_memo(ws, "DC106 readers");
-
-	if (r && r->generation == dfx_ws_generation())
-		return r;
-	r = dfx_xcalloc(1, sizeof(*r));
-	r->generation = dfx_ws_generation();
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
 		const struct dfx_compose *c = f->compose;
@@ -133,20 +84,19 @@ static const struct readers *readers_of(struct dfx_workspace *ws)
 			const struct dfx_compose_secret *sc = &c->secrets[k];
 
 			if (!sc->external && local_path(sc->file) && sc->file_ref.node)
-				reader_add(r, f, dir, sc->file, sc->file_ref.node->span.start);
+				dfx_path_index_add(ix, dfx_path_join(dir, sc->file), f, NULL, sc->file_ref.node->span.start,
+						   false);
 		}
 		for (size_t k = 0; k < c->nservices; k++)
 			for (size_t j = 0; j < c->services[k].nenv_files; j++) {
 				const struct dfx_compose_env_file *ef = &c->services[k].env_files[j];
 
 				if (local_path(ef->path))
-					reader_add(r, f, dir, ef->path, ef->node->span.start);
+					dfx_path_index_add(ix, dfx_path_join(dir, ef->path), f, NULL, ef->node->span.start,
+							   false);
 			}
 		free(dir);
 	}
-	dfx_qsort(r->v, r->n, sizeof(*r->v), cmp_reader);
-	dfx_ws_memo_put(ws, "DC106 readers", r, free_readers);
-	return r;
 }
 
 /*
@@ -163,11 +113,12 @@ static bool first_reader(struct dfx_ctx *ctx, const char *path, struct dfx_buf *
 	size_t n = 0, cap = 0;
 	bool first = true;
 
-	const struct readers *rd = readers_of(ws);
+	const struct dfx_path_index *rd = dfx_ws_path_index(ws, "DC106 readers", readers_build);
 	const struct dfx_wsfile *last = NULL;
+	size_t end;
 
-	for (size_t i = dfx_lower_bound(rd->v, rd->n, sizeof(*rd->v), path, cmp_path); i < rd->n && !strcmp(rd->v[i].path, path); i++) {
-		struct dfx_wsfile *f = rd->v[i].f;
+	for (size_t i = dfx_path_index_find(rd, path, &end); i < end; i++) {
+		struct dfx_wsfile *f = rd->v[i].by;
 		uint32_t off = rd->v[i].off;
 
 		if (f == ctx->file || f == last)

@@ -939,78 +939,30 @@ const struct dfx_compose_service *dfx_dc_service_of(const struct dfx_compose *c,
 
 /* ---------------------------------------------------------------- the project */
 
-/* A compose file of the run that includes (or extends a service of) the file at `target`:
-   one entry from its `include:` list alone, one from its related files (include and extends). */
-struct referrer {
-	char *target;
-	size_t seq;
-	struct dfx_wsfile *by;
-	bool related;
-};
-
-struct referrers {
-	struct referrer *v;
-	size_t n, cap;
-	uint64_t generation;
-};
-
-static void free_referrers(void *p)
-{
-	struct referrers *r = p;
-
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].target);
-	free(r->v);
-	free(r);
-}
-
-static int cmp_referrer(const void *x, const void *y)
-{
-	const struct referrer *a = x, *b = y;
-	int c = strcmp(a->target, b->target);
-
-	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int cmp_target(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct referrer *)elem)->target);
-}
-
-static void referrers_add(struct referrers *r, struct dfx_wsfile *f, bool related)
+static void referrers_add(struct dfx_path_index *ix, struct dfx_wsfile *f, bool related)
 {
 	char **paths;
 	size_t n = related ? dfx_compose_related(f->compose, f->path, &paths)
 			   : dfx_compose_includes(f->compose, f->path, &paths);
 
-	for (size_t k = 0; k < n; k++) {
-		DFX_GROW(r->v, r->n + 1, r->cap);
-		r->v[r->n] = (struct referrer){paths[k], r->n, f, related};
-		r->n++;
-	}
+	for (size_t k = 0; k < n; k++)
+		dfx_path_index_add(ix, paths[k], f, NULL, 0, related);
 	free(paths);
 }
 
-/* Every `include:` and `extends: {file:}` of the run's compose files, by the file named: once per run. */
-static const struct referrers *referrers_of(struct dfx_workspace *ws)
+/* Every `include:` and `extends: {file:}` of the run's compose files, by the file named: an entry
+   `by` the file for its `include:` list alone, and one (flag set) for its related files (include and
+   extends). */
+static void referrers_build(struct dfx_workspace *ws, struct dfx_path_index *ix)
 {
-	struct referrers *r = dfx_ws_memo(ws, "DC referrers");
-
-	if (r && r->generation == dfx_ws_generation())
-		return r;
-	r = dfx_xcalloc(1, sizeof(*r));
-	r->generation = dfx_ws_generation();
 	for (size_t i = 0; i < ws->n; i++) {
 		struct dfx_wsfile *f = ws->files[i];
 
 		if (!f->target || f->failed || f->kind != DFX_KIND_COMPOSE || !f->compose)
 			continue;
-		referrers_add(r, f, false);
-		referrers_add(r, f, true);
+		referrers_add(ix, f, false);
+		referrers_add(ix, f, true);
 	}
-	dfx_qsort(r->v, r->n, sizeof(*r->v), cmp_referrer);
-	dfx_ws_memo_put(ws, "DC referrers", r, free_referrers);
-	return r;
 }
 
 static void project_add(struct dfx_ctx *ctx, const char *path, struct dfx_wsfile ***out, size_t *n, size_t *cap)
@@ -1029,9 +981,9 @@ static void project_add(struct dfx_ctx *ctx, const char *path, struct dfx_wsfile
 
 size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile ***out)
 {
-	const struct referrers *r = referrers_of(ctx->ws);
+	const struct dfx_path_index *r = dfx_ws_path_index(ctx->ws, "DC referrers", referrers_build);
 	char *dir = dfx_path_dir(ctx->file->path), **paths;
-	size_t n = 0, cap = 0, np;
+	size_t n = 0, cap = 0, np, end;
 	const char *const *pair = is_base(ctx->file->path) ? override_names
 				  : is_override(ctx->file->path) ? base_names : NULL;
 
@@ -1050,10 +1002,9 @@ size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile
 		free(paths[i]);
 	}
 	free(paths);
-	for (size_t i = dfx_lower_bound(r->v, r->n, sizeof(*r->v), ctx->file->path, cmp_target);
-	     i < r->n && !strcmp(r->v[i].target, ctx->file->path); i++)
-		if (r->v[i].related == extends)
-			project_add(ctx, r->v[i].by->path, out, &n, &cap);
+	for (size_t i = dfx_path_index_find(r, ctx->file->path, &end); i < end; i++)
+		if (r->v[i].flag == extends)
+			project_add(ctx, ((struct dfx_wsfile *)r->v[i].by)->path, out, &n, &cap);
 	return n;
 }
 

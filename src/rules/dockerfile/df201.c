@@ -624,54 +624,12 @@ static bool script_harmless(struct dfx_ctx *ctx, const struct dfx_df_stage *st, 
 
 /* ---------------------------------------------------------------- compose services */
 
-/* The services of the workspace's compose files that build a Dockerfile,
-   by the Dockerfile's clean path: found once while the trees stay the same. */
-struct builder {
-	char *dockerfile;
-	size_t seq; /* file order, then service order */
-	const struct dfx_compose_service *svc;
-};
-
-struct builders {
-	uint64_t generation; /* dfx_ws_generation() when built */
-	struct builder *v;
-	size_t n;
-};
-
-static void free_builders(void *p)
+/* The services of the workspace's compose files that build a Dockerfile, by the Dockerfile's
+   clean path (entries: the service as `what`). */
+static void builders_build(struct dfx_workspace *ws, struct dfx_path_index *ix)
 {
-	struct builders *b = p;
-
-	for (size_t i = 0; i < b->n; i++)
-		free(b->v[i].dockerfile);
-	free(b->v);
-	free(b);
-}
-
-static int cmp_builder(const void *x, const void *y)
-{
-	const struct builder *a = x, *b = y;
-	int c = strcmp(a->dockerfile, b->dockerfile);
-
-	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int cmp_dockerfile(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct builder *)elem)->dockerfile);
-}
-
-static const struct builders *builders_of(struct dfx_workspace *ws)
-{
-	struct builders *b = dfx_ws_memo(ws, "DF201 builders");
-	size_t cap = 0;
-
-	if (b && b->generation == dfx_ws_generation())
-		return b;
-	b = dfx_xcalloc(1, sizeof(*b));
-	b->generation = dfx_ws_generation();
 	for (size_t i = 0; i < ws->n; i++) {
-		const struct dfx_wsfile *cf = ws->files[i];
+		struct dfx_wsfile *cf = ws->files[i];
 		const struct dfx_compose *c = cf->kind == DFX_KIND_COMPOSE ? cf->compose : NULL;
 		const struct dfx_compose_service *s;
 		char *cdir;
@@ -687,17 +645,12 @@ static const struct builders *builders_of(struct dfx_workspace *ws)
 				continue;
 			bctx = dfx_path_join(cdir, bd->context ? bd->context : ".");
 			dfp = dfx_path_join(bctx, bd->dockerfile ? bd->dockerfile : "Dockerfile");
-			DFX_GROW(b->v, b->n + 1, cap);
-			b->v[b->n] = (struct builder){dfx_path_clean(dfp), b->n, s};
-			b->n++;
+			dfx_path_index_add(ix, dfx_path_clean(dfp), cf, s, 0, false);
 			free(dfp);
 			free(bctx);
 		}
 		free(cdir);
 	}
-	dfx_qsort(b->v, b->n, sizeof(*b->v), cmp_builder);
-	dfx_ws_memo_put(ws, "DF201 builders", b, free_builders);
-	return b;
 }
 
 /*
@@ -708,12 +661,12 @@ static const struct builders *builders_of(struct dfx_workspace *ws)
  */
 static char *compose_mount(const struct dfx_ctx *ctx)
 {
-	const struct builders *b = builders_of(ctx->ws);
+	const struct dfx_path_index *b = dfx_ws_path_index(ctx->ws, "DF201 builders", builders_build);
 	char *self = dfx_path_clean(ctx->file->path), *hit = NULL;
-	size_t lo = dfx_lower_bound(b->v, b->n, sizeof(*b->v), self, cmp_dockerfile);
+	size_t end;
 
-	for (size_t i = lo; i < b->n && !hit && !strcmp(b->v[i].dockerfile, self); i++) {
-		const struct dfx_compose_service *s = b->v[i].svc;
+	for (size_t i = dfx_path_index_find(b, self, &end); i < end && !hit; i++) {
+		const struct dfx_compose_service *s = b->v[i].what;
 
 		if (s->user.key)
 			continue; /* a compose `user:` decides the user itself */
