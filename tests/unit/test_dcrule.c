@@ -210,10 +210,12 @@ static void test_ref_span_and_notes(void **state)
 		 "  a:\n    image: x\n    <<: *base\n"
 		 "  b:\n    image: x\n    privileged: true   # own\n");
 	s = svc(e.c, "a");
-	/* through the merge: the `<<: *base` entry of the service */
+	/* through the merge: reported at the key in the anchor, opted out of at the service's `<<: *base` */
 	t = span_text(&e, dfx_dc_ref_span(e.c, &s->privileged));
-	assert_string_equal(t, "<<: *base");
+	assert_string_equal(t, "privileged: true");
 	free(t);
+	assert_int_equal(dfx_dc_ref_site(e.c, &s->privileged),
+			 (uint32_t)(strstr(e.c->src->data, "<<: *base") - e.c->src->data));
 	note = dfx_dc_ref_note(&s->privileged);
 	assert_string_equal(note, ", from the anchor `&base`");
 	free(note);
@@ -230,6 +232,7 @@ static void test_ref_span_and_notes(void **state)
 	note = dfx_dc_ref_note(&s->privileged);
 	assert_string_equal(note, "");
 	free(note);
+	assert_int_equal(dfx_dc_ref_site(e.c, &s->privileged), DFX_NO_SITE);
 	assert_null(dfx_dc_anchor_of(s->privileged.key));
 	env_free(&e);
 }

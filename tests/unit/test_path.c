@@ -111,6 +111,37 @@ static void test_redact(void **state)
 	free(r);
 }
 
+/* Entries of one path come out as one run, in the order they were added. */
+static void test_path_index(void **state)
+{
+	struct dfx_path_index *ix = dfx_xcalloc(1, sizeof(*ix));
+	static const char *const paths[] = {"b/x.env", "a/x.env", "b/x.env", "c", "a/x.env", "b/x.env"};
+	int tags[6];
+	size_t lo, end;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		tags[i] = i;
+		dfx_path_index_add(ix, dfx_xstrdup(paths[i]), &tags[i], NULL, (uint32_t)i, i % 2);
+	}
+	dfx_path_index_sort(ix);
+	lo = dfx_path_index_find(ix, "b/x.env", &end);
+	assert_int_equal(end - lo, 3);
+	assert_int_equal(ix->v[lo].off, 0);
+	assert_int_equal(ix->v[lo + 1].off, 2);
+	assert_int_equal(ix->v[lo + 2].off, 5);
+	assert_ptr_equal(ix->v[lo + 2].by, &tags[5]);
+	lo = dfx_path_index_find(ix, "a/x.env", &end);
+	assert_int_equal(end - lo, 2);
+	assert_true(ix->v[lo].flag);
+	lo = dfx_path_index_find(ix, "b", &end);
+	assert_int_equal(end, lo);
+	lo = dfx_path_index_find(ix, "zz", &end);
+	assert_int_equal(lo, ix->n);
+	assert_int_equal(end, ix->n);
+	dfx_path_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_severity_names),
 		cmocka_unit_test(test_fix_edits),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_path_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
