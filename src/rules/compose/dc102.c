@@ -48,11 +48,6 @@ static const char *database_kind(const struct dfx_cred_site *s)
 	return NULL;
 }
 
-static bool local_path(const char *p)
-{
-	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
-}
-
 /*
  * A client that a rotation of the group's password cannot update: the old
  * value in the .env beside the compose file or in an env_file (where a
@@ -102,31 +97,10 @@ static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const
 			  const char *value)
 {
 	struct dfx_compose *c = ctx->file->compose;
-	char *cdir = dfx_path_dir(ctx->file->path), *dotenv = dfx_path_join(cdir, ".env"), *out = NULL;
-	const struct dfx_source *src = dfx_ws_read(ctx->ws, dotenv);
-	char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+	char *out = dfx_dc_env_holding(ctx, c, ctx->file->path, value, false);
 
-	if (name)
-		out = dfx_xasprintf("%s in %s holds the same password", name, dotenv);
-	free(name);
 	if (!out)
 		out = dfx_dc_value_elsewhere(ctx, value); /* a file Compose runs with this one */
-	for (size_t i = 0; i < c->nservices && !out; i++)
-		for (size_t j = 0; j < c->services[i].nenv_files && !out; j++) {
-			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
-			char *path;
-
-			if (!local_path(ef->path))
-				continue;
-			path = dfx_path_join(cdir, ef->path);
-			src = dfx_ws_read(ctx->ws, path);
-			name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
-			if (name)
-				out = dfx_xasprintf("%s in %s (env_file of service `%s`) holds the same password", name,
-						    path, c->services[i].name);
-			free(name);
-			free(path);
-		}
 	if (!out) {
 		struct dfx_credgraph g;
 		const struct dfx_compose_service **skip;
@@ -156,8 +130,6 @@ static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const
 	}
 	if (!out)
 		out = passwordless_elsewhere(ctx, group, ng);
-	free(dotenv);
-	free(cdir);
 	return out;
 }
 

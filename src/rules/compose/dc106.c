@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcrule.h"
 #include "secretplan.h"
 #include "dockfix/dotenv.h"
 #include "dockfix/ignore.h"
@@ -40,11 +41,6 @@ static bool same_repo(const char *from, const char *path)
 }
 
 /* A path this repository could hold: relative, no variables, not leaving it. */
-static bool local_path(const char *p)
-{
-	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
-}
-
 static bool envish(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -83,7 +79,7 @@ static void readers_build(struct dfx_workspace *ws, struct dfx_path_index *ix)
 		for (size_t k = 0; k < c->nsecrets; k++) {
 			const struct dfx_compose_secret *sc = &c->secrets[k];
 
-			if (!sc->external && local_path(sc->file) && sc->file_ref.node)
+			if (!sc->external && dfx_dc_local_path(sc->file) && sc->file_ref.node)
 				dfx_path_index_add(ix, dfx_path_join(dir, sc->file), f, NULL, sc->file_ref.node->span.start,
 						   false);
 		}
@@ -91,7 +87,7 @@ static void readers_build(struct dfx_workspace *ws, struct dfx_path_index *ix)
 			for (size_t j = 0; j < c->services[k].nenv_files; j++) {
 				const struct dfx_compose_env_file *ef = &c->services[k].env_files[j];
 
-				if (local_path(ef->path))
+				if (dfx_dc_local_path(ef->path))
 					dfx_path_index_add(ix, dfx_path_join(dir, ef->path), f, NULL, ef->node->span.start,
 							   false);
 			}
@@ -275,7 +271,7 @@ static void check(struct dfx_ctx *ctx)
 		const struct dfx_compose_secret *s = &c->secrets[i];
 		char *path;
 
-		if (s->external || !local_path(s->file) || !s->file_ref.node)
+		if (s->external || !dfx_dc_local_path(s->file) || !s->file_ref.node)
 			continue;
 		path = dfx_path_join(cdir, s->file);
 		if (same_repo(ctx->file->path, path)) {
@@ -296,7 +292,7 @@ static void check(struct dfx_ctx *ctx)
 			char *path;
 			bool dup = false;
 
-			if (!local_path(ef->path))
+			if (!dfx_dc_local_path(ef->path))
 				continue;
 			path = dfx_path_join(cdir, ef->path);
 			for (size_t k = 0; k < ndone && !dup; k++)

@@ -1031,6 +1031,43 @@ char *dfx_dc_clients(struct dfx_ctx *ctx, const struct dfx_compose_service *svc)
 	return dfx_buf_detach(&b);
 }
 
+bool dfx_dc_local_path(const char *p)
+{
+	return p && *p && p[0] != '/' && p[0] != '~' && !dfx_compose_is_interpolated(p) && !strstr(p, "://");
+}
+
+char *dfx_dc_env_holding(struct dfx_ctx *ctx, const struct dfx_compose *c, const char *path, const char *value,
+			 bool other)
+{
+	char *cdir = dfx_path_dir(path), *dotenv = dfx_path_join(cdir, ".env"), *out = NULL;
+	const struct dfx_source *src = dfx_ws_read(ctx->ws, dotenv);
+	char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+
+	if (name)
+		out = other ? dfx_xasprintf("%s in %s (read by %s) holds the same password", name, dotenv, path)
+			    : dfx_xasprintf("%s in %s holds the same password", name, dotenv);
+	free(name);
+	for (size_t i = 0; i < c->nservices && !out; i++)
+		for (size_t j = 0; j < c->services[i].nenv_files && !out; j++) {
+			const struct dfx_compose_env_file *ef = &c->services[i].env_files[j];
+			char *p;
+
+			if (!dfx_dc_local_path(ef->path))
+				continue;
+			p = dfx_path_join(cdir, ef->path);
+			src = dfx_ws_read(ctx->ws, p);
+			name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
+			if (name)
+				out = dfx_xasprintf("%s in %s (env_file of service `%s`%s%s) holds the same password", name,
+						    p, c->services[i].name, other ? " of " : "", other ? path : "");
+			free(name);
+			free(p);
+		}
+	free(dotenv);
+	free(cdir);
+	return out;
+}
+
 char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value)
 {
 	struct dfx_wsfile **files;
@@ -1039,17 +1076,9 @@ char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value)
 
 	for (size_t i = 0; i < n && !out; i++) {
 		const struct dfx_yaml_node *where;
-		char *dir = dfx_path_dir(files[i]->path), *env = dfx_path_join(dir, ".env");
-		const struct dfx_source *src = dfx_ws_read(ctx->ws, env);
-		char *name = src ? dfx_dotenv_find_value(src->data, src->len, value) : NULL;
 
-		/* the .env that file interpolates with (its values reach its services) */
-		if (name)
-			out = dfx_xasprintf("%s in %s (read by %s) holds the same password", name, env, files[i]->path);
-		free(name);
-		free(env);
-		free(dir);
-		if (out)
+		/* the .env that file interpolates with, and its services' env_files */
+		if ((out = dfx_dc_env_holding(ctx, files[i]->compose, files[i]->path, value, true)) != NULL)
 			break;
 		if (dfx_dc_value_used(files[i]->compose, value, NULL, 0, &where)) {
 			const struct dfx_compose_service *by = dfx_dc_service_of(files[i]->compose, where);

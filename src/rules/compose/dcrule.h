@@ -204,5 +204,15 @@ char *dfx_dc_clients(struct dfx_ctx *ctx, const struct dfx_compose_service *svc)
  * sentence naming the place (line, file, service), or NULL. Caller frees.
  */
 char *dfx_dc_value_elsewhere(struct dfx_ctx *ctx, const char *value);
+/* A path a compose file names that dockfix may read: relative, no variable, no URL. */
+bool dfx_dc_local_path(const char *p);
+/*
+ * Where the .env beside compose file `path` (model c), or the env_file of
+ * one of its services, holds password `value` (as a value or inside a
+ * URL): a sentence naming the variable and the file (with `other`, also
+ * the compose file that reads it), or NULL. Caller frees.
+ */
+char *dfx_dc_env_holding(struct dfx_ctx *ctx, const struct dfx_compose *c, const char *path, const char *value,
+			 bool other);
 
 #endif
