@@ -564,6 +564,37 @@ static bool in_comma_list(const char *list, const char *tok, size_t n)
  * `alpine` segment (10.0-alpine -> 10.0-alpine3.23). False when it does not
  * fit.
  */
+/*
+ * Whether a token of the original tag after its version (`bullseye` and
+ * `slim` of 20.18.1-bullseye-slim, `jre8` of 7-jre8, `alpine3.18`) is not a
+ * token of the new tag: the move would change the OS release or the
+ * flavour the Dockerfile was written for (26-slim is Debian trixie).
+ */
+static bool lost_token(const char *orig, const char *tag)
+{
+	const char *p = strchr(orig, '-');
+
+	if (!p || !(orig[0] >= '0' && orig[0] <= '9'))
+		return false;
+	while (p && *p) {
+		const char *t = p + 1, *e = strchr(t, '-');
+		size_t n = e ? (size_t)(e - t) : strlen(t);
+		bool found = false;
+
+		for (const char *q = tag; n && *q && !found;) {
+			const char *qe = strchr(q, '-');
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+
+			found = qn == n && !strncmp(q, t, n);
+			q = qe ? qe + 1 : q + qn;
+		}
+		if (n && !found)
+			return true;
+		p = e;
+	}
+	return false;
+}
+
 static bool carry_tokens(const char *carry, const char *orig, char *tag, size_t size, bool *partial)
 {
 	const char *list;
@@ -680,6 +711,8 @@ static bool make_suggestion(const struct dfx_tab_eol *r, const char *value, cons
 	}
 	if (!bare && !carry_tokens(r->carry, orig, sg->tag, sizeof(sg->tag), &sg->partial))
 		return false;
+	if (!bare && orig && lost_token(orig, sg->tag))
+		sg->partial = true;
 	sg->image_changes = strcmp(sg->image, r->image) != 0;
 	if (!bare && ((r->flags & DFX_TAB_EOL_MAJOR) || strchr(r->cycle, '.'))) {
 		long a = leading_number(r->cycle), b = leading_number(sg->tag);

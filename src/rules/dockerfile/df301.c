@@ -231,8 +231,10 @@ const struct dfx_rule dfx_rule_df301 = {
 		      "10.0-noble-chiseled-extra-amd64). When the table marks the move as a suggestion - "
 		      "another image (openjdk -> eclipse-temurin), a major jump (mysql 5.7, php 7), an OS "
 		      "release, a Windows tag (its suffix, ltsc2016 or 1809, is the Windows version it needs), "
-		      "a .NET tag on an OS the new release has no tag for (jammy, bookworm-slim) - the "
-		      "finding carries a hint instead.",
+		      "a .NET tag on an OS the new release has no tag for (jammy, bookworm-slim), a tag "
+		      "segment the new tag would lose (the OS release of node:20-bullseye-slim, whose "
+		      "26-slim is Debian trixie; the Java of tomcat:7-jre8; alpine3.18) - the finding carries "
+		      "a hint instead.",
 	.refs = "endoflife.date; Trivy OS end-of-life detection; CIS Docker Benchmark 4.3 (keep images up to "
 		"date)",
 	.check = check,
