@@ -816,6 +816,32 @@ static const char *system_folder(const char *p)
 }
 
 /* The directories the final stage's RUN steps make with mkdir. */
+/* `rm` with -r, -R, -rf, -fr, --recursive among its options. */
+static bool recursive(const struct dfx_shellwords_cmd *cmd, size_t prog)
+{
+	for (size_t k = prog + 1; k < cmd->argc; k++) {
+		const char *a = cmd->argv[k];
+
+		if (!strcmp(a, "--recursive"))
+			return true;
+		if (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R')))
+			return true;
+	}
+	return false;
+}
+
+/* Drop the paths at or under `dir`. */
+static void drop_under(struct paths *p, const char *dir)
+{
+	for (size_t i = 0; i < p->n;)
+		if (under(p->v[i], dir)) {
+			free(p->v[i]);
+			p->v[i] = p->v[--p->n];
+		} else {
+			i++;
+		}
+}
+
 static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct paths *p)
 {
 	for (size_t i = st->first; i <= st->last; i++) {
@@ -831,24 +857,34 @@ static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_sta
 			const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
 			size_t k = dfx_shellwords_real_prog(cmd);
 
-			if (k >= cmd->argc || strcmp(dfx_shellwords_base(cmd->argv[k]), "mkdir"))
+			bool rm;
+
+			if (k >= cmd->argc)
+				continue;
+			/* a folder made and then removed again (the build's scratch) is not handed over */
+			rm = !strcmp(dfx_shellwords_base(cmd->argv[k]), "rm") && recursive(cmd, k);
+			if (!rm && strcmp(dfx_shellwords_base(cmd->argv[k]), "mkdir"))
 				continue;
 			for (k++; k < cmd->argc; k++) {
 				const char *a = cmd->argv[k];
+				char *abs;
 
 				if (a[0] == '-' || strchr(cmd->raw[k], '$'))
 					continue;
 				if (a[0] == '/') {
-					add_path(p, a);
+					abs = dfx_path_clean(a);
 				} else {
 					char *j = dfx_path_join(wd, a);
-					char *abs = j[0] == '/' ? j : dfx_xasprintf("/%s", j);
 
-					add_path(p, abs);
+					abs = j[0] == '/' ? j : dfx_xasprintf("/%s", j);
 					if (abs != j)
-						free(abs);
-					free(j);
+						free(j);
 				}
+				if (rm)
+					drop_under(p, abs);
+				else
+					add_path(p, abs);
+				free(abs);
 			}
 		}
 		dfx_shellwords_release(&sc);
