@@ -75,11 +75,17 @@ static void check_pair(struct dfx_ctx *ctx, const struct dfx_df_instr *in, size_
 	if (!onbuild && (*fixes)++ < MAX_FIXES) {
 		struct dfx_buf lines = DFX_BUF_INIT;
 		struct dfx_fix *fix = dfx_fix_new(DFX_FIX_UNSAFE, "%s", "");
+		bool every = false;
 		size_t n = dfx_dfedit_secret_fix(fix, ctx->file->path, df, (size_t)(in - df->instrs), k, true, &lines,
-						 NULL, NULL);
+						 NULL, &every);
 
 		free(fix->description);
-		if (n)
+		if (n && every)
+			fix->description = dfx_xasprintf("delete ENV %s; no RUN names it, so every RUN (line%s %s) gets "
+							 "it from the build secret `%s`, as any program may read it from "
+							 "the environment (--mount=type=secret,id=%s,env=%s)",
+							 kv->key, n > 1 ? "s" : "", lines.ptr, id, id, kv->key);
+		else if (n)
 			fix->description = dfx_xasprintf("delete ENV %s; RUN on line%s %s read%s it from the build "
 							 "secret `%s` (--mount=type=secret,id=%s,env=%s)",
 							 kv->key, n > 1 ? "s" : "", lines.ptr, n > 1 ? "" : "s", id, id,
@@ -138,7 +144,9 @@ const struct dfx_rule dfx_rule_df101 = {
 	.fix_safety = "Unsafe. The fix deletes the pair (the whole ENV when it is the only pair), so "
 		      "the image no longer carries the value and the application must receive it at run "
 		      "time (`docker run -e`, compose `environment:` or `secrets:`). RUN steps of the stage "
-		      "(and of stages built from it) that expand the variable get "
+		      "(and of stages built from it) that expand the variable or run a tool known to read "
+		      "it (aws, npm, gh, ...) get - and when none does, every RUN step, since any program may "
+		      "read it from the environment - "
 		      "`--mount=type=secret,id=<name>,env=<NAME>` and must then be built with `docker build "
 		      "--secret id=<name>,env=<NAME>`; `# syntax=docker/dockerfile:1` is added (or an "
 		      "older pinned frontend upgraded) because `env=` needs Dockerfile frontend 1.10.",
