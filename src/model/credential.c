@@ -205,6 +205,36 @@ static bool weak_listed(const char *v)
 	return false;
 }
 
+/*
+ * A value that describes what goes there: `email_sender_password`,
+ * `db-secret-key`: three or more lower-case words joined by `_` or `-`
+ * whose last word names a credential (`secret-key`, two words, is a
+ * default a stack may really use).
+ */
+static bool descriptive(const char *v)
+{
+	static const char *const last[] = {"password", "passwd", "pass", "secret", "token", "key", "apikey", NULL};
+	const char *w = v, *p;
+	unsigned seps = 0;
+
+	for (p = v; *p; p++) {
+		if (*p == '_' || *p == '-') {
+			if (p == w)
+				return false;
+			seps++;
+			w = p + 1;
+		} else if (!(*p >= 'a' && *p <= 'z')) {
+			return false;
+		}
+	}
+	if (seps < 2 || !*w)
+		return false;
+	for (size_t i = 0; last[i]; i++)
+		if (!strcmp(w, last[i]))
+			return true;
+	return false;
+}
+
 static bool placeholder(const char *v)
 {
 	static const char *const words[] = {"your", "change", "replace", "placeholder", "example", "xxxx",
@@ -215,6 +245,17 @@ static bool placeholder(const char *v)
 		if (has_ci(v, words[i]))
 			return true;
 	return false;
+}
+
+/*
+ * A value that says it is no real secret (`email_sender_password`,
+ * `development.unleash-insecure-api-token`): the stack runs with it as it
+ * is, so it is a default anyone reading the file knows, not a secret to
+ * move.
+ */
+static bool telltale(const char *v)
+{
+	return has_ci(v, "insecure") || descriptive(v);
 }
 
 /*
@@ -369,8 +410,10 @@ static const char *weak_reason(const char *v, const char *user)
 		return "the same as the user name";
 	if (weak_listed(v))
 		return "a well-known default";
-	if (placeholder(v))
+	if (placeholder(v) || descriptive(v))
 		return "a placeholder";
+	if (has_ci(v, "insecure"))
+		return "a default that calls itself insecure";
 	if (utf8_chars(v) < 12)
 		return "shorter than 12 characters";
 	if (distinct_chars(v) < 4)
@@ -386,7 +429,7 @@ static const char *weak_reason(const char *v, const char *user)
  */
 static bool weak_for(const char *name, const char *v, const char *user, bool server)
 {
-	bool weak = dfx_weak_password(v, user) || placeholder(v);
+	bool weak = dfx_weak_password(v, user) || placeholder(v) || telltale(v);
 
 	if (!weak)
 		return false;
@@ -398,7 +441,7 @@ static bool weak_for(const char *name, const char *v, const char *user, bool ser
 	   password is (AWS_SECRET_ACCESS_KEY=secret-key, NEXTAUTH_SECRET=abc123) */
 	if (dfx_credential_password_name(name) || strong_name(name))
 		return true;
-	return weak_listed(v) || placeholder(v) || (user && !strcasecmp(v, user)) ||
+	return weak_listed(v) || placeholder(v) || telltale(v) || (user && !strcasecmp(v, user)) ||
 	       (distinct_chars(v) < 4 && utf8_chars(v) >= 8);
 }
 
