@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "dockfix/rule.h"
+#include "dockfix/shellwords.h"
 
 static bool git_url(const char *u)
 {
@@ -22,6 +23,66 @@ static bool git_url(const char *u)
 static bool http_url(const char *u)
 {
 	return !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8);
+}
+
+/* The path the download lands at: DEST, or DEST/<the URL's last segment> for a folder. */
+static char *landing(const char *url, const char *dest)
+{
+	const char *q = strpbrk(url, "?#"), *b;
+	size_t n = q ? (size_t)(q - url) : strlen(url);
+
+	if (!dest || !*dest)
+		return NULL;
+	if (dest[strlen(dest) - 1] != '/')
+		return dfx_xstrdup(dest);
+	for (b = url + n; b > url && b[-1] != '/'; b--)
+		;
+	return dfx_xasprintf("%s%.*s", dest, (int)(url + n - b), b);
+}
+
+/*
+ * Whether a later RUN of the stage checks the downloaded file: `gpg
+ * --verify SIG FILE` (or gpgv) naming it, or `sha256sum -c` / `sha512sum
+ * -c` in a RUN that names it. A check that fails stops the build.
+ */
+static bool verified_later(const struct dfx_dockerfile *df, size_t at, const char *file)
+{
+	size_t last = df->ninstrs ? df->ninstrs - 1 : 0;
+
+	for (size_t s = 0; s < df->nstages; s++)
+		if (df->stages[s].first <= at && at <= df->stages[s].last)
+			last = df->stages[s].last;
+	for (size_t i = at + 1; file && i <= last && i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		struct dfx_shellwords_script sc = {0};
+		bool hit = false;
+
+		if (!dfx_df_is(in, "RUN"))
+			continue;
+		dfx_shellwords_run(&sc, in);
+		for (size_t c = 0; c < sc.n && !hit; c++) {
+			const struct dfx_shellwords_cmd *cmd = &sc.cmds[c];
+			size_t p = dfx_shellwords_real_prog(cmd);
+			const char *b = p < cmd->argc ? dfx_shellwords_base(cmd->argv[p]) : "";
+			bool gpg = !strcmp(b, "gpg") || !strcmp(b, "gpg2") || !strcmp(b, "gpgv");
+			bool sum = !strcmp(b, "sha256sum") || !strcmp(b, "sha512sum");
+			bool verify = !strcmp(b, "gpgv"), names = false;
+
+			if (!gpg && !sum)
+				continue;
+			for (size_t k = p + 1; k < cmd->argc; k++) {
+				verify |= !strcmp(cmd->argv[k], "--verify") || (sum && (!strcmp(cmd->argv[k], "-c") ||
+											  !strcmp(cmd->argv[k], "--check")));
+				names |= !strcmp(cmd->argv[k], file);
+			}
+			/* sha256sum -c reads the name from its input: the RUN's text names the file */
+			hit = verify && (names || (sum && in->args_text && strstr(in->args_text, file)));
+		}
+		dfx_shellwords_release(&sc);
+		if (hit)
+			return true;
+	}
+	return false;
 }
 
 static void check(struct dfx_ctx *ctx)
@@ -44,6 +105,15 @@ static void check(struct dfx_ctx *ctx)
 
 			if (!http_url(u) || git_url(u))
 				continue;
+			{
+				const char *dest = in->json ? in->argv[n - 1] : in->words[n - 1].text;
+				char *file = landing(u, dest);
+				bool checked = verified_later(df, (size_t)(in - df->instrs), file);
+
+				free(file);
+				if (checked)
+					continue;
+			}
 			{
 				/* never print a password embedded in the URL */
 				const char *scheme = strstr(u, "://");
@@ -84,7 +154,9 @@ const struct dfx_rule dfx_rule_df403 = {
 	.fix = DFX_FIX_NONE,
 	.summary = "ADD downloads a URL without --checksum",
 	.what = "Finds ADD instructions (also under ONBUILD) with an `http://` or `https://` source "
-		"and no `--checksum` flag. Git sources (`*.git`, `git@`, `git://`) are left out.",
+		"and no `--checksum` flag. Git sources (`*.git`, `git@`, `git://`) are left out, and so "
+		"are downloads a later RUN of the stage checks: `gpg --verify SIG FILE` (or gpgv) naming "
+		"the file, or `sha256sum -c` / `sha512sum -c` in a RUN that names it.",
 	.why = "Without a checksum the build trusts the server and every network hop to it: a "
 	       "compromised release page, a re-tagged artifact or an intercepted plain-HTTP download "
 	       "lands in the image unnoticed, and two builds of the same Dockerfile can differ. "
