@@ -42,7 +42,7 @@ enum dfx_build_eco dfx_build_scan(const struct dfx_dockerfile *df, size_t stage,
  * name with a build/builder/dev/devel/development/ci/test/tests/
  * devcontainer/toolchain/sdk word (Dockerfile.dev, build.Dockerfile,
  * Dockerfile-ci), or a directory whose name is or has the word test, tests,
- * testdata, testfiles, testing, e2e, fixtures, ci, devcontainer, circleci
+ * testdata, testfiles, testing, e2e, fixtures, ci, integration, devcontainer, circleci
  * (tests/, .devcontainer/, gitlab-ci/, nnp-test/). "__" counts as a
  * directory separator too (flattened paths: owner__repo__tests__Dockerfile).
  */

@@ -92,7 +92,7 @@ const struct dfx_rule dfx_rule_df304 = {
 		"same release: node, python, ruby, debian. Builder stages are not checked, nor a final "
 		"stage that compiles (DF401 splits it into a full builder and a slim runtime stage), nor "
 		"Dockerfiles whose path says they are dev, CI or test images (`Dockerfile.dev`, "
-		"`.devcontainer/`, `tests/`) or whose last stage is a development target (`dev`, "
+		"`.devcontainer/`, `tests/`, `integration/`) or whose last stage is a development target (`dev`, "
 		"`dev-envs`, `test`); -slim, -alpine, Windows and pre-release tags are already "
 		"minimal or have no slim twin.",
 	.why = "The full variants carry compilers, headers, version-control tools and hundreds of "

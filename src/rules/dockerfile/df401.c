@@ -343,7 +343,7 @@ const struct dfx_rule dfx_rule_df401 = {
 		"application of their own (no CMD/ENTRYPOINT, or only a bare shell or interpreter such as "
 		"`bash` or `python3`: base images and build environments) and Dockerfiles that are not "
 		"production images by their path: `Dockerfile.build`, `Dockerfile.dev`, `ci.Dockerfile`, "
-		"and files under `test/`, `tests/`, `testdata/`, `testfiles/`, `e2e/`, `fixtures/`, `ci/` "
+		"and files under `test/`, `tests/`, `testdata/`, `testfiles/`, `e2e/`, `fixtures/`, `ci/`, `integration/` "
 		"or `.devcontainer/`.",
 	.why = "Everything the build needed stays in the image that runs: the source code, dev "
 	       "dependencies, compilers, package caches and often credentials used during the build. "
