@@ -46,9 +46,42 @@ static bool has_22(const char *w)
 	return port(w, n) == 22;
 }
 
+static bool ssh_server_word(const char *w)
+{
+	const char *b = strrchr(w, '/');
+
+	b = b ? b + 1 : w;
+	return !strcmp(b, "sshd") || !strcmp(b, "dropbear");
+}
+
+/* The last CMD or ENTRYPOINT of the final image runs an SSH server (sshd -D): serving SSH is what
+   the image is for (an SSH target, a git-over-SSH server). */
+static bool serves_ssh(const struct dfx_dockerfile *df)
+{
+	bool seen_cmd = false, seen_ep = false;
+
+	for (size_t i = df->ninstrs; i-- > 0;) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		bool cmd = dfx_df_is(in, "CMD"), ep = dfx_df_is(in, "ENTRYPOINT");
+		size_t n;
+
+		if ((!cmd && !ep) || in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage) ||
+		    (cmd && seen_cmd) || (ep && seen_ep))
+			continue;
+		seen_cmd |= cmd;
+		seen_ep |= ep;
+		n = in->json ? in->argc : in->nwords;
+		for (size_t k = 0; k < n; k++)
+			if (ssh_server_word(in->json ? in->argv[k] : in->words[k].text))
+				return true;
+	}
+	return false;
+}
+
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
+	bool purpose = serves_ssh(df);
 
 	for (size_t i = 0; i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];
@@ -65,7 +98,12 @@ static void check(struct dfx_ctx *ctx)
 					       "EXPOSE %s publishes the SSH port: an SSH daemon in the container is a "
 					       "second, separately managed way in",
 					       w);
-				if (f)
+				if (f && purpose)
+					f->hint = dfx_xstrdup("the image runs sshd as its own process, so SSH is what it "
+							      "serves: allow keys only (`PasswordAuthentication no`, "
+							      "`PermitRootLogin no` or `prohibit-password`) and publish the "
+							      "port only where clients need it");
+				else if (f)
 					f->hint = dfx_xstrdup("remove the SSH server and EXPOSE 22; get a shell with "
 							      "`docker exec` / `kubectl exec`, and copy files with "
 							      "`docker cp`");
@@ -84,7 +122,9 @@ const struct dfx_rule dfx_rule_df407 = {
 	.summary = "The image exposes port 22 (SSH)",
 	.what = "Finds EXPOSE of port 22 - `22`, `22/tcp`, or a range that contains it; variables are "
 		"resolved through ARG defaults - in the final stage or a stage it is built from. "
-		"`22/udp` and builder stages are not flagged.",
+		"`22/udp` and builder stages are not flagged. When the image's own process is the SSH "
+		"server (its last CMD or ENTRYPOINT runs sshd or dropbear: an SSH target, a git-over-SSH "
+		"server) the hint hardens the server instead of removing it.",
 	.why = "Exposing 22 means the image runs an SSH daemon: another long-running process with its "
 	       "own keys, passwords and patch level, and a way in that bypasses the runtime's access "
 	       "control and audit (`docker exec`). Host keys baked into the image are shared by "
