@@ -268,10 +268,11 @@ static void check(struct dfx_ctx *ctx)
 			const struct dfx_compose_service *by = dfx_dc_service_of(c, where);
 
 			dfx_source_linecol(c->src, where->span.start, &line, &col);
-			f->hint = dfx_xasprintf("the same password is also used at line %u%s%s%s (not under a "
-						"credential name), where the fix cannot change it: generate a new one, "
-						"change it there and here, and move it to a secret", line,
-						by ? " by service `" : "", by ? by->name : "", by ? "`" : "");
+			f->hint = dfx_xasprintf("the same value is also used at line %u%s%s%s (not under a "
+						"credential name), where the fix cannot change it: generate a new "
+						"password, move it to a secret, and change line %u too if it is the "
+						"same account's", line,
+						by ? " by service `" : "", by ? by->name : "", by ? "`" : "", line);
 		} else if ((stuck = stuck_client(ctx, group, ng, s->value)) != NULL) {
 			f->hint = dfx_xasprintf("%s, where the fix cannot change it: generate a new password and set "
 						"it there and here", stuck);
