@@ -178,10 +178,13 @@ static const char *cmd_switch(const struct dfx_shellwords_cmd *c)
 		if (!strcmp(prog, "rpm") && (!strcmp(w, "--nosignature") || !strcmp(w, "--nodigest") ||
 					     !strcmp(w, "--nofiledigest")))
 			return "rpm --nosignature/--nodigest";
+		/* yarn sets configuration only as `yarn config set KEY VALUE` (no KEY=VALUE form; a
+		   bare `yarn set` is yarn 2's `set version`) */
 		if ((!strcmp(prog, "npm") || !strcmp(prog, "yarn") || !strcmp(prog, "pnpm")) &&
 		    (!strcmp(w, "--strict-ssl=false") ||
 		     (k > p + 1 && !strcmp(c->argv[k - 1], "set") &&
-		      ((!strcmp(w, "strict-ssl") && falsy(nx)) || !strcmp(w, "strict-ssl=false") ||
+		      (strcmp(prog, "yarn") || (k > p + 2 && !strcmp(c->argv[k - 2], "config"))) &&
+		      ((!strcmp(w, "strict-ssl") && falsy(nx)) || (strcmp(prog, "yarn") && !strcmp(w, "strict-ssl=false")) ||
 		       (!strcmp(w, "enableStrictSsl") && falsy(nx))))))
 			return "npm strict-ssl false";
 		if (!strcmp(prog, "git") && ((!strcasecmp(w, "http.sslVerify") && falsy(nx)) ||
@@ -336,7 +339,8 @@ const struct dfx_rule dfx_rule_df405 = {
 		"clusters such as `-fsSLk`), `wget --no-check-certificate`, `pip --trusted-host`, "
 		"`apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/`--force-yes`, apt "
 		"sources with `[trusted=yes]`, `apk --allow-untrusted`, `yum`/`dnf --nogpgcheck` and "
-		"`sslverify=0`, `rpm --nosignature`/`--nodigest`, `npm`/`yarn` `strict-ssl false`, `git "
+		"`sslverify=0`, `rpm --nosignature`/`--nodigest`, `npm`/`pnpm` `strict-ssl false` (yarn: "
+		"`yarn config set strict-ssl false` or `enableStrictSsl false`), `git "
 		"http.sslVerify false` - and ENV, ARG defaults or RUN assignments of GIT_SSL_NO_VERIFY (any "
 		"value: git only checks that it is set), "
 		"NODE_TLS_REJECT_UNAUTHORIZED=0, PYTHONHTTPSVERIFY=0, PIP_TRUSTED_HOST, "
