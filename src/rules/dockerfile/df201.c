@@ -989,11 +989,53 @@ static char *plan_text(const struct dfx_dockerfile *df, const struct plan *pl)
 	return dfx_buf_detach(&b);
 }
 
+static bool has_nocase(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; s && *s; s++)
+		if (!strncasecmp(s, needle, n))
+			return true;
+	return false;
+}
+
+/* The final image serves IIS: built on windows/servercore/iis, or its CMD/ENTRYPOINT runs
+   ServiceMonitor.exe (the tool that keeps the w3svc service running). */
+static bool runs_iis(const struct dfx_dockerfile *df)
+{
+	for (size_t i = 0; i < df->ninstrs; i++) {
+		const struct dfx_df_instr *in = &df->instrs[i];
+		size_t n;
+
+		if (in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage))
+			continue;
+		if (dfx_df_is(in, "FROM") && df->stages[in->stage].image &&
+		    has_nocase(df->stages[in->stage].image, "servercore/iis"))
+			return true;
+		if (!dfx_df_is(in, "CMD") && !dfx_df_is(in, "ENTRYPOINT"))
+			continue;
+		n = in->json ? in->argc : in->nwords;
+		for (size_t k = 0; k < n; k++)
+			if (has_nocase(in->json ? in->argv[k] : in->words[k].text, "servicemonitor"))
+				return true;
+	}
+	return false;
+}
+
 /* Windows images: ContainerUser is the unprivileged account. */
 static void windows_fix(struct dfx_ctx *ctx, struct dfx_finding *f, const struct dfx_df_instr *after)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
-	char *text = dfx_xasprintf("USER ContainerUser%s", dfx_source_eol(df->src));
+	char *text;
+
+	if (runs_iis(df)) {
+		/* ServiceMonitor starts and watches the w3svc service, which needs the administrator */
+		f->hint = dfx_xstrdup("IIS (ServiceMonitor.exe and the w3svc service) needs the administrator "
+				      "account, so `USER ContainerUser` would stop it: keep the site's application "
+				      "pool on its own low-privilege identity instead");
+		return;
+	}
+	text = dfx_xasprintf("USER ContainerUser%s", dfx_source_eol(df->src));
 
 	f->fix = dfx_fix_new(DFX_FIX_UNSAFE, "switch to the unprivileged `ContainerUser` account before CMD "
 			     "(files the application writes must be writable by it)");
@@ -1332,7 +1374,7 @@ const struct dfx_rule dfx_rule_df201 = {
 		      "switches to it before CMD and before any VOLUME. Otherwise the same fix is unsafe "
 		      "and says why. Images that cannot run as non-root get a hint, nginx an unsafe swap to "
 		      "nginxinc/nginx-unprivileged (port 8080), Windows images an unsafe `USER "
-		      "ContainerUser`.",
+		      "ContainerUser` (IIS images a hint: ServiceMonitor and w3svc need the administrator).",
 	.refs = "hadolint DL3002; Trivy DS002; Checkov CKV_DOCKER_3, CKV_DOCKER_8; CIS Docker Benchmark 4.1; the "
 		"images' Dockerfiles and entrypoint scripts (docker-library, nginxinc/docker-nginx-unprivileged, "
 		"linuxserver/docker-baseimage-alpine); GitHub Docs: Dockerfile support for GitHub Actions (USER)",
