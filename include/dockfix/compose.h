@@ -325,6 +325,16 @@ size_t dfx_compose_related(const struct dfx_compose *c, const char *compose_path
    network, service names as host names). */
 size_t dfx_compose_includes(const struct dfx_compose *c, const char *compose_path, char ***out);
 
+/*
+ * The files Compose reads by default in a folder: compose.y(a)ml (and
+ * docker-compose.*) is the base, compose.override.y(a)ml the override it
+ * merges in. The kind of the file at `path` by its name.
+ */
+enum dfx_compose_default { DFX_COMPOSE_OTHER, DFX_COMPOSE_BASE, DFX_COMPOSE_OVERRIDE };
+enum dfx_compose_default dfx_compose_default_kind(const char *path);
+/* The names of that kind, in path order (the order discovery adds them); *n of them. */
+const char *const *dfx_compose_default_names(enum dfx_compose_default kind, size_t *n);
+
 /* ---------------------------------------------------------------- edits */
 
 /*

@@ -69,6 +69,9 @@ char *dfx_credential_clients(struct dfx_compose *c, const struct dfx_compose_ser
 /* Whether service o of c connects to the service called `name` (depends_on, links, or a
    host-named value: URL host, *_HOST), which may be defined in another file of the project. */
 bool dfx_credential_connects(struct dfx_compose *c, const struct dfx_compose_service *o, const char *name);
+/* Whether a client sets a password-named variable (the DB_PASSWORD beside DB_HOST; a client
+   with one for another server is given the benefit of the doubt). */
+bool dfx_credential_sets_password(const struct dfx_compose_service *svc);
 
 /* Whether a `depends_on`/`links` list (items `name` or `name:alias`) or
    mapping names service `name`. */

@@ -173,6 +173,13 @@ uint64_t dfx_ws_generation(void);
  * trees), the workspace sorts it, keeps it under `key` and frees it at the
  * end of the run.
  */
+/*
+ * The first compose file of the run, other than f, in f's folder and named
+ * as the default files of `kind` are (dfx_compose_default_names: the base,
+ * or the override Compose merges into it), parsed; NULL when none. No disk
+ * access.
+ */
+struct dfx_wsfile *dfx_ws_compose_beside(struct dfx_workspace *ws, const struct dfx_wsfile *f, int kind);
 const struct dfx_path_index *dfx_ws_path_index(struct dfx_workspace *ws, const char *key,
 					       void (*build)(struct dfx_workspace *ws, struct dfx_path_index *ix));
 /*

@@ -517,21 +517,6 @@ static void note_extenders(struct dfx_extenders *xs, struct dfx_workspace *ws, s
 	}
 }
 
-/* compose.y(a)ml / docker-compose.y(a)ml: 1; their .override form: 2; else 0. */
-static int compose_default(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	b = b ? b + 1 : path;
-	if (!strncmp(b, "docker-", 7))
-		b += 7;
-	if (!strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml"))
-		return 1;
-	if (!strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml"))
-		return 2;
-	return 0;
-}
-
 /*
  * Compose merges the default override file (compose.override.y(a)ml
  * beside compose.y(a)ml, docker-compose.* alike) into the base file. A
@@ -543,11 +528,6 @@ static int compose_default(const char *path)
  * mappings without those tags merge (ports append), so their findings
  * stay. Both files must be in the run.
  */
-/* The names compose_default() calls 2, in path order (the order discovery adds them). */
-static const char *const override_names[] = {
-	"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml",
-};
-
 /* The variable of service s whose entry holds `off` is set again by service o (environments
    merge by name: o's value is the one Compose runs). */
 static bool env_replaced(const struct dfx_compose_service *s, const struct dfx_compose_service *o, uint32_t off)
@@ -569,25 +549,14 @@ static bool env_replaced(const struct dfx_compose_service *s, const struct dfx_c
 static void cancel_overridden(struct dfx_workspace *ws, struct dfx_wsfile *f, struct dfx_findings *out,
 			      size_t from)
 {
-	const struct dfx_compose *ovr = NULL;
-	char *dir;
+	const struct dfx_compose *ovr;
+	struct dfx_wsfile *o;
 	size_t w = from;
 
-	if (compose_default(f->path) != 1)
+	if (dfx_compose_default_kind(f->path) != DFX_COMPOSE_BASE ||
+	    !(o = dfx_ws_compose_beside(ws, f, DFX_COMPOSE_OVERRIDE)))
 		return;
-	/* the override beside it, looked up by name (not by walking every file of the run) */
-	dir = dfx_path_dir(f->path);
-	for (size_t i = 0; i < sizeof(override_names) / sizeof(*override_names) && !ovr; i++) {
-		char *p = dfx_path_join(dir, override_names[i]);
-		struct dfx_wsfile *o = dfx_ws_find(ws, p);
-
-		if (o && o != f && o->kind == DFX_KIND_COMPOSE && o->compose)
-			ovr = o->compose;
-		free(p);
-	}
-	free(dir);
-	if (!ovr)
-		return;
+	ovr = o->compose;
 	for (size_t i = from; i < out->n; i++) {
 		struct dfx_finding *fd = &out->v[i];
 		const struct dfx_compose_service *owner, *os;

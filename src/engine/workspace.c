@@ -437,6 +437,25 @@ uint64_t dfx_ws_generation(void)
 	return parse_generation;
 }
 
+struct dfx_wsfile *dfx_ws_compose_beside(struct dfx_workspace *ws, const struct dfx_wsfile *f, int kind)
+{
+	size_t n;
+	const char *const *names = dfx_compose_default_names((enum dfx_compose_default)kind, &n);
+	char *dir = dfx_path_dir(f->path);
+	struct dfx_wsfile *hit = NULL;
+
+	for (size_t i = 0; i < n && !hit; i++) {
+		char *p = dfx_path_join(dir, names[i]);
+		struct dfx_wsfile *w = dfx_ws_find(ws, p);
+
+		if (w && w != f && w->kind == DFX_KIND_COMPOSE && w->compose)
+			hit = w;
+		free(p);
+	}
+	free(dir);
+	return hit;
+}
+
 const struct dfx_path_index *dfx_ws_path_index(struct dfx_workspace *ws, const char *key,
 					       void (*build)(struct dfx_workspace *ws, struct dfx_path_index *ix))
 {

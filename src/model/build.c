@@ -222,8 +222,8 @@ bool dfx_build_nonprod_path(const char *path)
 {
 	static const char *const name_toks[] = {"build", "builder", "dev", "devel", "development", "ci", "test",
 						"tests", "devcontainer", "toolchain", "sdk", NULL};
-	static const char *const dirs[] = {"test", "tests", "testdata", "testfiles", "testing", "e2e", "fixtures", "ci", "integration",
-					   "devcontainer", "circleci", NULL};
+	static const char *const dirs[] = {"test", "tests", "testdata", "testfiles", "testing", "e2e", "fixtures", "ci",
+					   "integration", "devcontainer", "circleci", NULL};
 	const char *p = path, *base = path;
 
 	/* directories: components before the last '/' or "__" */

@@ -1246,6 +1246,30 @@ size_t dfx_compose_includes(const struct dfx_compose *c, const char *compose_pat
 	return related(c, compose_path, false, out);
 }
 
+enum dfx_compose_default dfx_compose_default_kind(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	b = b ? b + 1 : path;
+	if (!strncmp(b, "docker-", 7))
+		b += 7;
+	if (!strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml"))
+		return DFX_COMPOSE_BASE;
+	if (!strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml"))
+		return DFX_COMPOSE_OVERRIDE;
+	return DFX_COMPOSE_OTHER;
+}
+
+const char *const *dfx_compose_default_names(enum dfx_compose_default kind, size_t *n)
+{
+	static const char *const base[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+	static const char *const ovr[] = {"compose.override.yaml", "compose.override.yml",
+					  "docker-compose.override.yaml", "docker-compose.override.yml"};
+
+	*n = kind == DFX_COMPOSE_OTHER ? 0 : 4;
+	return kind == DFX_COMPOSE_BASE ? base : kind == DFX_COMPOSE_OVERRIDE ? ovr : NULL;
+}
+
 /* ---------------------------------------------------------------- build */
 
 char *dfx_compose_build_dockerfile(const struct dfx_compose_service *s, const char *compose_path,

@@ -614,6 +614,14 @@ bool dfx_credential_names(const struct dfx_yaml_node *n, const char *name)
 	return false;
 }
 
+bool dfx_credential_sets_password(const struct dfx_compose_service *svc)
+{
+	for (size_t i = 0; i < svc->nenv; i++)
+		if (svc->env[i].name && dfx_credential_password_name(svc->env[i].name))
+			return true;
+	return false;
+}
+
 bool dfx_credential_connects(struct dfx_compose *c, const struct dfx_compose_service *o, const char *name)
 {
 	struct dfx_yaml_ref links;

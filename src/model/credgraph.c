@@ -29,16 +29,6 @@ static bool host_var(const char *n)
 	       ends_ci(n, "DBHOST") || ends_ci(n, "_HOSTS");
 }
 
-/* Whether the client sets a password-named variable (the DB_PASSWORD beside DB_HOST; a client
-   with one for another server is given the benefit of the doubt). */
-static bool client_password(const struct dfx_compose_service *svc)
-{
-	for (size_t i = 0; i < svc->nenv; i++)
-		if (svc->env[i].name && dfx_credential_password_name(svc->env[i].name))
-			return true;
-	return false;
-}
-
 static void add(struct dfx_credgraph *g, const struct dfx_compose_service *client,
 		const struct dfx_compose_service *server, enum dfx_credlink_kind kind,
 		const struct dfx_compose_env *via, bool password)
@@ -194,7 +184,7 @@ void dfx_credgraph_build(const struct dfx_compose *c, struct dfx_credgraph *g)
 	}
 	for (size_t k = 0; k < c->nservices; k++) {
 		const struct dfx_compose_service *cl = &c->services[k];
-		bool cpw = client_password(cl);
+		bool cpw = dfx_credential_sets_password(cl);
 		struct dfx_yaml_ref links;
 
 		memset(hit, 0, c->nservices);

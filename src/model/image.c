@@ -554,6 +554,30 @@ static bool in_comma_list(const char *list, const char *tok, size_t n)
 }
 
 /*
+ * Whether a token of the original tag after its version (`bullseye` and
+ * `slim` of 20.18.1-bullseye-slim, `jre8` of 7-jre8, `alpine3.18`) is not a
+ * segment of the new tag: the move would change the OS release or the
+ * flavour the Dockerfile was written for (26-slim is Debian trixie).
+ */
+static bool lost_token(const char *orig, const char *tag)
+{
+	const char *p = strchr(orig, '-');
+
+	if (!p || !is_digit((unsigned char)orig[0]))
+		return false;
+	while (p) {
+		const char *t = p + 1;
+		size_t n;
+
+		p = strchr(t, '-');
+		n = p ? (size_t)(p - t) : strlen(t);
+		if (n && !has_segment(tag, t, n))
+			return true;
+	}
+	return false;
+}
+
+/*
  * eol.md section 5 step 6: carry the flavour tokens of the original tag
  * (those in the row's list) into the replacement tag, after its first
  * '-' segment (after_version) or at its end (at_end). Suite and Alpine pins
@@ -564,37 +588,6 @@ static bool in_comma_list(const char *list, const char *tok, size_t n)
  * `alpine` segment (10.0-alpine -> 10.0-alpine3.23). False when it does not
  * fit.
  */
-/*
- * Whether a token of the original tag after its version (`bullseye` and
- * `slim` of 20.18.1-bullseye-slim, `jre8` of 7-jre8, `alpine3.18`) is not a
- * token of the new tag: the move would change the OS release or the
- * flavour the Dockerfile was written for (26-slim is Debian trixie).
- */
-static bool lost_token(const char *orig, const char *tag)
-{
-	const char *p = strchr(orig, '-');
-
-	if (!p || !(orig[0] >= '0' && orig[0] <= '9'))
-		return false;
-	while (p && *p) {
-		const char *t = p + 1, *e = strchr(t, '-');
-		size_t n = e ? (size_t)(e - t) : strlen(t);
-		bool found = false;
-
-		for (const char *q = tag; n && *q && !found;) {
-			const char *qe = strchr(q, '-');
-			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
-
-			found = qn == n && !strncmp(q, t, n);
-			q = qe ? qe + 1 : q + qn;
-		}
-		if (n && !found)
-			return true;
-		p = e;
-	}
-	return false;
-}
-
 static bool carry_tokens(const char *carry, const char *orig, char *tag, size_t size, bool *partial)
 {
 	const char *list;

@@ -48,23 +48,6 @@ static const char *database_kind(const struct dfx_cred_site *s)
 	return NULL;
 }
 
-/*
- * A client that a rotation of the group's password cannot update: the old
- * value in the .env beside the compose file or in an env_file (where a
- * client reads it as a variable or inside a URL), in another compose file
- * of the project (override, include, extends), or a service that
- * connects to the group's server and sets no password of its own (it uses
- * a built-in default, or one from outside the file). Returns a sentence
- * naming it (caller frees), or NULL.
- */
-static bool sets_password(const struct dfx_compose_service *o)
-{
-	for (size_t i = 0; i < o->nenv; i++)
-		if (o->env[i].name && dfx_credential_password_name(o->env[i].name))
-			return true;
-	return false;
-}
-
 /* A service of another file of the project that connects to a server of the group without a
    password of its own (a sentence naming it, or NULL). */
 static char *passwordless_elsewhere(struct dfx_ctx *ctx, const struct dfx_cred_site *const *group, size_t ng)
@@ -76,23 +59,36 @@ static char *passwordless_elsewhere(struct dfx_ctx *ctx, const struct dfx_cred_s
 	for (size_t i = 0; i < nf && !out; i++) {
 		struct dfx_compose *o = files[i]->compose;
 
-		for (size_t j = 0; j < o->nservices && !out; j++)
+		for (size_t j = 0; j < o->nservices && !out; j++) {
+			const struct dfx_compose_service *cl = &o->services[j];
+
+			if (dfx_credential_sets_password(cl))
+				continue;
 			for (size_t k = 0; k < ng && !out; k++)
 				for (size_t t = 0; group[k]->server && t < group[k]->nsvcs && !out; t++) {
 					const char *server = group[k]->svcs[t]->name;
 
-					if (strcmp(o->services[j].name, server) && !sets_password(&o->services[j]) &&
-					    dfx_credential_connects(o, &o->services[j], server))
+					if (strcmp(cl->name, server) && dfx_credential_connects(o, cl, server))
 						out = dfx_xasprintf("service `%s` of %s connects to `%s` and sets no password "
 								    "for it (it uses a built-in default or one from "
 								    "elsewhere)",
-								    o->services[j].name, files[i]->path, server);
+								    cl->name, files[i]->path, server);
 				}
+		}
 	}
 	free(files);
 	return out;
 }
 
+/*
+ * A client that a rotation of the group's password cannot update: the old
+ * value in the .env beside the compose file or in an env_file (where a
+ * client reads it as a variable or inside a URL), in another compose file
+ * of the project (override, include, extends), or a service that
+ * connects to the group's server and sets no password of its own (it uses
+ * a built-in default, or one from outside the file). Returns a sentence
+ * naming it (caller frees), or NULL.
+ */
 static char *stuck_client(struct dfx_ctx *ctx, const struct dfx_cred_site *const *group, size_t ng,
 			  const char *value)
 {

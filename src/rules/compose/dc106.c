@@ -40,7 +40,6 @@ static bool same_repo(const char *from, const char *path)
 	return in;
 }
 
-/* A path this repository could hold: relative, no variables, not leaving it. */
 static bool envish(const char *path)
 {
 	const char *b = strrchr(path, '/');

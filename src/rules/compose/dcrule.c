@@ -325,43 +325,25 @@ const char *dfx_dc_observes_host(const struct dfx_compose_service *s)
 	return NULL;
 }
 
-static const char *base_name(const char *path)
+/* Service `svc` of the default compose file of `kind` beside the checked file, when it is in the run. */
+static const struct dfx_compose_service *beside(struct dfx_ctx *ctx, enum dfx_compose_default kind, const char *svc)
 {
-	const char *s = strrchr(path, '/');
+	struct dfx_wsfile *w = dfx_ws_compose_beside(ctx->ws, ctx->file, kind);
 
-	return s ? s + 1 : path;
+	return w ? dfx_compose_service_find(w->compose, svc) : NULL;
 }
 
-static bool is_base(const char *path)
+/* The other file of the default pair: the override for a base file, the base for an override. */
+static enum dfx_compose_default pair_of(const char *path)
 {
-	const char *b = base_name(path);
-
-	if (!strncmp(b, "docker-", 7))
-		b += 7;
-	return !strcmp(b, "compose.yaml") || !strcmp(b, "compose.yml");
-}
-
-static const char *const base_names[] = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
-static const char *const override_names[] = {"compose.override.yaml", "compose.override.yml",
-					     "docker-compose.override.yaml", "docker-compose.override.yml"};
-
-/* Service `svc` of the first file of `names` beside the checked file that is in the run (not itself). */
-static const struct dfx_compose_service *beside(struct dfx_ctx *ctx, const char *const *names, size_t n,
-						const char *svc)
-{
-	char *dir = dfx_path_dir(ctx->file->path);
-	const struct dfx_compose_service *o = NULL;
-
-	for (size_t i = 0; i < n && !o; i++) {
-		char *p = dfx_path_join(dir, names[i]);
-		struct dfx_wsfile *w = dfx_ws_find(ctx->ws, p);
-
-		if (w && w != ctx->file && w->kind == DFX_KIND_COMPOSE && w->compose)
-			o = dfx_compose_service_find(w->compose, svc);
-		free(p);
+	switch (dfx_compose_default_kind(path)) {
+	case DFX_COMPOSE_BASE:
+		return DFX_COMPOSE_OVERRIDE;
+	case DFX_COMPOSE_OVERRIDE:
+		return DFX_COMPOSE_BASE;
+	default:
+		return DFX_COMPOSE_OTHER;
 	}
-	free(dir);
-	return o;
 }
 
 /* The image `extends: {file: F, service: S}` brings, following bases in other files (8 deep). */
@@ -396,15 +378,15 @@ const char *dfx_dc_service_image(struct dfx_ctx *ctx, const struct dfx_compose_s
 		return NULL;
 	if ((img = extended_image(ctx, s)) != NULL)
 		return img;
-	o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), s->name);
+	o = beside(ctx, DFX_COMPOSE_BASE, s->name);
 	return o ? o->image_name : NULL;
 }
 
 const struct dfx_compose_service *dfx_dc_override_service(struct dfx_ctx *ctx, const struct dfx_compose_service *s)
 {
-	if (!is_base(ctx->file->path))
+	if (dfx_compose_default_kind(ctx->file->path) != DFX_COMPOSE_BASE)
 		return NULL;
-	return beside(ctx, override_names, sizeof(override_names) / sizeof(*override_names), s->name);
+	return beside(ctx, DFX_COMPOSE_OVERRIDE, s->name);
 }
 
 /* ---------------------------------------------------------------- ports */
@@ -547,15 +529,6 @@ const char *dfx_dc_security_opt_disables(const char *opt)
 
 /* ---------------------------------------------------------------- reachability */
 
-static bool is_override(const char *path)
-{
-	const char *b = base_name(path);
-
-	if (!strncmp(b, "docker-", 7))
-		b += 7;
-	return !strcmp(b, "compose.override.yaml") || !strcmp(b, "compose.override.yml");
-}
-
 /*
  * Compose merges compose.override.y(a)ml into compose.y(a)ml by default
  * (docker-compose.* alike): the service is exposed when the same service
@@ -565,12 +538,9 @@ static bool is_override(const char *path)
  */
 static bool merged_exposed(struct dfx_ctx *ctx, const char *name)
 {
-	const struct dfx_compose_service *o = NULL;
+	enum dfx_compose_default other = pair_of(ctx->file->path);
+	const struct dfx_compose_service *o = other != DFX_COMPOSE_OTHER ? beside(ctx, other, name) : NULL;
 
-	if (is_base(ctx->file->path))
-		o = beside(ctx, override_names, sizeof(override_names) / sizeof(*override_names), name);
-	else if (is_override(ctx->file->path))
-		o = beside(ctx, base_names, sizeof(base_names) / sizeof(*base_names), name);
 	if (o && dfx_compose_service_exposed(o))
 		return true;
 	for (size_t i = 0; (o = dfx_rule_extender(ctx, name, i, NULL)) != NULL; i++)
@@ -982,19 +952,14 @@ static void project_add(struct dfx_ctx *ctx, const char *path, struct dfx_wsfile
 size_t dfx_dc_project_files(struct dfx_ctx *ctx, bool extends, struct dfx_wsfile ***out)
 {
 	const struct dfx_path_index *r = dfx_ws_path_index(ctx->ws, "DC referrers", referrers_build);
-	char *dir = dfx_path_dir(ctx->file->path), **paths;
+	enum dfx_compose_default other = pair_of(ctx->file->path);
+	struct dfx_wsfile *pair = other != DFX_COMPOSE_OTHER ? dfx_ws_compose_beside(ctx->ws, ctx->file, other) : NULL;
+	char **paths;
 	size_t n = 0, cap = 0, np, end;
-	const char *const *pair = is_base(ctx->file->path) ? override_names
-				  : is_override(ctx->file->path) ? base_names : NULL;
 
 	*out = NULL;
-	for (size_t i = 0; pair && i < 4; i++) {
-		char *p = dfx_path_join(dir, pair[i]);
-
-		project_add(ctx, p, out, &n, &cap);
-		free(p);
-	}
-	free(dir);
+	if (pair)
+		project_add(ctx, pair->path, out, &n, &cap);
 	np = extends ? dfx_compose_related(ctx->file->compose, ctx->file->path, &paths)
 		     : dfx_compose_includes(ctx->file->compose, ctx->file->path, &paths);
 	for (size_t i = 0; i < np; i++) {

@@ -242,21 +242,6 @@ static bool listed(const char *const *v, const char *w)
 	return false;
 }
 
-/* The last instruction `cmd` in the stage or the stages it is built from. */
-static const struct dfx_df_instr *last_of(const struct dfx_dockerfile *df, const struct dfx_df_stage *st,
-					  const char *cmd)
-{
-	size_t guard = 0;
-
-	for (;;) {
-		for (size_t i = st->last + 1; i-- > st->first;)
-			if (dfx_df_is(&df->instrs[i], cmd))
-				return &df->instrs[i];
-		if (st->parent < 0 || (size_t)st->parent >= df->nstages || guard++ > df->nstages)
-			return NULL;
-		st = &df->stages[st->parent];
-	}
-}
 
 /* How the container's process starts, as far as the Dockerfile says. */
 struct start {
@@ -339,7 +324,7 @@ static void judge_words(struct start *s, const struct dfx_df_instr *in)
 
 static void how_it_starts(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct start *s)
 {
-	const struct dfx_df_instr *ep = last_of(df, st, "ENTRYPOINT"), *cmd = last_of(df, st, "CMD");
+	const struct dfx_df_instr *ep = dfx_dfhelp_last_of(df, st, "ENTRYPOINT"), *cmd = dfx_dfhelp_last_of(df, st, "CMD");
 	int idx = (int)(st - df->stages);
 	size_t guard = 0;
 
@@ -462,7 +447,7 @@ static enum cmd_kind argv_kind(const char *const *argv, size_t argc, unsigned de
  */
 static enum cmd_kind command_kind(const struct dfx_dockerfile *df, const struct dfx_df_stage *st)
 {
-	const struct dfx_df_instr *ep = last_of(df, st, "ENTRYPOINT"), *cmd = last_of(df, st, "CMD");
+	const struct dfx_df_instr *ep = dfx_dfhelp_last_of(df, st, "ENTRYPOINT"), *cmd = dfx_dfhelp_last_of(df, st, "CMD");
 	const struct dfx_df_instr *parts[2];
 	const char **argv = NULL;
 	size_t argc = 0, cap = 0, np = 0;
@@ -815,7 +800,6 @@ static const char *system_folder(const char *p)
 	return NULL;
 }
 
-/* The directories the final stage's RUN steps make with mkdir. */
 /* `rm` with -r, -R, -rf, -fr, --recursive among its options. */
 static bool recursive(const struct dfx_shellwords_cmd *cmd, size_t prog)
 {
@@ -842,6 +826,7 @@ static void drop_under(struct paths *p, const char *dir)
 		}
 }
 
+/* The directories the final stage's RUN steps make with mkdir (and do not remove again). */
 static void mkdir_paths(const struct dfx_dockerfile *df, const struct dfx_df_stage *st, struct paths *p)
 {
 	for (size_t i = st->first; i <= st->last; i++) {
@@ -999,27 +984,19 @@ static bool has_nocase(const char *s, const char *needle)
 	return false;
 }
 
-/* The final image serves IIS: built on windows/servercore/iis, or its CMD/ENTRYPOINT runs
-   ServiceMonitor.exe (the tool that keeps the w3svc service running). */
+static bool service_monitor(const char *word)
+{
+	return has_nocase(word, "servicemonitor");
+}
+
+/* The final image serves IIS: built on windows/servercore/iis, or it runs ServiceMonitor.exe (the
+   tool that keeps the w3svc service running). */
 static bool runs_iis(const struct dfx_dockerfile *df)
 {
-	for (size_t i = 0; i < df->ninstrs; i++) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		size_t n;
-
-		if (in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage))
-			continue;
-		if (dfx_df_is(in, "FROM") && df->stages[in->stage].image &&
-		    has_nocase(df->stages[in->stage].image, "servercore/iis"))
+	for (size_t s = 0; s < df->nstages; s++)
+		if (dfx_build_stage_in_final(df, s) && has_nocase(df->stages[s].image, "servercore/iis"))
 			return true;
-		if (!dfx_df_is(in, "CMD") && !dfx_df_is(in, "ENTRYPOINT"))
-			continue;
-		n = in->json ? in->argc : in->nwords;
-		for (size_t k = 0; k < n; k++)
-			if (has_nocase(in->json ? in->argv[k] : in->words[k].text, "servicemonitor"))
-				return true;
-	}
-	return false;
+	return dfx_dfhelp_starts_word(df, service_monitor);
 }
 
 /* Windows images: ContainerUser is the unprivileged account. */
@@ -1092,7 +1069,7 @@ static void check(struct dfx_ctx *ctx)
 	base = dfx_df_stage_base(df, st);
 	/* a scratch stage with no CMD or ENTRYPOINT only exports files
 	   (`docker build --output`, `COPY --from`): nothing runs as anyone */
-	if (base && !strcmp(base, "scratch") && !last_of(df, st, "CMD") && !last_of(df, st, "ENTRYPOINT"))
+	if (base && !strcmp(base, "scratch") && !dfx_dfhelp_last_of(df, st, "CMD") && !dfx_dfhelp_last_of(df, st, "ENTRYPOINT"))
 		return;
 	user = last_user(df, st);
 	if (user && !user_is_root(df, user))

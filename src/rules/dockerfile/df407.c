@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dfhelp.h"
 #include "dockfix/build.h"
 #include "dockfix/rule.h"
 
@@ -54,34 +55,12 @@ static bool ssh_server_word(const char *w)
 	return !strcmp(b, "sshd") || !strcmp(b, "dropbear");
 }
 
-/* The last CMD or ENTRYPOINT of the final image runs an SSH server (sshd -D): serving SSH is what
-   the image is for (an SSH target, a git-over-SSH server). */
-static bool serves_ssh(const struct dfx_dockerfile *df)
-{
-	bool seen_cmd = false, seen_ep = false;
-
-	for (size_t i = df->ninstrs; i-- > 0;) {
-		const struct dfx_df_instr *in = &df->instrs[i];
-		bool cmd = dfx_df_is(in, "CMD"), ep = dfx_df_is(in, "ENTRYPOINT");
-		size_t n;
-
-		if ((!cmd && !ep) || in->stage < 0 || !dfx_build_stage_in_final(df, (size_t)in->stage) ||
-		    (cmd && seen_cmd) || (ep && seen_ep))
-			continue;
-		seen_cmd |= cmd;
-		seen_ep |= ep;
-		n = in->json ? in->argc : in->nwords;
-		for (size_t k = 0; k < n; k++)
-			if (ssh_server_word(in->json ? in->argv[k] : in->words[k].text))
-				return true;
-	}
-	return false;
-}
-
 static void check(struct dfx_ctx *ctx)
 {
 	const struct dfx_dockerfile *df = ctx->file->df;
-	bool purpose = serves_ssh(df);
+	/* the image's own process is the SSH server: serving SSH is what it is for (an SSH
+	   target, a git-over-SSH server) */
+	bool purpose = dfx_dfhelp_starts_word(df, ssh_server_word);
 
 	for (size_t i = 0; i < df->ninstrs; i++) {
 		const struct dfx_df_instr *in = &df->instrs[i];

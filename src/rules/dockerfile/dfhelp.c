@@ -374,3 +374,35 @@ bool dfx_dfhelp_token_span(const struct dfx_df_instr *in, const char *needle, bo
 	}
 	return false;
 }
+
+const struct dfx_df_instr *dfx_dfhelp_last_of(const struct dfx_dockerfile *df, const struct dfx_df_stage *st,
+					      const char *cmd)
+{
+	size_t guard = 0;
+
+	for (;;) {
+		for (size_t i = st->last + 1; i-- > st->first;)
+			if (dfx_df_is(&df->instrs[i], cmd))
+				return &df->instrs[i];
+		if (st->parent < 0 || (size_t)st->parent >= df->nstages || guard++ > df->nstages)
+			return NULL;
+		st = &df->stages[st->parent];
+	}
+}
+
+bool dfx_dfhelp_starts_word(const struct dfx_dockerfile *df, bool (*pred)(const char *word))
+{
+	static const char *const kinds[] = {"ENTRYPOINT", "CMD"};
+
+	if (!df->nstages)
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		const struct dfx_df_instr *in = dfx_dfhelp_last_of(df, &df->stages[df->nstages - 1], kinds[i]);
+		size_t n = !in ? 0 : in->json ? in->argc : in->nwords;
+
+		for (size_t k = 0; k < n; k++)
+			if (pred(in->json ? in->argv[k] : in->words[k].text))
+				return true;
+	}
+	return false;
+}

@@ -60,6 +60,19 @@ void dfx_dfhelp_insert_after(struct dfx_fix *fix, const char *path, const struct
 bool dfx_dfhelp_token_span(const struct dfx_df_instr *in, const char *needle, bool word, size_t nth,
 			   struct dfx_span *out);
 
+/*
+ * The last instruction `cmd` ("CMD", "ENTRYPOINT", "USER", ...) of stage
+ * st or, when it has none, of the stages it is built FROM: the one that
+ * takes effect in st. NULL when none.
+ */
+const struct dfx_df_instr *dfx_dfhelp_last_of(const struct dfx_dockerfile *df, const struct dfx_df_stage *st,
+					      const char *cmd);
+/*
+ * Whether a word of the CMD or the ENTRYPOINT that the final stage runs
+ * (dfx_dfhelp_last_of) satisfies `pred` (exec-form strings or shell words).
+ */
+bool dfx_dfhelp_starts_word(const struct dfx_dockerfile *df, bool (*pred)(const char *word));
+
 /* What a COPY/ADD source of the build context is, judged by its bytes. */
 enum dfx_dfhelp_src {
 	DFX_SRC_UNKNOWN,   /* not found or not readable (a variable, a wildcard) */
